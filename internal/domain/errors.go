@@ -1,0 +1,117 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel kinds of failure. Every *Error wraps exactly one of them; the HTTP
+// layer maps them to status codes.
+var (
+	ErrBadRequest   = errors.New("bad request")  // malformed input (400)
+	ErrUnauthorized = errors.New("unauthorized") // no valid identity (401)
+	ErrForbidden    = errors.New("forbidden")    // identity may not do this (403)
+	ErrNotFound     = errors.New("not found")    // no such thing for this caller (404)
+	ErrConflict     = errors.New("conflict")     // collides with the current state (409)
+	ErrInvalid      = errors.New("invalid")      // well-formed but not acceptable (422)
+	ErrUnavailable  = errors.New("unavailable")  // try again later (503)
+)
+
+// Error is a failure a user can act on: a stable machine code, parameters
+// for the localised message, and for validation the elements at fault.
+type Error struct {
+	Kind   error
+	Code   string
+	Params map[string]string
+	Fields []FieldError
+}
+
+// FieldError names one bad element of the input by its path
+// ("conditions[1][0].value", "fields.customer_type") and says what is wrong
+// with it by a message code.
+type FieldError struct {
+	Path   string
+	Code   string
+	Params map[string]string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Code)
+	for _, f := range e.Fields {
+		fmt.Fprintf(&b, "; %s: %s", f.Path, f.Code)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Kind }
+
+// Errorf builds an *Error of a kind with a code and "key", "value" params.
+func Errorf(kind error, code string, kv ...string) *Error {
+	e := &Error{Kind: kind, Code: code}
+	if len(kv) > 0 {
+		e.Params = make(map[string]string, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			e.Params[kv[i]] = kv[i+1]
+		}
+	}
+	return e
+}
+
+// NotFound says a thing of a kind ("customer", "user") does not exist.
+func NotFound(what string) *Error { return Errorf(ErrNotFound, "not_found", "what", what) }
+
+// Forbidden says the caller may not do this.
+func Forbidden() *Error { return Errorf(ErrForbidden, "forbidden") }
+
+// Problems collects field errors during validation.
+type Problems struct {
+	Fields []FieldError
+}
+
+// Add records that the element at path is bad, with "key", "value" params.
+func (p *Problems) Add(path, code string, kv ...string) {
+	f := FieldError{Path: path, Code: code}
+	if len(kv) > 0 {
+		f.Params = make(map[string]string, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Params[kv[i]] = kv[i+1]
+		}
+	}
+	p.Fields = append(p.Fields, f)
+}
+
+// Merge adds other's problems under a path prefix.
+func (p *Problems) Merge(prefix string, other []FieldError) {
+	for _, f := range other {
+		if prefix != "" {
+			if strings.HasPrefix(f.Path, "[") {
+				f.Path = prefix + f.Path
+			} else {
+				f.Path = prefix + "." + f.Path
+			}
+		}
+		p.Fields = append(p.Fields, f)
+	}
+}
+
+// Empty reports whether nothing was found wrong.
+func (p *Problems) Empty() bool { return len(p.Fields) == 0 }
+
+// Err returns nil when nothing was found wrong, else a validation *Error.
+func (p *Problems) Err() error {
+	if p.Empty() {
+		return nil
+	}
+	return &Error{Kind: ErrInvalid, Code: "validation_failed", Fields: p.Fields}
+}
+
+// CodeOf returns the code of err when it is an *Error, else "".
+func CodeOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}

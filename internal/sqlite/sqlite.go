@@ -1,0 +1,207 @@
+// Package sqlite is the embedded adapter of the item-store port: one SQLite
+// file in WAL mode (modernc.org/sqlite, pure Go). Every write also appends
+// to a change feed in the same transaction, the local stand-in for the
+// DynamoDB stream.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/url"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"tend/internal/store"
+)
+
+// Options configure a DB.
+type Options struct {
+	// Now is the clock that decides expiry. Default time.Now.
+	Now func() time.Time
+	// FeedTypes, when not empty, limits the change feed to items of these
+	// types, as the stream's event filter does in AWS.
+	FeedTypes []string
+}
+
+// DB is a store.Store over one SQLite file.
+type DB struct {
+	w, r      *sql.DB
+	now       func() time.Time
+	feedTypes map[string]bool
+	// wmu serialises write transactions in-process, so that writers queue
+	// in Go instead of spinning on SQLITE_BUSY.
+	wmu sync.Mutex
+}
+
+var _ store.Store = (*DB)(nil)
+
+const schema = `
+CREATE TABLE IF NOT EXISTS items (
+	pk   TEXT NOT NULL,
+	sk   TEXT NOT NULL,
+	type TEXT NOT NULL DEFAULT '',
+	g1pk TEXT, g1sk TEXT,
+	g2pk TEXT, g2sk TEXT,
+	g3pk TEXT, g3sk TEXT,
+	g4pk TEXT, g4sk TEXT,
+	ver  INTEGER NOT NULL DEFAULT 0,
+	exp  INTEGER NOT NULL DEFAULT 0,
+	n    INTEGER NOT NULL DEFAULT 0,
+	seg  INTEGER NOT NULL,
+	doc  BLOB,
+	PRIMARY KEY (pk, sk)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_g1 ON items (g1pk, g1sk, pk, sk) WHERE g1pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS items_g2 ON items (g2pk, g2sk, pk, sk) WHERE g2pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS items_g3 ON items (g3pk, g3sk, pk, sk) WHERE g3pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS items_g4 ON items (g4pk, g4sk, pk, sk) WHERE g4pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS items_seg ON items (seg, pk, sk);
+CREATE INDEX IF NOT EXISTS items_exp ON items (exp) WHERE exp > 0;
+CREATE TABLE IF NOT EXISTS feed (
+	seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+	kind TEXT NOT NULL,
+	pk   TEXT NOT NULL,
+	sk   TEXT NOT NULL,
+	type TEXT NOT NULL,
+	old  BLOB,
+	new  BLOB,
+	at   INTEGER NOT NULL
+);
+`
+
+// Open opens (creating if needed) the database file at path.
+func Open(path string, opts Options) (*DB, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	dsn := func(readOnly bool) string {
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_txlock", "immediate")
+		if readOnly {
+			q.Add("_pragma", "query_only(1)")
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	w, err := sql.Open("sqlite", dsn(false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	if _, err := w.Exec(schema); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: create schema in %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn(true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s for reading: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	db := &DB{w: w, r: r, now: opts.Now}
+	if len(opts.FeedTypes) > 0 {
+		db.feedTypes = map[string]bool{}
+		for _, t := range opts.FeedTypes {
+			db.feedTypes[t] = true
+		}
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	return errors.Join(db.r.Close(), db.w.Close())
+}
+
+func (db *DB) nowUnix() int64 { return db.now().Unix() }
+
+// segmentOf spreads partitions over scan segments.
+func segmentOf(pk string) int64 {
+	h := fnv.New32a()
+	h.Write([]byte(pk))
+	return int64(h.Sum32())
+}
+
+const itemColumns = `pk, sk, type, g1pk, g1sk, g2pk, g2sk, g3pk, g3sk, g4pk, g4sk, ver, exp, n, doc`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanItem(row scanner) (store.Item, error) {
+	var it store.Item
+	var g [4][2]sql.NullString
+	var exp int64
+	var doc []byte
+	err := row.Scan(&it.PK, &it.SK, &it.Type,
+		&g[0][0], &g[0][1], &g[1][0], &g[1][1], &g[2][0], &g[2][1], &g[3][0], &g[3][1],
+		&it.Version, &exp, &it.N, &doc)
+	if err != nil {
+		return it, err
+	}
+	for i := range g {
+		it.Index[i] = store.IndexKey{PK: g[i][0].String, SK: g[i][1].String}
+	}
+	if exp > 0 {
+		it.ExpiresAt = time.Unix(exp, 0).UTC()
+	}
+	if len(doc) > 0 {
+		it.Doc = doc
+	}
+	return it, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func expUnix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+// Get implements store.Store.
+func (db *DB) Get(ctx context.Context, key store.Key) (store.Item, error) {
+	if err := store.ValidateKey(key); err != nil {
+		return store.Item{}, err
+	}
+	row := db.r.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE pk = ? AND sk = ? AND (exp = 0 OR exp > ?)`,
+		key.PK, key.SK, db.nowUnix())
+	it, err := scanItem(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Item{}, fmt.Errorf("get %s: %w", key, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Item{}, fmt.Errorf("sqlite: get %s: %w", key, err)
+	}
+	return it, nil
+}
+
+// GetMany implements store.Store.
+func (db *DB) GetMany(ctx context.Context, keys []store.Key) ([]store.Item, error) {
+	if len(keys) > 100 {
+		return nil, fmt.Errorf("%w: %d keys in one GetMany (max 100)", store.ErrInvalid, len(keys))
+	}
+	out := make([]store.Item, 0, len(keys))
+	for _, k := range keys {
+		it, err := db.Get(ctx, k)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
