@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -16,6 +17,12 @@ type Date struct {
 }
 
 var errDate = errors.New("not a date of the form YYYY-MM-DD")
+
+// typeError is how a JSON value of the wrong form is reported, so that the
+// decoder adds the path of the field to it.
+func typeError(b []byte, t reflect.Type) error {
+	return &json.UnmarshalTypeError{Value: "value " + string(b), Type: t}
+}
 
 // ParseDate parses a strict YYYY-MM-DD date and refuses impossible days.
 func ParseDate(s string) (Date, error) {
@@ -98,7 +105,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return errDate
+		return typeError(b, reflect.TypeFor[Date]())
 	}
 	if s == "" {
 		*d = Date{}
@@ -106,7 +113,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	p, err := ParseDate(s)
 	if err != nil {
-		return err
+		return typeError(b, reflect.TypeFor[Date]())
 	}
 	*d = p
 	return nil

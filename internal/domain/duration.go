@@ -2,7 +2,7 @@ package domain
 
 import (
 	"encoding/json"
-	"errors"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -28,11 +28,11 @@ func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()
 func (d *Duration) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return errors.New(`not a duration such as "15m" or "48h"`)
+		return typeError(b, reflect.TypeFor[Duration]())
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return errors.New(`not a duration such as "15m" or "48h"`)
+		return typeError(b, reflect.TypeFor[Duration]())
 	}
 	*d = Duration(v)
 	return nil

@@ -167,7 +167,9 @@ const (
 )
 
 // TxPut writes item if cond holds.
-func TxPut(item Item, cond Cond) TxOp { return TxOp{kind: txPut, Item: item, Key: item.Key, Cond: cond} }
+func TxPut(item Item, cond Cond) TxOp {
+	return TxOp{kind: txPut, Item: item, Key: item.Key, Cond: cond}
+}
 
 // TxDelete removes the item at key if cond holds.
 func TxDelete(key Key, cond Cond) TxOp { return TxOp{kind: txDelete, Key: key, Cond: cond} }

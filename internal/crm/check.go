@@ -1,0 +1,85 @@
+package crm
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"tend/internal/domain"
+	"tend/internal/phone"
+)
+
+// checkText trims s and checks its length; a required text must not be
+// empty.
+func checkText(p *domain.Problems, path, s string, max int, required bool) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "" && required:
+		p.Add(path, "required")
+	case utf8.RuneCountInString(s) > max:
+		p.Add(path, "too_long", "max", fmt.Sprint(max))
+	case !utf8.ValidString(s):
+		p.Add(path, "invalid_text")
+	}
+	return s
+}
+
+// checkEmail returns the address lower-cased, or records why it is not one.
+func checkEmail(p *domain.Problems, path, s string, required bool) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		if required {
+			p.Add(path, "required")
+		}
+		return ""
+	}
+	if !ValidEmail(s) {
+		p.Add(path, "invalid_email")
+	}
+	return s
+}
+
+// ValidEmail reports whether s is a plain address "local@domain.tld".
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>\"") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domainPart := s[at+1:]
+	return at > 0 && strings.Contains(domainPart, ".") && !strings.HasPrefix(domainPart, ".") && !strings.HasSuffix(domainPart, ".")
+}
+
+// checkPhone returns the number in E.164 (empty stays empty).
+func checkPhone(p *domain.Problems, path, s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	n, err := phone.Normalize(s)
+	if err != nil {
+		p.Add(path, "invalid_phone")
+		return s
+	}
+	return n
+}
+
+func indexPath(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
+
+// dedupe drops empty and repeated strings, keeping order.
+func dedupe(in []string) []string {
+	out := make([]string, 0, len(in))
+	seen := map[string]bool{}
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,171 @@
+package crm
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// customerRecord is a customer as stored: the entity plus what Tend keeps
+// about it for itself.
+type customerRecord struct {
+	domain.Customer
+	TenantID string `json:"tenant_id"`
+	// Claims are the duplicate-check claims the customer holds, by
+	// criterion, with the normalised value claimed.
+	Claims map[string]string `json:"claims,omitempty"`
+}
+
+// item is the record as a store item, with its list index keys.
+func (r *customerRecord) item() store.Item {
+	it := store.Item{Key: customerKey(r.TenantID, r.ID), Type: typeCustomer, Version: r.Version, Doc: encode(r)}
+	if r.DeletedAt != nil {
+		it.Index[0] = store.IndexKey{PK: trashPK(r.TenantID), SK: listKey(*r.DeletedAt, r.ID)}
+		return it
+	}
+	lk := listKey(r.CreatedAt, r.ID)
+	it.Index[0] = store.IndexKey{PK: allCustomersPK(r.TenantID, shardOf(r.ID)), SK: lk}
+	it.Index[1] = store.IndexKey{PK: ownerPK(r.TenantID, r.OwnerID), SK: lk}
+	it.Index[2] = store.IndexKey{PK: warehousePK(r.TenantID, r.WarehouseID), SK: lk}
+	if r.PinnedAt != nil {
+		it.Index[3] = store.IndexKey{PK: pinnedPK(r.TenantID), SK: lk}
+	}
+	return it
+}
+
+func decodeCustomer(it store.Item) (*customerRecord, error) {
+	r, err := decode[customerRecord](it)
+	if err != nil {
+		return nil, err
+	}
+	r.Version = it.Version
+	normaliseCustomer(&r.Customer)
+	return r, nil
+}
+
+// normaliseCustomer gives empty collections instead of nil, so that JSON
+// answers always carry [] and {}.
+func normaliseCustomer(c *domain.Customer) {
+	if c.Tags == nil {
+		c.Tags = []string{}
+	}
+	if c.SharedWith == nil {
+		c.SharedWith = []string{}
+	}
+	if c.Fields == nil {
+		c.Fields = domain.Values{}
+	}
+	if c.Pipelines == nil {
+		c.Pipelines = map[string]string{}
+	}
+}
+
+// loadCustomer reads a customer of the tenant, deleted or not.
+func (s *Service) loadCustomer(ctx context.Context, tenant, id string) (*customerRecord, error) {
+	it, err := s.store.Get(ctx, customerKey(tenant, id))
+	if err != nil {
+		if isNotFound(err) {
+			return nil, domain.NotFound("customer")
+		}
+		return nil, fmt.Errorf("crm: read customer %s: %w", id, err)
+	}
+	return decodeCustomer(it)
+}
+
+func (r *customerRecord) clone() *customerRecord {
+	b := encode(r)
+	var cp customerRecord
+	if err := json.Unmarshal(b, &cp); err != nil {
+		panic(fmt.Sprintf("crm: clone customer: %v", err)) // our own encoding: a bug if it fails
+	}
+	cp.Version = r.Version
+	normaliseCustomer(&cp.Customer)
+	return &cp
+}
+
+// diff lists what changed between two versions of a customer, field by
+// field, custom fields as "fields.<key>" and steps as "pipelines.<id>".
+func diff(before, after *domain.Customer) []domain.FieldChange {
+	var b, a map[string]any
+	if before != nil {
+		b = flatten(before)
+	}
+	a = flatten(after)
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	var changes []domain.FieldChange
+	for _, k := range sorted {
+		bv, av := b[k], a[k]
+		if string(encode(bv)) == string(encode(av)) || (before == nil && isZeroScalar(av)) {
+			continue
+		}
+		changes = append(changes, domain.FieldChange{Field: k, Before: bv, After: av})
+	}
+	return changes
+}
+
+// notAudited are bookkeeping fields that change with every write.
+var notAudited = map[string]bool{"id": true, "version": true, "updated_at": true, "created_at": true}
+
+func flatten(c *domain.Customer) map[string]any {
+	var m map[string]any
+	if err := json.Unmarshal(encode(c), &m); err != nil {
+		panic(fmt.Sprintf("crm: flatten customer: %v", err))
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if notAudited[k] || isEmptyValue(v) {
+			continue
+		}
+		if nested, ok := v.(map[string]any); ok && (k == "fields" || k == "pipelines") {
+			for nk, nv := range nested {
+				if !isEmptyValue(nv) {
+					out[k+"."+nk] = nv
+				}
+			}
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func isEmptyValue(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}
+
+// isZeroScalar: false and 0 say nothing in the history of a new customer.
+func isZeroScalar(v any) bool { return v == false || v == float64(0) }
+
+func historyItem(tenant, customerID string, at time.Time, actor domain.Actor, action string, changes []domain.FieldChange) store.Item {
+	e := domain.AuditEntry{ID: domain.NewID("hist"), CustomerID: customerID, At: at, Actor: actor, Action: action, Changes: changes}
+	if e.Changes == nil {
+		e.Changes = []domain.FieldChange{}
+	}
+	return store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: "H#" + sortTime(at) + "#" + e.ID}, Type: typeHistory, Version: 1, Doc: encode(e)}
+}

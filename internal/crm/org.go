@@ -1,0 +1,209 @@
+package crm
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"tend/internal/domain"
+	"tend/internal/rules"
+	"tend/internal/store"
+)
+
+// Org is a snapshot of a workspace's set-up: everything under its root
+// partition, read with one query.
+type Org struct {
+	Workspace  domain.Workspace
+	Users      []*domain.User // by name
+	Teams      []*domain.Team
+	Warehouses []*domain.Warehouse
+	Pipelines  []*domain.Pipeline
+	Fields     []domain.FieldDef // custom fields
+	Duplicates DuplicateSettings
+
+	users  map[string]*domain.User
+	schema *rules.Schema
+}
+
+// Caller is who is making a request: a user and the workspace they belong
+// to. The role always comes from the user record, never from a token.
+type Caller struct {
+	User *domain.User
+	Org  *Org
+}
+
+// Tenant is the caller's workspace id.
+func (c *Caller) Tenant() string { return c.Org.Workspace.ID }
+
+// Actor is the caller as the author of a change.
+func (c *Caller) Actor() domain.Actor {
+	return domain.Actor{Kind: domain.ActorUser, ID: c.User.ID, Name: c.User.Name}
+}
+
+// IsAdmin reports whether the caller administers the workspace.
+func (c *Caller) IsAdmin() bool { return c.User.IsAdmin() }
+
+// RequireAdmin refuses non-admins: only admins change settings.
+func (c *Caller) RequireAdmin() error {
+	if !c.IsAdmin() {
+		return domain.Errorf(domain.ErrForbidden, "admin_only")
+	}
+	return nil
+}
+
+// LoadOrg reads a workspace's set-up.
+func (s *Service) LoadOrg(ctx context.Context, tenant string) (*Org, error) {
+	items, err := queryAll(ctx, s.store, store.Query{PK: tenantPK(tenant), Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	o := &Org{users: map[string]*domain.User{}}
+	found := false
+	for _, it := range items {
+		switch it.Type {
+		case typeWorkspace:
+			w, err := decode[domain.Workspace](it)
+			if err != nil {
+				return nil, err
+			}
+			o.Workspace, found = *w, true
+		case typeUser:
+			u, err := decode[domain.User](it)
+			if err != nil {
+				return nil, err
+			}
+			o.Users = append(o.Users, u)
+			o.users[u.ID] = u
+		case typeTeam:
+			t, err := decode[domain.Team](it)
+			if err != nil {
+				return nil, err
+			}
+			o.Teams = append(o.Teams, t)
+		case typeWarehouse:
+			w, err := decode[domain.Warehouse](it)
+			if err != nil {
+				return nil, err
+			}
+			o.Warehouses = append(o.Warehouses, w)
+		case typePipeline:
+			p, err := decode[domain.Pipeline](it)
+			if err != nil {
+				return nil, err
+			}
+			o.Pipelines = append(o.Pipelines, p)
+		case typeField:
+			f, err := decode[domain.FieldDef](it)
+			if err != nil {
+				return nil, err
+			}
+			o.Fields = append(o.Fields, *f)
+		case typeSetting:
+			if it.SK == settingKey(tenant, settingDuplicates).SK {
+				d, err := decode[DuplicateSettings](it)
+				if err != nil {
+					return nil, err
+				}
+				o.Duplicates = *d
+			}
+		}
+	}
+	if !found {
+		return nil, domain.NotFound("workspace")
+	}
+	for _, u := range o.Users {
+		u.TeamIDs = o.teamsOf(u.ID)
+	}
+	byName := func(a, b string) int { return strings.Compare(domain.Fold(a), domain.Fold(b)) }
+	slices.SortFunc(o.Users, func(a, b *domain.User) int { return byName(a.Name, b.Name) })
+	slices.SortFunc(o.Teams, func(a, b *domain.Team) int { return byName(a.Name, b.Name) })
+	slices.SortFunc(o.Warehouses, func(a, b *domain.Warehouse) int { return byName(a.Name, b.Name) })
+	slices.SortFunc(o.Pipelines, func(a, b *domain.Pipeline) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	slices.SortFunc(o.Fields, func(a, b domain.FieldDef) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return o, nil
+}
+
+// User returns a user of the workspace by id.
+func (o *Org) User(id string) (*domain.User, bool) {
+	u, ok := o.users[id]
+	return u, ok
+}
+
+// UserName returns a user's name, or "" for an unknown id.
+func (o *Org) UserName(id string) string {
+	if u, ok := o.users[id]; ok {
+		return u.Name
+	}
+	return ""
+}
+
+func (o *Org) teamsOf(userID string) []string {
+	ids := []string{}
+	for _, t := range o.Teams {
+		if slices.Contains(t.MemberIDs, userID) {
+			ids = append(ids, t.ID)
+		}
+	}
+	return ids
+}
+
+// Team returns a team by id.
+func (o *Org) Team(id string) (*domain.Team, bool) {
+	for _, t := range o.Teams {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return nil, false
+}
+
+// Warehouse returns a warehouse by id.
+func (o *Org) Warehouse(id string) (*domain.Warehouse, bool) {
+	for _, w := range o.Warehouses {
+		if w.ID == id {
+			return w, true
+		}
+	}
+	return nil, false
+}
+
+// Pipeline returns a pipeline by id.
+func (o *Org) Pipeline(id string) (*domain.Pipeline, bool) {
+	for _, p := range o.Pipelines {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// Field returns a custom field definition by key.
+func (o *Org) Field(key string) (domain.FieldDef, bool) {
+	for _, f := range o.Fields {
+		if f.Key == key {
+			return f, true
+		}
+	}
+	return domain.FieldDef{}, false
+}
+
+// Schema is what conditions over this workspace's customers compile
+// against.
+func (o *Org) Schema() *rules.Schema {
+	if o.schema == nil {
+		pipelines := make([]domain.Pipeline, len(o.Pipelines))
+		for i, p := range o.Pipelines {
+			pipelines[i] = *p
+		}
+		users := make([]string, len(o.Users))
+		for i, u := range o.Users {
+			users[i] = u.ID
+		}
+		whs := make([]string, len(o.Warehouses))
+		for i, w := range o.Warehouses {
+			whs[i] = w.ID
+		}
+		o.schema = rules.NewSchema(o.Fields, pipelines).WithUsers(users).WithWarehouses(whs)
+	}
+	return o.schema
+}

@@ -1,0 +1,105 @@
+// Package crm is the CRM core: workspaces, users, teams, warehouses,
+// pipelines, fields and customers with their notes, activities, calls,
+// appointments and history, on top of the item-store port. Every method
+// takes the caller and enforces what the caller's role allows.
+package crm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// Service is the CRM core.
+type Service struct {
+	store store.Store
+	clock domain.Clock
+	log   *slog.Logger
+}
+
+// New returns the CRM core over a store.
+func New(st store.Store, clock domain.Clock, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: st, clock: clock, log: log}
+}
+
+func (s *Service) now() time.Time { return s.clock.Now().UTC() }
+
+// Store returns the store the service writes to.
+func (s *Service) Store() store.Store { return s.store }
+
+// Clock returns the service's clock.
+func (s *Service) Clock() domain.Clock { return s.clock }
+
+func encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only our own entity types are encoded; failing here is a bug.
+		panic(fmt.Sprintf("crm: encode %T: %v", v, err))
+	}
+	return b
+}
+
+func decode[T any](it store.Item) (*T, error) {
+	v := new(T)
+	if err := json.Unmarshal(it.Doc, v); err != nil {
+		return nil, fmt.Errorf("crm: decode %s %s: %w", it.Type, it.Key, err)
+	}
+	return v, nil
+}
+
+// get reads and decodes one item; a missing item is a NotFound user error
+// naming what.
+func get[T any](ctx context.Context, st store.Store, key store.Key, what string) (*T, store.Item, error) {
+	it, err := st.Get(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, it, domain.NotFound(what)
+	}
+	if err != nil {
+		return nil, it, fmt.Errorf("crm: read %s: %w", what, err)
+	}
+	v, err := decode[T](it)
+	return v, it, err
+}
+
+// queryAll reads every page of a query.
+func queryAll(ctx context.Context, st store.Store, q store.Query) ([]store.Item, error) {
+	var all []store.Item
+	for {
+		page, err := st.Query(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("crm: query %s %s: %w", q.Index, q.PK, err)
+		}
+		all = append(all, page.Items...)
+		if page.Cursor == "" {
+			return all, nil
+		}
+		q.Cursor = page.Cursor
+	}
+}
+
+// conflictIndex returns the index of the transaction item whose condition
+// failed, or -1.
+func conflictIndex(err error) int {
+	var tx *store.TxError
+	if errors.As(err, &tx) && errors.Is(err, store.ErrConditionFailed) {
+		return tx.Index
+	}
+	return -1
+}
+
+// versionConflict is the error for a write that lost an optimistic race or
+// named an old version.
+func versionConflict(what string) error {
+	return domain.Errorf(domain.ErrConflict, "version_conflict", "what", what)
+}
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

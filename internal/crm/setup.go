@@ -1,0 +1,290 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// saveSetup writes a set-up item: created when prev is 0, else replaced if
+// it is still at version prev.
+func (s *Service) saveSetup(ctx context.Context, key store.Key, typ, what string, doc any, version, prev int64) error {
+	cond := store.NotExist
+	if prev > 0 {
+		cond = store.IfVersion(prev)
+	}
+	err := s.store.Put(ctx, store.Item{Key: key, Type: typ, Version: version, Doc: encode(doc)}, cond)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return versionConflict(what)
+	}
+	return err
+}
+
+func (s *Service) deleteSetup(ctx context.Context, c *Caller, key store.Key) error {
+	if err := c.RequireAdmin(); err != nil {
+		return err
+	}
+	return s.store.Delete(ctx, key, store.None)
+}
+
+func checkVersion(given *int64, current int64, what string) error {
+	if given != nil && *given != current {
+		return versionConflict(what)
+	}
+	return nil
+}
+
+// checkUsers checks a list of user ids; role, when given, is the role the
+// users must have (or be admins) for the list to mean anything.
+func checkUsers(o *Org, p *domain.Problems, path string, ids []string, role domain.Role) []string {
+	ids = dedupe(ids)
+	for i, id := range ids {
+		checkUser(o, p, indexPath(path, i), id, role)
+	}
+	return ids
+}
+
+// checkUser checks one user id, as checkUsers does.
+func checkUser(o *Org, p *domain.Problems, path, id string, role domain.Role) {
+	u, ok := o.User(id)
+	switch {
+	case !ok:
+		p.Add(path, "unknown_user", "value", id)
+	case role != "" && u.Role != role && u.Role != domain.RoleAdmin:
+		p.Add(path, "wrong_role", "role", string(role))
+	}
+}
+
+// TeamInput creates or changes a team; on a change, absent fields are kept.
+type TeamInput struct {
+	Name      *string   `json:"name"`
+	LeaderID  *string   `json:"leader_id"`
+	MemberIDs *[]string `json:"member_ids"`
+	Version   *int64    `json:"version"`
+}
+
+// GetTeam returns a team.
+func (s *Service) GetTeam(c *Caller, id string) (*domain.Team, error) {
+	t, ok := c.Org.Team(id)
+	if !ok {
+		return nil, domain.NotFound("team")
+	}
+	return t, nil
+}
+
+// SaveTeam creates (id "") or changes a team (admins only).
+func (s *Service) SaveTeam(ctx context.Context, c *Caller, id string, in TeamInput) (*domain.Team, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	t := &domain.Team{ID: domain.NewID("team"), MemberIDs: []string{}, CreatedAt: now}
+	var prev int64
+	if id != "" {
+		old, ok := c.Org.Team(id)
+		if !ok {
+			return nil, domain.NotFound("team")
+		}
+		if err := checkVersion(in.Version, old.Version, "team"); err != nil {
+			return nil, err
+		}
+		cp := *old
+		t, prev = &cp, old.Version
+	}
+	var p domain.Problems
+	if id == "" && in.Name == nil {
+		p.Add("name", "required")
+	}
+	if in.Name != nil {
+		t.Name = checkText(&p, "name", *in.Name, 200, true)
+	}
+	if in.LeaderID != nil {
+		t.LeaderID = *in.LeaderID
+		if t.LeaderID != "" {
+			checkUser(c.Org, &p, "leader_id", t.LeaderID, domain.RoleTeamLeader)
+		}
+	}
+	if in.MemberIDs != nil {
+		t.MemberIDs = checkUsers(c.Org, &p, "member_ids", *in.MemberIDs, "")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	t.Version, t.UpdatedAt = prev+1, now
+	if err := s.saveSetup(ctx, teamKey(c.Tenant(), t.ID), typeTeam, "team", t, t.Version, prev); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// DeleteTeam removes a team; its members stay (admins only).
+func (s *Service) DeleteTeam(ctx context.Context, c *Caller, id string) error {
+	if _, ok := c.Org.Team(id); !ok {
+		return domain.NotFound("team")
+	}
+	return s.deleteSetup(ctx, c, teamKey(c.Tenant(), id))
+}
+
+// WarehouseInput creates or changes a warehouse.
+type WarehouseInput struct {
+	Name       *string   `json:"name"`
+	ManagerIDs *[]string `json:"manager_ids"`
+	Version    *int64    `json:"version"`
+}
+
+// GetWarehouse returns a warehouse.
+func (s *Service) GetWarehouse(c *Caller, id string) (*domain.Warehouse, error) {
+	w, ok := c.Org.Warehouse(id)
+	if !ok {
+		return nil, domain.NotFound("warehouse")
+	}
+	return w, nil
+}
+
+// SaveWarehouse creates (id "") or changes a warehouse (admins only).
+func (s *Service) SaveWarehouse(ctx context.Context, c *Caller, id string, in WarehouseInput) (*domain.Warehouse, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	w := &domain.Warehouse{ID: domain.NewID("wh"), ManagerIDs: []string{}, CreatedAt: now}
+	var prev int64
+	if id != "" {
+		old, ok := c.Org.Warehouse(id)
+		if !ok {
+			return nil, domain.NotFound("warehouse")
+		}
+		if err := checkVersion(in.Version, old.Version, "warehouse"); err != nil {
+			return nil, err
+		}
+		cp := *old
+		w, prev = &cp, old.Version
+	}
+	var p domain.Problems
+	if id == "" && in.Name == nil {
+		p.Add("name", "required")
+	}
+	if in.Name != nil {
+		w.Name = checkText(&p, "name", *in.Name, 200, true)
+	}
+	if in.ManagerIDs != nil {
+		w.ManagerIDs = checkUsers(c.Org, &p, "manager_ids", *in.ManagerIDs, domain.RoleWarehouseManager)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	w.Version, w.UpdatedAt = prev+1, now
+	if err := s.saveSetup(ctx, warehouseKey(c.Tenant(), w.ID), typeWarehouse, "warehouse", w, w.Version, prev); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// DeleteWarehouse removes a warehouse; its customers keep their data
+// (admins only).
+func (s *Service) DeleteWarehouse(ctx context.Context, c *Caller, id string) error {
+	if _, ok := c.Org.Warehouse(id); !ok {
+		return domain.NotFound("warehouse")
+	}
+	return s.deleteSetup(ctx, c, warehouseKey(c.Tenant(), id))
+}
+
+// PipelineInput creates or changes a pipeline. Steps given with an id keep
+// it; steps without one are new.
+type PipelineInput struct {
+	Name    *string        `json:"name"`
+	Steps   *[]domain.Step `json:"steps"`
+	Version *int64         `json:"version"`
+}
+
+// GetPipeline returns a pipeline.
+func (s *Service) GetPipeline(c *Caller, id string) (*domain.Pipeline, error) {
+	pl, ok := c.Org.Pipeline(id)
+	if !ok {
+		return nil, domain.NotFound("pipeline")
+	}
+	return pl, nil
+}
+
+// SavePipeline creates (id "") or changes a pipeline (admins only).
+func (s *Service) SavePipeline(ctx context.Context, c *Caller, id string, in PipelineInput) (*domain.Pipeline, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	pl := &domain.Pipeline{ID: domain.NewID("pl"), CreatedAt: now}
+	var prev int64
+	if id != "" {
+		old, ok := c.Org.Pipeline(id)
+		if !ok {
+			return nil, domain.NotFound("pipeline")
+		}
+		if err := checkVersion(in.Version, old.Version, "pipeline"); err != nil {
+			return nil, err
+		}
+		cp := *old
+		pl, prev = &cp, old.Version
+	}
+	var p domain.Problems
+	if id == "" && in.Name == nil {
+		p.Add("name", "required")
+	}
+	if id == "" && in.Steps == nil {
+		p.Add("steps", "required")
+	}
+	if in.Name != nil {
+		pl.Name = checkText(&p, "name", *in.Name, 200, true)
+	}
+	if in.Steps != nil {
+		pl.Steps = checkSteps(&p, pl, *in.Steps)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	pl.Version, pl.UpdatedAt = prev+1, now
+	if err := s.saveSetup(ctx, pipelineKey(c.Tenant(), pl.ID), typePipeline, "pipeline", pl, pl.Version, prev); err != nil {
+		return nil, err
+	}
+	return pl, nil
+}
+
+func checkSteps(p *domain.Problems, pl *domain.Pipeline, steps []domain.Step) []domain.Step {
+	if len(steps) == 0 {
+		p.Add("steps", "required")
+		return nil
+	}
+	if len(steps) > 50 {
+		p.Add("steps", "too_many", "max", "50")
+		return nil
+	}
+	out := make([]domain.Step, 0, len(steps))
+	var names []string
+	for i, st := range steps {
+		at := indexPath("steps", i)
+		st.Name = checkText(p, at+".name", st.Name, 100, true)
+		folded := domain.Fold(st.Name)
+		if st.Name != "" && slices.Contains(names, folded) {
+			p.Add(at+".name", "duplicate_name")
+		}
+		names = append(names, folded)
+		if st.ID == "" {
+			st.ID = domain.NewID("st")
+		} else if _, ok := pl.Step(st.ID); !ok {
+			p.Add(at+".id", "unknown_step", "value", st.ID)
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// DeletePipeline removes a pipeline (admins only). Customers keep their
+// step in it as data until changed.
+func (s *Service) DeletePipeline(ctx context.Context, c *Caller, id string) error {
+	if _, ok := c.Org.Pipeline(id); !ok {
+		return domain.NotFound("pipeline")
+	}
+	return s.deleteSetup(ctx, c, pipelineKey(c.Tenant(), id))
+}

@@ -1,0 +1,274 @@
+// Package httpapi is Tend's HTTP API: plain net/http handlers over the CRM
+// core, with authentication, role checks, problem+json errors in the
+// caller's language and idempotent writes. The same handler runs behind API
+// Gateway on Lambda and on the local runner.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/idempotency"
+)
+
+// Config holds what the API needs.
+type Config struct {
+	CRM         *crm.Service
+	Auth        Authenticator
+	Idempotency *idempotency.Keeper
+	Log         *slog.Logger
+}
+
+// Route describes one endpoint, for the router and the OpenAPI check.
+type Route struct {
+	Method  string
+	Pattern string
+	// Public routes need no token; Bare routes need a token but no user
+	// (opening a workspace).
+	Public, Bare bool
+}
+
+// API is the HTTP API.
+type API struct {
+	cfg    Config
+	mux    *http.ServeMux
+	routes []Route
+}
+
+// handler serves one authenticated request; a returned error becomes a
+// problem answer.
+type handler func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error
+
+// New builds the API.
+func New(cfg Config) *API {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	a := &API{cfg: cfg, mux: http.NewServeMux()}
+	a.routesSetup()
+	a.routesCustomers()
+	a.public("GET /v1/openapi.json", serveOpenAPI)
+	a.bare("POST /v1/workspaces", a.createWorkspace)
+	return a
+}
+
+// Routes lists every endpoint.
+func (a *API) Routes() []Route { return slices.Clone(a.routes) }
+
+type ctxKey int
+
+const requestIDKey ctxKey = iota
+
+// ServeHTTP implements http.Handler.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := r.Header.Get("X-Request-Id")
+	if id == "" || len(id) > 100 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	w.Header().Set("X-Request-Id", id)
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			a.cfg.Log.ErrorContext(r.Context(), "panic serving request", "request_id", id, "path", r.URL.Path, "panic", fmt.Sprint(v))
+			writeProblem(w, problemFor(r, a.cfg.Log, domain.Errorf(domain.ErrUnavailable, "internal"), language(r, "")), language(r, ""))
+		}
+	}()
+	if _, pattern := a.mux.Handler(r); pattern == "" {
+		a.notRouted(w, r)
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// notRouted answers 405 when the path exists for another method, else 404.
+func (a *API) notRouted(w http.ResponseWriter, r *http.Request) {
+	lang := language(r, "")
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.mux.Handler(probe); pattern != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		p := problemFor(r, a.cfg.Log, domain.Errorf(domain.ErrBadRequest, "method_not_allowed"), lang)
+		p.Status, p.Title = http.StatusMethodNotAllowed, http.StatusText(http.StatusMethodNotAllowed)
+		writeProblem(w, p, lang)
+		return
+	}
+	writeProblem(w, problemFor(r, a.cfg.Log, domain.Errorf(domain.ErrNotFound, "route_not_found"), lang), lang)
+}
+
+func (a *API) public(pattern string, h http.HandlerFunc) {
+	a.register(pattern, Route{Public: true}, h)
+}
+
+func (a *API) bare(pattern string, h func(w http.ResponseWriter, r *http.Request, subject string) error) {
+	a.register(pattern, Route{Bare: true}, func(w http.ResponseWriter, r *http.Request) {
+		lang := language(r, "")
+		subject, err := a.cfg.Auth.Subject(r)
+		if err == nil {
+			err = h(w, r, subject)
+		}
+		if err != nil {
+			writeProblem(w, problemFor(r, a.cfg.Log, err, lang), lang)
+		}
+	})
+}
+
+// handle registers an authenticated endpoint.
+func (a *API) handle(pattern string, h handler) {
+	a.register(pattern, Route{}, func(w http.ResponseWriter, r *http.Request) { a.serve(w, r, h) })
+}
+
+func (a *API) register(pattern string, rt Route, h http.HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	rt.Method, rt.Pattern = method, path
+	a.routes = append(a.routes, rt)
+	a.mux.HandleFunc(pattern, h)
+}
+
+// serve authenticates the caller, then runs h, through the idempotency
+// keeper when the request is a write with an Idempotency-Key.
+func (a *API) serve(w http.ResponseWriter, r *http.Request, h handler) {
+	start := time.Now()
+	lang := language(r, "")
+	caller, err := a.caller(r)
+	if err != nil {
+		writeProblem(w, problemFor(r, a.cfg.Log, err, lang), lang)
+		return
+	}
+	lang = language(r, caller.Org.Workspace.Language)
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	err = a.idempotent(rec, r, caller, h)
+	if err != nil {
+		p := problemFor(r, a.cfg.Log.With("tenant", caller.Tenant(), "user", caller.User.ID), err, lang)
+		writeProblem(rec, p, lang)
+	}
+	a.cfg.Log.InfoContext(r.Context(), "request", "request_id", r.Context().Value(requestIDKey), "method", r.Method,
+		"path", r.URL.Path, "status", rec.status, "tenant", caller.Tenant(), "user", caller.User.ID,
+		"ms", time.Since(start).Milliseconds())
+}
+
+func (a *API) caller(r *http.Request) (*crm.Caller, error) {
+	subject, err := a.cfg.Auth.Subject(r)
+	if err != nil {
+		return nil, err
+	}
+	return a.cfg.CRM.Authenticate(r.Context(), subject)
+}
+
+// idempotent runs h once per Idempotency-Key: a repeat of the same request
+// gets the first answer back and changes nothing.
+func (a *API) idempotent(w *recorder, r *http.Request, c *crm.Caller, h handler) error {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" || r.Method == http.MethodGet || a.cfg.Idempotency == nil {
+		return h(w, r, c)
+	}
+	if len(key) > 255 {
+		return &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed",
+			Fields: []domain.FieldError{{Path: "Idempotency-Key", Code: "too_long", Params: map[string]string{"max": "255"}}}}
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	scope := "T#" + c.Tenant() + "#U#" + c.User.ID
+	fp := idempotency.Fingerprint(r.Method, r.URL.RequestURI(), body)
+	prev, err := a.cfg.Idempotency.Begin(r.Context(), scope, key, fp)
+	if err != nil {
+		return err
+	}
+	if prev != nil {
+		for k, v := range prev.Header {
+			w.Header().Set(k, v)
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(prev.Status)
+		_, _ = w.Write(prev.Body)
+		return nil
+	}
+	w.keep = true
+	if err := h(w, r, c); err != nil {
+		lang := language(r, c.Org.Workspace.Language)
+		writeProblem(w, problemFor(r, a.cfg.Log, err, lang), lang)
+	}
+	if !idempotency.Remembered(w.status) {
+		if err := a.cfg.Idempotency.Abandon(r.Context(), scope, key); err != nil {
+			a.cfg.Log.ErrorContext(r.Context(), "release idempotency key", "err", err)
+		}
+		return nil
+	}
+	resp := idempotency.Response{Status: w.status, Body: w.body.Bytes(), Header: map[string]string{}}
+	for _, k := range []string{"Content-Type", "Location", "Content-Language"} {
+		if v := w.Header().Get(k); v != "" {
+			resp.Header[k] = v
+		}
+	}
+	return a.cfg.Idempotency.Finish(r.Context(), scope, key, fp, resp)
+}
+
+// recorder notes the status and, when asked, keeps a copy of the body.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	keep   bool
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(status int) {
+	if r.wrote {
+		return
+	}
+	r.status, r.wrote = status, true
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if !r.wrote {
+		r.WriteHeader(http.StatusOK)
+	}
+	if r.keep {
+		r.body.Write(b)
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// writeJSON answers with a JSON document.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("httpapi: encode answer: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// list is the answer of an unpaged list.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}

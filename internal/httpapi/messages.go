@@ -1,0 +1,172 @@
+package httpapi
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// message is a text in each language, with {param} placeholders.
+type message struct{ vi, en string }
+
+// problemMessages explain error codes (the problem's detail).
+var problemMessages = map[string]message{
+	"validation_failed":       {"Dữ liệu không hợp lệ.", "The input is not valid."},
+	"body_not_object":         {"Nội dung yêu cầu phải là một đối tượng JSON.", "The request body must be a JSON object."},
+	"invalid_json":            {"Nội dung yêu cầu không phải JSON hợp lệ.", "The request body is not valid JSON."},
+	"body_too_large":          {"Nội dung yêu cầu quá lớn (tối đa {max}).", "The request body is too large (at most {max})."},
+	"unsupported_media_type":  {"Nội dung yêu cầu phải là application/json.", "The request body must be application/json."},
+	"unauthorized":            {"Cần đăng nhập: thiếu hoặc sai mã xác thực.", "Sign-in required: the token is missing or not valid."},
+	"token_expired":           {"Mã xác thực đã hết hạn.", "The token has expired."},
+	"unknown_subject":         {"Tài khoản này chưa thuộc không gian làm việc nào.", "This sign-in does not belong to any workspace yet."},
+	"user_inactive":           {"Tài khoản đã bị ngừng truy cập.", "This user has been deactivated."},
+	"forbidden":               {"Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."},
+	"admin_only":              {"Chỉ quản trị viên mới được thay đổi thiết lập này.", "Only admins can change this."},
+	"shared_read_only":        {"Khách hàng này chỉ được chia sẻ để xem, bạn không thể chỉnh sửa.", "This customer is shared with you read-only; you can't change it."},
+	"not_found":               {"Không tìm thấy {what}.", "No such {what}."},
+	"route_not_found":         {"Không có đường dẫn này.", "There is no such path."},
+	"method_not_allowed":      {"Phương thức không được hỗ trợ cho đường dẫn này.", "This method is not allowed on this path."},
+	"version_conflict":        {"{what} đã được thay đổi bởi người khác; hãy tải lại và thử lại.", "The {what} was changed by someone else; reload it and try again."},
+	"duplicate_customer":      {"{criterion} đã tồn tại trong khách hàng {name} thuộc chủ sở hữu {owner}", "{criterion} already exists in customer {name} owned by {owner}"},
+	"duplicate_customer_free": {"{criterion} đã tồn tại trong khách hàng {name} (chưa có chủ sở hữu)", "{criterion} already exists in customer {name}, which has no owner"},
+	"email_taken":             {"Email này đã được dùng cho một nhân viên khác.", "This email is already used by another user."},
+	"subject_taken":           {"Tài khoản đăng nhập này đã gắn với một nhân viên khác.", "This sign-in is already linked to another user."},
+	"last_admin":              {"Không thể bỏ quyền hoặc ngừng truy cập của quản trị viên cuối cùng.", "The last active admin can't be demoted or deactivated."},
+	"not_deleted":             {"Khách hàng này không nằm trong thùng rác.", "This customer is not in the trash."},
+	"system_field":            {"Không thể sửa hoặc xóa trường hệ thống.", "System fields can't be changed or removed."},
+	"too_many_fields":         {"Đã đạt số trường tùy chỉnh tối đa ({max}).", "The workspace already has the most custom fields allowed ({max})."},
+	"field_exists":            {"Đã có trường với mã này.", "A field with this key already exists."},
+	"idempotency_key_reused":  {"Idempotency-Key này đã được dùng cho một yêu cầu khác.", "This Idempotency-Key was already used for a different request."},
+	"idempotency_in_progress": {"Một yêu cầu cùng Idempotency-Key đang được xử lý; hãy thử lại sau.", "A request with this Idempotency-Key is still being processed; try again shortly."},
+	"already_member":          {"Tài khoản này đã thuộc một không gian làm việc.", "This sign-in already belongs to a workspace."},
+	"internal":                {"Đã xảy ra lỗi hệ thống; hãy thử lại sau.", "Something went wrong on our side; please try again."},
+	"unavailable":             {"Dịch vụ tạm thời không khả dụng; hãy thử lại sau.", "The service is temporarily unavailable; please try again."},
+}
+
+// fieldMessages explain what is wrong with one element of the input.
+var fieldMessages = map[string]message{
+	"required":              {"Bắt buộc nhập.", "Required."},
+	"too_long":              {"Quá dài (tối đa {max} ký tự).", "Too long (at most {max} characters)."},
+	"too_many":              {"Quá nhiều (tối đa {max}).", "Too many (at most {max})."},
+	"invalid_text":          {"Văn bản không hợp lệ.", "Not valid text."},
+	"invalid_email":         {"Email không hợp lệ.", "Not a valid email address."},
+	"invalid_phone":         {"Số điện thoại không hợp lệ.", "Not a valid phone number."},
+	"invalid_date":          {"Ngày không hợp lệ (định dạng YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD)."},
+	"invalid_datetime":      {"Thời gian không hợp lệ (định dạng RFC 3339).", "Not a valid time (RFC 3339)."},
+	"invalid_duration":      {"Khoảng thời gian không hợp lệ (ví dụ \"15m\", \"48h\").", "Not a valid duration (e.g. \"15m\", \"48h\")."},
+	"invalid_timezone":      {"Múi giờ không hợp lệ (ví dụ Asia/Ho_Chi_Minh).", "Not a valid time zone (e.g. Asia/Ho_Chi_Minh)."},
+	"invalid_language":      {"Ngôn ngữ phải là vi hoặc en.", "The language must be vi or en."},
+	"invalid_clock":         {"Giờ không hợp lệ (định dạng HH:MM).", "Not a valid time of day (HH:MM)."},
+	"invalid_role":          {"Vai trò phải là admin, team_leader, warehouse_manager hoặc staff.", "The role must be admin, team_leader, warehouse_manager or staff."},
+	"invalid_tax_code":      {"Mã số thuế không hợp lệ (10 hoặc 13 chữ số).", "Not a valid tax code (10 or 13 digits)."},
+	"invalid_field_type":    {"Kiểu trường không hợp lệ.", "Not a valid field type."},
+	"invalid_key":           {"Mã trường chỉ gồm chữ thường, số và dấu gạch dưới, bắt đầu bằng chữ.", "A field key is lower-case letters, digits and underscores, starting with a letter."},
+	"invalid_activity_type": {"Loại giao dịch phải là call, meeting, email hoặc other.", "The type must be call, meeting, email or other."},
+	"invalid_direction":     {"Chiều cuộc gọi phải là inbound hoặc outbound.", "The direction must be inbound or outbound."},
+	"invalid_status":        {"Trạng thái không hợp lệ.", "Not a valid status."},
+	"invalid_url":           {"Đường dẫn không hợp lệ.", "Not a valid URL."},
+	"invalid_cursor":        {"Con trỏ phân trang không hợp lệ.", "Not a valid page cursor."},
+	"invalid_sort":          {"Không thể sắp xếp theo trường này.", "Lists can't be sorted by this field."},
+	"invalid_limit":         {"Số lượng phải là số nguyên từ 1 đến 500.", "The limit must be a whole number from 1 to 500."},
+	"invalid_value":         {"Giá trị không hợp lệ.", "Not a valid value."},
+	"too_many_to_sort":      {"Quá nhiều khách hàng để sắp xếp; hãy lọc bớt.", "Too many customers to sort; narrow the filter."},
+	"query_too_short":       {"Nhập ít nhất 2 ký tự để tra cứu.", "Type at least 2 characters to search."},
+	"unknown_field":         {"Không có trường \"{field}\".", "There is no field \"{field}\"."},
+	"unknown_user":          {"Không có nhân viên \"{value}\".", "There is no user \"{value}\"."},
+	"unknown_team":          {"Không có đội nhóm \"{value}\".", "There is no team \"{value}\"."},
+	"unknown_warehouse":     {"Không có kho dữ liệu \"{value}\".", "There is no warehouse \"{value}\"."},
+	"unknown_pipeline":      {"Không có quy trình \"{pipeline}\".", "There is no pipeline \"{pipeline}\"."},
+	"unknown_step":          {"Quy trình không có bước \"{value}\".", "The pipeline has no step \"{value}\"."},
+	"unknown_criterion":     {"Không có tiêu chí \"{value}\".", "There is no criterion \"{value}\"."},
+	"wrong_role":            {"Nhân viên này phải có vai trò {role}.", "This user must have the role {role}."},
+	"user_inactive":         {"Nhân viên này đã ngừng truy cập.", "This user is deactivated."},
+	"read_only":             {"Trường này không thể thay đổi.", "This field can't be changed."},
+	"expected_object":       {"Phải là một đối tượng.", "Must be an object."},
+	"expected_list":         {"Phải là một danh sách.", "Must be a list."},
+	"expected_integer":      {"Phải là số nguyên.", "Must be a whole number."},
+	"expected_number":       {"Phải là số.", "Must be a number."},
+	"expected_text":         {"Phải là văn bản.", "Must be text."},
+	"expected_text_list":    {"Phải là danh sách văn bản.", "Must be a list of texts."},
+	"expected_boolean":      {"Phải là true hoặc false.", "Must be true or false."},
+	"expected_days":         {"Phải là số ngày nguyên từ 0 đến 36500.", "Must be a whole number of days from 0 to 36500."},
+	"expected_range":        {"Phải là hai số [từ, đến].", "Must be two numbers [from, to]."},
+	"expected_date_range":   {"Phải là hai ngày [từ, đến].", "Must be two dates [from, to]."},
+	"range_reversed":        {"Giá trị đầu phải nhỏ hơn hoặc bằng giá trị sau.", "The first value must not be greater than the second."},
+	"not_an_option":         {"\"{value}\" không phải là một lựa chọn của trường này.", "\"{value}\" is not one of this field's options."},
+	"out_of_range":          {"Giá trị nằm ngoài phạm vi cho phép.", "The value is out of range."},
+	"duplicate_name":        {"Tên bị trùng.", "This name is used twice."},
+	"duplicate_option":      {"Lựa chọn bị trùng.", "This option is listed twice."},
+	"reserved_key":          {"Mã này đã được hệ thống sử dụng.", "This key is reserved."},
+	"field_exists":          {"Đã có trường với mã này.", "A field with this key already exists."},
+	"options_not_allowed":   {"Chỉ trường lựa chọn mới có danh sách lựa chọn.", "Only select fields have options."},
+	"owner_not_allowed":     {"Bạn không thể giao khách hàng cho nhân viên này.", "You can't give customers to this user."},
+	"either_until_or_days":  {"Chỉ nhập until hoặc days.", "Give either until or days, not both."},
+	"must_be_future":        {"Phải là thời điểm trong tương lai.", "Must be in the future."},
+	"email_taken":           {"Email này đã được dùng cho một nhân viên khác.", "This email is already used by another user."},
+	"subject_taken":         {"Tài khoản đăng nhập này đã gắn với một nhân viên khác.", "This sign-in is already linked to another user."},
+	"not_condition_groups":  {"Phải là danh sách các nhóm điều kiện [[{field, op, value}]].", "Must be a list of condition groups [[{field, op, value}]]."},
+	"not_condition_group":   {"Phải là một nhóm (danh sách) điều kiện.", "Must be a group (list) of conditions."},
+	"not_a_condition":       {"Phải là một điều kiện {field, op, value}.", "Must be a condition {field, op, value}."},
+	"empty_group":           {"Nhóm điều kiện không được để trống.", "A condition group can't be empty."},
+	"operator_not_allowed":  {"Phép so sánh \"{op}\" không dùng được cho kiểu {type} (dùng: {allowed}).", "The operator \"{op}\" can't be used on a {type} field (use: {allowed})."},
+	"duplicate_customer":    {"{criterion} đã tồn tại trong khách hàng {name} thuộc chủ sở hữu {owner}", "{criterion} already exists in customer {name} owned by {owner}"},
+	"unknown_json_field":    {"Không có thuộc tính \"{field}\".", "There is no property \"{field}\"."},
+}
+
+// criterionLabels name the duplicate-check criteria in messages.
+var criterionLabels = map[string]message{
+	"name":           {"Tên khách hàng", "Name"},
+	"code":           {"Mã khách hàng", "Code"},
+	"email":          {"Email", "Email"},
+	"phone":          {"Số điện thoại", "Phone"},
+	"fax":            {"Số fax", "Fax"},
+	"tax_code":       {"Mã số thuế", "Tax code"},
+	"office_address": {"Địa chỉ văn phòng", "Office address"},
+	"description":    {"Mô tả", "Description"},
+	"birthday":       {"Sinh nhật", "Birthday"},
+}
+
+// thingNames name what was not found or changed.
+var thingNames = map[string]message{
+	"customer":    {"khách hàng", "customer"},
+	"user":        {"nhân viên", "user"},
+	"team":        {"đội nhóm", "team"},
+	"warehouse":   {"kho dữ liệu", "warehouse"},
+	"pipeline":    {"quy trình", "pipeline"},
+	"field":       {"trường dữ liệu", "field"},
+	"appointment": {"lịch hẹn", "appointment"},
+	"workspace":   {"không gian làm việc", "workspace"},
+	"settings":    {"thiết lập", "settings"},
+	"claim":       {"dữ liệu", "record"},
+}
+
+func (m message) in(lang string) string {
+	if lang == "en" {
+		return m.en
+	}
+	return m.vi
+}
+
+// render fills a message's placeholders.
+func render(m message, lang string, params map[string]string) string {
+	text := m.in(lang)
+	for k, v := range params {
+		if k == "what" {
+			if n, ok := thingNames[v]; ok {
+				v = n.in(lang)
+			}
+		}
+		if k == "criterion" {
+			if n, ok := criterionLabels[v]; ok {
+				v = n.in(lang)
+			}
+		}
+		text = strings.ReplaceAll(text, "{"+k+"}", v)
+	}
+	if strings.HasPrefix(m.vi, "{") {
+		// A sentence that starts with a name starts with a capital.
+		r, size := utf8.DecodeRuneInString(text)
+		text = string(unicode.ToUpper(r)) + text[size:]
+	}
+	return text
+}

@@ -1,0 +1,220 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+)
+
+func (a *API) routesSetup() {
+	svc := a.cfg.CRM
+	a.handle("GET /v1/me", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		return writeJSON(w, http.StatusOK, me{User: c.User, Workspace: &c.Org.Workspace})
+	})
+
+	a.handle("GET /v1/users", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		return writeJSON(w, http.StatusOK, list[*domain.User]{Items: svc.ListUsers(c)})
+	})
+	a.handle("POST /v1/users", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		var in crm.UserInput
+		if err := decodeBody(w, r, &in); err != nil {
+			return err
+		}
+		u, err := svc.CreateUser(r.Context(), c, in)
+		if err != nil {
+			return err
+		}
+		return created(w, "/v1/users/"+u.ID, u)
+	})
+	a.handle("GET /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		u, err := svc.GetUser(c, r.PathValue("id"))
+		return ok(w, u, err)
+	})
+	a.handle("PATCH /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		var in crm.UserInput
+		if err := decodeBody(w, r, &in); err != nil {
+			return err
+		}
+		u, err := svc.UpdateUser(r.Context(), c, r.PathValue("id"), in)
+		return ok(w, u, err)
+	})
+	a.handle("DELETE /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		u, err := svc.DeactivateUser(r.Context(), c, r.PathValue("id"))
+		return ok(w, u, err)
+	})
+
+	a.handle("GET /v1/teams", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		return writeJSON(w, http.StatusOK, list[*domain.Team]{Items: nonNil(c.Org.Teams)})
+	})
+	a.handle("POST /v1/teams", saveHandler(svc.SaveTeam, "/v1/teams/", false))
+	a.handle("GET /v1/teams/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		t, err := svc.GetTeam(c, r.PathValue("id"))
+		return ok(w, t, err)
+	})
+	a.handle("PATCH /v1/teams/{id}", saveHandler(svc.SaveTeam, "", true))
+	a.handle("DELETE /v1/teams/{id}", deleteHandler(svc.DeleteTeam))
+
+	a.handle("GET /v1/warehouses", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		return writeJSON(w, http.StatusOK, list[*domain.Warehouse]{Items: nonNil(c.Org.Warehouses)})
+	})
+	a.handle("POST /v1/warehouses", saveHandler(svc.SaveWarehouse, "/v1/warehouses/", false))
+	a.handle("GET /v1/warehouses/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		wh, err := svc.GetWarehouse(c, r.PathValue("id"))
+		return ok(w, wh, err)
+	})
+	a.handle("PATCH /v1/warehouses/{id}", saveHandler(svc.SaveWarehouse, "", true))
+	a.handle("DELETE /v1/warehouses/{id}", deleteHandler(svc.DeleteWarehouse))
+
+	a.handle("GET /v1/pipelines", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		return writeJSON(w, http.StatusOK, list[*domain.Pipeline]{Items: nonNil(c.Org.Pipelines)})
+	})
+	a.handle("POST /v1/pipelines", saveHandler(svc.SavePipeline, "/v1/pipelines/", false))
+	a.handle("GET /v1/pipelines/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		p, err := svc.GetPipeline(c, r.PathValue("id"))
+		return ok(w, p, err)
+	})
+	a.handle("PATCH /v1/pipelines/{id}", saveHandler(svc.SavePipeline, "", true))
+	a.handle("DELETE /v1/pipelines/{id}", deleteHandler(svc.DeletePipeline))
+
+	a.handle("GET /v1/fields", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		return writeJSON(w, http.StatusOK, list[domain.FieldDef]{Items: svc.ListFields(c)})
+	})
+	a.handle("POST /v1/fields", saveHandler(svc.SaveField, "/v1/fields/", false))
+	a.handle("GET /v1/fields/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		f, err := svc.GetField(c, r.PathValue("id"))
+		return ok(w, f, err)
+	})
+	a.handle("PATCH /v1/fields/{id}", saveHandler(svc.SaveField, "", true))
+	a.handle("DELETE /v1/fields/{id}", deleteHandler(svc.DeleteField))
+
+	a.handle("GET /v1/settings/duplicates", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		return writeJSON(w, http.StatusOK, svc.GetDuplicateSettings(c))
+	})
+	a.handle("PUT /v1/settings/duplicates", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		var in struct {
+			Criteria []string `json:"criteria"`
+			Version  *int64   `json:"version"`
+		}
+		if err := decodeBody(w, r, &in); err != nil {
+			return err
+		}
+		if in.Criteria == nil {
+			return fieldError("criteria", "required")
+		}
+		res, err := svc.UpdateDuplicateSettings(r.Context(), c, in.Criteria, in.Version)
+		return ok(w, res, err)
+	})
+	a.handle("GET /v1/settings/workspace", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		return writeJSON(w, http.StatusOK, c.Org.Workspace)
+	})
+	a.handle("PUT /v1/settings/workspace", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		var in crm.WorkspaceInput
+		if err := decodeBody(w, r, &in); err != nil {
+			return err
+		}
+		ws, err := svc.UpdateWorkspace(r.Context(), c, in)
+		return ok(w, ws, err)
+	})
+}
+
+type me struct {
+	*domain.User
+	Workspace *domain.Workspace `json:"workspace"`
+}
+
+// createWorkspace opens a workspace for a signed-in subject that belongs
+// to none yet, making it the admin.
+func (a *API) createWorkspace(w http.ResponseWriter, r *http.Request, subject string) error {
+	if _, err := a.cfg.CRM.Authenticate(r.Context(), subject); err == nil || domain.CodeOf(err) == "user_inactive" {
+		return domain.Errorf(domain.ErrConflict, "already_member")
+	}
+	var in crm.NewWorkspace
+	if err := decodeBody(w, r, &in); err != nil {
+		return err
+	}
+	in.AdminSubject = subject
+	ws, admin, err := a.cfg.CRM.CreateWorkspace(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, struct {
+		Workspace *domain.Workspace `json:"workspace"`
+		User      *domain.User      `json:"user"`
+	}{ws, admin})
+}
+
+// saveHandler serves the create (POST, with a Location) or the change
+// (PATCH {id}) of a set-up entity.
+func saveHandler[In any, Out any](save func(ctx context.Context, c *crm.Caller, id string, in In) (*Out, error), location string, change bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		var in In
+		if err := decodeBody(w, r, &in); err != nil {
+			return err
+		}
+		id := ""
+		if change {
+			id = r.PathValue("id")
+		}
+		out, err := save(r.Context(), c, id, in)
+		if err != nil || change {
+			return ok(w, out, err)
+		}
+		return created(w, location+idOf(out), out)
+	}
+}
+
+func deleteHandler(del func(ctx context.Context, c *crm.Caller, id string) error) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		if err := del(r.Context(), c, r.PathValue("id")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}
+
+// ok answers 200 with v, or the error.
+func ok(w http.ResponseWriter, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+// created answers 201 with v and where it lives.
+func created(w http.ResponseWriter, location string, v any) error {
+	w.Header().Set("Location", location)
+	return writeJSON(w, http.StatusCreated, v)
+}
+
+// idOf reads the id (or key) of an entity for its Location.
+func idOf(v any) string {
+	switch x := v.(type) {
+	case *domain.User:
+		return x.ID
+	case *domain.Team:
+		return x.ID
+	case *domain.Warehouse:
+		return x.ID
+	case *domain.Pipeline:
+		return x.ID
+	case *domain.FieldDef:
+		return x.Key
+	case *domain.Customer:
+		return x.ID
+	}
+	return ""
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func fieldError(path, code string) error {
+	return &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: path, Code: code}}}
+}

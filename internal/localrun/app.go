@@ -1,0 +1,187 @@
+// Package localrun is the local stand-in for AWS: one process running every
+// function's domain code over an embedded SQLite file, with in-process
+// equivalents of the stream (the change feed), the queues, the scheduler
+// and SES/SNS (an outbox), driven by a clock that tests can set. It is how
+// a newcomer runs Tend and how the end-to-end tests run; it is never
+// deployed.
+package localrun
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/httpapi"
+	"tend/internal/idempotency"
+	"tend/internal/sqlite"
+	"tend/internal/store"
+)
+
+// Config configures the runner.
+type Config struct {
+	// DataDir holds the SQLite file (and the generated token secret).
+	DataDir string
+	// JWTSecret signs and checks tokens; when empty, a secret is generated
+	// once and kept in DataDir, so tokens survive restarts.
+	JWTSecret []byte
+	// Demo creates the demo workspace on first start.
+	Demo bool
+	Log  *slog.Logger
+}
+
+// Drainer is background work that /dev/drain runs to completion: it does
+// what it can and says how much it did.
+type Drainer interface {
+	Drain(ctx context.Context) (int, error)
+}
+
+// App is the running system.
+type App struct {
+	DB     *sqlite.DB
+	Clock  *Clock
+	CRM    *crm.Service
+	API    *httpapi.API
+	Auth   httpapi.HS256
+	Outbox *Outbox
+	Log    *slog.Logger
+
+	feed     *feedConsumer
+	drainers []Drainer
+	drainMu  sync.Mutex
+	handler  http.Handler
+}
+
+// feedTypes are the item types whose changes the local feed records, as
+// the stream's filter does in AWS.
+var feedTypes = []string{"customer"}
+
+// Open starts the system over the data directory.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("localrun: data directory: %w", err)
+	}
+	secret := cfg.JWTSecret
+	if len(secret) == 0 {
+		var err error
+		if secret, err = loadSecret(filepath.Join(cfg.DataDir, "jwt-secret")); err != nil {
+			return nil, err
+		}
+	}
+	clock := &Clock{}
+	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "tend.db"), sqlite.Options{Now: clock.Now, FeedTypes: feedTypes})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{DB: db, Clock: clock, Log: cfg.Log, Outbox: &Outbox{st: db, clock: clock}}
+	a.CRM = crm.New(db, clock, cfg.Log)
+	a.Auth = httpapi.HS256{Secret: secret, Clock: clock}
+	a.API = httpapi.New(httpapi.Config{CRM: a.CRM, Auth: a.Auth, Idempotency: idempotency.New(db, clock), Log: cfg.Log})
+	a.feed = &feedConsumer{db: db}
+	a.drainers = []Drainer{a.feed, &expirySweeper{db: db}}
+	mux := http.NewServeMux()
+	a.routesDev(mux)
+	mux.Handle("/", a.API)
+	a.handler = mux
+	if cfg.Demo {
+		if err := a.ensureDemo(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("localrun: demo workspace: %w", err)
+		}
+	}
+	return a, nil
+}
+
+// Handler serves the API and the /dev helpers.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// OnChanges adds a consumer of the change feed.
+func (a *App) OnChanges(h ChangeHandler) { a.feed.handlers = append(a.feed.handlers, h) }
+
+// AddDrainer adds background work that /dev/drain runs.
+func (a *App) AddDrainer(d Drainer) { a.drainers = append(a.drainers, d) }
+
+// Drain runs every drainer until none has anything left to do, and
+// returns how much was done.
+func (a *App) Drain(ctx context.Context) (int, error) {
+	a.drainMu.Lock()
+	defer a.drainMu.Unlock()
+	total := 0
+	for round := 0; round < 1000; round++ {
+		did := 0
+		for _, d := range slices.Clone(a.drainers) {
+			n, err := d.Drain(ctx)
+			if err != nil {
+				return total, err
+			}
+			did += n
+		}
+		total += did
+		if did == 0 {
+			return total, nil
+		}
+	}
+	return total, errors.New("localrun: drain did not settle after 1000 rounds")
+}
+
+// Run drains in the background every interval until ctx ends, as Lambda
+// would process the stream and queues.
+func (a *App) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.Drain(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("background drain", "err", err)
+			}
+		}
+	}
+}
+
+// Close stops the system.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Token signs a token for a user.
+func (a *App) Token(userID string) string { return a.Auth.Sign(userID, 30*24*time.Hour) }
+
+func loadSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return []byte(strings.TrimSpace(string(b))), nil
+	}
+	var raw [32]byte
+	_, _ = rand.Read(raw[:])
+	secret := hex.EncodeToString(raw[:])
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("localrun: keep token secret: %w", err)
+	}
+	return []byte(secret), nil
+}
+
+// expirySweeper removes expired items, as DynamoDB's TTL does.
+type expirySweeper struct{ db *sqlite.DB }
+
+func (e *expirySweeper) Drain(ctx context.Context) (int, error) {
+	_, err := e.db.PurgeExpired(ctx, 1000)
+	// Removing expired items is housekeeping, not work that makes more
+	// work: it never keeps a drain going.
+	return 0, err
+}
+
+func isCondition(err error) bool { return errors.Is(err, store.ErrConditionFailed) }
