@@ -33,6 +33,20 @@ func (s *Service) Appointments(ctx context.Context, c *Caller, customerID string
 	return s.appointments(ctx, c.Tenant(), customerID)
 }
 
+// Appointment returns one of a customer's appointments.
+func (s *Service) Appointment(ctx context.Context, c *Caller, customerID, id string) (*domain.Appointment, error) {
+	appts, err := s.Appointments(ctx, c, customerID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range appts {
+		if appts[i].ID == id {
+			return &appts[i], nil
+		}
+	}
+	return nil, domain.NotFound("appointment")
+}
+
 func (s *Service) appointments(ctx context.Context, tenant, customerID string) ([]domain.Appointment, error) {
 	items, err := queryAll(ctx, s.store, store.Query{PK: customerPK(tenant, customerID), SK: store.SKBeginsWith, A: "APPT#"})
 	if err != nil {

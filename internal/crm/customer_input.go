@@ -31,8 +31,8 @@ var writable = map[string]int{
 	domain.FieldSource: 100, domain.FieldTags: 0, domain.FieldEmailOptOut: 0, domain.FieldSMSOptOut: 0,
 }
 
-// readOnly are customer keys a client may send back (having read them) but
-// not change.
+// readOnly are customer keys Tend keeps itself; a body naming one is
+// refused (read_only) rather than silently ignored.
 var readOnly = map[string]bool{
 	"id": true, "code": true, "shared_with": true, "pinned_at": true, "pinned_until": true, "last_care_at": true,
 	"revenue": true, "next_appointment_at": true, "last_order_at": true, "created_at": true, "updated_at": true,
@@ -74,7 +74,7 @@ func ParseCustomerInput(raw []byte) (*CustomerInput, error) {
 			p.Add(k, "read_only")
 		default:
 			if _, ok := writable[k]; !ok {
-				p.Add(k, "unknown_field", "field", k)
+				p.Add(keyPath("", k), "unknown_field", "field", k)
 				continue
 			}
 			in.system[k] = v
@@ -84,6 +84,18 @@ func ParseCustomerInput(raw []byte) (*CustomerInput, error) {
 		return nil, err
 	}
 	return in, nil
+}
+
+// keyPath names the property key of an object at prefix: "fields.kind";
+// an empty key, which JSON allows, is written [""].
+func keyPath(prefix, key string) string {
+	switch {
+	case key == "":
+		return prefix + `[""]`
+	case prefix == "":
+		return key
+	}
+	return prefix + "." + key
 }
 
 // decodeObject decodes a JSON object (null counts as empty).
@@ -127,7 +139,7 @@ func (in *CustomerInput) apply(o *Org, c *domain.Customer, creating bool, now ti
 	}
 	for _, k := range sortedRawKeys(in.custom) {
 		f, ok := o.Field(k)
-		path := "fields." + k
+		path := keyPath("fields", k)
 		if !ok {
 			p.Add(path, "unknown_field", "field", k)
 			continue
@@ -159,7 +171,7 @@ func (in *CustomerInput) apply(o *Org, c *domain.Customer, creating bool, now ti
 }
 
 func applyPipeline(o *Org, c *domain.Customer, pid string, v json.RawMessage, p *domain.Problems) {
-	path := "pipelines." + pid
+	path := keyPath("pipelines", pid)
 	pl, ok := o.Pipeline(pid)
 	if !ok {
 		p.Add(path, "unknown_pipeline", "pipeline", pid)
@@ -422,4 +434,15 @@ func customValue(o *Org, f domain.FieldDef, v json.RawMessage, path string, p *d
 		return s, len(p.Fields) == n
 	}
 	return s, true
+}
+
+// Preview validates the input as a new customer of the workspace and
+// returns the customer it would make, writing nothing.
+func (in *CustomerInput) Preview(o *Org, now time.Time) (*domain.Customer, error) {
+	c := &domain.Customer{CreatedAt: now, UpdatedAt: now}
+	normaliseCustomer(c)
+	if err := in.apply(o, c, true, now).Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

@@ -66,12 +66,14 @@ func (s *Service) LoadOrg(ctx context.Context, tenant string) (*Org, error) {
 			if err != nil {
 				return nil, err
 			}
+			w.Version = it.Version
 			o.Workspace, found = *w, true
 		case typeUser:
 			u, err := decode[domain.User](it)
 			if err != nil {
 				return nil, err
 			}
+			u.Version = it.Version
 			o.Users = append(o.Users, u)
 			o.users[u.ID] = u
 		case typeTeam:
@@ -79,24 +81,28 @@ func (s *Service) LoadOrg(ctx context.Context, tenant string) (*Org, error) {
 			if err != nil {
 				return nil, err
 			}
+			t.Version = it.Version
 			o.Teams = append(o.Teams, t)
 		case typeWarehouse:
 			w, err := decode[domain.Warehouse](it)
 			if err != nil {
 				return nil, err
 			}
+			w.Version = it.Version
 			o.Warehouses = append(o.Warehouses, w)
 		case typePipeline:
 			p, err := decode[domain.Pipeline](it)
 			if err != nil {
 				return nil, err
 			}
+			p.Version = it.Version
 			o.Pipelines = append(o.Pipelines, p)
 		case typeField:
 			f, err := decode[domain.FieldDef](it)
 			if err != nil {
 				return nil, err
 			}
+			f.Version = it.Version
 			o.Fields = append(o.Fields, *f)
 		case typeSetting:
 			if it.SK == settingKey(tenant, settingDuplicates).SK {
@@ -104,6 +110,7 @@ func (s *Service) LoadOrg(ctx context.Context, tenant string) (*Org, error) {
 				if err != nil {
 					return nil, err
 				}
+				d.Version = it.Version
 				o.Duplicates = *d
 			}
 		}

@@ -52,7 +52,7 @@ func (s *Service) CreateWorkspace(ctx context.Context, in NewWorkspace) (*domain
 	if err := p.Err(); err != nil {
 		return nil, nil, err
 	}
-	dup := DuplicateSettings{Criteria: []string{CriterionEmail, CriterionPhone}}
+	dup := DuplicateSettings{Criteria: []string{CriterionEmail, CriterionPhone}, UpdatedAt: now, Version: 1}
 	ops := []store.TxOp{
 		store.TxPut(store.Item{Key: workspaceKey(ws.ID), Type: typeWorkspace, Version: 1, Doc: encode(ws)}, store.NotExist),
 		store.TxPut(store.Item{Key: settingKey(ws.ID, settingDuplicates), Type: typeSetting, Version: 1, Doc: encode(dup)}, store.NotExist),
@@ -94,6 +94,7 @@ type WorkspaceInput struct {
 	Timezone   *string            `json:"timezone"`
 	Language   *string            `json:"language"`
 	QuietHours *domain.QuietHours `json:"quiet_hours"`
+	Version    *int64             `json:"version"`
 }
 
 // UpdateWorkspace changes the caller's workspace settings (admins only).
@@ -103,6 +104,9 @@ func (s *Service) UpdateWorkspace(ctx context.Context, c *Caller, in WorkspaceIn
 	}
 	ws := c.Org.Workspace
 	prev := ws.Version
+	if err := checkVersion(in.Version, prev, "workspace"); err != nil {
+		return nil, err
+	}
 	if in.Name != nil {
 		ws.Name = strings.TrimSpace(*in.Name)
 	}

@@ -86,8 +86,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			a.cfg.Log.ErrorContext(r.Context(), "panic serving request", "request_id", id, "path", r.URL.Path, "panic", fmt.Sprint(v))
-			writeProblem(w, problemFor(r, a.cfg.Log, domain.Errorf(domain.ErrUnavailable, "internal"), language(r, "")), language(r, ""))
+			// problemFor logs the panic and answers a plain 500.
+			writeProblem(w, problemFor(r, a.cfg.Log, fmt.Errorf("panic: %v", v), language(r, "")), language(r, ""))
 		}
 	}()
 	if _, pattern := a.mux.Handler(r); pattern == "" {
@@ -140,6 +140,17 @@ func (a *API) handle(pattern string, h handler) {
 	a.register(pattern, Route{}, func(w http.ResponseWriter, r *http.Request) { a.serve(w, r, h) })
 }
 
+// admin registers an endpoint only admins may call: the role is checked
+// before the body is even read.
+func (a *API) admin(pattern string, h handler) {
+	a.handle(pattern, func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		if err := c.RequireAdmin(); err != nil {
+			return err
+		}
+		return h(w, r, c)
+	})
+}
+
 func (a *API) register(pattern string, rt Route, h http.HandlerFunc) {
 	method, path, _ := strings.Cut(pattern, " ")
 	rt.Method, rt.Pattern = method, path
@@ -180,7 +191,8 @@ func (a *API) caller(r *http.Request) (*crm.Caller, error) {
 // idempotent runs h once per Idempotency-Key: a repeat of the same request
 // gets the first answer back and changes nothing.
 func (a *API) idempotent(w *recorder, r *http.Request, c *crm.Caller, h handler) error {
-	key := r.Header.Get("Idempotency-Key")
+	// Joined: behind API Gateway the proxy splits header values at commas.
+	key := strings.Join(r.Header.Values("Idempotency-Key"), ",")
 	if key == "" || r.Method == http.MethodGet || a.cfg.Idempotency == nil {
 		return h(w, r, c)
 	}

@@ -46,7 +46,7 @@ func (a *API) routesCustomers() {
 		cu, err := svc.UpdateCustomer(r.Context(), c, r.PathValue("id"), in)
 		return ok(w, cu, err)
 	})
-	a.handle("DELETE /v1/customers/{id}", deleteHandler(svc.DeleteCustomer))
+	a.handle("DELETE /v1/customers/{id}", deleteHandler(svc.DeleteCustomer, "id"))
 	a.handle("POST /v1/customers/{id}/restore", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		cu, err := svc.RestoreCustomer(r.Context(), c, r.PathValue("id"))
 		return ok(w, cu, err)
@@ -125,6 +125,10 @@ func (a *API) routesCustomers() {
 			return err
 		}
 		return created(w, "/v1/customers/"+ap.CustomerID+"/appointments/"+ap.ID, ap)
+	})
+	a.handle("GET /v1/customers/{id}/appointments/{appointment_id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		ap, err := svc.Appointment(r.Context(), c, r.PathValue("id"), r.PathValue("appointment_id"))
+		return ok(w, ap, err)
 	})
 	a.handle("PATCH /v1/customers/{id}/appointments/{appointment_id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		var in crm.AppointmentInput

@@ -100,7 +100,8 @@ func writeProblem(w http.ResponseWriter, p Problem, lang string) {
 // else fallback (the workspace's language).
 func language(r *http.Request, fallback string) string {
 	best, bestQ := "", -1.0
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+	// Joined: behind API Gateway the proxy splits list headers at commas.
+	for _, part := range strings.Split(strings.Join(r.Header.Values("Accept-Language"), ","), ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
 		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {

@@ -17,7 +17,7 @@ func (a *API) routesSetup() {
 	a.handle("GET /v1/users", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		return writeJSON(w, http.StatusOK, list[*domain.User]{Items: svc.ListUsers(c)})
 	})
-	a.handle("POST /v1/users", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("POST /v1/users", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		var in crm.UserInput
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
@@ -33,6 +33,9 @@ func (a *API) routesSetup() {
 		return ok(w, u, err)
 	})
 	a.handle("PATCH /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		if !c.IsAdmin() && r.PathValue("id") != c.User.ID {
+			return domain.Errorf(domain.ErrForbidden, "admin_only")
+		}
 		var in crm.UserInput
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
@@ -40,7 +43,7 @@ func (a *API) routesSetup() {
 		u, err := svc.UpdateUser(r.Context(), c, r.PathValue("id"), in)
 		return ok(w, u, err)
 	})
-	a.handle("DELETE /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("DELETE /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		u, err := svc.DeactivateUser(r.Context(), c, r.PathValue("id"))
 		return ok(w, u, err)
 	})
@@ -48,51 +51,51 @@ func (a *API) routesSetup() {
 	a.handle("GET /v1/teams", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		return writeJSON(w, http.StatusOK, list[*domain.Team]{Items: nonNil(c.Org.Teams)})
 	})
-	a.handle("POST /v1/teams", saveHandler(svc.SaveTeam, "/v1/teams/", false))
+	a.admin("POST /v1/teams", saveHandler(svc.SaveTeam, "/v1/teams/", ""))
 	a.handle("GET /v1/teams/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		t, err := svc.GetTeam(c, r.PathValue("id"))
 		return ok(w, t, err)
 	})
-	a.handle("PATCH /v1/teams/{id}", saveHandler(svc.SaveTeam, "", true))
-	a.handle("DELETE /v1/teams/{id}", deleteHandler(svc.DeleteTeam))
+	a.admin("PATCH /v1/teams/{id}", saveHandler(svc.SaveTeam, "", "id"))
+	a.admin("DELETE /v1/teams/{id}", deleteHandler(svc.DeleteTeam, "id"))
 
 	a.handle("GET /v1/warehouses", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		return writeJSON(w, http.StatusOK, list[*domain.Warehouse]{Items: nonNil(c.Org.Warehouses)})
 	})
-	a.handle("POST /v1/warehouses", saveHandler(svc.SaveWarehouse, "/v1/warehouses/", false))
+	a.admin("POST /v1/warehouses", saveHandler(svc.SaveWarehouse, "/v1/warehouses/", ""))
 	a.handle("GET /v1/warehouses/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		wh, err := svc.GetWarehouse(c, r.PathValue("id"))
 		return ok(w, wh, err)
 	})
-	a.handle("PATCH /v1/warehouses/{id}", saveHandler(svc.SaveWarehouse, "", true))
-	a.handle("DELETE /v1/warehouses/{id}", deleteHandler(svc.DeleteWarehouse))
+	a.admin("PATCH /v1/warehouses/{id}", saveHandler(svc.SaveWarehouse, "", "id"))
+	a.admin("DELETE /v1/warehouses/{id}", deleteHandler(svc.DeleteWarehouse, "id"))
 
 	a.handle("GET /v1/pipelines", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		return writeJSON(w, http.StatusOK, list[*domain.Pipeline]{Items: nonNil(c.Org.Pipelines)})
 	})
-	a.handle("POST /v1/pipelines", saveHandler(svc.SavePipeline, "/v1/pipelines/", false))
+	a.admin("POST /v1/pipelines", saveHandler(svc.SavePipeline, "/v1/pipelines/", ""))
 	a.handle("GET /v1/pipelines/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		p, err := svc.GetPipeline(c, r.PathValue("id"))
 		return ok(w, p, err)
 	})
-	a.handle("PATCH /v1/pipelines/{id}", saveHandler(svc.SavePipeline, "", true))
-	a.handle("DELETE /v1/pipelines/{id}", deleteHandler(svc.DeletePipeline))
+	a.admin("PATCH /v1/pipelines/{id}", saveHandler(svc.SavePipeline, "", "id"))
+	a.admin("DELETE /v1/pipelines/{id}", deleteHandler(svc.DeletePipeline, "id"))
 
 	a.handle("GET /v1/fields", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		return writeJSON(w, http.StatusOK, list[domain.FieldDef]{Items: svc.ListFields(c)})
 	})
-	a.handle("POST /v1/fields", saveHandler(svc.SaveField, "/v1/fields/", false))
-	a.handle("GET /v1/fields/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		f, err := svc.GetField(c, r.PathValue("id"))
+	a.admin("POST /v1/fields", saveHandler(svc.SaveField, "/v1/fields/", ""))
+	a.handle("GET /v1/fields/{key}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		f, err := svc.GetField(c, r.PathValue("key"))
 		return ok(w, f, err)
 	})
-	a.handle("PATCH /v1/fields/{id}", saveHandler(svc.SaveField, "", true))
-	a.handle("DELETE /v1/fields/{id}", deleteHandler(svc.DeleteField))
+	a.admin("PATCH /v1/fields/{key}", saveHandler(svc.SaveField, "", "key"))
+	a.admin("DELETE /v1/fields/{key}", deleteHandler(svc.DeleteField, "key"))
 
 	a.handle("GET /v1/settings/duplicates", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		return writeJSON(w, http.StatusOK, svc.GetDuplicateSettings(c))
 	})
-	a.handle("PUT /v1/settings/duplicates", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("PUT /v1/settings/duplicates", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		var in struct {
 			Criteria []string `json:"criteria"`
 			Version  *int64   `json:"version"`
@@ -109,7 +112,7 @@ func (a *API) routesSetup() {
 	a.handle("GET /v1/settings/workspace", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		return writeJSON(w, http.StatusOK, c.Org.Workspace)
 	})
-	a.handle("PUT /v1/settings/workspace", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("PUT /v1/settings/workspace", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		var in crm.WorkspaceInput
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
@@ -145,29 +148,30 @@ func (a *API) createWorkspace(w http.ResponseWriter, r *http.Request, subject st
 	}{ws, admin})
 }
 
-// saveHandler serves the create (POST, with a Location) or the change
-// (PATCH {id}) of a set-up entity.
-func saveHandler[In any, Out any](save func(ctx context.Context, c *crm.Caller, id string, in In) (*Out, error), location string, change bool) handler {
+// saveHandler serves the create (POST, with a Location; param "") or the
+// change (PATCH, the entity named by the path parameter param) of a set-up
+// entity.
+func saveHandler[In any, Out any](save func(ctx context.Context, c *crm.Caller, id string, in In) (*Out, error), location, param string) handler {
 	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		var in In
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
 		}
 		id := ""
-		if change {
-			id = r.PathValue("id")
+		if param != "" {
+			id = r.PathValue(param)
 		}
 		out, err := save(r.Context(), c, id, in)
-		if err != nil || change {
+		if err != nil || param != "" {
 			return ok(w, out, err)
 		}
 		return created(w, location+idOf(out), out)
 	}
 }
 
-func deleteHandler(del func(ctx context.Context, c *crm.Caller, id string) error) handler {
+func deleteHandler(del func(ctx context.Context, c *crm.Caller, id string) error, param string) handler {
 	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		if err := del(r.Context(), c, r.PathValue("id")); err != nil {
+		if err := del(r.Context(), c, r.PathValue(param)); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)

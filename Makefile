@@ -1,0 +1,59 @@
+# Tend — the two commands are `make run` and `make test`.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+PKGS      := ./...
+FUZZTIME  ?= 10s
+BENCHTIME ?= 1s
+
+.PHONY: help run test test-go lint lint-go lint-template build bench fuzz tools clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+run: ## build and start Tend locally on http://localhost:8080 (data in ./.tend)
+	@$(GO) build -o bin/tend-local ./infra/local
+	@exec bin/tend-local
+
+test: tools test-go lint lint-template build ## every test: unit, both store adapters, AWS adapters on moto, SAM template, OpenAPI, end to end
+	@echo "make test: all passed"
+
+test-go: ## go tests, with moto_server started (and stopped) for the AWS adapters
+	@infra/scripts/with-moto.sh bash -c '$(GO) test -count=1 -json $(PKGS) | $(GO) run ./infra/testreport'
+
+lint: lint-go ## gofmt, go vet and a go mod tidy check
+
+lint-go:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')); \
+	  if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+	@$(GO) vet $(PKGS)
+	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run go mod tidy"; $(GO) mod tidy -diff; exit 1; }
+	@echo "lint: gofmt, go vet and go mod tidy are clean"
+
+lint-template: ## cfn-lint the SAM template (no errors, no warnings)
+	@infra/scripts/need-python-tool.sh cfn-lint cfn-lint
+	@cfn-lint template.yaml
+	@echo "cfn-lint: template.yaml is clean"
+
+build: ## cross-compile every function of template.yaml to .aws-sam/build/<Function>/bootstrap (linux/arm64)
+	@infra/scripts/build-functions.sh
+
+bench: ## benchmarks
+	@$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
+	@for pkg in $$($(GO) list $(PKGS)); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$target"; $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+tools: ## check for (and install if missing) moto_server and cfn-lint
+	@command -v $(GO) >/dev/null || { echo "Go is needed: https://go.dev/dl/"; exit 1; }
+	@infra/scripts/need-python-tool.sh moto_server "moto[server]"
+	@infra/scripts/need-python-tool.sh cfn-lint cfn-lint
+
+clean: ## remove build output (not the local data in .tend)
+	rm -rf bin .aws-sam

@@ -1,0 +1,220 @@
+package localrun_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+type badCase struct {
+	body   any
+	status int
+	path   string // "" for problems about the whole body
+	code   string
+}
+
+// Every write endpoint refuses bad input with problem+json naming the exact
+// element, in the caller's language, and writes nothing.
+func TestBadInputOnEveryEndpoint(t *testing.T) {
+	s := start(t, false)
+	a := newTenantA(s)
+	admin := a.admin
+	cases := map[string][]badCase{
+		"POST /v1/users": {
+			{map[string]any{"name": "X"}, 422, "email", "required"},
+			{map[string]any{"name": "X", "email": "không-phải-email"}, 422, "email", "invalid_email"},
+			{map[string]any{"name": "X", "email": "x@y.vn", "role": "boss"}, 422, "role", "invalid_role"},
+			{map[string]any{"name": "X", "email": "x@y.vn", "birthday": "2026-02-30"}, 422, "birthday", "invalid_date"},
+			{map[string]any{"name": "X", "email": "x@y.vn", "team_ids": []string{"team_nope"}}, 422, "team_ids[0]", "unknown_team"},
+			{map[string]any{"name": "X", "email": "x@y.vn", "active": "yes"}, 422, "active", "expected_boolean"},
+			{map[string]any{"name": "X", "email": "x@y.vn", "nickname": "x"}, 422, "nickname", "unknown_json_field"},
+			{`{"name": "X",`, 400, "", "invalid_json"},
+			{`["not", "an", "object"]`, 400, "", "body_not_object"},
+		},
+		"PATCH /v1/users/{id}": {
+			{map[string]any{"phone": "12"}, 422, "phone", "invalid_phone"},
+			{map[string]any{"name": ""}, 422, "name", "required"},
+			{map[string]any{"version": 99}, 409, "", "version_conflict"},
+		},
+		"POST /v1/teams": {
+			{map[string]any{}, 422, "name", "required"},
+			{map[string]any{"name": "T", "leader_id": "usr_nope"}, 422, "leader_id", "unknown_user"},
+			{map[string]any{"name": "T", "member_ids": []any{1}}, 422, "member_ids", "expected_text"},
+		},
+		"PATCH /v1/teams/{id}": {
+			{map[string]any{"leader_id": a.user}, 422, "leader_id", "wrong_role"},
+		},
+		"POST /v1/warehouses": {
+			{map[string]any{"name": strings.Repeat("x", 201)}, 422, "name", "too_long"},
+			{map[string]any{"name": "W", "manager_ids": []string{a.user}}, 422, "manager_ids[0]", "wrong_role"},
+		},
+		"PATCH /v1/warehouses/{id}": {
+			{map[string]any{"name": "  "}, 422, "name", "required"},
+		},
+		"POST /v1/pipelines": {
+			{map[string]any{"name": "P"}, 422, "steps", "required"},
+			{map[string]any{"name": "P", "steps": []map[string]string{{"name": "A"}, {"name": "a"}}}, 422, "steps[1].name", "duplicate_name"},
+			{map[string]any{"name": "P", "steps": []map[string]string{{"name": ""}}}, 422, "steps[0].name", "required"},
+		},
+		"PATCH /v1/pipelines/{id}": {
+			{map[string]any{"steps": []map[string]string{{"id": "st_nope", "name": "A"}}}, 422, "steps[0].id", "unknown_step"},
+		},
+		"POST /v1/fields": {
+			{map[string]any{"key": "Bad Key", "label": "L", "type": "text"}, 422, "key", "invalid_key"},
+			{map[string]any{"key": "phone", "label": "L", "type": "text"}, 422, "key", "reserved_key"},
+			{map[string]any{"key": "k", "label": "L", "type": "colour"}, 422, "type", "invalid_field_type"},
+			{map[string]any{"key": "k", "label": "L", "type": "select"}, 422, "options", "required"},
+			{map[string]any{"key": "k", "label": "L", "type": "select", "options": []string{"a", "a"}}, 422, "options[1]", "duplicate_option"},
+			{map[string]any{"key": "secret_a", "label": "L", "type": "text"}, 422, "key", "field_exists"},
+		},
+		"PATCH /v1/fields/{key}": {
+			{map[string]any{"type": "number"}, 422, "type", "read_only"},
+			{map[string]any{"options": []string{"a"}}, 422, "options", "options_not_allowed"},
+		},
+		"PUT /v1/settings/duplicates": {
+			{map[string]any{}, 422, "criteria", "required"},
+			{map[string]any{"criteria": []string{"email", "zodiac"}}, 422, "criteria[1]", "unknown_criterion"},
+		},
+		"PUT /v1/settings/workspace": {
+			{map[string]any{"timezone": "Mars/Olympus"}, 422, "timezone", "invalid_timezone"},
+			{map[string]any{"language": "fr"}, 422, "language", "invalid_language"},
+			{map[string]any{"quiet_hours": map[string]string{"from": "25:00", "to": "08:00"}}, 422, "quiet_hours.from", "invalid_clock"},
+		},
+		"POST /v1/customers": {
+			{map[string]any{}, 422, "name", "required"},
+			{map[string]any{"name": "C", "phone": "0912"}, 422, "phone", "invalid_phone"},
+			{map[string]any{"name": "C", "email": "a@b"}, 422, "email", "invalid_email"},
+			{map[string]any{"name": "C", "tax_code": "12345"}, 422, "tax_code", "invalid_tax_code"},
+			{map[string]any{"name": "C", "birthday": "15/06/1990"}, 422, "birthday", "invalid_date"},
+			{map[string]any{"name": "C", "owner_id": "usr_nope"}, 422, "owner_id", "unknown_user"},
+			{map[string]any{"name": "C", "warehouse_id": "wh_nope"}, 422, "warehouse_id", "unknown_warehouse"},
+			{map[string]any{"name": "C", "tags": "vip"}, 422, "tags", "expected_text_list"},
+			{map[string]any{"name": "C", "fields": map[string]any{"nope": 1}}, 422, "fields.nope", "unknown_field"},
+			{map[string]any{"name": "C", "fields": map[string]any{"secret_a": 42}}, 422, "fields.secret_a", "expected_text"},
+			{map[string]any{"name": "C", "pipelines": map[string]string{a.pipeline: "st_nope"}}, 422, "pipelines." + a.pipeline, "unknown_step"},
+			{map[string]any{"name": "C", "code": "KH999"}, 422, "code", "read_only"},
+			{map[string]any{"name": "C", "colour": "red"}, 422, "colour", "unknown_field"},
+			{`"just a string"`, 400, "", "body_not_object"},
+		},
+		"PATCH /v1/customers/{id}": {
+			{map[string]any{"name": nil}, 422, "name", "required"},
+			{map[string]any{"email_opt_out": "no"}, 422, "email_opt_out", "expected_boolean"},
+			{map[string]any{"version": "one"}, 422, "version", "expected_integer"},
+		},
+		"POST /v1/customers/{id}/step": {
+			{map[string]any{}, 422, "pipeline_id", "required"},
+			{map[string]any{"pipeline_id": a.pipeline, "step_id": "st_nope"}, 422, "step_id", "unknown_step"},
+		},
+		"POST /v1/customers/bulk/step": {
+			{map[string]any{"pipeline_id": a.pipeline, "step_id": a.step}, 422, "ids", "required"},
+			{map[string]any{"ids": manyIDs(501), "pipeline_id": a.pipeline, "step_id": a.step}, 422, "ids", "too_many"},
+		},
+		"PUT /v1/customers/{id}/shares": {
+			{map[string]any{}, 422, "user_ids", "required"},
+			{map[string]any{"user_ids": []string{"usr_nope"}}, 422, "user_ids[0]", "unknown_user"},
+		},
+		"POST /v1/customers/{id}/pin": {
+			{map[string]any{"days": 0}, 422, "days", "out_of_range"},
+			{map[string]any{"until": "2001-01-01T00:00:00Z"}, 422, "until", "must_be_future"},
+			{map[string]any{"until": "tomorrow"}, 422, "until", "invalid_datetime"},
+		},
+		"POST /v1/customers/{id}/notes": {
+			{map[string]any{"body": "   "}, 422, "body", "required"},
+		},
+		"POST /v1/customers/{id}/activities": {
+			{map[string]any{"name": "Gọi"}, 422, "type", "required"},
+			{map[string]any{"name": "Gọi", "type": "fax"}, 422, "type", "invalid_activity_type"},
+			{map[string]any{"type": "call"}, 422, "name", "required"},
+		},
+		"POST /v1/customers/{id}/calls": {
+			{map[string]any{"direction": "sideways"}, 422, "direction", "invalid_direction"},
+			{map[string]any{"duration": "forever"}, 422, "duration", "invalid_duration"},
+			{map[string]any{"recording_url": "ftp://x"}, 422, "recording_url", "invalid_url"},
+		},
+		"POST /v1/customers/{id}/appointments": {
+			{map[string]any{"title": "Hẹn"}, 422, "at", "required"},
+			{map[string]any{"at": "2030-01-01T03:00:00Z", "title": "Hẹn", "remind_before": "30 phút"}, 422, "remind_before", "invalid_duration"},
+			{map[string]any{"at": "2030-01-01T03:00:00Z", "title": "Hẹn", "status": "maybe"}, 422, "status", "invalid_status"},
+		},
+		"PATCH /v1/customers/{id}/appointments/{appointment_id}": {
+			{map[string]any{"title": ""}, 422, "title", "required"},
+			{map[string]any{"version": 7}, 409, "", "version_conflict"},
+		},
+		"POST /v1/workspaces": {
+			{map[string]any{"name": "X"}, 409, "", "already_member"},
+		},
+	}
+	// Writes with no body to get wrong.
+	noBody := map[string]bool{
+		"DELETE /v1/users/{id}": true, "DELETE /v1/teams/{id}": true, "DELETE /v1/warehouses/{id}": true,
+		"DELETE /v1/pipelines/{id}": true, "DELETE /v1/fields/{key}": true, "DELETE /v1/customers/{id}": true,
+		"POST /v1/customers/{id}/restore": true, "DELETE /v1/customers/{id}/pin": true,
+		"DELETE /v1/customers/{id}/appointments/{appointment_id}": true,
+	}
+	var before map[string]any
+	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)
+	for _, rt := range s.app.API.Routes() {
+		key := rt.Method + " " + rt.Pattern
+		if rt.Method == "GET" || noBody[key] {
+			continue
+		}
+		list, ok := cases[key]
+		if !ok {
+			t.Errorf("no bad-input case for %s: add one", key)
+			continue
+		}
+		for _, tc := range list {
+			t.Run(key, func(t *testing.T) {
+				for _, lang := range []string{"vi", "en"} {
+					c := *admin
+					c.lang = lang
+					p := c.do(rt.Method, a.path(rt.Pattern), tc.body).problem(tc.status)
+					if tc.path == "" {
+						if p.Code != tc.code {
+							t.Fatalf("code = %s, want %s (%+v)", p.Code, tc.code, p)
+						}
+						continue
+					}
+					hasError(t, p, tc.path, tc.code)
+					if len(p.Errors) != 1 {
+						t.Fatalf("%d errors, want exactly the one at %s: %+v", len(p.Errors), tc.path, p.Errors)
+					}
+				}
+			})
+		}
+	}
+	var after map[string]any
+	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&after)
+	if after["version"] != before["version"] {
+		t.Fatalf("refused requests changed the customer: version %v → %v", before["version"], after["version"])
+	}
+}
+
+// Messages follow Accept-Language, else the workspace's language.
+func TestProblemLanguage(t *testing.T) {
+	s := start(t, false)
+	admin, _ := s.workspace("Ngôn ngữ")
+	vi := admin.do("POST", "/v1/customers", map[string]any{}).problem(422)
+	if vi.Errors[0].Message != "Bắt buộc nhập." || vi.Detail != "Dữ liệu không hợp lệ." {
+		t.Fatalf("default (workspace vi): %+v", vi)
+	}
+	en := admin.with("Accept-Language", "en-US,en;q=0.9,vi;q=0.5").do("POST", "/v1/customers", map[string]any{}).problem(422)
+	if en.Errors[0].Message != "Required." {
+		t.Fatalf("Accept-Language en: %+v", en)
+	}
+	admin.do("PUT", "/v1/settings/workspace", map[string]any{"language": "en"}).ok(200)
+	if p := admin.do("GET", "/v1/customers/cus_nope", nil).problem(404); p.Detail != "No such customer." {
+		t.Fatalf("workspace en: %q", p.Detail)
+	}
+	if p := admin.with("Accept-Language", "vi").do("GET", "/v1/customers/cus_nope", nil).problem(404); p.Detail != "Không tìm thấy khách hàng." {
+		t.Fatalf("Accept-Language vi: %q", p.Detail)
+	}
+}
+
+func manyIDs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("cus_%d", i)
+	}
+	return out
+}

@@ -1,0 +1,157 @@
+package localrun_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// tenantA is a workspace full of things another workspace must never
+// reach.
+type tenantA struct {
+	admin                                        *client
+	user, team, warehouse, pipeline, step, field string
+	customer, appointment, customerName          string
+}
+
+func newTenantA(s *system) *tenantA {
+	admin, _ := s.workspace("Công ty A")
+	a := &tenantA{admin: admin, customerName: "Bí Mật Của A"}
+	a.user = admin.user("Người Của A", "staff").userID
+	a.team = admin.create("/v1/teams", map[string]any{"name": "Nhóm A"})
+	a.warehouse = admin.create("/v1/warehouses", map[string]any{"name": "Kho A"})
+	var pl struct {
+		ID    string `json:"id"`
+		Steps []struct{ ID string }
+	}
+	admin.do("POST", "/v1/pipelines", map[string]any{"name": "Quy trình A", "steps": []map[string]string{{"name": "B1"}}}).ok(201).into(&pl)
+	a.pipeline, a.step = pl.ID, pl.Steps[0].ID
+	a.field = admin.create("/v1/fields", map[string]any{"key": "secret_a", "label": "Bí mật", "type": "text"})
+	cu := admin.createCustomer(map[string]any{"name": a.customerName, "email": "bimat@a.vn", "owner_id": a.user,
+		"pipelines": map[string]string{a.pipeline: a.step}, "fields": map[string]any{"secret_a": "x"}})
+	a.customer = cu.ID
+	a.appointment = admin.create("/v1/customers/"+cu.ID+"/appointments", map[string]any{"at": "2030-01-01T03:00:00Z", "title": "Hẹn A"})
+	admin.do("POST", "/v1/customers/"+cu.ID+"/notes", map[string]any{"body": "ghi chú A"}).ok(201)
+	return a
+}
+
+func (a *tenantA) ids() []string {
+	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a"}
+}
+
+// path fills a route pattern with tenant A's ids.
+func (a *tenantA) path(pattern string) string {
+	r := strings.NewReplacer("{appointment_id}", a.appointment, "{key}", a.field)
+	p := r.Replace(pattern)
+	for prefix, id := range map[string]string{
+		"/v1/users/": a.user, "/v1/teams/": a.team, "/v1/warehouses/": a.warehouse, "/v1/pipelines/": a.pipeline,
+		"/v1/fields/": a.field, "/v1/customers/": a.customer,
+	} {
+		if strings.HasPrefix(p, prefix) {
+			p = strings.Replace(p, "{id}", id, 1)
+		}
+	}
+	return p
+}
+
+// Every route, called by another workspace's admin with tenant A's ids,
+// finds nothing, lists nothing of A's and changes nothing of A's.
+func TestTenantIsolation(t *testing.T) {
+	s := start(t, false)
+	a := newTenantA(s)
+	b, _ := s.workspace("Công ty B")
+	var bPipeline struct {
+		ID    string `json:"id"`
+		Steps []struct{ ID string }
+	}
+	b.do("POST", "/v1/pipelines", map[string]any{"name": "Quy trình B", "steps": []map[string]string{{"name": "B1"}}}).ok(201).into(&bPipeline)
+	var before map[string]any
+	a.admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)
+
+	// What B sends to each route: a body that would work on B's own
+	// things, pointing at A's.
+	bodies := map[string]any{
+		"POST /v1/users":                                         map[string]any{"name": "X", "email": "x@b.vn", "team_ids": []string{a.team}},
+		"PATCH /v1/users/{id}":                                   map[string]any{"name": "Hacked"},
+		"POST /v1/teams":                                         map[string]any{"name": "X", "leader_id": a.user},
+		"PATCH /v1/teams/{id}":                                   map[string]any{"name": "Hacked"},
+		"POST /v1/warehouses":                                    map[string]any{"name": "X", "manager_ids": []string{a.user}},
+		"PATCH /v1/warehouses/{id}":                              map[string]any{"name": "Hacked"},
+		"POST /v1/pipelines":                                     map[string]any{"name": "X", "steps": []map[string]string{{"id": a.step, "name": "B1"}}},
+		"PATCH /v1/pipelines/{id}":                               map[string]any{"name": "Hacked"},
+		"POST /v1/fields":                                        map[string]any{"key": "mine_b", "label": "mine", "type": "text"},
+		"PATCH /v1/fields/{key}":                                 map[string]any{"label": "Hacked"},
+		"PUT /v1/settings/duplicates":                            map[string]any{"criteria": []string{"email"}},
+		"PUT /v1/settings/workspace":                             map[string]any{"name": "B vẫn là B"},
+		"POST /v1/customers":                                     map[string]any{"name": "X", "owner_id": a.user, "warehouse_id": a.warehouse},
+		"PATCH /v1/customers/{id}":                               map[string]any{"name": "Hacked"},
+		"POST /v1/customers/{id}/step":                           map[string]any{"pipeline_id": bPipeline.ID, "step_id": bPipeline.Steps[0].ID},
+		"POST /v1/customers/bulk/step":                           map[string]any{"ids": []string{a.customer}, "pipeline_id": a.pipeline, "step_id": a.step},
+		"PUT /v1/customers/{id}/shares":                          map[string]any{"user_ids": []string{}},
+		"POST /v1/customers/{id}/pin":                            map[string]any{},
+		"POST /v1/customers/{id}/notes":                          map[string]any{"body": "x"},
+		"POST /v1/customers/{id}/activities":                     map[string]any{"name": "x", "type": "call"},
+		"POST /v1/customers/{id}/calls":                          map[string]any{"direction": "inbound"},
+		"POST /v1/customers/{id}/appointments":                   map[string]any{"at": "2030-01-01T03:00:00Z", "title": "x"},
+		"PATCH /v1/customers/{id}/appointments/{appointment_id}": map[string]any{"title": "Hacked"},
+	}
+	// Routes without an id of A's answer this (they act on B's own data).
+	ownStatus := map[string]int{
+		"POST /v1/users": 422, "POST /v1/teams": 422, "POST /v1/warehouses": 422, "POST /v1/pipelines": 422,
+		"POST /v1/fields": 201, "PUT /v1/settings/duplicates": 200, "PUT /v1/settings/workspace": 200,
+		"POST /v1/customers": 422, "POST /v1/customers/bulk/step": 422,
+	}
+	for _, rt := range s.app.API.Routes() {
+		key := rt.Method + " " + rt.Pattern
+		if rt.Public {
+			continue
+		}
+		t.Run(key, func(t *testing.T) {
+			path := a.path(rt.Pattern)
+			if rt.Method == "GET" && strings.Contains(path, "lookup") {
+				path += "?q=" + strings.ReplaceAll(a.customerName, " ", "+")
+			}
+			body, hasBody := bodies[key]
+			if !hasBody && rt.Method != "GET" && rt.Method != "DELETE" && !rt.Bare && !strings.HasSuffix(rt.Pattern, "/restore") && !strings.HasSuffix(rt.Pattern, "/pin") {
+				t.Fatalf("no isolation case for %s: add one", key)
+			}
+			r := b.do(rt.Method, path, body)
+			switch {
+			case rt.Bare:
+				r.problem(409) // B's admin already belongs to a workspace
+			case strings.Contains(rt.Pattern, "{"):
+				if r.Status != 404 {
+					t.Fatalf("status %d, want 404: %s", r.Status, r.Body)
+				}
+			case rt.Method == "GET":
+				r.ok(200)
+			default:
+				r.ok(ownStatus[key])
+			}
+			// An answer may echo what B sent, and nothing else of A's.
+			sent := path + fmt.Sprint(body)
+			for _, id := range a.ids() {
+				if strings.Contains(string(r.Body), id) && !strings.Contains(sent, id) {
+					t.Fatalf("answer to B mentions A's %q: %s", id, r.Body)
+				}
+			}
+		})
+	}
+	var after map[string]any
+	a.admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&after)
+	if after["version"] != before["version"] || after["name"] != a.customerName {
+		t.Fatalf("A's customer changed: %v → %v", before, after)
+	}
+	for _, p := range []string{"/v1/users/" + a.user, "/v1/teams/" + a.team, "/v1/warehouses/" + a.warehouse, "/v1/pipelines/" + a.pipeline, "/v1/fields/" + a.field} {
+		if got := a.admin.do("GET", p, nil).ok(200).obj(); got["name"] == "Hacked" || got["label"] == "Hacked" {
+			t.Fatalf("%s was changed by another workspace", p)
+		}
+	}
+	var appts struct {
+		Items []map[string]any `json:"items"`
+	}
+	a.admin.do("GET", "/v1/customers/"+a.customer+"/appointments", nil).ok(200).into(&appts)
+	if len(appts.Items) != 1 || appts.Items[0]["title"] != "Hẹn A" {
+		t.Fatalf("A's appointments: %v", appts.Items)
+	}
+}
