@@ -86,10 +86,7 @@ func (s *Service) SaveAppointment(ctx context.Context, c *Caller, customerID, id
 		action = "appointment_changed"
 	}
 	_, err := s.mutate(ctx, c.Org, customerID, c.Actor(), action, func(before, after *customerRecord) ([]store.TxOp, error) {
-		if err := c.canChange(before); err != nil {
-			return nil, err
-		}
-		if err := live(before); err != nil {
+		if err := c.canEdit(before); err != nil {
 			return nil, err
 		}
 		appts, err := s.appointments(ctx, c.Tenant(), customerID)

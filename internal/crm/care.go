@@ -82,10 +82,7 @@ func (s *Service) Calls(ctx context.Context, c *Caller, id string, limit int, cu
 // last_care_at to when the care happened, in one transaction.
 func (s *Service) addCare(ctx context.Context, c *Caller, customerID, action string, at time.Time, it store.Item) error {
 	_, err := s.mutate(ctx, c.Org, customerID, c.Actor(), action, func(before, after *customerRecord) ([]store.TxOp, error) {
-		if err := c.canChange(before); err != nil {
-			return nil, err
-		}
-		if err := live(before); err != nil {
+		if err := c.canEdit(before); err != nil {
 			return nil, err
 		}
 		if now := s.now(); at.After(now) {

@@ -41,10 +41,7 @@ func (s *Service) SetStep(ctx context.Context, c *Caller, id string, in StepInpu
 		return nil, err
 	}
 	r, err := s.mutate(ctx, c.Org, id, c.Actor(), "step_changed", func(before, after *customerRecord) ([]store.TxOp, error) {
-		if err := c.canChange(before); err != nil {
-			return nil, err
-		}
-		if err := live(before); err != nil {
+		if err := c.canEdit(before); err != nil {
 			return nil, err
 		}
 		if before.Pipelines[in.PipelineID] == in.StepID {
@@ -130,10 +127,7 @@ func (s *Service) SetShares(ctx context.Context, c *Caller, id string, userIDs [
 		return nil, err
 	}
 	r, err := s.mutate(ctx, c.Org, id, c.Actor(), "shared", func(before, after *customerRecord) ([]store.TxOp, error) {
-		if err := c.canChange(before); err != nil {
-			return nil, err
-		}
-		if err := live(before); err != nil {
+		if err := c.canEdit(before); err != nil {
 			return nil, err
 		}
 		// Sharing with the owner means nothing.
@@ -179,10 +173,7 @@ func (s *Service) Pin(ctx context.Context, c *Caller, id string, in PinInput) (*
 		return nil, err
 	}
 	r, err := s.mutate(ctx, c.Org, id, c.Actor(), "pinned", func(before, after *customerRecord) ([]store.TxOp, error) {
-		if err := c.canChange(before); err != nil {
-			return nil, err
-		}
-		if err := live(before); err != nil {
+		if err := c.canEdit(before); err != nil {
 			return nil, err
 		}
 		if !before.Pinned(now) {
@@ -200,10 +191,7 @@ func (s *Service) Pin(ctx context.Context, c *Caller, id string, in PinInput) (*
 // Unpin unpins a customer.
 func (s *Service) Unpin(ctx context.Context, c *Caller, id string) (*domain.Customer, error) {
 	r, err := s.mutate(ctx, c.Org, id, c.Actor(), "unpinned", func(before, after *customerRecord) ([]store.TxOp, error) {
-		if err := c.canChange(before); err != nil {
-			return nil, err
-		}
-		if err := live(before); err != nil {
+		if err := c.canEdit(before); err != nil {
 			return nil, err
 		}
 		after.PinnedAt, after.PinnedUntil = nil, nil

@@ -315,7 +315,7 @@ func (s *Service) listRest(ctx context.Context, p *listPlan, sources []*source, 
 		after = cur.Key
 	}
 	for _, src := range sources {
-		src.start(after, p.ascending, min(max(p.limit*2, 50), 500))
+		src.start(after, p.ascending, sourcePage(p.limit, len(sources)))
 	}
 	m := &merger{st: s.store, sources: sources, ascending: p.ascending}
 	out := []*domain.Customer{}
@@ -344,6 +344,13 @@ func (s *Service) listRest(ctx context.Context, p *listPlan, sources []*source, 
 			return out, listCursor{Phase: "rest", Key: key}.encode(), nil
 		}
 	}
+}
+
+// sourcePage is how many items each source reads at a time: about its
+// share of a page (customers spread evenly over the shards), with room for
+// some that the filter drops. A source that runs short reads on.
+func sourcePage(limit, sources int) int {
+	return min(max(2*limit/sources+5, 10), 500)
 }
 
 func (s *Service) keep(p *listPlan, r *customerRecord, trash bool) bool {

@@ -113,7 +113,7 @@ func (s *Service) mutate(ctx context.Context, o *Org, id string, actor domain.Ac
 	}
 }
 
-// writable refuses a customer the caller may not change: 404 when they
+// canChange refuses a customer the caller may not change: 404 when they
 // can't even see it, 403 when it is only shared with them.
 func (c *Caller) canChange(r *customerRecord) error {
 	sc := c.Org.ScopeOf(c.User)
@@ -127,6 +127,14 @@ func (c *Caller) canChange(r *customerRecord) error {
 		return domain.Errorf(domain.ErrForbidden, "shared_read_only")
 	}
 	return domain.NotFound("customer")
+}
+
+// canEdit refuses what canChange refuses, and a customer in the trash.
+func (c *Caller) canEdit(r *customerRecord) error {
+	if err := c.canChange(r); err != nil {
+		return err
+	}
+	return live(r)
 }
 
 func live(r *customerRecord) error {
@@ -209,10 +217,7 @@ func (s *Service) GetCustomer(ctx context.Context, c *Caller, id string) (*domai
 func (s *Service) UpdateCustomer(ctx context.Context, c *Caller, id string, in *CustomerInput) (*domain.Customer, error) {
 	sc := c.Org.ScopeOf(c.User)
 	r, err := s.mutate(ctx, c.Org, id, c.Actor(), "updated", func(before, after *customerRecord) ([]store.TxOp, error) {
-		if err := c.canChange(before); err != nil {
-			return nil, err
-		}
-		if err := live(before); err != nil {
+		if err := c.canEdit(before); err != nil {
 			return nil, err
 		}
 		if in.Version != nil && *in.Version != before.Version {
@@ -234,10 +239,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, c *Caller, id string, in *
 // claims; admins can restore it.
 func (s *Service) DeleteCustomer(ctx context.Context, c *Caller, id string) error {
 	_, err := s.mutate(ctx, c.Org, id, c.Actor(), "deleted", func(before, after *customerRecord) ([]store.TxOp, error) {
-		if err := c.canChange(before); err != nil {
-			return nil, err
-		}
-		if err := live(before); err != nil {
+		if err := c.canEdit(before); err != nil {
 			return nil, err
 		}
 		now := s.now()

@@ -30,6 +30,24 @@ func (s *Service) deleteSetup(ctx context.Context, c *Caller, key store.Key) err
 	return s.store.Delete(ctx, key, store.None)
 }
 
+// editable returns what a save works on: fresh for a create (id ""), else
+// a copy of the current entity and its version, which given, when set,
+// must match.
+func editable[T any](id string, fresh *T, find func(string) (*T, bool), version func(*T) int64, given *int64, what string) (*T, int64, error) {
+	if id == "" {
+		return fresh, 0, nil
+	}
+	old, ok := find(id)
+	if !ok {
+		return nil, 0, domain.NotFound(what)
+	}
+	if err := checkVersion(given, version(old), what); err != nil {
+		return nil, 0, err
+	}
+	cp := *old
+	return &cp, version(old), nil
+}
+
 func checkVersion(given *int64, current int64, what string) error {
 	if given != nil && *given != current {
 		return versionConflict(what)
@@ -81,18 +99,10 @@ func (s *Service) SaveTeam(ctx context.Context, c *Caller, id string, in TeamInp
 		return nil, err
 	}
 	now := s.now()
-	t := &domain.Team{ID: domain.NewID("team"), MemberIDs: []string{}, CreatedAt: now}
-	var prev int64
-	if id != "" {
-		old, ok := c.Org.Team(id)
-		if !ok {
-			return nil, domain.NotFound("team")
-		}
-		if err := checkVersion(in.Version, old.Version, "team"); err != nil {
-			return nil, err
-		}
-		cp := *old
-		t, prev = &cp, old.Version
+	t, prev, err := editable(id, &domain.Team{ID: domain.NewID("team"), MemberIDs: []string{}, CreatedAt: now},
+		c.Org.Team, func(t *domain.Team) int64 { return t.Version }, in.Version, "team")
+	if err != nil {
+		return nil, err
 	}
 	var p domain.Problems
 	if id == "" && in.Name == nil {
@@ -150,18 +160,10 @@ func (s *Service) SaveWarehouse(ctx context.Context, c *Caller, id string, in Wa
 		return nil, err
 	}
 	now := s.now()
-	w := &domain.Warehouse{ID: domain.NewID("wh"), ManagerIDs: []string{}, CreatedAt: now}
-	var prev int64
-	if id != "" {
-		old, ok := c.Org.Warehouse(id)
-		if !ok {
-			return nil, domain.NotFound("warehouse")
-		}
-		if err := checkVersion(in.Version, old.Version, "warehouse"); err != nil {
-			return nil, err
-		}
-		cp := *old
-		w, prev = &cp, old.Version
+	w, prev, err := editable(id, &domain.Warehouse{ID: domain.NewID("wh"), ManagerIDs: []string{}, CreatedAt: now},
+		c.Org.Warehouse, func(w *domain.Warehouse) int64 { return w.Version }, in.Version, "warehouse")
+	if err != nil {
+		return nil, err
 	}
 	var p domain.Problems
 	if id == "" && in.Name == nil {
@@ -215,18 +217,10 @@ func (s *Service) SavePipeline(ctx context.Context, c *Caller, id string, in Pip
 		return nil, err
 	}
 	now := s.now()
-	pl := &domain.Pipeline{ID: domain.NewID("pl"), CreatedAt: now}
-	var prev int64
-	if id != "" {
-		old, ok := c.Org.Pipeline(id)
-		if !ok {
-			return nil, domain.NotFound("pipeline")
-		}
-		if err := checkVersion(in.Version, old.Version, "pipeline"); err != nil {
-			return nil, err
-		}
-		cp := *old
-		pl, prev = &cp, old.Version
+	pl, prev, err := editable(id, &domain.Pipeline{ID: domain.NewID("pl"), CreatedAt: now},
+		c.Org.Pipeline, func(p *domain.Pipeline) int64 { return p.Version }, in.Version, "pipeline")
+	if err != nil {
+		return nil, err
 	}
 	var p domain.Problems
 	if id == "" && in.Name == nil {

@@ -322,3 +322,40 @@ func TestIdempotentWrites(t *testing.T) {
 	other := st.admin.user("Người khác", "admin").with("Idempotency-Key", "create-1")
 	other.do("POST", "/v1/customers", map[string]any{"name": "Một lần thôi"}).ok(201)
 }
+
+// A bulk step change moves what the caller may change and reports the
+// rest, customer by customer.
+func TestBulkStepChange(t *testing.T) {
+	st := newSetup(t)
+	staff := st.admin.user("Nhân viên", "staff")
+	mine := staff.createCustomer(map[string]any{"name": "Của nhân viên"})
+	shared := st.admin.createCustomer(map[string]any{"name": "Được chia sẻ"})
+	st.admin.do("PUT", "/v1/customers/"+shared.ID+"/shares", map[string]any{"user_ids": []string{staff.userID}}).ok(200)
+	other := st.admin.createCustomer(map[string]any{"name": "Của người khác"})
+	var res struct {
+		Updated []string `json:"updated"`
+		Failed  []struct {
+			ID, Code, Message string
+		} `json:"failed"`
+	}
+	staff.with("Accept-Language", "en").do("POST", "/v1/customers/bulk/step", map[string]any{
+		"ids": []string{mine.ID, shared.ID, other.ID, "cus_missing", mine.ID}, "pipeline_id": st.pipeline, "step_id": st.won,
+	}).ok(200).into(&res)
+	if fmt.Sprint(res.Updated) != fmt.Sprint([]string{mine.ID}) || len(res.Failed) != 3 {
+		t.Fatalf("result = %+v", res)
+	}
+	codes := map[string]string{}
+	for _, f := range res.Failed {
+		codes[f.ID] = f.Code
+		if f.Message == "" {
+			t.Fatalf("failure without a message: %+v", f)
+		}
+	}
+	if codes[shared.ID] != "shared_read_only" || codes[other.ID] != "not_found" || codes["cus_missing"] != "not_found" {
+		t.Fatalf("failure codes = %v", codes)
+	}
+	staff.do("GET", "/v1/customers/"+mine.ID, nil).ok(200).into(&mine)
+	if mine.Pipelines[st.pipeline] != st.won || mine.LastCareAt == nil {
+		t.Fatalf("moved customer = %+v", mine)
+	}
+}

@@ -128,12 +128,23 @@ func compilePhone(op string, get func(*domain.Customer) string, v valueReader) p
 	return nil
 }
 
-func compileNumber(op string, get func(*domain.Customer) (float64, bool), v valueReader) pred {
+// presence compiles empty and not_empty for a field read as (value,
+// present); other operators give nil.
+func presence[T any](op string, get func(*domain.Customer) (T, bool)) pred {
 	switch op {
 	case OpEmpty:
 		return func(c *domain.Customer, _ *Env) bool { _, ok := get(c); return !ok }
 	case OpNotEmpty:
 		return func(c *domain.Customer, _ *Env) bool { _, ok := get(c); return ok }
+	}
+	return nil
+}
+
+func compileNumber(op string, get func(*domain.Customer) (float64, bool), v valueReader) pred {
+	if p := presence(op, get); p != nil {
+		return p
+	}
+	switch op {
 	case OpBetween:
 		lo, hi, ok := v.numberPair()
 		if !ok {
@@ -365,11 +376,8 @@ func compileList(op string, get func(*domain.Customer) []string, v valueReader, 
 }
 
 func compileBool(op string, get func(*domain.Customer) (bool, bool), v valueReader) pred {
-	switch op {
-	case OpEmpty:
-		return func(c *domain.Customer, _ *Env) bool { _, ok := get(c); return !ok }
-	case OpNotEmpty:
-		return func(c *domain.Customer, _ *Env) bool { _, ok := get(c); return ok }
+	if p := presence(op, get); p != nil {
+		return p
 	}
 	want, ok := v.boolean()
 	if !ok {

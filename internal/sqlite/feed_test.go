@@ -1,0 +1,83 @@
+package sqlite_test
+
+import (
+	"errors"
+	"testing"
+
+	"tend/internal/sqlite"
+	"tend/internal/store"
+)
+
+// Every write lands on the change feed with its images, in the same
+// transaction: a failed transaction leaves no entry.
+func TestChangeFeed(t *testing.T) {
+	ctx := t.Context()
+	db := MustOpen(t, sqlite.Options{FeedTypes: []string{"customer"}})
+	k := store.Key{PK: "T#1#C#a", SK: "A"}
+	put := func(v int64, doc string, cond store.Cond) error {
+		return db.Put(ctx, store.Item{Key: k, Type: "customer", Version: v, Doc: []byte(doc)}, cond)
+	}
+	if err := put(1, `{"name":"A"}`, store.NotExist); err != nil {
+		t.Fatal(err)
+	}
+	if err := put(2, `{"name":"B"}`, store.IfVersion(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := put(3, `{"name":"C"}`, store.IfVersion(1)); !errors.Is(err, store.ErrConditionFailed) {
+		t.Fatalf("stale put: %v", err)
+	}
+	// Not a feed type: not recorded.
+	if err := db.Put(ctx, store.Item{Key: store.Key{PK: "T#1", SK: "X"}, Type: "setting", Version: 1}, store.None); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Transact(ctx, []store.TxOp{
+		store.TxPut(store.Item{Key: store.Key{PK: "T#1#C#b", SK: "A"}, Type: "customer", Version: 1, Doc: []byte(`{}`)}, store.NotExist),
+		store.TxCheck(k, store.IfVersion(9)),
+	})
+	if err == nil {
+		t.Fatal("transaction with a failing check committed")
+	}
+	if err := db.Delete(ctx, k, store.None); err != nil {
+		t.Fatal(err)
+	}
+	changes, err := db.Changes(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		kind, old, new string
+	}{
+		{sqlite.Insert, "", `{"name":"A"}`},
+		{sqlite.Modify, `{"name":"A"}`, `{"name":"B"}`},
+		{sqlite.Remove, `{"name":"B"}`, ""},
+	}
+	if len(changes) != len(want) {
+		t.Fatalf("%d changes, want %d: %+v", len(changes), len(want), changes)
+	}
+	for i, w := range want {
+		c := changes[i]
+		if c.Kind != w.kind || c.Key != k || docOf(c.Old) != w.old || docOf(c.New) != w.new {
+			t.Fatalf("change %d = %s %s old %s new %s; want %+v", i, c.Kind, c.Key, docOf(c.Old), docOf(c.New), w)
+		}
+		if i > 0 && c.Seq <= changes[i-1].Seq {
+			t.Fatal("sequence numbers do not increase")
+		}
+	}
+	if changes[1].New.Version != 2 || changes[1].Old.Version != 1 {
+		t.Fatalf("versions in the images: old %d new %d", changes[1].Old.Version, changes[1].New.Version)
+	}
+	if err := db.TrimChanges(ctx, changes[1].Seq); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := db.Changes(ctx, 0, 100)
+	if len(rest) != 1 || rest[0].Kind != sqlite.Remove {
+		t.Fatalf("after trimming: %+v", rest)
+	}
+}
+
+func docOf(it *store.Item) string {
+	if it == nil {
+		return ""
+	}
+	return string(it.Doc)
+}
