@@ -19,6 +19,16 @@ type customerRecord struct {
 	// Claims are the duplicate-check claims the customer holds, by
 	// criterion, with the normalised value claimed.
 	Claims map[string]string `json:"claims,omitempty"`
+	// Cause is set on writes made by automation rules.
+	Cause *Cause `json:"cause,omitempty"`
+}
+
+// Cause says what made a write: the rules whose actions it carries and how
+// deep it is in a chain of rule writes (a user's write is depth 0 and has
+// no cause). Stream consumers stop chains past a fixed depth.
+type Cause struct {
+	Rules []string `json:"rules,omitempty"`
+	Depth int      `json:"depth"`
 }
 
 // item is the record as a store item, with its list index keys.

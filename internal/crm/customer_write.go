@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"tend/internal/domain"
 	"tend/internal/store"
@@ -13,21 +14,40 @@ import (
 // errStale: the customer changed between read and write; read it again.
 var errStale = errors.New("crm: customer changed concurrently")
 
+// audit is one history entry a write makes: who changed what.
+type audit struct {
+	actor   domain.Actor
+	action  string
+	changes []domain.FieldChange
+}
+
 // commit writes after in place of before (nil for a new customer) in one
 // transaction with its history entry, its duplicate-check claims, its
 // share items and any extra ops. It writes nothing and returns false when
 // nothing changed.
 func (s *Service) commit(ctx context.Context, o *Org, before, after *customerRecord, actor domain.Actor, action string, extra []store.TxOp) (bool, error) {
 	var beforeC *domain.Customer
+	if before != nil {
+		beforeC = &before.Customer
+	}
+	return s.commitAudited(ctx, o, before, after, []audit{{actor, action, diff(beforeC, &after.Customer)}}, extra)
+}
+
+// commitAudited is commit with the history entries given: one per actor
+// when several changed the customer in one write.
+func (s *Service) commitAudited(ctx context.Context, o *Org, before, after *customerRecord, entries []audit, extra []store.TxOp) (bool, error) {
 	var beforeClaims map[string]string
 	var beforeShares []string
 	cond := store.NotExist
 	if before != nil {
-		beforeC, beforeClaims, beforeShares = &before.Customer, before.Claims, before.SharedWith
+		beforeClaims, beforeShares = before.Claims, before.SharedWith
 		cond = store.IfVersion(before.Version)
 	}
-	changes := diff(beforeC, &after.Customer)
-	if before != nil && len(changes) == 0 && len(extra) == 0 {
+	changed := false
+	for _, e := range entries {
+		changed = changed || len(e.changes) > 0
+	}
+	if before != nil && !changed && len(extra) == 0 {
 		return false, nil
 	}
 	now := s.now()
@@ -40,7 +60,15 @@ func (s *Service) commit(ctx context.Context, o *Org, before, after *customerRec
 	}
 	ops := claimOps(o.Duplicates, beforeClaims, after)
 	ops = append(ops, shareOps(after, beforeShares)...)
-	ops = append(ops, store.TxPut(after.item(), cond), store.TxPut(historyItem(after.TenantID, after.ID, now, actor, action, changes), store.NotExist))
+	ops = append(ops, store.TxPut(after.item(), cond))
+	for i, e := range entries {
+		if len(e.changes) == 0 && len(entries) > 1 {
+			continue
+		}
+		// Entries of one write keep their order in the history.
+		at := now.Add(time.Duration(i))
+		ops = append(ops, store.TxPut(historyItem(after.TenantID, after.ID, at, e.actor, e.action, e.changes), store.NotExist))
+	}
 	ops = append(ops, extra...)
 	err := s.store.Transact(ctx, ops)
 	if err == nil {
@@ -94,6 +122,7 @@ func (s *Service) mutate(ctx context.Context, o *Org, id string, actor domain.Ac
 			return nil, err
 		}
 		after := before.clone()
+		after.Cause = nil // a user's write starts no chain
 		extra, err := fn(before, after)
 		if err != nil {
 			return nil, err

@@ -64,11 +64,53 @@ func Fold(s string) string {
 	return b.String()
 }
 
+// plainASCII reports whether s folds to itself but for letter case: ASCII
+// with no white space other than single spaces inside. Most emails,
+// sources and tags are; comparing them needs no rune decoding.
+func plainASCII(s string) bool {
+	if len(s) > 0 && (s[0] == ' ' || s[len(s)-1] == ' ') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || c < ' ' || (c == ' ' && i > 0 && s[i-1] == ' ') {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerEqual compares an ASCII string with an already folded one,
+// ignoring the case of the first.
+func lowerEqual(s, folded string) bool {
+	if len(s) != len(folded) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != folded[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // FoldedContains reports whether folded(s) contains needle, where needle is
 // already folded. It folds s on the fly and does not allocate.
 func FoldedContains(s, needle string) bool {
 	if needle == "" {
 		return true
+	}
+	if plainASCII(s) {
+		for i := 0; i+len(needle) <= len(s); i++ {
+			if lowerEqual(s[i:i+len(needle)], needle) {
+				return true
+			}
+		}
+		return false
 	}
 	for start := 0; start < len(s); {
 		if foldedPrefix(s[start:], needle) {
@@ -82,11 +124,17 @@ func FoldedContains(s, needle string) bool {
 
 // FoldedHasPrefix reports whether folded(s) starts with the folded needle.
 func FoldedHasPrefix(s, needle string) bool {
+	if plainASCII(s) {
+		return len(s) >= len(needle) && lowerEqual(s[:len(needle)], needle)
+	}
 	return foldedPrefix(strings.TrimLeftFunc(s, unicode.IsSpace), needle)
 }
 
 // FoldedEqual reports whether folded(s) equals the folded needle.
 func FoldedEqual(s, needle string) bool {
+	if plainASCII(s) {
+		return lowerEqual(s, needle)
+	}
 	s = strings.TrimLeftFunc(s, unicode.IsSpace)
 	i := foldedMatch(s, needle)
 	return i >= 0 && foldedRest(s[i:])
@@ -94,6 +142,9 @@ func FoldedEqual(s, needle string) bool {
 
 // FoldedHasSuffix reports whether folded(s) ends with the folded needle.
 func FoldedHasSuffix(s, needle string) bool {
+	if plainASCII(s) {
+		return len(s) >= len(needle) && lowerEqual(s[len(s)-len(needle):], needle)
+	}
 	for start := 0; start <= len(s); {
 		if i := foldedMatch(s[start:], needle); i >= 0 && foldedRest(s[start+i:]) {
 			return true
@@ -125,7 +176,7 @@ func foldedMatch(s, needle string) int {
 			continue
 		}
 		nr, nsize := utf8.DecodeRuneInString(needle[j:])
-		if unicode.IsSpace(f) && nr == ' ' {
+		if nr == ' ' && isSpace(f) {
 			i += size
 			for i < len(s) {
 				r2, s2 := utf8.DecodeRuneInString(s[i:])
@@ -155,4 +206,11 @@ func foldedRest(s string) bool {
 		}
 	}
 	return true
+}
+
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || ('\t' <= r && r <= '\r')
+	}
+	return unicode.IsSpace(r)
 }

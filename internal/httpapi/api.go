@@ -18,14 +18,18 @@ import (
 	"strings"
 	"time"
 
+	"tend/internal/automation"
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/idempotency"
+	"tend/internal/orders"
 )
 
 // Config holds what the API needs.
 type Config struct {
 	CRM         *crm.Service
+	Automation  *automation.Service
+	Orders      *orders.Service
 	Auth        Authenticator
 	Idempotency *idempotency.Keeper
 	Log         *slog.Logger
@@ -59,6 +63,8 @@ func New(cfg Config) *API {
 	a := &API{cfg: cfg, mux: http.NewServeMux()}
 	a.routesSetup()
 	a.routesCustomers()
+	a.routesAutomations()
+	a.routesOrders()
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a

@@ -110,6 +110,11 @@ var fieldMessages = map[string]message{
 	"empty_group":           {"Nhóm điều kiện không được để trống.", "A condition group can't be empty."},
 	"operator_not_allowed":  {"Phép so sánh \"{op}\" không dùng được cho kiểu {type} (dùng: {allowed}).", "The operator \"{op}\" can't be used on a {type} field (use: {allowed})."},
 	"duplicate_customer":    {"{criterion} đã tồn tại trong khách hàng {name} thuộc chủ sở hữu {owner}", "{criterion} already exists in customer {name} owned by {owner}"},
+	"only_for_daily":        {"Chỉ luật chạy hằng ngày mới có giờ chạy.", "Only daily rules have a time."},
+	"invalid_trigger":       {"Điều kiện kích hoạt phải là created, created_or_updated hoặc daily.", "The trigger must be created, created_or_updated or daily."},
+	"invalid_action":        {"Không có hành động \"{type}\".", "There is no action \"{type}\"."},
+	"action_not_available":  {"Hành động \"{type}\" sẽ có khi quy trình chăm sóc được bật.", "The action \"{type}\" comes with care flows, which are not available yet."},
+	"unknown_customer":      {"Không có khách hàng \"{value}\" mà bạn có thể thay đổi.", "There is no customer \"{value}\" you can change."},
 	"unknown_json_field":    {"Không có thuộc tính \"{field}\".", "There is no property \"{field}\"."},
 }
 
@@ -138,6 +143,8 @@ var thingNames = map[string]message{
 	"workspace":   {"không gian làm việc", "workspace"},
 	"settings":    {"thiết lập", "settings"},
 	"claim":       {"dữ liệu", "record"},
+	"rule":        {"luật tự động hóa", "automation rule"},
+	"order":       {"đơn hàng", "order"},
 }
 
 func (m message) in(lang string) string {

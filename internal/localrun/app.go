@@ -21,9 +21,13 @@ import (
 	"sync"
 	"time"
 
+	"tend/internal/automation"
+	"tend/internal/changes"
 	"tend/internal/crm"
 	"tend/internal/httpapi"
 	"tend/internal/idempotency"
+	"tend/internal/localqueue"
+	"tend/internal/orders"
 	"tend/internal/sqlite"
 	"tend/internal/store"
 )
@@ -55,16 +59,19 @@ type App struct {
 	Auth   httpapi.HS256
 	Outbox *Outbox
 	Log    *slog.Logger
+	// Jobs is the local jobs queue (SQS in AWS).
+	Jobs       *localqueue.Queue
+	Automation *automation.Service
+	Orders     *orders.Service
+	// Changes routes feed changes to their consumers, as the stream
+	// function does in AWS.
+	Changes *changes.Router
 
 	feed     *feedConsumer
 	drainers []Drainer
 	drainMu  sync.Mutex
 	handler  http.Handler
 }
-
-// feedTypes are the item types whose changes the local feed records, as
-// the stream's filter does in AWS.
-var feedTypes = []string{"customer"}
 
 // Open starts the system over the data directory.
 func Open(ctx context.Context, cfg Config) (*App, error) {
@@ -82,16 +89,23 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	clock := &Clock{}
-	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "tend.db"), sqlite.Options{Now: clock.Now, FeedTypes: feedTypes})
+	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "tend.db"), sqlite.Options{Now: clock.Now, FeedTypes: changes.Types})
 	if err != nil {
 		return nil, err
 	}
 	a := &App{DB: db, Clock: clock, Log: cfg.Log, Outbox: &Outbox{st: db, clock: clock}}
 	a.CRM = crm.New(db, clock, cfg.Log)
+	a.Jobs = localqueue.New(db, clock, "jobs", localqueue.Options{})
+	a.Automation = automation.New(a.CRM, a.Jobs, cfg.Log)
+	a.Orders = orders.New(a.CRM, cfg.Log)
 	a.Auth = httpapi.HS256{Secret: secret, Clock: clock}
-	a.API = httpapi.New(httpapi.Config{CRM: a.CRM, Auth: a.Auth, Idempotency: idempotency.New(db, clock), Log: cfg.Log})
-	a.feed = &feedConsumer{db: db}
-	a.drainers = []Drainer{a.feed, &expirySweeper{db: db}}
+	a.API = httpapi.New(httpapi.Config{CRM: a.CRM, Automation: a.Automation, Orders: a.Orders, Auth: a.Auth,
+		Idempotency: idempotency.New(db, clock), Log: cfg.Log})
+	a.Changes = &changes.Router{Automation: a.Automation, Orders: a.Orders}
+	a.feed = &feedConsumer{db: db, handlers: []ChangeHandler{routed{a.Changes}}}
+	// The order of a drain round: the stream (feed), the scheduler's tick,
+	// then the queued jobs; rounds repeat until nothing moves.
+	a.drainers = []Drainer{a.feed, tick{a.Automation}, queueDrainer{a.Jobs, a.Automation.HandleJob}, &expirySweeper{db: db}}
 	mux := http.NewServeMux()
 	a.routesDev(mux)
 	mux.Handle("/", a.API)

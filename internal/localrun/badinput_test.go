@@ -140,6 +140,28 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 			{map[string]any{"title": ""}, 422, "title", "required"},
 			{map[string]any{"version": 7}, 409, "", "version_conflict"},
 		},
+		"POST /v1/automations": {
+			{map[string]any{"name": "x", "trigger": map[string]any{"type": "daily"}, "actions": []map[string]any{{"type": "unpin"}}}, 422, "trigger.at", "invalid_clock"},
+			{map[string]any{"name": "x", "trigger": map[string]any{"type": "created"}, "conditions": [][]map[string]any{{{"field": "revenue", "op": "contains", "value": "1"}}},
+				"actions": []map[string]any{{"type": "unpin"}}}, 422, "conditions[0][0].op", "operator_not_allowed"},
+			{map[string]any{"name": "x", "trigger": map[string]any{"type": "created"}, "actions": []map[string]any{{"type": "set_field", "field": "secret_a", "value": 7}}}, 422, "actions[0].value", "expected_text"},
+		},
+		"POST /v1/automations/preview": {
+			{map[string]any{"trigger": map[string]any{"type": "created"}, "conditions": [][]map[string]any{{{"field": "birthday", "op": "within_next_days", "value": -3}}},
+				"actions": []map[string]any{{"type": "unpin"}}}, 422, "conditions[0][0].value", "expected_days"},
+		},
+		"PATCH /v1/automations/{id}": {
+			{map[string]any{"actions": []map[string]any{{"type": "teleport"}}}, 422, "actions[0].type", "invalid_action"},
+			{map[string]any{"version": 99}, 409, "", "version_conflict"},
+		},
+		"POST /v1/orders": {
+			{map[string]any{}, 422, "customer_id", "required"},
+			{map[string]any{"customer_id": a.customer, "status": "paid"}, 422, "status", "invalid_status"},
+			{map[string]any{"customer_id": a.customer, "items": []map[string]any{{"product": "x", "quantity": 0, "price": 1}}}, 422, "items[0].quantity", "out_of_range"},
+		},
+		"PATCH /v1/orders/{id}": {
+			{map[string]any{"amount": -1}, 422, "amount", "out_of_range"},
+		},
 		"POST /v1/workspaces": {
 			{map[string]any{"name": "X"}, 409, "", "already_member"},
 		},
@@ -150,6 +172,7 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"DELETE /v1/pipelines/{id}": true, "DELETE /v1/fields/{key}": true, "DELETE /v1/customers/{id}": true,
 		"POST /v1/customers/{id}/restore": true, "DELETE /v1/customers/{id}/pin": true,
 		"DELETE /v1/customers/{id}/appointments/{appointment_id}": true,
+		"DELETE /v1/automations/{id}":                             true, "DELETE /v1/orders/{id}": true,
 	}
 	var before map[string]any
 	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)

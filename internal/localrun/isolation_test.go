@@ -12,6 +12,7 @@ type tenantA struct {
 	admin                                        *client
 	user, team, warehouse, pipeline, step, field string
 	customer, appointment, customerName          string
+	rule, order                                  string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -32,11 +33,14 @@ func newTenantA(s *system) *tenantA {
 	a.customer = cu.ID
 	a.appointment = admin.create("/v1/customers/"+cu.ID+"/appointments", map[string]any{"at": "2030-01-01T03:00:00Z", "title": "Hẹn A"})
 	admin.do("POST", "/v1/customers/"+cu.ID+"/notes", map[string]any{"body": "ghi chú A"}).ok(201)
+	a.rule = admin.create("/v1/automations", map[string]any{"name": "Luật A", "trigger": map[string]any{"type": "created"},
+		"actions": []map[string]any{{"type": "set_step", "pipeline_id": a.pipeline, "step_id": a.step}}})
+	a.order = admin.create("/v1/orders", map[string]any{"customer_id": cu.ID, "amount": 100000})
 	return a
 }
 
 func (a *tenantA) ids() []string {
-	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a"}
+	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -45,7 +49,7 @@ func (a *tenantA) path(pattern string) string {
 	p := r.Replace(pattern)
 	for prefix, id := range map[string]string{
 		"/v1/users/": a.user, "/v1/teams/": a.team, "/v1/warehouses/": a.warehouse, "/v1/pipelines/": a.pipeline,
-		"/v1/fields/": a.field, "/v1/customers/": a.customer,
+		"/v1/fields/": a.field, "/v1/customers/": a.customer, "/v1/automations/": a.rule, "/v1/orders/": a.order,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -94,12 +98,20 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/customers/{id}/calls":                          map[string]any{"direction": "inbound"},
 		"POST /v1/customers/{id}/appointments":                   map[string]any{"at": "2030-01-01T03:00:00Z", "title": "x"},
 		"PATCH /v1/customers/{id}/appointments/{appointment_id}": map[string]any{"title": "Hacked"},
+		"POST /v1/automations": map[string]any{"name": "X", "trigger": map[string]any{"type": "created"},
+			"conditions": [][]map[string]any{{{"field": "step:" + a.pipeline, "op": "in_pipeline"}}}, "actions": []map[string]any{{"type": "unpin"}}},
+		"POST /v1/automations/preview": map[string]any{"trigger": map[string]any{"type": "created"},
+			"actions": []map[string]any{{"type": "set_step", "pipeline_id": a.pipeline, "step_id": a.step}}},
+		"PATCH /v1/automations/{id}": map[string]any{"name": "Hacked"},
+		"POST /v1/orders":            map[string]any{"customer_id": a.customer, "amount": 1},
+		"PATCH /v1/orders/{id}":      map[string]any{"amount": 5},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
 		"POST /v1/users": 422, "POST /v1/teams": 422, "POST /v1/warehouses": 422, "POST /v1/pipelines": 422,
 		"POST /v1/fields": 201, "PUT /v1/settings/duplicates": 200, "PUT /v1/settings/workspace": 200,
 		"POST /v1/customers": 422, "POST /v1/customers/bulk/step": 422,
+		"POST /v1/automations": 422, "POST /v1/automations/preview": 422, "POST /v1/orders": 422,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern

@@ -1,0 +1,427 @@
+package automation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/rules"
+	"tend/internal/store"
+)
+
+// JobKind names daily-run shard jobs on the jobs queue.
+const JobKind = "daily_rules"
+
+// Job is one shard of a daily run, as a queue message carries it.
+type Job struct {
+	Kind   string `json:"kind"`
+	Tenant string `json:"tenant"`
+	Run    string `json:"run"`
+	Shard  int    `json:"shard"`
+}
+
+// runGroup is a daily run of the rules of a workspace due at the same
+// local time.
+type runGroup struct {
+	ID        string    `json:"id"`
+	Tenant    string    `json:"tenant"`
+	RuleIDs   []string  `json:"rule_ids"`
+	Date      string    `json:"date"`
+	Occurs    time.Time `json:"occurs"`
+	CreatedAt time.Time `json:"created_at"`
+	SentAt    time.Time `json:"sent_at"`
+	Done      bool      `json:"done"`
+}
+
+func groupKey(t, run string) store.Key { return store.Key{PK: jobPK(t, run), SK: "RUN"} }
+
+func (g *runGroup) item(version int64) store.Item {
+	it := store.Item{Key: groupKey(g.Tenant, g.ID), Type: typeJob, Version: version, Doc: encode(g)}
+	if !g.Done {
+		it.Index[0] = store.IndexKey{PK: openRunsPK, SK: g.Tenant + "#" + g.ID}
+	}
+	return it
+}
+
+// checkpoint is how far a shard of a daily run got: a crash resumes from
+// here instead of starting over.
+type checkpoint struct {
+	Cursor    string         `json:"cursor"`
+	Done      bool           `json:"done"`
+	Evaluated int            `json:"evaluated"`
+	Matched   map[string]int `json:"matched"`
+	Changed   map[string]int `json:"changed"`
+	UpdatedAt time.Time      `json:"updated_at"`
+}
+
+// maxGroupRules keeps a run's claim (a marker per rule, the run, the
+// shard checkpoints) within one transaction.
+const maxGroupRules = store.MaxTransactItems - crm.CustomerShards - 1
+
+// stallAfter is how long a shard may go without progress before the tick
+// sends its job again (its message was lost, or the tick crashed before
+// sending it).
+const stallAfter = 10 * time.Minute
+
+// Tick starts the daily runs that are due: each enabled daily rule runs
+// once per local day of its workspace, at its time or at the first tick
+// after it. A tick delivered twice starts nothing twice: each rule's day
+// is claimed with a "must not exist" marker. It also re-sends jobs of runs
+// that stalled. It returns how many runs it started.
+func (s *Service) Tick(ctx context.Context) (int, error) {
+	items, err := queryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: dailyIndexPK, Limit: 500})
+	if err != nil {
+		return 0, fmt.Errorf("automation: read daily rules: %w", err)
+	}
+	byTenant := map[string][]*Rule{}
+	for _, it := range items {
+		r, err := decode[Rule](it)
+		if err != nil {
+			return 0, err
+		}
+		byTenant[r.Tenant] = append(byTenant[r.Tenant], r)
+	}
+	started := 0
+	now := s.now()
+	for tenant, rs := range byTenant {
+		o, err := s.crm.LoadOrg(ctx, tenant)
+		if errors.Is(err, domain.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return started, err
+		}
+		loc := o.Workspace.Location()
+		today := domain.DateOf(now, loc)
+		due := map[string][]string{} // occurrence → rule ids
+		for _, r := range rs {
+			minutes, ok := domain.ParseClock(r.Trigger.At)
+			if !ok {
+				continue
+			}
+			occurs := today.In(loc).Add(time.Duration(minutes) * time.Minute)
+			if occurs.After(now) || r.EnabledAt.After(occurs) {
+				continue
+			}
+			k := occurs.UTC().Format(time.RFC3339)
+			due[k] = append(due[k], r.ID)
+		}
+		for k, ids := range due {
+			occurs, _ := time.Parse(time.RFC3339, k)
+			slices.Sort(ids)
+			for len(ids) > 0 {
+				n := min(len(ids), maxGroupRules)
+				ok, err := s.startRun(ctx, tenant, today, occurs, ids[:n])
+				if err != nil {
+					return started, err
+				}
+				if ok {
+					started++
+				}
+				ids = ids[n:]
+			}
+		}
+	}
+	return started, s.resendStalled(ctx, now)
+}
+
+// startRun claims today's run of the rules (those not claimed yet) and
+// sends one job per shard. It reports whether a run was started.
+func (s *Service) startRun(ctx context.Context, tenant string, day domain.Date, occurs time.Time, ids []string) (bool, error) {
+	now := s.now()
+	for len(ids) > 0 {
+		g := &runGroup{ID: domain.NewID("run"), Tenant: tenant, RuleIDs: slices.Clone(ids), Date: day.String(), Occurs: occurs, CreatedAt: now, SentAt: now}
+		var ops []store.TxOp
+		for _, id := range ids {
+			ops = append(ops, store.TxPut(store.Item{Key: markerKey(tenant, id, day), Type: typeMarker, Version: 1,
+				Doc: encode(map[string]string{"run": g.ID})}, store.NotExist))
+		}
+		for _, id := range ids {
+			ops = append(ops, store.TxPut(runItem(&Run{ID: g.ID, RuleID: id, Trigger: TriggerDaily, StartedAt: now, Date: g.Date,
+				Status: "running", Tenant: tenant}), store.NotExist))
+		}
+		ops = append(ops, store.TxPut(g.item(1), store.NotExist))
+		for shard := range crm.CustomerShards {
+			ops = append(ops, store.TxPut(store.Item{Key: jobKey(tenant, g.ID, shard), Type: typeJob, Version: 1,
+				Doc: encode(checkpoint{UpdatedAt: now})}, store.NotExist))
+		}
+		err := s.st.Transact(ctx, ops)
+		var tx *store.TxError
+		if errors.As(err, &tx) && tx.Index < len(ids) {
+			// That rule already ran today (a repeated tick): leave it out.
+			ids = slices.Delete(slices.Clone(ids), tx.Index, tx.Index+1)
+			continue
+		}
+		if err != nil {
+			return false, fmt.Errorf("automation: claim daily run: %w", err)
+		}
+		s.log.Info("daily run started", "tenant", tenant, "run", g.ID, "rules", len(g.RuleIDs), "date", g.Date)
+		for shard := range crm.CustomerShards {
+			if err := s.sendJob(ctx, Job{Kind: JobKind, Tenant: tenant, Run: g.ID, Shard: shard}); err != nil {
+				// The run is claimed: the next tick sends what is missing.
+				return true, err
+			}
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+func (s *Service) sendJob(ctx context.Context, j Job) error {
+	if err := s.jobs.Send(ctx, encode(j), 0); err != nil {
+		return fmt.Errorf("automation: send job %s/%d: %w", j.Run, j.Shard, err)
+	}
+	return nil
+}
+
+// resendStalled sends again the jobs of unfinished shards that have not
+// moved for a while.
+func (s *Service) resendStalled(ctx context.Context, now time.Time) error {
+	items, err := queryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: openRunsPK, Limit: 500})
+	if err != nil {
+		return fmt.Errorf("automation: read open runs: %w", err)
+	}
+	for _, it := range items {
+		g, err := decode[runGroup](it)
+		if err != nil {
+			return err
+		}
+		if now.Sub(g.SentAt) < stallAfter {
+			continue
+		}
+		for shard := range crm.CustomerShards {
+			cp, _, err := s.checkpoint(ctx, g.Tenant, g.ID, shard)
+			if err != nil {
+				return err
+			}
+			if !cp.Done && now.Sub(cp.UpdatedAt) >= stallAfter {
+				if err := s.sendJob(ctx, Job{Kind: JobKind, Tenant: g.Tenant, Run: g.ID, Shard: shard}); err != nil {
+					return err
+				}
+			}
+		}
+		g.SentAt = now
+		if err := s.st.Put(ctx, g.item(it.Version+1), store.IfVersion(it.Version)); err != nil && !errors.Is(err, store.ErrConditionFailed) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) checkpoint(ctx context.Context, tenant, run string, shard int) (*checkpoint, int64, error) {
+	it, err := s.st.Get(ctx, jobKey(tenant, run, shard))
+	if err != nil {
+		return nil, 0, fmt.Errorf("automation: read checkpoint %s/%d: %w", run, shard, err)
+	}
+	cp, err := decode[checkpoint](it)
+	return cp, it.Version, err
+}
+
+// HandleJob runs one job message of the jobs queue.
+func (s *Service) HandleJob(ctx context.Context, body []byte) error {
+	var j Job
+	if err := json.Unmarshal(body, &j); err != nil || j.Kind != JobKind {
+		return fmt.Errorf("automation: not a %s job: %s", JobKind, body)
+	}
+	return s.RunJob(ctx, j)
+}
+
+// jobPage is how many customers a job reads between checkpoints.
+const jobPage = 200
+
+// RunJob runs one shard of a daily run from its checkpoint. It may be
+// delivered twice or after a crash: a finished shard does nothing, an
+// interrupted one resumes at its last checkpoint, and customers already
+// changed by the rule are not changed (or logged) again.
+func (s *Service) RunJob(ctx context.Context, j Job) error {
+	cp, version, err := s.checkpoint(ctx, j.Tenant, j.Run, j.Shard)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // a job of a run that was never claimed: nothing to do
+	}
+	if err != nil {
+		return err
+	}
+	git, err := s.st.Get(ctx, groupKey(j.Tenant, j.Run))
+	if err != nil {
+		return fmt.Errorf("automation: read run %s: %w", j.Run, err)
+	}
+	g, err := decode[runGroup](git)
+	if err != nil {
+		return err
+	}
+	if cp.Done {
+		if !g.Done {
+			return s.finish(ctx, g, git.Version) // the finish may have been lost
+		}
+		return nil
+	}
+	o, err := s.crm.LoadOrg(ctx, j.Tenant)
+	if err != nil {
+		return err
+	}
+	rs := s.dailyRules(ctx, o, g.RuleIDs)
+	loc := o.Workspace.Location()
+	env := rules.NewEnv(g.Occurs, loc)
+	run := runRef{id: g.ID, trigger: TriggerDaily, at: g.Occurs, daily: true}
+	if cp.Matched == nil {
+		cp.Matched, cp.Changed = map[string]int{}, map[string]int{}
+	}
+	for {
+		page, next, err := s.crm.CustomersOfShard(ctx, j.Tenant, j.Shard, jobPage, cp.Cursor)
+		if err != nil {
+			return err
+		}
+		for _, cu := range page {
+			var hits []fired
+			for _, r := range rs {
+				if r.set.Match(cu, env) {
+					hits = append(hits, fired{rule: r, why: r.set.Explain(cu, env)})
+					cp.Matched[r.rule.ID]++
+				}
+			}
+			cp.Evaluated++
+			if len(hits) > 0 {
+				out, err := s.act(ctx, o, cu.ID, hits, run, env)
+				if err != nil {
+					return err
+				}
+				for i, oc := range out {
+					if len(oc.Changes) > 0 {
+						cp.Changed[hits[i].rule.rule.ID]++
+					}
+				}
+			}
+			if s.Hooks.AfterCustomer != nil {
+				if err := s.Hooks.AfterCustomer(j, cu.ID); err != nil {
+					return err
+				}
+			}
+		}
+		cp.Cursor, cp.Done, cp.UpdatedAt = next, next == "", s.now()
+		err = s.st.Put(ctx, store.Item{Key: jobKey(j.Tenant, j.Run, j.Shard), Type: typeJob, Version: version + 1, Doc: encode(cp)}, store.IfVersion(version))
+		if errors.Is(err, store.ErrConditionFailed) {
+			return nil // another delivery of this job is running it
+		}
+		if err != nil {
+			return fmt.Errorf("automation: checkpoint %s/%d: %w", j.Run, j.Shard, err)
+		}
+		version++
+		if cp.Done {
+			return s.finish(ctx, g, git.Version)
+		}
+	}
+}
+
+// dailyRules compiles the run's rules that are still enabled daily rules.
+func (s *Service) dailyRules(ctx context.Context, o *crm.Org, ids []string) []*compiled {
+	var out []*compiled
+	for _, id := range ids {
+		r, err := s.loadRule(ctx, o.Workspace.ID, id)
+		if err != nil || !r.Enabled || r.Trigger.Type != TriggerDaily {
+			continue
+		}
+		c, err := s.compiledFor(r, o)
+		if err != nil {
+			s.log.Warn("rule does not compile", "tenant", o.Workspace.ID, "rule", id, "err", err)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// finish closes a run once every shard is done: each rule's run record
+// gets its totals and the run leaves the open list.
+func (s *Service) finish(ctx context.Context, g *runGroup, version int64) error {
+	totals := &checkpoint{Matched: map[string]int{}, Changed: map[string]int{}}
+	for shard := range crm.CustomerShards {
+		cp, _, err := s.checkpoint(ctx, g.Tenant, g.ID, shard)
+		if err != nil {
+			return err
+		}
+		if !cp.Done {
+			return nil // another shard will finish it
+		}
+		addCounts(totals, cp)
+	}
+	for _, id := range g.RuleIDs {
+		// Changes are counted from the outcomes, which are written with
+		// them: a checkpoint's count misses those made just before a crash.
+		changed, err := s.countOutcomes(ctx, g.Tenant, id, g.ID)
+		if err != nil {
+			return err
+		}
+		run := &Run{ID: g.ID, RuleID: id, Trigger: TriggerDaily, StartedAt: g.CreatedAt, Date: g.Date, Status: "done",
+			Evaluated: totals.Evaluated, Matched: totals.Matched[id], Changed: changed, Tenant: g.Tenant}
+		if err := s.st.Put(ctx, runItem(run), store.None); err != nil {
+			return err
+		}
+	}
+	g.Done = true
+	err := s.st.Put(ctx, g.item(version+1), store.IfVersion(version))
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil // finished by another shard, or re-sent meanwhile: the next finish closes it
+	}
+	s.log.Info("daily run done", "tenant", g.Tenant, "run", g.ID, "evaluated", totals.Evaluated)
+	return err
+}
+
+func (s *Service) countOutcomes(ctx context.Context, tenant, rule, run string) (int, error) {
+	n := 0
+	q := store.Query{PK: ruleLogPK(tenant, rule), SK: store.SKBeginsWith, A: "OUT#" + run + "#", Limit: 1000}
+	for {
+		page, err := s.st.Query(ctx, q)
+		if err != nil {
+			return 0, fmt.Errorf("automation: count outcomes: %w", err)
+		}
+		n += len(page.Items)
+		if page.Cursor == "" {
+			return n, nil
+		}
+		q.Cursor = page.Cursor
+	}
+}
+
+func addCounts(total, cp *checkpoint) {
+	total.Evaluated += cp.Evaluated
+	for k, v := range cp.Matched {
+		total.Matched[k] += v
+	}
+	for k, v := range cp.Changed {
+		total.Changed[k] += v
+	}
+}
+
+// liveCounts fills a running daily run's figures from its checkpoints.
+func (s *Service) liveCounts(ctx context.Context, tenant string, run *Run) error {
+	totals := &checkpoint{Matched: map[string]int{}, Changed: map[string]int{}}
+	for shard := range crm.CustomerShards {
+		cp, _, err := s.checkpoint(ctx, tenant, run.ID, shard)
+		if err != nil {
+			return err
+		}
+		addCounts(totals, cp)
+	}
+	run.Evaluated, run.Matched, run.Changed = totals.Evaluated, totals.Matched[run.RuleID], totals.Changed[run.RuleID]
+	return nil
+}
+
+func queryAll(ctx context.Context, st store.Store, q store.Query) ([]store.Item, error) {
+	var all []store.Item
+	for {
+		page, err := st.Query(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.Cursor == "" {
+			return all, nil
+		}
+		q.Cursor = page.Cursor
+	}
+}

@@ -1,0 +1,329 @@
+package automation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/rules"
+	"tend/internal/store"
+)
+
+// Queue takes jobs for later: SQS in AWS, a durable table locally.
+type Queue interface {
+	Send(ctx context.Context, body []byte, delay time.Duration) error
+}
+
+// Hooks let tests stop a run half-way, as a crash would.
+type Hooks struct {
+	// AfterCustomer runs after each customer of a daily job; an error
+	// stops the job there.
+	AfterCustomer func(job Job, customerID string) error
+}
+
+// Service manages rules and runs them.
+type Service struct {
+	crm   *crm.Service
+	st    store.Store
+	clock domain.Clock
+	log   *slog.Logger
+	jobs  Queue
+	Hooks Hooks
+
+	cache sync.Map // compile key → *compiled
+}
+
+// New returns the automation service; jobs receives daily-run shard jobs.
+func New(c *crm.Service, jobs Queue, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log, jobs: jobs}
+}
+
+func (s *Service) now() time.Time { return s.clock.Now().UTC() }
+
+// compiledFor returns the rule compiled against the workspace, compiling
+// it once per rule version and workspace set-up.
+func (s *Service) compiledFor(r *Rule, o *crm.Org) (*compiled, error) {
+	key := fmt.Sprintf("%s/%s/%d/%s", r.Tenant, r.ID, r.Version, setupStamp(o))
+	if c, ok := s.cache.Load(key); ok {
+		return c.(*compiled), nil
+	}
+	c, err := compileRule(r, o)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.Store(key, c)
+	return c, nil
+}
+
+// setupStamp changes whenever a field or pipeline a rule may name changes.
+func setupStamp(o *crm.Org) string {
+	var b strings.Builder
+	for _, f := range o.Fields {
+		fmt.Fprintf(&b, "%s:%d,", f.Key, f.Version)
+	}
+	for _, p := range o.Pipelines {
+		fmt.Fprintf(&b, "%s:%d,", p.ID, p.Version)
+	}
+	fmt.Fprintf(&b, "u%d", len(o.Users))
+	return b.String()
+}
+
+// List returns the workspace's rules, oldest first.
+func (s *Service) List(ctx context.Context, c *crm.Caller) ([]*Rule, error) {
+	rs, err := s.loadRules(ctx, c.Tenant())
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(rs, func(a, b *Rule) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	if rs == nil {
+		rs = []*Rule{}
+	}
+	return rs, nil
+}
+
+// Get returns a rule.
+func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Rule, error) {
+	return s.loadRule(ctx, c.Tenant(), id)
+}
+
+// build applies an input to a rule (a new one when r is fresh).
+func (s *Service) build(c *crm.Caller, r *Rule, in *RuleInput, creating bool) error {
+	var p domain.Problems
+	if creating {
+		if in.Name == nil {
+			p.Add("name", "required")
+		}
+		if in.Trigger == nil {
+			p.Add("trigger", "required")
+		}
+		if in.Actions == nil {
+			p.Add("actions", "required")
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+	}
+	now := s.now()
+	if in.Name != nil {
+		r.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Description != nil {
+		r.Description = strings.TrimSpace(*in.Description)
+	}
+	if in.Trigger != nil {
+		r.Trigger = *in.Trigger
+	}
+	if in.SetsConds {
+		r.Conditions = in.Conditions
+	}
+	if r.Conditions == nil {
+		r.Conditions = rules.Groups{}
+	}
+	if in.Actions != nil {
+		r.Actions = *in.Actions
+	}
+	if in.Enabled != nil {
+		if *in.Enabled && !r.Enabled {
+			r.EnabledAt = now
+		}
+		r.Enabled = *in.Enabled
+	}
+	_, err := compileRule(r, c.Org)
+	return err
+}
+
+// Create saves a new rule (admins only). Rules are enabled unless the
+// input says otherwise.
+func (s *Service) Create(ctx context.Context, c *crm.Caller, in *RuleInput) (*Rule, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	r := &Rule{ID: domain.NewID("rule"), Tenant: c.Tenant(), CreatedBy: c.User.ID, CreatedAt: now, UpdatedAt: now, Version: 1}
+	if in.Enabled == nil {
+		enabled := true
+		in.Enabled = &enabled
+	}
+	if err := s.build(c, r, in, true); err != nil {
+		return nil, err
+	}
+	if err := s.st.Put(ctx, r.item(), store.NotExist); err != nil {
+		return nil, fmt.Errorf("automation: save rule: %w", err)
+	}
+	return r, nil
+}
+
+// Update changes a rule (admins only).
+func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *RuleInput) (*Rule, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	r, err := s.loadRule(ctx, c.Tenant(), id)
+	if err != nil {
+		return nil, err
+	}
+	prev := r.Version
+	if in.Version != nil && *in.Version != prev {
+		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "rule")
+	}
+	if err := s.build(c, r, in, false); err != nil {
+		return nil, err
+	}
+	r.Version, r.UpdatedAt = prev+1, s.now()
+	err = s.st.Put(ctx, r.item(), store.IfVersion(prev))
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "rule")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("automation: save rule: %w", err)
+	}
+	return r, nil
+}
+
+// Delete removes a rule (admins only); its log stays.
+func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
+	if err := c.RequireAdmin(); err != nil {
+		return err
+	}
+	if _, err := s.loadRule(ctx, c.Tenant(), id); err != nil {
+		return err
+	}
+	return s.st.Delete(ctx, ruleKey(c.Tenant(), id), store.None)
+}
+
+// Preview is what a rule would do now.
+type Preview struct {
+	Matched int             `json:"matched"`
+	Sample  []PreviewSample `json:"sample"`
+}
+
+// PreviewSample is one matching customer and what the rule would change.
+type PreviewSample struct {
+	CustomerID string               `json:"customer_id"`
+	Name       string               `json:"name"`
+	Group      int                  `json:"group"`
+	Changes    []domain.FieldChange `json:"changes"`
+}
+
+// PreviewSize is how many matching customers a preview shows.
+const PreviewSize = 20
+
+// Preview counts the customers a rule would match now and shows what it
+// would change for a sample of them, writing nothing (admins only).
+func (s *Service) Preview(ctx context.Context, c *crm.Caller, in *RuleInput) (*Preview, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	r := &Rule{Tenant: c.Tenant(), Name: "preview"}
+	if in.Name == nil {
+		in.Name = &r.Name
+	}
+	if err := s.build(c, r, in, true); err != nil {
+		return nil, err
+	}
+	comp, err := compileRule(r, c.Org)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	loc := c.Org.Workspace.Location()
+	env := rules.NewEnv(now, loc)
+	out := &Preview{Sample: []PreviewSample{}}
+	err = s.crm.EachCustomer(ctx, c.Tenant(), func(cu *domain.Customer) error {
+		ex := comp.set.Explain(cu, env)
+		if !ex.Matched {
+			return nil
+		}
+		out.Matched++
+		if len(out.Sample) < PreviewSize {
+			after := crm.CloneCustomer(cu)
+			for _, act := range comp.actions {
+				_ = act(after, now, loc) // a refused action shows as no change
+			}
+			changes := crm.Diff(cu, after)
+			if changes == nil {
+				changes = []domain.FieldChange{}
+			}
+			out.Sample = append(out.Sample, PreviewSample{CustomerID: cu.ID, Name: cu.Name, Group: ex.Group, Changes: changes})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Runs lists a rule's executions, newest first, each with (up to 100 of)
+// its per-customer outcomes.
+func (s *Service) Runs(ctx context.Context, c *crm.Caller, id string, limit int, cursor string) (*crm.Page[Run], error) {
+	if _, err := s.loadRule(ctx, c.Tenant(), id); err != nil {
+		return nil, err
+	}
+	page, err := s.st.Query(ctx, store.Query{PK: ruleLogPK(c.Tenant(), id), SK: store.SKBeginsWith, A: "RUN#",
+		Reverse: true, Limit: crm.ListLimit(limit), Cursor: cursor})
+	if err != nil {
+		return nil, badCursor(err)
+	}
+	out := &crm.Page[Run]{Items: []Run{}, NextCursor: page.Cursor}
+	for _, it := range page.Items {
+		run, err := decode[Run](it)
+		if err != nil {
+			return nil, err
+		}
+		outs, err := s.st.Query(ctx, store.Query{PK: ruleLogPK(c.Tenant(), id), SK: store.SKBeginsWith, A: "OUT#" + run.ID + "#", Limit: 100})
+		if err != nil {
+			return nil, err
+		}
+		run.Outcomes = []Outcome{}
+		for _, oi := range outs.Items {
+			o, err := decode[Outcome](oi)
+			if err != nil {
+				return nil, err
+			}
+			run.Outcomes = append(run.Outcomes, *o)
+		}
+		if run.Status == "running" {
+			if err := s.liveCounts(ctx, c.Tenant(), run); err != nil {
+				return nil, err
+			}
+		}
+		out.Items = append(out.Items, *run)
+	}
+	return out, nil
+}
+
+// CustomerLog lists what rules did to a customer and why, newest first.
+func (s *Service) CustomerLog(ctx context.Context, c *crm.Caller, customerID string, limit int, cursor string) (*crm.Page[Outcome], error) {
+	if _, err := s.crm.GetCustomer(ctx, c, customerID); err != nil {
+		return nil, err
+	}
+	page, err := s.st.Query(ctx, store.Query{PK: crm.CustomerPartition(c.Tenant(), customerID), SK: store.SKBeginsWith, A: "AUTO#",
+		Reverse: true, Limit: crm.ListLimit(limit), Cursor: cursor})
+	if err != nil {
+		return nil, badCursor(err)
+	}
+	out := &crm.Page[Outcome]{Items: []Outcome{}, NextCursor: page.Cursor}
+	for _, it := range page.Items {
+		o, err := decode[Outcome](it)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *o)
+	}
+	return out, nil
+}
+
+func badCursor(err error) error {
+	if errors.Is(err, store.ErrInvalid) {
+		return &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
+	}
+	return err
+}

@@ -1,0 +1,55 @@
+// Package changes routes item changes — from the DynamoDB stream in AWS,
+// from the SQLite change feed locally — to the code that reacts to them:
+// automation rules on customers, revenue on orders.
+package changes
+
+import (
+	"context"
+	"fmt"
+
+	"tend/internal/automation"
+	"tend/internal/crm"
+	"tend/internal/orders"
+	"tend/internal/store"
+)
+
+// Types are the item types the stream consumer handles; the stream's event
+// filter and the local feed keep only these.
+var Types = []string{crm.CustomerItemType, orders.ItemType}
+
+// Router hands each change to its consumer.
+type Router struct {
+	Automation *automation.Service
+	Orders     *orders.Service
+}
+
+// Handle routes one change: old is nil for a new item, new nil for a
+// removed one. A change may come twice; every consumer is idempotent.
+func (r *Router) Handle(ctx context.Context, typ string, old, new *store.Item) error {
+	switch typ {
+	case crm.CustomerItemType:
+		before, err := image(old)
+		if err != nil {
+			return err
+		}
+		after, err := image(new)
+		if err != nil {
+			return err
+		}
+		return r.Automation.HandleChange(ctx, before, after)
+	case orders.ItemType:
+		return r.Orders.HandleChange(ctx, old, new)
+	}
+	return nil
+}
+
+func image(it *store.Item) (*crm.Image, error) {
+	if it == nil {
+		return nil, nil
+	}
+	im, err := crm.DecodeImage(*it)
+	if err != nil {
+		return nil, fmt.Errorf("changes: %w", err)
+	}
+	return im, nil
+}

@@ -1,0 +1,44 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"tend/internal/crm"
+	"tend/internal/orders"
+)
+
+func (a *API) routesOrders() {
+	svc := a.cfg.Orders
+	a.handle("GET /v1/orders", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		limit, err := limitParam(r)
+		if err != nil {
+			return err
+		}
+		page, err := svc.List(r.Context(), c, r.URL.Query().Get("customer_id"), limit, r.URL.Query().Get("cursor"))
+		return ok(w, page, err)
+	})
+	a.handle("POST /v1/orders", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		var in orders.Input
+		if err := decodeBody(w, r, &in); err != nil {
+			return err
+		}
+		o, err := svc.Save(r.Context(), c, "", in)
+		if err != nil {
+			return err
+		}
+		return created(w, "/v1/orders/"+o.ID, o)
+	})
+	a.handle("GET /v1/orders/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		o, err := svc.Get(r.Context(), c, r.PathValue("id"))
+		return ok(w, o, err)
+	})
+	a.handle("PATCH /v1/orders/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		var in orders.Input
+		if err := decodeBody(w, r, &in); err != nil {
+			return err
+		}
+		o, err := svc.Save(r.Context(), c, r.PathValue("id"), in)
+		return ok(w, o, err)
+	})
+	a.handle("DELETE /v1/orders/{id}", deleteHandler(svc.Delete, "id"))
+}

@@ -1,0 +1,315 @@
+// Package orders keeps a minimal order book [đơn hàng] standing in for the
+// Salework inventory sync: completed orders make a customer's revenue and
+// last order time, kept up to date from the stream of order changes.
+package orders
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// Status is where an order stands.
+type Status string
+
+const (
+	StatusNew       Status = "new"
+	StatusCompleted Status = "completed"
+	StatusCancelled Status = "cancelled"
+)
+
+// ItemType is the store type of orders, which the stream carries.
+const ItemType = "order"
+
+const typeSummary = "order_summary"
+
+// Line is one product of an order.
+type Line struct {
+	Product  string  `json:"product"`
+	Category string  `json:"category"`
+	Quantity float64 `json:"quantity"`
+	Price    int64   `json:"price"`
+}
+
+// Order is a customer's order.
+type Order struct {
+	ID          string    `json:"id"`
+	CustomerID  string    `json:"customer_id"`
+	Code        string    `json:"code"`
+	Amount      int64     `json:"amount"`
+	Status      Status    `json:"status"`
+	Items       []Line    `json:"items"`
+	PerformerID string    `json:"performer_id"`
+	OrderedAt   time.Time `json:"ordered_at"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"version"`
+	Tenant      string    `json:"tenant_id"`
+}
+
+// Input creates or changes an order; on a change, absent fields are kept.
+type Input struct {
+	CustomerID  *string    `json:"customer_id"`
+	Code        *string    `json:"code"`
+	Amount      *int64     `json:"amount"`
+	Status      *Status    `json:"status"`
+	Items       *[]Line    `json:"items"`
+	PerformerID *string    `json:"performer_id"`
+	OrderedAt   *time.Time `json:"ordered_at"`
+	Version     *int64     `json:"version"`
+}
+
+// Key layout: the order in its own partition, listed by workspace (GSI1)
+// and by customer (GSI2); a summary in the customer's partition, written
+// with it, from which revenue is summed with a consistent read.
+func orderKey(t, id string) store.Key { return store.Key{PK: "T#" + t + "#ORDER#" + id, SK: "A"} }
+func allPK(t string) string           { return "T#" + t + "#ORDERS" }
+func byCustomerPK(t, c string) string { return "T#" + t + "#CORD#" + c }
+func summaryKey(t, customer, id string) store.Key {
+	return store.Key{PK: crm.CustomerPartition(t, customer), SK: "ORDER#" + id}
+}
+
+func (o *Order) item() store.Item {
+	lk := o.OrderedAt.UTC().Format("2006-01-02T15:04:05.000000000Z") + "#" + o.ID
+	return store.Item{Key: orderKey(o.Tenant, o.ID), Type: ItemType, Version: o.Version, Doc: mustJSON(o),
+		Index: [4]store.IndexKey{{PK: allPK(o.Tenant), SK: lk}, {PK: byCustomerPK(o.Tenant, o.CustomerID), SK: lk}}}
+}
+
+type summary struct {
+	Amount    int64     `json:"amount"`
+	Status    Status    `json:"status"`
+	OrderedAt time.Time `json:"ordered_at"`
+}
+
+func (o *Order) summaryItem() store.Item {
+	return store.Item{Key: summaryKey(o.Tenant, o.CustomerID, o.ID), Type: typeSummary, Version: 1,
+		Doc: mustJSON(summary{Amount: o.Amount, Status: o.Status, OrderedAt: o.OrderedAt})}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("orders: encode %T: %v", v, err)) // our own types
+	}
+	return b
+}
+
+// Service keeps orders.
+type Service struct {
+	crm   *crm.Service
+	st    store.Store
+	clock domain.Clock
+	log   *slog.Logger
+}
+
+// New returns the order book over the CRM core's store.
+func New(c *crm.Service, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log}
+}
+
+func (s *Service) load(ctx context.Context, c *crm.Caller, id string) (*Order, int64, error) {
+	it, err := s.st.Get(ctx, orderKey(c.Tenant(), id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, 0, domain.NotFound("order")
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("orders: read %s: %w", id, err)
+	}
+	var o Order
+	if err := json.Unmarshal(it.Doc, &o); err != nil {
+		return nil, 0, fmt.Errorf("orders: decode %s: %w", id, err)
+	}
+	o.Version = it.Version
+	if _, err := s.crm.GetCustomer(ctx, c, o.CustomerID); err != nil {
+		return nil, 0, domain.NotFound("order")
+	}
+	return &o, it.Version, nil
+}
+
+// Get returns an order of a customer the caller may see.
+func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Order, error) {
+	o, _, err := s.load(ctx, c, id)
+	return o, err
+}
+
+// Save creates (id "") or changes an order of a customer the caller may
+// change. The order and the customer's summary of it are written together.
+func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) (*Order, error) {
+	now := s.clock.Now().UTC()
+	o := &Order{ID: domain.NewID("ord"), Tenant: c.Tenant(), Status: StatusNew, Items: []Line{}, OrderedAt: now, CreatedAt: now}
+	var prev int64
+	var old *Order
+	if id != "" {
+		cur, v, err := s.load(ctx, c, id)
+		if err != nil {
+			return nil, err
+		}
+		if in.Version != nil && *in.Version != v {
+			return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "order")
+		}
+		cp := *cur
+		o, old, prev = &cp, cur, v
+	}
+	if err := s.apply(ctx, c, o, in, id == ""); err != nil {
+		return nil, err
+	}
+	if o.Code == "" {
+		n, err := s.crm.Counter(ctx, c.Tenant(), "order")
+		if err != nil {
+			return nil, err
+		}
+		o.Code = fmt.Sprintf("DH%06d", n)
+	}
+	o.Version, o.UpdatedAt = prev+1, now
+	cond := store.NotExist
+	if prev > 0 {
+		cond = store.IfVersion(prev)
+	}
+	ops := []store.TxOp{store.TxPut(o.item(), cond), store.TxPut(o.summaryItem(), store.None)}
+	if old != nil && old.CustomerID != o.CustomerID {
+		ops = append(ops, store.TxDelete(summaryKey(o.Tenant, old.CustomerID, o.ID), store.None))
+	}
+	err := s.st.Transact(ctx, ops)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "order")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("orders: save: %w", err)
+	}
+	return o, nil
+}
+
+func (s *Service) apply(ctx context.Context, c *crm.Caller, o *Order, in Input, creating bool) error {
+	var p domain.Problems
+	if in.CustomerID != nil {
+		if _, err := s.crm.CanChangeCustomer(ctx, c, *in.CustomerID); err != nil {
+			p.Add("customer_id", "unknown_customer", "value", *in.CustomerID)
+		}
+		o.CustomerID = *in.CustomerID
+	} else if creating {
+		p.Add("customer_id", "required")
+	} else if _, err := s.crm.CanChangeCustomer(ctx, c, o.CustomerID); err != nil {
+		return err
+	}
+	if in.Code != nil {
+		o.Code = strings.TrimSpace(*in.Code)
+		if len(o.Code) > 50 {
+			p.Add("code", "too_long", "max", "50")
+		}
+	}
+	if in.Status != nil {
+		switch *in.Status {
+		case StatusNew, StatusCompleted, StatusCancelled:
+			o.Status = *in.Status
+		default:
+			p.Add("status", "invalid_status")
+		}
+	}
+	if in.Items != nil {
+		o.Items = *in.Items
+		for i, l := range o.Items {
+			at := fmt.Sprintf("items[%d]", i)
+			if strings.TrimSpace(l.Product) == "" {
+				p.Add(at+".product", "required")
+			}
+			if l.Quantity <= 0 || math.IsInf(l.Quantity, 0) {
+				p.Add(at+".quantity", "out_of_range")
+			}
+			if l.Price < 0 {
+				p.Add(at+".price", "out_of_range")
+			}
+		}
+	}
+	switch {
+	case in.Amount != nil:
+		o.Amount = *in.Amount
+	case in.Items != nil:
+		var sum float64
+		for _, l := range o.Items {
+			sum += l.Quantity * float64(l.Price)
+		}
+		o.Amount = int64(math.Round(sum))
+	}
+	if o.Amount < 0 || o.Amount > 1e15 {
+		p.Add("amount", "out_of_range")
+	}
+	if in.PerformerID != nil {
+		if _, ok := c.Org.User(*in.PerformerID); *in.PerformerID != "" && !ok {
+			p.Add("performer_id", "unknown_user", "value", *in.PerformerID)
+		}
+		o.PerformerID = *in.PerformerID
+	}
+	if in.OrderedAt != nil {
+		o.OrderedAt = in.OrderedAt.UTC()
+	}
+	return p.Err()
+}
+
+// Delete removes an order and its summary.
+func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
+	o, v, err := s.load(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	if _, err := s.crm.CanChangeCustomer(ctx, c, o.CustomerID); err != nil {
+		return err
+	}
+	return s.st.Transact(ctx, []store.TxOp{
+		store.TxDelete(orderKey(o.Tenant, id), store.IfVersion(v)),
+		store.TxDelete(summaryKey(o.Tenant, o.CustomerID, id), store.None),
+	})
+}
+
+// List returns a page of orders, newest first: a customer's (customerID
+// set) or every order of the customers the caller may see.
+func (s *Service) List(ctx context.Context, c *crm.Caller, customerID string, limit int, cursor string) (*crm.Page[*Order], error) {
+	q := store.Query{Index: store.GSI1, PK: allPK(c.Tenant()), Reverse: true, Limit: crm.ListLimit(limit), Cursor: cursor}
+	if customerID != "" {
+		if _, err := s.crm.GetCustomer(ctx, c, customerID); err != nil {
+			return nil, err
+		}
+		q.Index, q.PK = store.GSI2, byCustomerPK(c.Tenant(), customerID)
+	}
+	page, err := s.st.Query(ctx, q)
+	if errors.Is(err, store.ErrInvalid) {
+		return nil, &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &crm.Page[*Order]{Items: []*Order{}, NextCursor: page.Cursor}
+	var orders []*Order
+	var ids []string
+	for _, it := range page.Items {
+		var o Order
+		if err := json.Unmarshal(it.Doc, &o); err != nil {
+			return nil, err
+		}
+		o.Version = it.Version
+		orders = append(orders, &o)
+		ids = append(ids, o.CustomerID)
+	}
+	visible, err := s.crm.Visible(ctx, c, slices.Clone(ids))
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orders {
+		if visible[o.CustomerID] {
+			out.Items = append(out.Items, o)
+		}
+	}
+	return out, nil
+}
