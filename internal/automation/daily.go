@@ -232,7 +232,7 @@ func (s *Service) HandleJob(ctx context.Context, body []byte) error {
 }
 
 // jobPage is how many customers a job reads between checkpoints.
-const jobPage = 200
+const jobPage = 500
 
 // RunJob runs one shard of a daily run from its checkpoint. It may be
 // delivered twice or after a crash: a finished shard does nothing, an
@@ -285,7 +285,7 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 				}
 			}
 			cp.Evaluated++
-			if len(hits) > 0 {
+			if len(hits) > 0 && wouldChange(hits, cu, run.at, loc) {
 				out, err := s.act(ctx, o, cu.ID, hits, run, env)
 				if err != nil {
 					return err

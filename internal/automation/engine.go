@@ -105,6 +105,9 @@ func (s *Service) HandleChange(ctx context.Context, old, new *crm.Image) error {
 	if run.depth >= MaxChainDepth {
 		return s.logCut(ctx, o, cu, hits, run)
 	}
+	if !wouldChange(hits, cu, run.at, loc) {
+		return nil // already done (a change delivered twice, say)
+	}
 	_, err = s.act(ctx, o, cu.ID, hits, run, env)
 	return err
 }
@@ -205,6 +208,22 @@ func (s *Service) logCut(ctx context.Context, o *crm.Org, cu *domain.Customer, h
 		ops = ops[n:]
 	}
 	return nil
+}
+
+// wouldChange reports whether applying the rules' actions to a copy of cu
+// changes it: a customer that already is as the rules want is left alone
+// without a read or a write.
+func wouldChange(hits []fired, cu *domain.Customer, ref time.Time, loc *time.Location) bool {
+	dry := crm.CloneCustomer(cu)
+	for _, h := range hits {
+		for _, act := range h.rule.actions {
+			before := crm.CloneCustomer(dry)
+			if act(dry, ref, loc) != nil {
+				dry = before // a refused action changes nothing
+			}
+		}
+	}
+	return !crm.SameCustomer(cu, dry)
 }
 
 // applyAll applies the rule's actions in order and explains the ones that

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	gojson "github.com/goccy/go-json"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -49,9 +52,9 @@ func (r *customerRecord) item() store.Item {
 }
 
 func decodeCustomer(it store.Item) (*customerRecord, error) {
-	r, err := decode[customerRecord](it)
-	if err != nil {
-		return nil, err
+	r := new(customerRecord)
+	if err := gojson.Unmarshal(it.Doc, r); err != nil {
+		return nil, fmt.Errorf("crm: decode customer %s: %w", it.Key, err)
 	}
 	r.Version = it.Version
 	normaliseCustomer(&r.Customer)
@@ -88,12 +91,14 @@ func (s *Service) loadCustomer(ctx context.Context, tenant, id string) (*custome
 }
 
 func (r *customerRecord) clone() *customerRecord {
-	b := encode(r)
-	var cp customerRecord
-	if err := json.Unmarshal(b, &cp); err != nil {
-		panic(fmt.Sprintf("crm: clone customer: %v", err)) // our own encoding: a bug if it fails
+	cp := *r
+	cp.Customer = copyCustomer(r.Customer)
+	cp.Claims = maps.Clone(r.Claims)
+	if r.Cause != nil {
+		cause := *r.Cause
+		cause.Rules = slices.Clone(r.Cause.Rules)
+		cp.Cause = &cause
 	}
-	cp.Version = r.Version
 	normaliseCustomer(&cp.Customer)
 	return &cp
 }

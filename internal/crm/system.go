@@ -223,8 +223,9 @@ func ChangedFields(before, after *domain.Customer) map[string]bool {
 
 // CloneCustomer returns a deep copy of c.
 func CloneCustomer(c *domain.Customer) *domain.Customer {
-	r := (&customerRecord{Customer: *c}).clone()
-	return &r.Customer
+	cp := copyCustomer(*c)
+	normaliseCustomer(&cp)
+	return &cp
 }
 
 // CanChangeCustomer refuses a customer the caller may not change (404 when

@@ -104,7 +104,9 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if len(b) == 12 && b[0] == '"' && b[11] == '"' {
+		s = string(b[1:11]) // the usual case, without a second decoder
+	} else if err := json.Unmarshal(b, &s); err != nil {
 		return typeError(b, reflect.TypeFor[Date]())
 	}
 	if s == "" {

@@ -1,0 +1,49 @@
+package sqlite_test
+
+import (
+	"fmt"
+	"testing"
+
+	"tend/internal/sqlite"
+	"tend/internal/store"
+)
+
+// BenchmarkQueryIndex reads a 10,000-item index partition in pages of 200,
+// the access pattern of a daily run over a shard. Reported per item.
+func BenchmarkQueryIndex(b *testing.B) {
+	db := MustOpen(b, sqlite.Options{})
+	doc := []byte(`{"id":"cus_x","name":"Khách hàng","phone":"+84900000000","email":"kh@example.vn","fields":{"customer_type":"Thường"},"tags":["a"],"pipelines":{},"revenue":0,"created_at":"2026-03-01T00:00:00Z"}`)
+	const n = 10000
+	for i := 0; i < n; i += 100 {
+		var ops []store.TxOp
+		for j := i; j < i+100; j++ {
+			it := store.Item{Key: store.Key{PK: fmt.Sprintf("T#1#C#%05d", j), SK: "A"}, Type: "customer", Version: 1, Doc: doc}
+			it.Index[0] = store.IndexKey{PK: "T#1#CS#00", SK: fmt.Sprintf("2026-03-01#%05d", j)}
+			it.Index[1] = store.IndexKey{PK: "T#1#OWN#-", SK: fmt.Sprintf("2026-03-01#%05d", j)}
+			ops = append(ops, store.TxPut(it, store.None))
+		}
+		if err := db.Transact(b.Context(), ops); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		q := store.Query{Index: store.GSI1, PK: "T#1#CS#00", Limit: 200}
+		read := 0
+		for {
+			page, err := db.Query(b.Context(), q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			read += len(page.Items)
+			if page.Cursor == "" {
+				break
+			}
+			q.Cursor = page.Cursor
+		}
+		if read != n {
+			b.Fatalf("read %d", read)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/item")
+}
