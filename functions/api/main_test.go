@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"tend/internal/awsmain"
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/sqlite"
@@ -40,7 +41,7 @@ func newFixture(t *testing.T) fixture {
 	if err != nil {
 		t.Fatalf("CreateWorkspace: %v", err)
 	}
-	return fixture{proxy: httpadapter.NewV2(newHandler(db, clock, log)), adminID: admin.ID}
+	return fixture{proxy: httpadapter.NewV2(newHandler(awsmain.Build(db, nil, clock, log))), adminID: admin.ID}
 }
 
 func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
@@ -169,43 +170,6 @@ func TestWithoutClaims(t *testing.T) {
 			}
 			if ct := resp.Headers["Content-Type"]; !strings.HasPrefix(ct, tt.wantType) {
 				t.Errorf("Content-Type = %q, want %s", ct, tt.wantType)
-			}
-		})
-	}
-}
-
-func TestSetupNeedsTable(t *testing.T) {
-	if _, err := setup(t.Context(), "", slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "TABLE_NAME") {
-		t.Fatalf("setup without a table: err = %v, want one naming TABLE_NAME", err)
-	}
-}
-
-func TestNewLogger(t *testing.T) {
-	tests := []struct {
-		level   string
-		want    slog.Level
-		wantErr bool
-	}{
-		{"", slog.LevelInfo, false},
-		{"DEBUG", slog.LevelDebug, false},
-		{"warn", slog.LevelWarn, false},
-		{"ERROR", slog.LevelError, false},
-		{"LOUD", 0, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.level, func(t *testing.T) {
-			log, err := newLogger(tt.level)
-			if tt.wantErr {
-				if err == nil {
-					t.Fatalf("newLogger(%q): no error, want one", tt.level)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("newLogger(%q): %v", tt.level, err)
-			}
-			if !log.Enabled(t.Context(), tt.want) || (tt.want > slog.LevelDebug && log.Enabled(t.Context(), tt.want-1)) {
-				t.Errorf("newLogger(%q) is not at level %v", tt.level, tt.want)
 			}
 		})
 	}

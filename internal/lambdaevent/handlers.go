@@ -1,0 +1,96 @@
+package lambdaevent
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"tend/internal/store"
+)
+
+// ChangeRouter reacts to one item change (changes.Router).
+type ChangeRouter interface {
+	Handle(ctx context.Context, typ string, old, new *store.Item) error
+}
+
+// StreamHandler handles a batch of the table's stream. Records are handled
+// in order; at the first failure it reports that record and stops, so that
+// Lambda retries the batch from there (ReportBatchItemFailures) and no
+// later change of the same item overtakes an earlier one. It never fails
+// the whole invocation for one bad record.
+func StreamHandler(r ChangeRouter, log *slog.Logger) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+		var resp events.DynamoDBEventResponse
+		for _, rec := range ev.Records {
+			err := handleRecord(ctx, r, rec)
+			if err == nil {
+				continue
+			}
+			log.ErrorContext(ctx, "stream record failed", "event_id", rec.EventID, "sequence", rec.Change.SequenceNumber, "err", err)
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
+			return resp, nil
+		}
+		return resp, nil
+	}
+}
+
+func handleRecord(ctx context.Context, r ChangeRouter, rec events.DynamoDBEventRecord) error {
+	ch, err := ChangeFromRecord(rec)
+	if err != nil {
+		return err
+	}
+	return r.Handle(ctx, ch.Type, ch.Old, ch.New)
+}
+
+// Scheduler is what the scheduler function does: a tick starts what is
+// due, a job message runs one piece of it.
+type Scheduler interface {
+	Tick(ctx context.Context) (int, error)
+	HandleJob(ctx context.Context, body []byte) error
+}
+
+// Tick is the input the EventBridge schedule sends.
+type Tick struct {
+	Kind string `json:"kind"`
+}
+
+// SchedulerHandler handles both events of the scheduler function: the
+// schedule's tick ({"kind":"tick"}) and batches of the jobs queue, whose
+// failed messages it reports one by one (ReportBatchItemFailures) so that
+// only they are retried.
+func SchedulerHandler(s Scheduler, log *slog.Logger) func(context.Context, json.RawMessage) (any, error) {
+	return func(ctx context.Context, raw json.RawMessage) (any, error) {
+		if bytes.Contains(raw, []byte(`"Records"`)) {
+			var ev events.SQSEvent
+			if err := json.Unmarshal(raw, &ev); err != nil {
+				return nil, fmt.Errorf("scheduler: decode SQS event: %w", err)
+			}
+			return handleJobs(ctx, s, log, ev), nil
+		}
+		var t Tick
+		if err := json.Unmarshal(raw, &t); err != nil || t.Kind != "tick" {
+			return nil, fmt.Errorf("scheduler: not a tick or an SQS batch: %s", raw)
+		}
+		started, err := s.Tick(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: tick: %w", err)
+		}
+		log.InfoContext(ctx, "tick", "runs_started", started)
+		return map[string]int{"runs_started": started}, nil
+	}
+}
+
+func handleJobs(ctx context.Context, s Scheduler, log *slog.Logger, ev events.SQSEvent) events.SQSEventResponse {
+	var resp events.SQSEventResponse
+	for _, m := range ev.Records {
+		if err := s.HandleJob(ctx, []byte(m.Body)); err != nil {
+			log.ErrorContext(ctx, "job failed", "message_id", m.MessageId, "err", err)
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+		}
+	}
+	return resp
+}
