@@ -6,10 +6,7 @@
 package main
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
-	"os"
 	_ "time/tzdata" // workspace time zones on provided.al2023, which has no tz database
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -22,16 +19,7 @@ import (
 )
 
 func main() {
-	env, err := awsmain.FromEnv()
-	if err == nil {
-		var svc *awsmain.Services
-		if svc, err = awsmain.Connect(context.Background(), env); err == nil {
-			lambda.Start(httpadapter.NewV2(newHandler(svc)).ProxyWithContext)
-			return
-		}
-	}
-	slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("api: start", "err", err)
-	os.Exit(1)
+	awsmain.Run("api", false, func(svc *awsmain.Services) { lambda.Start(httpadapter.NewV2(newHandler(svc)).ProxyWithContext) })
 }
 
 // newHandler is the API over the services, reading identities from the

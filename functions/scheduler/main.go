@@ -7,10 +7,6 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"log/slog"
-	"os"
 	_ "time/tzdata" // workspace time zones on provided.al2023
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -20,17 +16,5 @@ import (
 )
 
 func main() {
-	env, err := awsmain.FromEnv()
-	if err == nil && env.JobsQueueURL == "" {
-		err = errors.New("JOBS_QUEUE_URL is not set")
-	}
-	if err == nil {
-		var svc *awsmain.Services
-		if svc, err = awsmain.Connect(context.Background(), env); err == nil {
-			lambda.Start(lambdaevent.SchedulerHandler(svc.Automation, svc.Log))
-			return
-		}
-	}
-	slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("scheduler: start", "err", err)
-	os.Exit(1)
+	awsmain.Run("scheduler", true, func(svc *awsmain.Services) { lambda.Start(lambdaevent.SchedulerHandler(svc.Automation, svc.Log)) })
 }

@@ -7,8 +7,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"os"
 	_ "time/tzdata" // workspace time zones on provided.al2023
 
 	"github.com/aws/aws-lambda-go/events"
@@ -19,16 +17,7 @@ import (
 )
 
 func main() {
-	env, err := awsmain.FromEnv()
-	if err == nil {
-		var svc *awsmain.Services
-		if svc, err = awsmain.Connect(context.Background(), env); err == nil {
-			lambda.Start(StreamHandlerFor(svc))
-			return
-		}
-	}
-	slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("stream: start", "err", err)
-	os.Exit(1)
+	awsmain.Run("stream", false, func(svc *awsmain.Services) { lambda.Start(StreamHandlerFor(svc)) })
 }
 
 // StreamHandlerFor is the function's handler over the services.

@@ -96,3 +96,23 @@ type noJobs struct{}
 func (noJobs) Send(context.Context, []byte, time.Duration) error {
 	return errors.New("awsmain: this function has no jobs queue (JOBS_QUEUE_URL)")
 }
+
+// Run starts a function: it reads the environment, connects the services
+// and hands them to start (which calls lambda.Start). A function that
+// can't start logs why and exits; it never serves half-configured. With
+// needJobs, JOBS_QUEUE_URL is required.
+func Run(name string, needJobs bool, start func(*Services)) {
+	env, err := FromEnv()
+	if err == nil && needJobs && env.JobsQueueURL == "" {
+		err = errors.New("JOBS_QUEUE_URL is not set")
+	}
+	var svc *Services
+	if err == nil {
+		svc, err = Connect(context.Background(), env)
+	}
+	if err != nil {
+		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error(name+": start", "err", err)
+		os.Exit(1)
+	}
+	start(svc)
+}

@@ -6,14 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"strconv"
+	"tend/internal/awstest"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -27,20 +26,7 @@ import (
 // except in CI where that would hide the adapter from the run.
 func newClient(t *testing.T) *dynamodb.Client {
 	t.Helper()
-	endpoint := os.Getenv("TEND_DYNAMO_ENDPOINT")
-	if endpoint == "" {
-		const msg = "TEND_DYNAMO_ENDPOINT is not set: run the tests with make test, which starts moto_server"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return dynamodb.New(dynamodb.Options{
-		Region:      "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-	}, func(o *dynamodb.Options) {
-		o.BaseEndpoint = aws.String(endpoint)
-	})
+	return dynamodb.NewFromConfig(awstest.Config(t, "TEND_DYNAMO_ENDPOINT"))
 }
 
 // newTable creates a table with a unique name, deleted when t ends.

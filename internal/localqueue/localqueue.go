@@ -145,14 +145,16 @@ func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx co
 		return true, nil
 	}
 	m.Error = herr.Error()
-	next := []store.TxOp{store.TxDelete(leased.Key, store.None)}
+	// Must still exist: a handler that outlived its lease lost the message
+	// to another drain, which now owns its retry.
+	next := []store.TxOp{store.TxDelete(leased.Key, store.Exists)}
 	if m.Attempts >= q.opts.MaxAttempts {
 		dl, _ := json.Marshal(DeadLetter{Body: m.Body, Attempts: m.Attempts, Error: m.Error, At: now})
 		next = append(next, store.TxPut(store.Item{Key: store.Key{PK: q.dlqPK(), SK: sortTime(now) + "#" + m.ID}, Type: itemType, Version: 1, Doc: dl}, store.NotExist))
 	} else {
 		next = append(next, store.TxPut(q.item(now.Add(q.opts.Backoff(m.Attempts)), m, 1), store.NotExist))
 	}
-	if err := q.st.Transact(ctx, next); err != nil {
+	if err := q.st.Transact(ctx, next); err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return false, fmt.Errorf("localqueue %s: reschedule: %w", q.name, err)
 	}
 	return false, nil

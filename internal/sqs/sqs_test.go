@@ -4,13 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"os"
 	"slices"
+	"tend/internal/awstest"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"tend/internal/sqs"
@@ -21,20 +20,7 @@ import (
 // where that would hide the adapter from the run.
 func newClient(t *testing.T) *awssqs.Client {
 	t.Helper()
-	endpoint := os.Getenv("TEND_AWS_ENDPOINT")
-	if endpoint == "" {
-		const msg = "TEND_AWS_ENDPOINT is not set: run the tests with make test, which starts moto_server"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return awssqs.New(awssqs.Options{
-		Region:      "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-	}, func(o *awssqs.Options) {
-		o.BaseEndpoint = aws.String(endpoint)
-	})
+	return awssqs.NewFromConfig(awstest.Config(t, "TEND_AWS_ENDPOINT"))
 }
 
 // newQueue creates a queue with a unique name, deleted when t ends, and
