@@ -19,18 +19,21 @@ import (
 )
 
 func main() {
-	awsmain.Run("api", false, func(svc *awsmain.Services) { lambda.Start(httpadapter.NewV2(newHandler(svc)).ProxyWithContext) })
+	awsmain.Run("api", nil, func(svc *awsmain.Services) { lambda.Start(httpadapter.NewV2(newHandler(svc)).ProxyWithContext) })
 }
 
 // newHandler is the API over the services, reading identities from the
 // API Gateway JWT authorizer's claims.
 func newHandler(svc *awsmain.Services) http.Handler {
 	return httpapi.New(httpapi.Config{
-		CRM:         svc.CRM,
-		Automation:  svc.Automation,
-		Orders:      svc.Orders,
-		Auth:        lambdaevent.JWTAuthenticator{},
-		Idempotency: idempotency.New(svc.Store, svc.Clock),
-		Log:         svc.Log,
+		CRM:          svc.CRM,
+		Automation:   svc.Automation,
+		Orders:       svc.Orders,
+		Distribution: svc.Distribution,
+		Leads:        svc.Leads,
+		Inbox:        svc.Inbox,
+		Auth:         lambdaevent.JWTAuthenticator{},
+		Idempotency:  idempotency.New(svc.Store, svc.Clock),
+		Log:          svc.Log,
 	})
 }

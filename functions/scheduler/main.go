@@ -16,5 +16,7 @@ import (
 )
 
 func main() {
-	awsmain.Run("scheduler", true, func(svc *awsmain.Services) { lambda.Start(lambdaevent.SchedulerHandler(svc.Automation, svc.Log)) })
+	awsmain.Run("scheduler", []string{"JOBS_QUEUE_URL", "DISTRIBUTION_QUEUE_URL"}, func(svc *awsmain.Services) {
+		lambda.Start(lambdaevent.SchedulerHandler(svc.Ticker, svc.Log))
+	})
 }

@@ -59,7 +59,7 @@ func TestSampleTickAndJobs(t *testing.T) {
 	}
 	defer db.Close()
 	queue := &sent{}
-	svc := awsmain.Build(db, queue, clock, slog.New(slog.DiscardHandler))
+	svc := awsmain.Build(db, awsmain.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
 	clock.Set(time.Date(2026, 8, 31, 0, 0, 0, 0, time.UTC))
 	_, admin, err := svc.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Sched", AdminEmail: "a@s.vn"})
 	if err != nil {
@@ -77,7 +77,7 @@ func TestSampleTickAndJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Set(time.Date(2026, 9, 1, 1, 30, 0, 0, time.UTC))
-	handle := lambdaevent.SchedulerHandler(svc.Automation, svc.Log)
+	handle := lambdaevent.SchedulerHandler(svc.Ticker, svc.Log)
 	for tick, want := range []int{1, 0} {
 		out, err := handle(ctx, sample(t, "schedule-tick.json"))
 		if err != nil || out.(map[string]int)["runs_started"] != want {

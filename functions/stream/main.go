@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	awsmain.Run("stream", false, func(svc *awsmain.Services) { lambda.Start(StreamHandlerFor(svc)) })
+	awsmain.Run("stream", []string{"DISTRIBUTION_QUEUE_URL"}, func(svc *awsmain.Services) { lambda.Start(StreamHandlerFor(svc)) })
 }
 
 // StreamHandlerFor is the function's handler over the services.

@@ -28,7 +28,7 @@ func TestSampleStreamBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	svc := awsmain.Build(db, nil, domain.SystemClock{}, slog.New(slog.DiscardHandler))
+	svc := awsmain.Build(db, awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
 	_, admin, err := svc.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Stream", AdminEmail: "a@s.vn"})
 	if err != nil {
 		t.Fatal(err)

@@ -20,8 +20,11 @@ import (
 	"tend/internal/automation"
 	"tend/internal/changes"
 	"tend/internal/crm"
+	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/dynamo"
+	"tend/internal/inbox"
+	"tend/internal/leads"
 	"tend/internal/orders"
 	"tend/internal/sqs"
 	"tend/internal/store"
@@ -31,7 +34,10 @@ import (
 type Env struct {
 	Table        string // TABLE_NAME, required
 	JobsQueueURL string // JOBS_QUEUE_URL, for functions that send jobs
-	Log          *slog.Logger
+	// DistributionQueueURL (DISTRIBUTION_QUEUE_URL) is for functions that
+	// schedule distributions.
+	DistributionQueueURL string
+	Log                  *slog.Logger
 }
 
 // FromEnv reads the environment: TABLE_NAME, JOBS_QUEUE_URL, LOG_LEVEL.
@@ -42,7 +48,7 @@ func FromEnv() (Env, error) {
 			return Env{}, fmt.Errorf("LOG_LEVEL %q: %w", s, err)
 		}
 	}
-	env := Env{Table: os.Getenv("TABLE_NAME"), JobsQueueURL: os.Getenv("JOBS_QUEUE_URL"),
+	env := Env{Table: os.Getenv("TABLE_NAME"), JobsQueueURL: os.Getenv("JOBS_QUEUE_URL"), DistributionQueueURL: os.Getenv("DISTRIBUTION_QUEUE_URL"),
 		Log: slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))}
 	if env.Table == "" {
 		return env, errors.New("TABLE_NAME is not set")
@@ -52,26 +58,41 @@ func FromEnv() (Env, error) {
 
 // Services are Tend's services over one store.
 type Services struct {
-	Store      store.Store
-	Clock      domain.Clock
-	CRM        *crm.Service
-	Automation *automation.Service
-	Orders     *orders.Service
-	Changes    *changes.Router
-	Log        *slog.Logger
+	Store        store.Store
+	Clock        domain.Clock
+	CRM          *crm.Service
+	Automation   *automation.Service
+	Orders       *orders.Service
+	Distribution *distribution.Service
+	Leads        *leads.Service
+	Inbox        *inbox.Service
+	Changes      *changes.Router
+	Ticker       changes.Ticker
+	Log          *slog.Logger
 }
 
-// Build wires the services over a store and a jobs queue (nil for a
-// function that sends no jobs).
-func Build(st store.Store, jobs automation.Queue, clock domain.Clock, log *slog.Logger) *Services {
-	if jobs == nil {
-		jobs = noJobs{}
+// Queues are the queues a function sends to; nil for one it doesn't use.
+type Queues struct {
+	Jobs, Distribution automation.Queue
+}
+
+// Build wires the services over a store and the queues.
+func Build(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
+	if q.Jobs == nil {
+		q.Jobs = noQueue{"JOBS_QUEUE_URL"}
+	}
+	if q.Distribution == nil {
+		q.Distribution = noQueue{"DISTRIBUTION_QUEUE_URL"}
 	}
 	s := &Services{Store: st, Clock: clock, Log: log}
 	s.CRM = crm.New(st, clock, log)
-	s.Automation = automation.New(s.CRM, jobs, log)
+	s.Automation = automation.New(s.CRM, q.Jobs, log)
+	s.Distribution = distribution.New(s.CRM, q.Distribution, log)
 	s.Orders = orders.New(s.CRM, log)
-	s.Changes = &changes.Router{Automation: s.Automation, Orders: s.Orders}
+	s.Leads = leads.New(s.CRM, log)
+	s.Inbox = inbox.New(st)
+	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
+	s.Ticker = changes.Ticker{Automation: s.Automation, Distribution: s.Distribution}
 	return s
 }
 
@@ -83,28 +104,34 @@ func Connect(ctx context.Context, env Env) (*Services, error) {
 	}
 	clock := domain.SystemClock{}
 	st := dynamo.New(dynamodb.NewFromConfig(cfg), env.Table, dynamo.Options{Now: clock.Now})
-	var jobs automation.Queue
+	client := awssqs.NewFromConfig(cfg)
+	var q Queues
 	if env.JobsQueueURL != "" {
-		jobs = sqs.New(awssqs.NewFromConfig(cfg), env.JobsQueueURL)
+		q.Jobs = sqs.New(client, env.JobsQueueURL)
 	}
-	return Build(st, jobs, clock, env.Log), nil
+	if env.DistributionQueueURL != "" {
+		q.Distribution = sqs.New(client, env.DistributionQueueURL)
+	}
+	return Build(st, q, clock, env.Log), nil
 }
 
-// noJobs is the jobs queue of a function that has none configured.
-type noJobs struct{}
+// noQueue stands for a queue a function has not been given.
+type noQueue struct{ env string }
 
-func (noJobs) Send(context.Context, []byte, time.Duration) error {
-	return errors.New("awsmain: this function has no jobs queue (JOBS_QUEUE_URL)")
+func (q noQueue) Send(context.Context, []byte, time.Duration) error {
+	return fmt.Errorf("awsmain: this function has no queue %s", q.env)
 }
 
 // Run starts a function: it reads the environment, connects the services
 // and hands them to start (which calls lambda.Start). A function that
 // can't start logs why and exits; it never serves half-configured. With
 // needJobs, JOBS_QUEUE_URL is required.
-func Run(name string, needJobs bool, start func(*Services)) {
+func Run(name string, need []string, start func(*Services)) {
 	env, err := FromEnv()
-	if err == nil && needJobs && env.JobsQueueURL == "" {
-		err = errors.New("JOBS_QUEUE_URL is not set")
+	for _, v := range need {
+		if err == nil && os.Getenv(v) == "" {
+			err = fmt.Errorf("%s is not set", v)
+		}
 	}
 	var svc *Services
 	if err == nil {

@@ -9,6 +9,7 @@ import (
 
 	"tend/internal/automation"
 	"tend/internal/crm"
+	"tend/internal/distribution"
 	"tend/internal/orders"
 	"tend/internal/store"
 )
@@ -17,10 +18,11 @@ import (
 // filter and the local feed keep only these.
 var Types = []string{crm.CustomerItemType, orders.ItemType}
 
-// Router hands each change to its consumer.
+// Router hands each change to its consumers.
 type Router struct {
-	Automation *automation.Service
-	Orders     *orders.Service
+	Automation   *automation.Service
+	Distribution *distribution.Service
+	Orders       *orders.Service
 }
 
 // Handle routes one change: old is nil for a new item, new nil for a
@@ -36,7 +38,10 @@ func (r *Router) Handle(ctx context.Context, typ string, old, new *store.Item) e
 		if err != nil {
 			return err
 		}
-		return r.Automation.HandleChange(ctx, before, after)
+		if err := r.Automation.HandleChange(ctx, before, after); err != nil {
+			return err
+		}
+		return r.Distribution.HandleChange(ctx, before, after)
 	case orders.ItemType:
 		return r.Orders.HandleChange(ctx, old, new)
 	}
@@ -52,4 +57,27 @@ func image(it *store.Item) (*crm.Image, error) {
 		return nil, fmt.Errorf("changes: %w", err)
 	}
 	return im, nil
+}
+
+// Ticker is the scheduler's work: on each tick, the daily automation runs
+// that are due, distributions that have come due and reclaims; its jobs
+// are the daily runs' shards.
+type Ticker struct {
+	Automation   *automation.Service
+	Distribution *distribution.Service
+}
+
+// Tick runs one tick and says how much it started.
+func (t Ticker) Tick(ctx context.Context) (int, error) {
+	runs, err := t.Automation.Tick(ctx)
+	if err != nil {
+		return runs, err
+	}
+	sent, err := t.Distribution.Tick(ctx)
+	return runs + sent, err
+}
+
+// HandleJob runs one message of the jobs queue.
+func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
+	return t.Automation.HandleJob(ctx, body)
 }

@@ -81,8 +81,15 @@ func (s *Service) Calls(ctx context.Context, c *Caller, id string, limit int, cu
 // addCare writes a note, activity or call and moves the customer's
 // last_care_at to when the care happened, in one transaction.
 func (s *Service) addCare(ctx context.Context, c *Caller, customerID, action string, at time.Time, it store.Item) error {
-	_, err := s.mutate(ctx, c.Org, customerID, c.Actor(), action, func(before, after *customerRecord) ([]store.TxOp, error) {
-		if err := c.canEdit(before); err != nil {
+	return s.addCareAs(ctx, c.Org, c.Actor(), c.User.ID, customerID, action, at, it, c.canEdit)
+}
+
+// addCareAs is addCare for any actor: by is the user who cared ("" for a
+// system actor), allowed refuses a customer the actor may not change.
+func (s *Service) addCareAs(ctx context.Context, o *Org, actor domain.Actor, by, customerID, action string, at time.Time, it store.Item,
+	allowed func(*customerRecord) error) error {
+	_, err := s.mutate(ctx, o, customerID, actor, action, func(before, after *customerRecord) ([]store.TxOp, error) {
+		if err := allowed(before); err != nil {
 			return nil, err
 		}
 		if now := s.now(); at.After(now) {
@@ -90,6 +97,9 @@ func (s *Service) addCare(ctx context.Context, c *Caller, customerID, action str
 		}
 		if before.LastCareAt == nil || at.After(*before.LastCareAt) {
 			after.LastCareAt = &at
+		}
+		if by != "" && by == before.OwnerID && (before.OwnerCaredAt == nil || at.After(*before.OwnerCaredAt)) {
+			after.OwnerCaredAt = &at
 		}
 		return []store.TxOp{store.TxPut(it, store.NotExist)}, nil
 	})
@@ -128,9 +138,39 @@ type ActivityInput struct {
 
 // AddActivity adds a quick transaction [giao dịch nhanh] to a customer.
 func (s *Service) AddActivity(ctx context.Context, c *Caller, customerID string, in ActivityInput) (*domain.Activity, error) {
+	a, it, err := s.activity(c.Tenant(), c.User.ID, customerID, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.addCare(ctx, c, customerID, "activity_added", a.At, it); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// AddActivityAs records an activity on behalf of a system actor (a
+// webhook telling of a repeated lead). It does not count as a user's care.
+func (s *Service) AddActivityAs(ctx context.Context, o *Org, actor domain.Actor, customerID string, in ActivityInput) (*domain.Activity, error) {
+	a, it, err := s.activity(o.Workspace.ID, "", customerID, in)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.mutate(ctx, o, customerID, actor, "activity_added", func(before, after *customerRecord) ([]store.TxOp, error) {
+		if err := live(before); err != nil {
+			return nil, err
+		}
+		return []store.TxOp{store.TxPut(it, store.NotExist)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (s *Service) activity(tenant, author, customerID string, in ActivityInput) (*domain.Activity, store.Item, error) {
 	var p domain.Problems
 	now := s.now()
-	a := &domain.Activity{ID: domain.NewID("act"), CustomerID: customerID, AuthorID: c.User.ID, CreatedAt: now, At: now,
+	a := &domain.Activity{ID: domain.NewID("act"), CustomerID: customerID, AuthorID: author, CreatedAt: now, At: now,
 		Name:        checkText(&p, "name", in.Name, 200, true),
 		Description: checkText(&p, "description", in.Description, 5000, false),
 		Type:        in.Type}
@@ -143,13 +183,10 @@ func (s *Service) AddActivity(ctx context.Context, c *Caller, customerID string,
 		a.At = in.At.UTC()
 	}
 	if err := p.Err(); err != nil {
-		return nil, err
+		return nil, store.Item{}, err
 	}
-	it := store.Item{Key: store.Key{PK: customerPK(c.Tenant(), customerID), SK: "ACT#" + sortTime(a.At) + "#" + a.ID}, Type: typeActivity, Version: 1, Doc: encode(a)}
-	if err := s.addCare(ctx, c, customerID, "activity_added", a.At, it); err != nil {
-		return nil, err
-	}
-	return a, nil
+	it := store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: "ACT#" + sortTime(a.At) + "#" + a.ID}, Type: typeActivity, Version: 1, Doc: encode(a)}
+	return a, it, nil
 }
 
 // CallInput is a call to record in the call log.
@@ -165,9 +202,34 @@ type CallInput struct {
 
 // AddCall records a call with a customer [tab cuộc gọi].
 func (s *Service) AddCall(ctx context.Context, c *Caller, customerID string, in CallInput) (*domain.Call, error) {
+	call, it, err := s.call(c.Tenant(), c.User.ID, customerID, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.addCare(ctx, c, customerID, "call_logged", call.At, it); err != nil {
+		return nil, err
+	}
+	return call, nil
+}
+
+// AddCallAs records a call reported by a system actor (a call center's
+// webhook); userID, when the report names a user, is who made the call
+// and counts as their care.
+func (s *Service) AddCallAs(ctx context.Context, o *Org, actor domain.Actor, userID, customerID string, in CallInput) (*domain.Call, error) {
+	call, it, err := s.call(o.Workspace.ID, userID, customerID, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.addCareAs(ctx, o, actor, userID, customerID, "call_logged", call.At, it, live); err != nil {
+		return nil, err
+	}
+	return call, nil
+}
+
+func (s *Service) call(tenant, userID, customerID string, in CallInput) (*domain.Call, store.Item, error) {
 	var p domain.Problems
 	now := s.now()
-	call := &domain.Call{ID: domain.NewID("call"), CustomerID: customerID, UserID: c.User.ID, CreatedAt: now, At: now,
+	call := &domain.Call{ID: domain.NewID("call"), CustomerID: customerID, UserID: userID, CreatedAt: now, At: now,
 		Direction: in.Direction, Duration: in.Duration,
 		Phone:     checkPhone(&p, "phone", in.Phone),
 		Result:    checkText(&p, "result", in.Result, 100, false),
@@ -192,11 +254,8 @@ func (s *Service) AddCall(ctx context.Context, c *Caller, customerID string, in 
 		call.At = in.At.UTC()
 	}
 	if err := p.Err(); err != nil {
-		return nil, err
+		return nil, store.Item{}, err
 	}
-	it := store.Item{Key: store.Key{PK: customerPK(c.Tenant(), customerID), SK: "CALL#" + sortTime(call.At) + "#" + call.ID}, Type: typeCall, Version: 1, Doc: encode(call)}
-	if err := s.addCare(ctx, c, customerID, "call_logged", call.At, it); err != nil {
-		return nil, err
-	}
-	return call, nil
+	it := store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: "CALL#" + sortTime(call.At) + "#" + call.ID}, Type: typeCall, Version: 1, Doc: encode(call)}
+	return call, it, nil
 }

@@ -27,6 +27,7 @@ func copyCustomer(c domain.Customer) domain.Customer {
 	c.PinnedAt, c.PinnedUntil = copyTime(c.PinnedAt), copyTime(c.PinnedUntil)
 	c.LastCareAt, c.NextAppointmentAt = copyTime(c.LastCareAt), copyTime(c.NextAppointmentAt)
 	c.LastOrderAt, c.DeletedAt = copyTime(c.LastOrderAt), copyTime(c.DeletedAt)
+	c.AssignedAt, c.OwnerCaredAt = copyTime(c.AssignedAt), copyTime(c.OwnerCaredAt)
 	return c
 }
 
@@ -49,7 +50,8 @@ func SameCustomer(a, b *domain.Customer) bool {
 		slices.Equal(a.Tags, b.Tags) && slices.Equal(a.SharedWith, b.SharedWith) && maps.Equal(a.Pipelines, b.Pipelines) &&
 		sameTime(a.PinnedAt, b.PinnedAt) && sameTime(a.PinnedUntil, b.PinnedUntil) && sameTime(a.LastCareAt, b.LastCareAt) &&
 		sameTime(a.NextAppointmentAt, b.NextAppointmentAt) && sameTime(a.LastOrderAt, b.LastOrderAt) &&
-		sameTime(a.DeletedAt, b.DeletedAt) && sameValues(a.Fields, b.Fields)
+		sameTime(a.DeletedAt, b.DeletedAt) && sameTime(a.AssignedAt, b.AssignedAt) &&
+		sameTime(a.OwnerCaredAt, b.OwnerCaredAt) && sameValues(a.Fields, b.Fields)
 }
 
 func sameTime(a, b *time.Time) bool {

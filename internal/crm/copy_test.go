@@ -17,7 +17,7 @@ func fullCustomer() *domain.Customer {
 		FoundingDate: domain.Date{Year: 2000, Month: 3, Day: 4}, Description: "d", WarehouseID: "wh", OwnerID: "u", Source: "s",
 		Tags: []string{"t"}, EmailOptOut: true, SMSOptOut: true, Fields: domain.Values{"k": "v", "m": []string{"a"}, "n": 2.0},
 		Pipelines: map[string]string{"p": "s"}, SharedWith: []string{"u2"}, PinnedAt: p(), PinnedUntil: p(), LastCareAt: p(),
-		Revenue: 5, NextAppointmentAt: p(), LastOrderAt: p(), CreatedAt: at, UpdatedAt: at, DeletedAt: p(), Version: 3}
+		Revenue: 5, NextAppointmentAt: p(), LastOrderAt: p(), AssignedAt: p(), OwnerCaredAt: p(), CreatedAt: at, UpdatedAt: at, DeletedAt: p(), Version: 3}
 }
 
 // A copy is deep, and SameCustomer notices a change to any field a write

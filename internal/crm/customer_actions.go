@@ -50,6 +50,9 @@ func (s *Service) SetStep(ctx context.Context, c *Caller, id string, in StepInpu
 		after.Pipelines[in.PipelineID] = in.StepID
 		now := s.now()
 		after.LastCareAt = &now
+		if c.User.ID == before.OwnerID {
+			after.OwnerCaredAt = &now
+		}
 		return nil, nil
 	})
 	if err != nil {

@@ -36,7 +36,7 @@ var writable = map[string]int{
 var readOnly = map[string]bool{
 	"id": true, "code": true, "shared_with": true, "pinned_at": true, "pinned_until": true, "last_care_at": true,
 	"revenue": true, "next_appointment_at": true, "last_order_at": true, "created_at": true, "updated_at": true,
-	"deleted_at": true,
+	"deleted_at": true, "assigned_at": true, "owner_cared_at": true,
 }
 
 // ParseCustomerInput reads a customer body (POST or PATCH). It checks the
@@ -445,4 +445,30 @@ func (in *CustomerInput) Preview(o *Org, now time.Time) (*domain.Customer, error
 		return nil, err
 	}
 	return c, nil
+}
+
+// NewCustomerInput returns an empty input, for callers that build one in
+// code (a webhook's mapping, the importer).
+func NewCustomerInput() *CustomerInput {
+	return &CustomerInput{system: map[string]json.RawMessage{}, custom: map[string]json.RawMessage{}, pipelines: map[string]json.RawMessage{}}
+}
+
+// SetCustom sets a custom field to a JSON value.
+func (in *CustomerInput) SetCustom(key string, v json.RawMessage) { in.custom[key] = v }
+
+// SetPipeline puts the customer at a step of a pipeline.
+func (in *CustomerInput) SetPipeline(pipelineID, stepID string) {
+	in.pipelines[pipelineID], _ = json.Marshal(stepID)
+}
+
+// FieldType returns the type of the field a key names (a writable system
+// field, or a custom field), for callers that convert values to it.
+func (o *Org) FieldType(key string) (domain.FieldType, bool) {
+	if f, ok := domain.SystemField(key); ok {
+		return f.Type, true
+	}
+	if f, ok := o.Field(key); ok {
+		return f.Type, true
+	}
+	return "", false
 }

@@ -70,7 +70,7 @@ func resubmit(t *testing.T, c *domain.Customer) []byte {
 	var m map[string]any
 	_ = json.Unmarshal(b, &m)
 	for _, k := range []string{"id", "code", "shared_with", "pinned_at", "pinned_until", "last_care_at", "revenue",
-		"next_appointment_at", "last_order_at", "created_at", "updated_at", "version", "deleted_at"} {
+		"next_appointment_at", "last_order_at", "created_at", "updated_at", "version", "deleted_at", "assigned_at", "owner_cared_at"} {
 		delete(m, k)
 	}
 	out, err := json.Marshal(m)

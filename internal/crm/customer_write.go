@@ -58,6 +58,13 @@ func (s *Service) commitAudited(ctx context.Context, o *Org, before, after *cust
 	} else {
 		after.UpdatedAt = after.CreatedAt
 	}
+	if (before == nil && after.OwnerID != "") || (before != nil && before.OwnerID != after.OwnerID) {
+		// A new owner: their time to care for the customer starts now.
+		after.AssignedAt, after.OwnerCaredAt = &now, nil
+		if after.OwnerID == "" {
+			after.AssignedAt = nil
+		}
+	}
 	ops := claimOps(o.Duplicates, beforeClaims, after)
 	ops = append(ops, shareOps(after, beforeShares)...)
 	ops = append(ops, store.TxPut(after.item(), cond))

@@ -281,3 +281,54 @@ func dedupeKeys(keys []store.Key) []store.Key {
 func (s *Service) Counter(ctx context.Context, tenant, name string) (int64, error) {
 	return s.store.Incr(ctx, counterKey(tenant, name), 1)
 }
+
+// CustomerImage reads a customer as it is now, for system work (not for a
+// caller: no access check). One in the trash is reported as such.
+func (s *Service) CustomerImage(ctx context.Context, tenant, id string) (*domain.Customer, error) {
+	r, err := s.loadCustomer(ctx, tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	return &r.Customer, nil
+}
+
+// EachCustomerOfWarehouse calls fn for every live customer of a warehouse.
+func (s *Service) EachCustomerOfWarehouse(ctx context.Context, tenant, warehouse string, fn func(*domain.Customer) error) error {
+	q := store.Query{Index: store.GSI3, PK: warehousePK(tenant, warehouse), Limit: 500}
+	for {
+		page, err := s.store.Query(ctx, q)
+		if err != nil {
+			return fmt.Errorf("crm: read warehouse %s: %w", warehouse, err)
+		}
+		for _, it := range page.Items {
+			r, err := decodeCustomer(it)
+			if err != nil {
+				return err
+			}
+			if err := fn(&r.Customer); err != nil {
+				return err
+			}
+		}
+		if page.Cursor == "" {
+			return nil
+		}
+		q.Cursor = page.Cursor
+	}
+}
+
+// ClaimHolder returns the customer holding a duplicate-check value (a
+// phone, say), if the criterion is checked and someone holds it.
+func (s *Service) ClaimHolder(ctx context.Context, o *Org, criterion, value string) (string, bool, error) {
+	it, err := s.store.Get(ctx, claimKey(o.Workspace.ID, criterion, value))
+	if isNotFound(err) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	var c claimDoc
+	if err := json.Unmarshal(it.Doc, &c); err != nil {
+		return "", false, fmt.Errorf("crm: decode claim: %w", err)
+	}
+	return c.CustomerID, true, nil
+}

@@ -41,10 +41,15 @@ type Customer struct {
 	Revenue           int64      `json:"revenue"`
 	NextAppointmentAt *time.Time `json:"next_appointment_at"`
 	LastOrderAt       *time.Time `json:"last_order_at"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
-	DeletedAt         *time.Time `json:"deleted_at,omitempty"`
-	Version           int64      `json:"version"`
+	// AssignedAt is when the current owner got the customer; OwnerCaredAt
+	// the last note, activity, call or step change by that owner (reclaim
+	// takes back customers their owner has not cared for).
+	AssignedAt   *time.Time `json:"assigned_at"`
+	OwnerCaredAt *time.Time `json:"owner_cared_at"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	DeletedAt    *time.Time `json:"deleted_at,omitempty"`
+	Version      int64      `json:"version"`
 }
 
 // Pinned reports whether the customer is pinned at now.

@@ -91,6 +91,8 @@ const (
 	FieldNextAppointmentAt = "next_appointment_at"
 	FieldLastOrderAt       = "last_order_at"
 	FieldPinnedUntil       = "pinned_until"
+	FieldAssignedAt        = "assigned_at"
+	FieldOwnerCaredAt      = "owner_cared_at"
 )
 
 // SystemFields are the built-in fields of every customer, in display order.
@@ -120,6 +122,8 @@ var SystemFields = []FieldDef{
 	{Key: FieldNextAppointmentAt, Label: "Lịch hẹn tiếp theo", Type: TypeDateTime, System: true, ReadOnly: true},
 	{Key: FieldLastOrderAt, Label: "Đơn hàng gần nhất", Type: TypeDateTime, System: true, ReadOnly: true},
 	{Key: FieldPinnedUntil, Label: "Ghim đến", Type: TypeDateTime, System: true, ReadOnly: true},
+	{Key: FieldAssignedAt, Label: "Thời gian được giao", Type: TypeDateTime, System: true, ReadOnly: true},
+	{Key: FieldOwnerCaredAt, Label: "Chủ sở hữu chăm sóc lần cuối", Type: TypeDateTime, System: true, ReadOnly: true},
 }
 
 // SystemField returns the built-in field with key.
@@ -130,4 +134,10 @@ func SystemField(key string) (FieldDef, bool) {
 		}
 	}
 	return FieldDef{}, false
+}
+
+// IsSystemField reports whether key names a built-in field.
+func IsSystemField(key string) bool {
+	_, ok := SystemField(key)
+	return ok
 }

@@ -20,19 +20,25 @@ import (
 
 	"tend/internal/automation"
 	"tend/internal/crm"
+	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/idempotency"
+	"tend/internal/inbox"
+	"tend/internal/leads"
 	"tend/internal/orders"
 )
 
 // Config holds what the API needs.
 type Config struct {
-	CRM         *crm.Service
-	Automation  *automation.Service
-	Orders      *orders.Service
-	Auth        Authenticator
-	Idempotency *idempotency.Keeper
-	Log         *slog.Logger
+	CRM          *crm.Service
+	Automation   *automation.Service
+	Orders       *orders.Service
+	Distribution *distribution.Service
+	Leads        *leads.Service
+	Inbox        *inbox.Service
+	Auth         Authenticator
+	Idempotency  *idempotency.Keeper
+	Log          *slog.Logger
 }
 
 // Route describes one endpoint, for the router and the OpenAPI check.
@@ -40,8 +46,8 @@ type Route struct {
 	Method  string
 	Pattern string
 	// Public routes need no token; Bare routes need a token but no user
-	// (opening a workspace).
-	Public, Bare bool
+	// (opening a workspace); Hook routes are signed by a lead source.
+	Public, Bare, Hook bool
 }
 
 // API is the HTTP API.
@@ -65,6 +71,8 @@ func New(cfg Config) *API {
 	a.routesCustomers()
 	a.routesAutomations()
 	a.routesOrders()
+	a.routesLeads()
+	a.routesDistribution()
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a
@@ -197,10 +205,18 @@ func (a *API) caller(r *http.Request) (*crm.Caller, error) {
 // idempotent runs h once per Idempotency-Key: a repeat of the same request
 // gets the first answer back and changes nothing.
 func (a *API) idempotent(w *recorder, r *http.Request, c *crm.Caller, h handler) error {
+	lang := language(r, c.Org.Workspace.Language)
+	return a.once(w, r, "T#"+c.Tenant()+"#U#"+c.User.ID, lang, func() error { return h(w, r, c) })
+}
+
+// once runs h once per Idempotency-Key within scope (a user, a lead
+// source): a repeat of the same request gets the first answer back and
+// changes nothing.
+func (a *API) once(w *recorder, r *http.Request, scope, lang string, h func() error) error {
 	// Joined: behind API Gateway the proxy splits header values at commas.
 	key := strings.Join(r.Header.Values("Idempotency-Key"), ",")
 	if key == "" || r.Method == http.MethodGet || a.cfg.Idempotency == nil {
-		return h(w, r, c)
+		return h()
 	}
 	if len(key) > 255 {
 		return &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed",
@@ -211,7 +227,6 @@ func (a *API) idempotent(w *recorder, r *http.Request, c *crm.Caller, h handler)
 		return err
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	scope := "T#" + c.Tenant() + "#U#" + c.User.ID
 	fp := idempotency.Fingerprint(r.Method, r.URL.RequestURI(), body)
 	prev, err := a.cfg.Idempotency.Begin(r.Context(), scope, key, fp)
 	if err != nil {
@@ -227,8 +242,7 @@ func (a *API) idempotent(w *recorder, r *http.Request, c *crm.Caller, h handler)
 		return nil
 	}
 	w.keep = true
-	if err := h(w, r, c); err != nil {
-		lang := language(r, c.Org.Workspace.Language)
+	if err := h(); err != nil {
 		writeProblem(w, problemFor(r, a.cfg.Log, err, lang), lang)
 	}
 	if !idempotency.Remembered(w.status) {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"tend/internal/domain"
@@ -33,6 +34,7 @@ type Queue struct {
 	clock domain.Clock
 	name  string
 	opts  Options
+	sent  atomic.Int64 // orders messages sent at the same instant
 }
 
 // DeadLetter is a message that failed every attempt.
@@ -86,7 +88,10 @@ func (q *Queue) item(visible time.Time, m message, version int64) store.Item {
 // Send queues a message, visible after delay.
 func (q *Queue) Send(ctx context.Context, body []byte, delay time.Duration) error {
 	now := q.clock.Now()
-	m := message{ID: domain.NewID("msg"), Body: body, SentAt: now}
+	// Ids sort by when they were sent, so that messages visible at the same
+	// time are handed out in the order they were sent (SQS makes no such
+	// promise; locally it makes runs easy to follow).
+	m := message{ID: fmt.Sprintf("%s.%012d.%s", sortTime(now), q.sent.Add(1), domain.NewID("m")), Body: body, SentAt: now}
 	if err := q.st.Put(ctx, q.item(now.Add(delay), m, 1), store.NotExist); err != nil {
 		return fmt.Errorf("localqueue %s: send: %w", q.name, err)
 	}

@@ -24,8 +24,11 @@ import (
 	"tend/internal/automation"
 	"tend/internal/changes"
 	"tend/internal/crm"
+	"tend/internal/distribution"
 	"tend/internal/httpapi"
 	"tend/internal/idempotency"
+	"tend/internal/inbox"
+	"tend/internal/leads"
 	"tend/internal/localqueue"
 	"tend/internal/orders"
 	"tend/internal/sqlite"
@@ -63,6 +66,10 @@ type App struct {
 	Jobs       *localqueue.Queue
 	Automation *automation.Service
 	Orders     *orders.Service
+	// DistQueue is the local distribution queue (SQS in AWS).
+	DistQueue    *localqueue.Queue
+	Distribution *distribution.Service
+	Leads        *leads.Service
 	// Changes routes feed changes to their consumers, as the stream
 	// function does in AWS.
 	Changes *changes.Router
@@ -96,16 +103,22 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a := &App{DB: db, Clock: clock, Log: cfg.Log, Outbox: &Outbox{st: db, clock: clock}}
 	a.CRM = crm.New(db, clock, cfg.Log)
 	a.Jobs = localqueue.New(db, clock, "jobs", localqueue.Options{})
+	a.DistQueue = localqueue.New(db, clock, "distribution", localqueue.Options{})
 	a.Automation = automation.New(a.CRM, a.Jobs, cfg.Log)
+	a.Distribution = distribution.New(a.CRM, a.DistQueue, cfg.Log)
 	a.Orders = orders.New(a.CRM, cfg.Log)
+	a.Leads = leads.New(a.CRM, cfg.Log)
 	a.Auth = httpapi.HS256{Secret: secret, Clock: clock}
-	a.API = httpapi.New(httpapi.Config{CRM: a.CRM, Automation: a.Automation, Orders: a.Orders, Auth: a.Auth,
-		Idempotency: idempotency.New(db, clock), Log: cfg.Log})
-	a.Changes = &changes.Router{Automation: a.Automation, Orders: a.Orders}
+	a.API = httpapi.New(httpapi.Config{CRM: a.CRM, Automation: a.Automation, Orders: a.Orders, Distribution: a.Distribution,
+		Leads: a.Leads, Inbox: inbox.New(db), Auth: a.Auth, Idempotency: idempotency.New(db, clock), Log: cfg.Log})
+	a.Changes = &changes.Router{Automation: a.Automation, Distribution: a.Distribution, Orders: a.Orders}
+	ticker := changes.Ticker{Automation: a.Automation, Distribution: a.Distribution}
 	a.feed = &feedConsumer{db: db, handlers: []ChangeHandler{routed{a.Changes}}}
 	// The order of a drain round: the stream (feed), the scheduler's tick,
-	// then the queued jobs; rounds repeat until nothing moves.
-	a.drainers = []Drainer{a.feed, tick{a.Automation}, queueDrainer{a.Jobs, a.Automation.HandleJob}, &expirySweeper{db: db}}
+	// then the queued jobs and distributions; rounds repeat until nothing
+	// moves.
+	a.drainers = []Drainer{a.feed, tick{ticker}, queueDrainer{a.Jobs, ticker.HandleJob},
+		queueDrainer{a.DistQueue, a.Distribution.HandleMessage}, &expirySweeper{db: db}}
 	mux := http.NewServeMux()
 	a.routesDev(mux)
 	mux.Handle("/", a.API)

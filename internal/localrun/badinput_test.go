@@ -162,6 +162,33 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"PATCH /v1/orders/{id}": {
 			{map[string]any{"amount": -1}, 422, "amount", "out_of_range"},
 		},
+		"POST /v1/lead-sources": {
+			{map[string]any{"name": "S"}, 422, "mapping", "required"},
+			{map[string]any{"name": "S", "mapping": map[string]string{"phone": "$.p"}}, 422, "mapping.name", "required"},
+			{map[string]any{"name": "S", "mapping": map[string]string{"name": "full_name"}}, 422, "mapping.name", "invalid_json_path"},
+			{map[string]any{"name": "S", "mapping": map[string]string{"name": "$.n", "shoe": "$.s"}}, 422, "mapping.shoe", "unknown_field"},
+			{map[string]any{"name": "S", "warehouse_id": "wh_x", "mapping": map[string]string{"name": "$.n"}}, 422, "warehouse_id", "unknown_warehouse"},
+		},
+		"PATCH /v1/lead-sources/{id}": {
+			{map[string]any{"mapping": map[string]string{"name": "$["}}, 422, "mapping.name", "invalid_json_path"},
+		},
+		"POST /v1/distribution-rules": {
+			{map[string]any{"name": "D", "type": "lottery", "warehouse_id": a.warehouse, "staff": []map[string]any{{"user_id": a.user}}}, 422, "type", "invalid_distribution_type"},
+			{map[string]any{"name": "D", "type": "weighted", "warehouse_id": a.warehouse, "staff": []map[string]any{{"user_id": a.user, "weight": 0}}}, 422, "staff[0].weight", "out_of_range"},
+			{map[string]any{"name": "D", "type": "round_robin", "warehouse_id": a.warehouse, "staff": []map[string]any{{"user_id": "usr_x"}}}, 422, "staff[0].user_id", "unknown_user"},
+			{map[string]any{"name": "D", "type": "round_robin", "warehouse_id": a.warehouse, "delay": "forever", "staff": []map[string]any{{"user_id": a.user}}}, 422, "delay", "invalid_duration"},
+			{map[string]any{"name": "D", "type": "round_robin", "staff": []map[string]any{{"user_id": a.user}}}, 422, "warehouse_id", "required"},
+		},
+		"PATCH /v1/distribution-rules/{id}": {
+			{map[string]any{"reclaim_after": "48h"}, 422, "reclaim_after", "only_for_reclaim"},
+			{map[string]any{"version": 42}, 409, "", "version_conflict"},
+		},
+		"POST /hooks/leads/{source_id}": {
+			{map[string]any{"n": "x"}, 401, "", "bad_signature"},
+		},
+		"POST /hooks/calls/{source_id}": {
+			{map[string]any{"phone": "x"}, 401, "", "bad_signature"},
+		},
 		"POST /v1/workspaces": {
 			{map[string]any{"name": "X"}, 409, "", "already_member"},
 		},
@@ -173,6 +200,7 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"POST /v1/customers/{id}/restore": true, "DELETE /v1/customers/{id}/pin": true,
 		"DELETE /v1/customers/{id}/appointments/{appointment_id}": true,
 		"DELETE /v1/automations/{id}":                             true, "DELETE /v1/orders/{id}": true,
+		"DELETE /v1/lead-sources/{id}": true, "DELETE /v1/distribution-rules/{id}": true, "POST /v1/lead-sources/{id}/rotate-secret": true,
 	}
 	var before map[string]any
 	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)

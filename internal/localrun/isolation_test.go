@@ -13,6 +13,7 @@ type tenantA struct {
 	user, team, warehouse, pipeline, step, field string
 	customer, appointment, customerName          string
 	rule, order                                  string
+	drule, source                                string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -36,20 +37,24 @@ func newTenantA(s *system) *tenantA {
 	a.rule = admin.create("/v1/automations", map[string]any{"name": "Luật A", "trigger": map[string]any{"type": "created"},
 		"actions": []map[string]any{{"type": "set_step", "pipeline_id": a.pipeline, "step_id": a.step}}})
 	a.order = admin.create("/v1/orders", map[string]any{"customer_id": cu.ID, "amount": 100000})
+	a.drule = admin.create("/v1/distribution-rules", map[string]any{"name": "Chia A", "type": "round_robin", "warehouse_id": a.warehouse,
+		"staff": []map[string]any{{"user_id": a.user}}})
+	a.source = admin.create("/v1/lead-sources", map[string]any{"name": "Nguồn A", "warehouse_id": a.warehouse, "mapping": map[string]string{"name": "$.n"}})
 	return a
 }
 
 func (a *tenantA) ids() []string {
-	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order}
+	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order, a.drule, a.source}
 }
 
 // path fills a route pattern with tenant A's ids.
 func (a *tenantA) path(pattern string) string {
-	r := strings.NewReplacer("{appointment_id}", a.appointment, "{key}", a.field)
+	r := strings.NewReplacer("{appointment_id}", a.appointment, "{key}", a.field, "{source_id}", a.source)
 	p := r.Replace(pattern)
 	for prefix, id := range map[string]string{
 		"/v1/users/": a.user, "/v1/teams/": a.team, "/v1/warehouses/": a.warehouse, "/v1/pipelines/": a.pipeline,
 		"/v1/fields/": a.field, "/v1/customers/": a.customer, "/v1/automations/": a.rule, "/v1/orders/": a.order,
+		"/v1/distribution-rules/": a.drule, "/v1/lead-sources/": a.source,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -102,9 +107,16 @@ func TestTenantIsolation(t *testing.T) {
 			"conditions": [][]map[string]any{{{"field": "step:" + a.pipeline, "op": "in_pipeline"}}}, "actions": []map[string]any{{"type": "unpin"}}},
 		"POST /v1/automations/preview": map[string]any{"trigger": map[string]any{"type": "created"},
 			"actions": []map[string]any{{"type": "set_step", "pipeline_id": a.pipeline, "step_id": a.step}}},
-		"PATCH /v1/automations/{id}": map[string]any{"name": "Hacked"},
-		"POST /v1/orders":            map[string]any{"customer_id": a.customer, "amount": 1},
-		"PATCH /v1/orders/{id}":      map[string]any{"amount": 5},
+		"PATCH /v1/automations/{id}":  map[string]any{"name": "Hacked"},
+		"POST /v1/orders":             map[string]any{"customer_id": a.customer, "amount": 1},
+		"PATCH /v1/orders/{id}":       map[string]any{"amount": 5},
+		"POST /v1/lead-sources":       map[string]any{"name": "X", "warehouse_id": a.warehouse, "mapping": map[string]string{"name": "$.n"}},
+		"PATCH /v1/lead-sources/{id}": map[string]any{"name": "Hacked"},
+		"POST /v1/distribution-rules": map[string]any{"name": "X", "type": "round_robin", "warehouse_id": a.warehouse,
+			"staff": []map[string]any{{"user_id": a.user}}},
+		"PATCH /v1/distribution-rules/{id}": map[string]any{"name": "Hacked"},
+		"POST /hooks/leads/{source_id}":     map[string]any{"n": "Lead lạ"},
+		"POST /hooks/calls/{source_id}":     map[string]any{"phone": "0912345678"},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
@@ -112,6 +124,7 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/fields": 201, "PUT /v1/settings/duplicates": 200, "PUT /v1/settings/workspace": 200,
 		"POST /v1/customers": 422, "POST /v1/customers/bulk/step": 422,
 		"POST /v1/automations": 422, "POST /v1/automations/preview": 422, "POST /v1/orders": 422,
+		"POST /v1/lead-sources": 422, "POST /v1/distribution-rules": 422,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern
@@ -124,13 +137,16 @@ func TestTenantIsolation(t *testing.T) {
 				path += "?q=" + strings.ReplaceAll(a.customerName, " ", "+")
 			}
 			body, hasBody := bodies[key]
-			if !hasBody && rt.Method != "GET" && rt.Method != "DELETE" && !rt.Bare && !strings.HasSuffix(rt.Pattern, "/restore") && !strings.HasSuffix(rt.Pattern, "/pin") {
+			if !hasBody && rt.Method != "GET" && rt.Method != "DELETE" && !rt.Bare && !strings.HasSuffix(rt.Pattern, "/restore") &&
+				!strings.HasSuffix(rt.Pattern, "/pin") && !strings.HasSuffix(rt.Pattern, "/rotate-secret") {
 				t.Fatalf("no isolation case for %s: add one", key)
 			}
 			r := b.do(rt.Method, path, body)
 			switch {
 			case rt.Bare:
 				r.problem(409) // B's admin already belongs to a workspace
+			case rt.Hook:
+				r.problem(401) // B can't sign for A's source
 			case strings.Contains(rt.Pattern, "{"):
 				if r.Status != 404 {
 					t.Fatalf("status %d, want 404: %s", r.Status, r.Body)
@@ -154,7 +170,8 @@ func TestTenantIsolation(t *testing.T) {
 	if after["version"] != before["version"] || after["name"] != a.customerName {
 		t.Fatalf("A's customer changed: %v → %v", before, after)
 	}
-	for _, p := range []string{"/v1/users/" + a.user, "/v1/teams/" + a.team, "/v1/warehouses/" + a.warehouse, "/v1/pipelines/" + a.pipeline, "/v1/fields/" + a.field} {
+	for _, p := range []string{"/v1/users/" + a.user, "/v1/teams/" + a.team, "/v1/warehouses/" + a.warehouse, "/v1/pipelines/" + a.pipeline,
+		"/v1/fields/" + a.field, "/v1/distribution-rules/" + a.drule, "/v1/lead-sources/" + a.source} {
 		if got := a.admin.do("GET", p, nil).ok(200).obj(); got["name"] == "Hacked" || got["label"] == "Hacked" {
 			t.Fatalf("%s was changed by another workspace", p)
 		}

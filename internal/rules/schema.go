@@ -140,6 +140,10 @@ func systemAccessor(key string) accessor {
 		return accessor{time: timePtr(func(c *domain.Customer) *time.Time { return c.LastOrderAt })}
 	case domain.FieldPinnedUntil:
 		return accessor{time: timePtr(func(c *domain.Customer) *time.Time { return c.PinnedUntil })}
+	case domain.FieldAssignedAt:
+		return accessor{time: timePtr(func(c *domain.Customer) *time.Time { return c.AssignedAt })}
+	case domain.FieldOwnerCaredAt:
+		return accessor{time: timePtr(func(c *domain.Customer) *time.Time { return c.OwnerCaredAt })}
 	}
 	return accessor{}
 }

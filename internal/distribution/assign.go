@@ -1,0 +1,173 @@
+package distribution
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/inbox"
+	"tend/internal/store"
+)
+
+// ErrNoStaff is returned while none of a rule's staff can take customers:
+// the message is retried, and the customer shows as waiting in the stats.
+var ErrNoStaff = errors.New("distribution: no listed staff member is available")
+
+// give hands one customer to the next staff member of the rule's rotation.
+// It may run twice for one message, or for two copies of it, at once:
+// the rotation position is claimed once per customer and episode, and the
+// assignment is conditional on the customer still waiting.
+func (s *Service) give(ctx context.Context, m Message) error {
+	o, err := s.crm.LoadOrg(ctx, m.Tenant)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r, err := s.rule(ctx, m.Tenant, m.Rule)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil // the rule was deleted meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	cu, err := s.crm.CustomerImage(ctx, m.Tenant, m.Customer)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !r.Enabled || !r.inScope(cu) || !episodeMatches(cu, m) {
+		// Owned by hand before the delay, moved elsewhere, or cared for:
+		// nothing to give out.
+		return s.st.Delete(ctx, waitKey(m.Tenant, m.Rule, m.Customer), store.None)
+	}
+	staff := available(o, r, m.Owner)
+	if len(staff) == 0 {
+		if err := s.st.Put(ctx, store.Item{Key: waitKey(m.Tenant, m.Rule, m.Customer), Type: "dist_wait", Version: 1,
+			Doc: mustJSON(m)}, store.None); err != nil {
+			return err
+		}
+		return ErrNoStaff
+	}
+	n, err := s.claimSlot(ctx, m)
+	if err != nil {
+		return err
+	}
+	weights := make([]int, len(staff))
+	for i, st := range staff {
+		weights[i] = r.weight(st)
+	}
+	seq := Sequence(weights)
+	to := staff[seq[int((n-1)%int64(len(seq)))]].UserID
+	if s.Hooks.BeforeWrite != nil {
+		if err := s.Hooks.BeforeWrite(m); err != nil {
+			return err
+		}
+	}
+	if err := s.assign(ctx, o, r, m, to); err != nil {
+		return err
+	}
+	if s.Hooks.AfterWrite != nil {
+		return s.Hooks.AfterWrite(m)
+	}
+	return nil
+}
+
+// available lists the rule's staff who can take customers now: active, not
+// away, and not the owner a reclaim takes the customer from.
+func available(o *crm.Org, r *Rule, exclude string) []Staff {
+	var out []Staff
+	for _, st := range r.Staff {
+		u, ok := o.User(st.UserID)
+		if ok && u.Active && !u.Away && st.UserID != exclude {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+type slot struct {
+	N int64 `json:"n"`
+}
+
+// claimSlot gives the customer's episode the next position of the rule's
+// rotation, once: the counter and the customer's slot are written in one
+// transaction, so a retried or duplicated message finds its slot again
+// instead of taking another.
+func (s *Service) claimSlot(ctx context.Context, m Message) (int64, error) {
+	sk := slotKey(m.Tenant, m.Rule, m.Customer, m.Episode)
+	ck := counterKey(m.Tenant, m.Rule)
+	for attempt := 0; attempt < 100; attempt++ {
+		if it, err := s.st.Get(ctx, sk); err == nil {
+			var sl slot
+			if err := json.Unmarshal(it.Doc, &sl); err != nil {
+				return 0, fmt.Errorf("distribution: decode slot: %w", err)
+			}
+			return sl.N, nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return 0, err
+		}
+		var cur store.Item
+		cond := store.NotExist
+		if it, err := s.st.Get(ctx, ck); err == nil {
+			cur, cond = it, store.IfVersion(it.Version)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return 0, err
+		}
+		n := cur.N + 1
+		err := s.st.Transact(ctx, []store.TxOp{
+			store.TxPut(store.Item{Key: ck, Type: "dist_counter", Version: cur.Version + 1, N: n}, cond),
+			store.TxPut(store.Item{Key: sk, Type: "dist_slot", Version: 1, Doc: mustJSON(slot{N: n})}, store.NotExist),
+		})
+		if err == nil {
+			return n, nil
+		}
+		if !errors.Is(err, store.ErrConditionFailed) {
+			return 0, fmt.Errorf("distribution: claim slot: %w", err)
+		}
+		// Another claim moved the counter, or took this slot: read again.
+	}
+	return 0, errors.New("distribution: the rotation counter keeps moving; retry")
+}
+
+// assign makes to the owner, if the customer is still as the message
+// found it, with the rule as the author, the new owner (and a reclaimed
+// one) notified and the staff member's count moved, in one transaction.
+func (s *Service) assign(ctx context.Context, o *crm.Org, r *Rule, m Message, to string) error {
+	action, actor := "distributed", domain.Actor{Kind: domain.ActorDistribution, ID: r.ID, Name: r.Name}
+	if m.Kind == KindReclaim {
+		action = "reclaimed"
+	}
+	edit := crm.Edit{Actor: actor, Action: action,
+		Guard: func(c *domain.Customer) bool { return r.inScope(c) && episodeMatches(c, m) },
+		Apply: func(c *domain.Customer) error { c.OwnerID = to; return nil },
+	}
+	id := "dist_" + m.Rule + "_" + m.Customer + "_" + m.Episode
+	logs := func(c *domain.Customer, _ []crm.EditOutcome) []store.TxOp {
+		now := s.now()
+		ops := []store.TxOp{
+			store.TxAdd(store.Key{PK: statsPK(m.Tenant, r.ID), SK: to}, 1),
+			store.TxDelete(waitKey(m.Tenant, r.ID, m.Customer), store.None),
+			store.TxPut(inbox.Item(m.Tenant, inbox.Notification{ID: id + "_to", UserID: to, Kind: inbox.KindAssigned,
+				Title: "Khách hàng mới được giao", Body: c.Name + " (" + c.Code + ") được giao cho bạn theo quy tắc " + r.Name,
+				CustomerID: c.ID, At: now}), store.None),
+		}
+		if m.Kind == KindReclaim {
+			ops = append(ops, store.TxPut(inbox.Item(m.Tenant, inbox.Notification{ID: id + "_from", UserID: m.Owner, Kind: inbox.KindReclaimed,
+				Title: "Khách hàng đã bị thu hồi", Body: c.Name + " (" + c.Code + ") đã được chuyển cho nhân viên khác vì chưa được chăm sóc",
+				CustomerID: c.ID, At: now}), store.None))
+		}
+		return ops
+	}
+	_, err := s.crm.EditAs(ctx, o, m.Customer, nil, []crm.Edit{edit}, logs)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	return err
+}

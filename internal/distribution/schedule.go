@@ -1,0 +1,192 @@
+package distribution
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// Message kinds of the distribution queue.
+const (
+	KindAssign  = "assign"
+	KindReclaim = "reclaim"
+)
+
+// Message asks the distributor to give one customer out.
+type Message struct {
+	Kind     string `json:"kind"`
+	Tenant   string `json:"tenant"`
+	Rule     string `json:"rule"`
+	Customer string `json:"customer"`
+	// Episode names this distribution of the customer: its entry into the
+	// rule's scope ("v<version>"), or the ownership taken back ("r<time>").
+	Episode string `json:"episode"`
+	// Owner is the owner a reclaim takes the customer from.
+	Owner string `json:"owner,omitempty"`
+}
+
+// HandleChange schedules the distribution of a customer that enters a
+// distributed warehouse and step without an owner (created by hand, by an
+// import, a webhook or a rule, or moved there), after the rule's delay. A
+// change handled twice schedules once.
+func (s *Service) HandleChange(ctx context.Context, old, new *crm.Image) error {
+	if new == nil || new.Customer.Deleted() || new.Customer.OwnerID != "" {
+		return nil
+	}
+	rs, err := s.rules(ctx, new.Tenant)
+	if err != nil || len(rs) == 0 {
+		return err
+	}
+	cu := &new.Customer
+	var rule *Rule
+	for _, r := range rs {
+		if r.Enabled && r.Type != Reclaim && r.inScope(cu) {
+			rule = r
+			break
+		}
+	}
+	if rule == nil {
+		return nil
+	}
+	if old != nil && rule.inScope(&old.Customer) && old.Customer.OwnerID == "" {
+		return nil // it was already waiting: scheduled when it entered
+	}
+	m := Message{Kind: KindAssign, Tenant: new.Tenant, Rule: rule.ID, Customer: cu.ID, Episode: fmt.Sprintf("v%d", cu.Version)}
+	return s.schedule(ctx, m, cu.UpdatedAt.Add(time.Duration(rule.Delay)))
+}
+
+// schedule sends m to be handled at due: on the queue with a delay when it
+// can, else as a due item the tick sends when its time comes. The marker
+// makes scheduling once per episode; a message sent twice is harmless.
+func (s *Service) schedule(ctx context.Context, m Message, due time.Time) error {
+	marker := schedKey(m.Tenant, m.Rule, m.Customer, m.Episode)
+	if _, err := s.st.Get(ctx, marker); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	delay := due.Sub(s.now())
+	switch {
+	case delay <= MaxQueueDelay:
+		if err := s.queue.Send(ctx, mustJSON(m), max(delay, 0)); err != nil {
+			return fmt.Errorf("distribution: send %s: %w", m.Customer, err)
+		}
+	default:
+		it := store.Item{Key: dueKey(m.Tenant, m.Rule, m.Customer, m.Episode), Type: "dist_due", Version: 1, Doc: mustJSON(m),
+			Index: [4]store.IndexKey{{PK: dueIndexPK, SK: sortTime(due) + "#" + m.Tenant + "#" + m.Customer}}}
+		if err := s.st.Put(ctx, it, store.None); err != nil {
+			return fmt.Errorf("distribution: keep due %s: %w", m.Customer, err)
+		}
+	}
+	return s.st.Put(ctx, store.Item{Key: marker, Type: "dist_marker", Version: 1, ExpiresAt: due.Add(90 * 24 * time.Hour)}, store.None)
+}
+
+// Tick is the scheduler's share of distribution: it sends the
+// distributions that have come due, and looks for customers to take back.
+// It returns how many messages it sent.
+func (s *Service) Tick(ctx context.Context) (int, error) {
+	sent, err := s.sendDue(ctx)
+	if err != nil {
+		return sent, err
+	}
+	n, err := s.scanReclaims(ctx)
+	return sent + n, err
+}
+
+func (s *Service) sendDue(ctx context.Context) (int, error) {
+	now := s.now()
+	sent := 0
+	for {
+		page, err := s.st.Query(ctx, store.Query{Index: store.GSI1, PK: dueIndexPK, SK: store.SKLe, A: sortTime(now) + "#~", Limit: 100})
+		if err != nil {
+			return sent, fmt.Errorf("distribution: read due: %w", err)
+		}
+		for _, it := range page.Items {
+			if err := s.queue.Send(ctx, it.Doc, 0); err != nil {
+				return sent, err
+			}
+			if err := s.st.Delete(ctx, it.Key, store.None); err != nil {
+				return sent, err
+			}
+			sent++
+		}
+		if len(page.Items) == 0 || page.Cursor == "" {
+			return sent, nil
+		}
+	}
+}
+
+// scanReclaims finds, for every enabled reclaim rule, the customers in its
+// scope whose owner has not cared for them within reclaim_after (counted
+// from when they got the customer), and schedules taking each back.
+func (s *Service) scanReclaims(ctx context.Context) (int, error) {
+	page, err := s.st.Query(ctx, store.Query{Index: store.GSI1, PK: reclaimIndexPK, Limit: 1000})
+	if err != nil {
+		return 0, fmt.Errorf("distribution: read reclaim rules: %w", err)
+	}
+	now := s.now()
+	sent := 0
+	for _, it := range page.Items {
+		r, err := decodeRule(it)
+		if err != nil {
+			return sent, err
+		}
+		err = s.crm.EachCustomerOfWarehouse(ctx, r.Tenant, r.WarehouseID, func(c *domain.Customer) error {
+			if !r.inScope(c) || c.OwnerID == "" || !stale(c, now, time.Duration(r.ReclaimAfter)) {
+				return nil
+			}
+			sent++
+			m := Message{Kind: KindReclaim, Tenant: r.Tenant, Rule: r.ID, Customer: c.ID, Episode: reclaimEpisode(c), Owner: c.OwnerID}
+			return s.schedule(ctx, m, now)
+		})
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// stale reports whether the owner has not cared for c for after: no note,
+// activity, call or step change of theirs since they got it.
+func stale(c *domain.Customer, now time.Time, after time.Duration) bool {
+	since := c.CreatedAt
+	if c.AssignedAt != nil {
+		since = *c.AssignedAt
+	}
+	if c.OwnerCaredAt != nil && c.OwnerCaredAt.After(since) {
+		since = *c.OwnerCaredAt
+	}
+	return now.Sub(since) >= after
+}
+
+// reclaimEpisode names an ownership: taking back the same ownership twice
+// is one reclaim.
+func reclaimEpisode(c *domain.Customer) string {
+	if c.AssignedAt == nil {
+		return "r0"
+	}
+	return fmt.Sprintf("r%d", c.AssignedAt.UnixNano())
+}
+
+// HandleMessage handles one message of the distribution queue.
+func (s *Service) HandleMessage(ctx context.Context, body []byte) error {
+	var m Message
+	if err := json.Unmarshal(body, &m); err != nil || (m.Kind != KindAssign && m.Kind != KindReclaim) {
+		return fmt.Errorf("distribution: not a distribution message: %s", body)
+	}
+	return s.give(ctx, m)
+}
+
+func episodeMatches(c *domain.Customer, m Message) bool {
+	if m.Kind == KindReclaim {
+		return c.OwnerID == m.Owner && reclaimEpisode(c) == m.Episode
+	}
+	return strings.HasPrefix(m.Episode, "v") && c.OwnerID == ""
+}

@@ -1,0 +1,255 @@
+package distribution
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// Queue takes distribution messages for later: SQS in AWS (at most 15
+// minutes of delay), a durable table locally.
+type Queue interface {
+	Send(ctx context.Context, body []byte, delay time.Duration) error
+}
+
+// MaxQueueDelay is the longest delay the queue takes (SQS's DelaySeconds);
+// longer delays wait in the table for the scheduler's tick.
+const MaxQueueDelay = 15 * time.Minute
+
+// Hooks let tests fail an assignment at chosen points, as a crash would.
+type Hooks struct {
+	BeforeWrite func(m Message) error
+	AfterWrite  func(m Message) error
+}
+
+// Service manages distribution rules and gives customers out.
+type Service struct {
+	crm   *crm.Service
+	st    store.Store
+	clock domain.Clock
+	log   *slog.Logger
+	queue Queue
+	Hooks Hooks
+}
+
+// New returns the distribution service; queue receives assignment
+// messages.
+func New(c *crm.Service, queue Queue, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log, queue: queue}
+}
+
+func (s *Service) now() time.Time { return s.clock.Now().UTC() }
+
+// Key layout (tenant t, rule r, customer c):
+//
+//	T#<t>#DRULES       <r>             the rules (GSI1 DISTRECLAIM / <t>#<r> for enabled reclaim rules)
+//	T#<t>#DCTR         <r>             the rule's rotation counter
+//	T#<t>#DSLOT#<r>    <c>#<episode>   the counter value a customer got, claimed once
+//	T#<t>#DSTAT#<r>    <user>          assignments per staff member (counter)
+//	T#<t>#DWAIT#<r>    <c>             a customer waiting for available staff
+//	T#<t>#DSCHED#<r>   <c>#<episode>   "distribution scheduled" marker
+//	T#<t>#DDUE#<r>     <c>#<episode>   a distribution due later than the queue can delay (GSI1 DISTDUE / <due>#…)
+const (
+	reclaimIndexPK = "DISTRECLAIM"
+	dueIndexPK     = "DISTDUE"
+)
+
+func rulesPK(t string) string             { return "T#" + t + "#DRULES" }
+func ruleKey(t, id string) store.Key      { return store.Key{PK: rulesPK(t), SK: id} }
+func counterKey(t, rule string) store.Key { return store.Key{PK: "T#" + t + "#DCTR", SK: rule} }
+func slotKey(t, rule, c, ep string) store.Key {
+	return store.Key{PK: "T#" + t + "#DSLOT#" + rule, SK: c + "#" + ep}
+}
+func statsPK(t, rule string) string { return "T#" + t + "#DSTAT#" + rule }
+func waitKey(t, rule, c string) store.Key {
+	return store.Key{PK: "T#" + t + "#DWAIT#" + rule, SK: c}
+}
+func schedKey(t, rule, c, ep string) store.Key {
+	return store.Key{PK: "T#" + t + "#DSCHED#" + rule, SK: c + "#" + ep}
+}
+func dueKey(t, rule, c, ep string) store.Key {
+	return store.Key{PK: "T#" + t + "#DDUE#" + rule, SK: c + "#" + ep}
+}
+func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("distribution: encode %T: %v", v, err)) // our own types
+	}
+	return b
+}
+
+func (r *Rule) item() store.Item {
+	it := store.Item{Key: ruleKey(r.Tenant, r.ID), Type: "dist_rule", Version: r.Version, Doc: mustJSON(r)}
+	if r.Enabled && r.Type == Reclaim {
+		it.Index[0] = store.IndexKey{PK: reclaimIndexPK, SK: r.Tenant + "#" + r.ID}
+	}
+	return it
+}
+
+func decodeRule(it store.Item) (*Rule, error) {
+	var r Rule
+	if err := json.Unmarshal(it.Doc, &r); err != nil {
+		return nil, fmt.Errorf("distribution: decode rule %s: %w", it.Key, err)
+	}
+	r.Version = it.Version
+	return &r, nil
+}
+
+// rules reads a workspace's rules, by priority.
+func (s *Service) rules(ctx context.Context, tenant string) ([]*Rule, error) {
+	page, err := s.st.Query(ctx, store.Query{PK: rulesPK(tenant), Limit: 1000})
+	if err != nil {
+		return nil, fmt.Errorf("distribution: read rules: %w", err)
+	}
+	out := make([]*Rule, 0, len(page.Items))
+	for _, it := range page.Items {
+		r, err := decodeRule(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	slices.SortStableFunc(out, func(a, b *Rule) int {
+		if a.Priority != b.Priority {
+			return a.Priority - b.Priority
+		}
+		return a.CreatedAt.Compare(b.CreatedAt)
+	})
+	return out, nil
+}
+
+func (s *Service) rule(ctx context.Context, tenant, id string) (*Rule, error) {
+	it, err := s.st.Get(ctx, ruleKey(tenant, id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, domain.NotFound("distribution_rule")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("distribution: read rule %s: %w", id, err)
+	}
+	return decodeRule(it)
+}
+
+// List returns the workspace's rules by priority.
+func (s *Service) List(ctx context.Context, c *crm.Caller) ([]*Rule, error) {
+	return s.rules(ctx, c.Tenant())
+}
+
+// Get returns a rule.
+func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Rule, error) {
+	return s.rule(ctx, c.Tenant(), id)
+}
+
+// Save creates (id "") or changes a rule (admins only).
+func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) (*Rule, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	r := &Rule{ID: domain.NewID("drule"), Tenant: c.Tenant(), Enabled: true, CreatedAt: now}
+	var prev int64
+	if id != "" {
+		cur, err := s.rule(ctx, c.Tenant(), id)
+		if err != nil {
+			return nil, err
+		}
+		if in.Version != nil && *in.Version != cur.Version {
+			return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "distribution_rule")
+		}
+		r, prev = cur, cur.Version
+	}
+	r.apply(in)
+	if err := r.check(c.Org); err != nil {
+		return nil, err
+	}
+	r.Version, r.UpdatedAt = prev+1, now
+	cond := store.NotExist
+	if prev > 0 {
+		cond = store.IfVersion(prev)
+	}
+	err := s.st.Put(ctx, r.item(), cond)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "distribution_rule")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("distribution: save rule: %w", err)
+	}
+	return r, nil
+}
+
+// Delete removes a rule (admins only); customers it gave out keep their
+// owner.
+func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
+	if err := c.RequireAdmin(); err != nil {
+		return err
+	}
+	if _, err := s.rule(ctx, c.Tenant(), id); err != nil {
+		return err
+	}
+	return s.st.Delete(ctx, ruleKey(c.Tenant(), id), store.None)
+}
+
+// StaffStats is one listed staff member's figures.
+type StaffStats struct {
+	UserID      string  `json:"user_id"`
+	Name        string  `json:"name"`
+	Assigned    int64   `json:"assigned"`
+	TargetShare float64 `json:"target_share"`
+	Available   bool    `json:"available"`
+}
+
+// Stats are a rule's results: assignments per staff member against their
+// target share, and customers waiting for available staff.
+type Stats struct {
+	RuleID   string       `json:"rule_id"`
+	Assigned int64        `json:"assigned"`
+	Waiting  int          `json:"waiting"`
+	Staff    []StaffStats `json:"staff"`
+}
+
+// Stats returns a rule's figures.
+func (s *Service) Stats(ctx context.Context, c *crm.Caller, id string) (*Stats, error) {
+	r, err := s.rule(ctx, c.Tenant(), id)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int64{}
+	page, err := s.st.Query(ctx, store.Query{PK: statsPK(c.Tenant(), id), Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range page.Items {
+		counts[it.SK] = it.N
+	}
+	waiting, err := s.st.Query(ctx, store.Query{PK: waitKey(c.Tenant(), id, "").PK, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, st := range r.Staff {
+		total += r.weight(st)
+	}
+	out := &Stats{RuleID: id, Waiting: len(waiting.Items), Staff: []StaffStats{}}
+	for _, st := range r.Staff {
+		u, _ := c.Org.User(st.UserID)
+		ss := StaffStats{UserID: st.UserID, Assigned: counts[st.UserID], TargetShare: float64(r.weight(st)) / float64(total)}
+		if u != nil {
+			ss.Name, ss.Available = u.Name, u.Active && !u.Away
+		}
+		out.Assigned += ss.Assigned
+		out.Staff = append(out.Staff, ss)
+	}
+	return out, nil
+}

@@ -1,0 +1,110 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/distribution"
+	"tend/internal/inbox"
+	"tend/internal/leads"
+)
+
+func (a *API) routesLeads() {
+	svc := a.cfg.Leads
+	a.handle("GET /v1/lead-sources", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		srcs, err := svc.List(r.Context(), c)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, list[*leads.Source]{Items: srcs})
+	})
+	a.admin("POST /v1/lead-sources", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		var in leads.Input
+		if err := decodeBody(w, r, &in); err != nil {
+			return err
+		}
+		src, err := svc.Create(r.Context(), c, in)
+		if err != nil {
+			return err
+		}
+		return created(w, "/v1/lead-sources/"+src.ID, src)
+	})
+	a.handle("GET /v1/lead-sources/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		src, err := svc.Get(r.Context(), c, r.PathValue("id"))
+		return ok(w, src, err)
+	})
+	a.admin("PATCH /v1/lead-sources/{id}", saveHandler(svc.Update, "", "id"))
+	a.admin("DELETE /v1/lead-sources/{id}", deleteHandler(svc.Delete, "id"))
+	a.admin("POST /v1/lead-sources/{id}/rotate-secret", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		src, err := svc.RotateSecret(r.Context(), c, r.PathValue("id"))
+		return ok(w, src, err)
+	})
+	a.hook("POST /hooks/leads/{source_id}", svc.Lead)
+	a.hook("POST /hooks/calls/{source_id}", svc.Call)
+}
+
+func (a *API) routesDistribution() {
+	svc := a.cfg.Distribution
+	a.handle("GET /v1/distribution-rules", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		rs, err := svc.List(r.Context(), c)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, list[*distribution.Rule]{Items: rs})
+	})
+	a.admin("POST /v1/distribution-rules", saveHandler(svc.Save, "/v1/distribution-rules/", ""))
+	a.handle("GET /v1/distribution-rules/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		rule, err := svc.Get(r.Context(), c, r.PathValue("id"))
+		return ok(w, rule, err)
+	})
+	a.admin("PATCH /v1/distribution-rules/{id}", saveHandler(svc.Save, "", "id"))
+	a.admin("DELETE /v1/distribution-rules/{id}", deleteHandler(svc.Delete, "id"))
+	a.handle("GET /v1/distribution-rules/{id}/stats", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		st, err := svc.Stats(r.Context(), c, r.PathValue("id"))
+		return ok(w, st, err)
+	})
+	a.handle("GET /v1/notifications", pagedHandler(func(ctx context.Context, c *crm.Caller, _ string, limit int, cursor string) (*crm.Page[inbox.Notification], error) {
+		return a.cfg.Inbox.List(ctx, c, limit, cursor)
+	}))
+}
+
+// hook registers a webhook: no token, but the source's signature over the
+// raw body; an Idempotency-Key repeat gets the first answer. Accepted
+// leads are answered 202.
+func (a *API) hook(pattern string, take func(ctx context.Context, v *leads.Verified, body []byte) (*leads.Accepted, error)) {
+	a.register(pattern, Route{Hook: true}, func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		lang := language(r, "")
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		err := a.serveHook(rec, r, lang, take)
+		if err != nil {
+			writeProblem(rec, problemFor(r, a.cfg.Log, err, lang), lang)
+		}
+		a.cfg.Log.InfoContext(r.Context(), "hook", "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+func (a *API) serveHook(w *recorder, r *http.Request, lang string, take func(ctx context.Context, v *leads.Verified, body []byte) (*leads.Accepted, error)) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	v, err := a.cfg.Leads.Verify(r.Context(), r.PathValue("source_id"), r.Header.Get("X-Tend-Timestamp"),
+		strings.Join(r.Header.Values("X-Tend-Signature"), ","), body)
+	if err != nil {
+		return err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return a.once(w, r, "SRC#"+v.ID(), lang, func() error {
+		acc, err := take(r.Context(), v, body)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusAccepted, acc)
+	})
+}

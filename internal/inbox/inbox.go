@@ -1,0 +1,74 @@
+// Package inbox keeps users' in-app notifications: a customer assigned to
+// them or taken back, and more as features add kinds. Notifications are
+// written as items of the transaction that causes them, so a user is told
+// exactly once of what happened.
+package inbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// Kinds of notification.
+const (
+	KindAssigned  = "customer_assigned"
+	KindReclaimed = "customer_reclaimed"
+)
+
+// Notification is one message to one user.
+type Notification struct {
+	ID         string    `json:"id"`
+	UserID     string    `json:"user_id"`
+	Kind       string    `json:"kind"`
+	Title      string    `json:"title"`
+	Body       string    `json:"body"`
+	CustomerID string    `json:"customer_id,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+func pk(tenant, user string) string { return "T#" + tenant + "#INBOX#" + user }
+
+// Item is the notification as a store item, to write in a transaction.
+// Its key is derived from id, so writing it again (a retried transaction)
+// does not notify twice.
+func Item(tenant string, n Notification) store.Item {
+	b, err := json.Marshal(n)
+	if err != nil {
+		panic(fmt.Sprintf("inbox: encode: %v", err)) // our own type
+	}
+	return store.Item{Key: store.Key{PK: pk(tenant, n.UserID), SK: n.At.UTC().Format("2006-01-02T15:04:05.000000000Z") + "#" + n.ID},
+		Type: "notification", Version: 1, Doc: b}
+}
+
+// Service reads inboxes.
+type Service struct{ st store.Store }
+
+// New returns the inbox over a store.
+func New(st store.Store) *Service { return &Service{st: st} }
+
+// List returns the caller's notifications, newest first.
+func (s *Service) List(ctx context.Context, c *crm.Caller, limit int, cursor string) (*crm.Page[Notification], error) {
+	page, err := s.st.Query(ctx, store.Query{PK: pk(c.Tenant(), c.User.ID), Reverse: true, Limit: crm.ListLimit(limit), Cursor: cursor})
+	if errors.Is(err, store.ErrInvalid) {
+		return nil, &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inbox: read: %w", err)
+	}
+	out := &crm.Page[Notification]{Items: []Notification{}, NextCursor: page.Cursor}
+	for _, it := range page.Items {
+		var n Notification
+		if err := json.Unmarshal(it.Doc, &n); err != nil {
+			return nil, fmt.Errorf("inbox: decode %s: %w", it.Key, err)
+		}
+		out.Items = append(out.Items, n)
+	}
+	return out, nil
+}

@@ -1,0 +1,275 @@
+package leads
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/phone"
+)
+
+// Verified is a source whose request's signature checked out.
+type Verified struct{ rec *record }
+
+// ID is the source's id.
+func (v *Verified) ID() string { return v.rec.ID }
+
+// Verify finds the source of a webhook request and checks its signature
+// (X-Tend-Timestamp, X-Tend-Signature) over the raw body. A bad or stale
+// signature, or an unknown or disabled source, is a 401: a sender learns
+// nothing about which.
+func (s *Service) Verify(ctx context.Context, sourceID, timestamp, signature string, body []byte) (*Verified, error) {
+	r, err := s.load(ctx, sourceID)
+	if errors.Is(err, domain.ErrNotFound) || (err == nil && !r.Enabled) {
+		return nil, errSignature
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	secrets := []string{r.Secret}
+	if r.PreviousSecret != "" && now.Before(r.PreviousUntil) {
+		secrets = append(secrets, r.PreviousSecret)
+	}
+	if err := verify(secrets, timestamp, signature, body, now); err != nil {
+		return nil, err
+	}
+	return &Verified{rec: r}, nil
+}
+
+// Accepted is the answer to an accepted lead: the customer it is, and when
+// it repeats an existing customer, which.
+type Accepted struct {
+	CustomerID  string `json:"customer_id"`
+	DuplicateOf string `json:"duplicate_of,omitempty"`
+}
+
+// Lead stores a lead from a verified source as a customer in the source's
+// warehouse and step. A lead that repeats an existing customer (by the
+// workspace's duplicate check) is recorded as an activity on that customer,
+// whose owner keeps it.
+func (s *Service) Lead(ctx context.Context, v *Verified, body []byte) (*Accepted, error) {
+	src := &v.rec.Source
+	o, err := s.crm.LoadOrg(ctx, src.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := decodePayload(body)
+	if err != nil {
+		return nil, err
+	}
+	in, err := Map(o, src, doc)
+	if err != nil {
+		return nil, err
+	}
+	actor := domain.Actor{Kind: domain.ActorWebhook, ID: src.ID, Name: src.Name}
+	cu, err := s.crm.CreateCustomerAs(ctx, o, in, actor)
+	if err == nil {
+		return &Accepted{CustomerID: cu.ID}, nil
+	}
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != "duplicate_customer" || de.Params["customer_id"] == "" {
+		return nil, err
+	}
+	holder := de.Params["customer_id"]
+	summary := string(compact(body))
+	if len(summary) > 2000 {
+		summary = summary[:2000] + "…"
+	}
+	at := s.clock.Now().UTC()
+	if _, err := s.crm.AddActivityAs(ctx, o, actor, holder, crm.ActivityInput{
+		Name: "Lead lặp lại từ nguồn " + src.Name, Type: domain.ActivityOther, Description: summary, At: &at,
+	}); err != nil {
+		return nil, fmt.Errorf("leads: record repeated lead on %s: %w", holder, err)
+	}
+	return &Accepted{CustomerID: holder, DuplicateOf: holder}, nil
+}
+
+func decodePayload(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil || dec.More() {
+		return nil, domain.Errorf(domain.ErrBadRequest, "invalid_json")
+	}
+	return doc, nil
+}
+
+func compact(body []byte) []byte {
+	var b bytes.Buffer
+	if json.Compact(&b, body) != nil {
+		return body
+	}
+	return b.Bytes()
+}
+
+// Map turns a lead's JSON into customer input through the source's
+// mapping. A mapped path the payload lacks is left out, except for the
+// name, which a customer must have.
+func Map(o *crm.Org, src *Source, doc any) (*crm.CustomerInput, error) {
+	in := crm.NewCustomerInput()
+	var p domain.Problems
+	for key, raw := range src.Mapping {
+		path, err := ParsePath(raw)
+		if err != nil {
+			p.Add("mapping."+key, "invalid_json_path")
+			continue
+		}
+		v, ok := path.Lookup(doc)
+		if !ok || v == nil {
+			if key == "name" {
+				p.Add("name", "missing_in_payload", "path", raw)
+			}
+			continue
+		}
+		field := strings.TrimPrefix(key, "fields.")
+		value, err := json.Marshal(asFieldValue(o, field, v))
+		if err != nil {
+			p.Add(key, "invalid_value")
+			continue
+		}
+		if domain.IsSystemField(field) {
+			in.SetSystem(field, value)
+		} else {
+			in.SetCustom(field, value)
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	withDefaults(in, src)
+	return in, nil
+}
+
+// asFieldValue converts what forms send to what the field takes: numbers
+// and booleans for text fields become text ("phone": 912345678), numbers
+// in text become numbers for number fields, and a single text becomes a
+// one-element list for list fields.
+func asFieldValue(o *crm.Org, field string, v any) any {
+	typ, _ := o.FieldType(field)
+	switch typ {
+	case domain.TypeNumber, domain.TypeMoney:
+		if s, ok := v.(string); ok {
+			if n := json.Number(strings.TrimSpace(s)); n.String() != "" {
+				if _, err := n.Float64(); err == nil {
+					return n
+				}
+			}
+		}
+		return v
+	case domain.TypeBoolean:
+		return v
+	case domain.TypeMultiSelect, domain.TypeTags:
+		if s, ok := v.(string); ok {
+			return []string{s}
+		}
+		return v
+	}
+	switch x := v.(type) {
+	case json.Number:
+		return x.String()
+	case bool:
+		return fmt.Sprint(x)
+	}
+	return v
+}
+
+// CallRecord is what a call center posts for a call.
+type CallRecord struct {
+	Phone     string           `json:"phone"`
+	Direction string           `json:"direction"`
+	Duration  *domain.Duration `json:"duration"`
+	Seconds   *float64         `json:"duration_seconds"`
+	At        *time.Time       `json:"at"`
+	Result    string           `json:"result"`
+	Note      string           `json:"note"`
+	Recording string           `json:"recording_url"`
+	// UserID or UserEmail name the agent, when the call center knows.
+	UserID    string `json:"user_id"`
+	UserEmail string `json:"user_email"`
+}
+
+// Call records a call-center call in the call log of the customer with its
+// phone number; a caller who is not a customer yet becomes one, in the
+// source's warehouse and step.
+func (s *Service) Call(ctx context.Context, v *Verified, body []byte) (*Accepted, error) {
+	src := &v.rec.Source
+	o, err := s.crm.LoadOrg(ctx, src.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	var rec CallRecord
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rec); err != nil {
+		return nil, domain.Errorf(domain.ErrBadRequest, "invalid_json")
+	}
+	in := crm.CallInput{Direction: domain.CallDirection(rec.Direction), Phone: rec.Phone, At: rec.At, Result: rec.Result,
+		Note: rec.Note, Recording: rec.Recording}
+	switch {
+	case rec.Duration != nil:
+		in.Duration = *rec.Duration
+	case rec.Seconds != nil:
+		in.Duration = domain.Duration(time.Duration(*rec.Seconds * float64(time.Second)))
+	}
+	number, err := phone.Normalize(rec.Phone)
+	if err != nil {
+		var p domain.Problems
+		p.Add("phone", "invalid_phone")
+		return nil, p.Err()
+	}
+	userID := rec.UserID
+	if userID == "" && rec.UserEmail != "" {
+		for _, u := range o.Users {
+			if strings.EqualFold(u.Email, rec.UserEmail) {
+				userID = u.ID
+			}
+		}
+	}
+	if _, ok := o.User(userID); !ok {
+		userID = ""
+	}
+	actor := domain.Actor{Kind: domain.ActorWebhook, ID: src.ID, Name: src.Name}
+	customerID, found, err := s.crm.ClaimHolder(ctx, o, crm.CriterionPhone, number)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		lead := crm.NewCustomerInput()
+		name, _ := json.Marshal("Khách gọi " + number)
+		lead.SetSystem(domain.FieldName, name)
+		p, _ := json.Marshal(number)
+		lead.SetSystem(domain.FieldPhone, p)
+		withDefaults(lead, src)
+		cu, err := s.crm.CreateCustomerAs(ctx, o, lead, actor)
+		if err != nil {
+			return nil, err
+		}
+		customerID = cu.ID
+	}
+	if _, err := s.crm.AddCallAs(ctx, o, actor, userID, customerID, in); err != nil {
+		return nil, err
+	}
+	return &Accepted{CustomerID: customerID}, nil
+}
+
+// withDefaults puts a lead in the source's warehouse and step, with the
+// source's name as its source.
+func withDefaults(in *crm.CustomerInput, src *Source) {
+	if src.WarehouseID != "" {
+		in.SetSystem(domain.FieldWarehouse, json.RawMessage(fmt.Sprintf("%q", src.WarehouseID)))
+	}
+	if src.PipelineID != "" {
+		in.SetPipeline(src.PipelineID, src.StepID)
+	}
+	if !in.Sets(domain.FieldSource) {
+		source, _ := json.Marshal(src.Name)
+		in.SetSystem(domain.FieldSource, source)
+	}
+}

@@ -1,0 +1,293 @@
+// Package leads takes leads from outside [tích hợp cổng dữ liệu]: lead
+// sources (a landing page, an ad form, a call center) post signed JSON to
+// their webhook; each accepted lead is stored as a customer before it is
+// answered, and never lost.
+package leads
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// Source is a lead source: where its leads go and how its JSON maps to
+// customer fields (field key → JSON path).
+type Source struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	WarehouseID string            `json:"warehouse_id"`
+	PipelineID  string            `json:"pipeline_id"`
+	StepID      string            `json:"step_id"`
+	Mapping     map[string]string `json:"mapping"`
+	Enabled     bool              `json:"enabled"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+	Version     int64             `json:"version"`
+	Tenant      string            `json:"tenant_id"`
+}
+
+// WithSecret is a source as answered when it is created or its secret
+// rotated: the only times the secret is shown.
+type WithSecret struct {
+	*Source
+	Secret string `json:"secret"`
+}
+
+// record is a source as stored: with its secrets. The previous secret
+// stays valid for a day after a rotation, so senders can switch over.
+type record struct {
+	Source
+	Secret         string    `json:"secret"`
+	PreviousSecret string    `json:"previous_secret,omitempty"`
+	PreviousUntil  time.Time `json:"previous_until,omitzero"`
+}
+
+// Input creates or changes a source; on a change, absent fields are kept.
+type Input struct {
+	Name        *string            `json:"name"`
+	WarehouseID *string            `json:"warehouse_id"`
+	PipelineID  *string            `json:"pipeline_id"`
+	StepID      *string            `json:"step_id"`
+	Mapping     *map[string]string `json:"mapping"`
+	Enabled     *bool              `json:"enabled"`
+	Version     *int64             `json:"version"`
+}
+
+// rotationGrace is how long the previous secret is honoured.
+const rotationGrace = 24 * time.Hour
+
+// Sources are addressed by id alone (the webhook's URL names only the
+// source), and listed per workspace on GSI1.
+func sourceKey(id string) store.Key { return store.Key{PK: "LEADSRC#" + id, SK: "A"} }
+func listPK(tenant string) string   { return "T#" + tenant + "#LEADSRCS" }
+
+func (r *record) item() store.Item {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(fmt.Sprintf("leads: encode: %v", err)) // our own type
+	}
+	return store.Item{Key: sourceKey(r.ID), Type: "lead_source", Version: r.Version, Doc: b,
+		Index: [4]store.IndexKey{{PK: listPK(r.Tenant), SK: r.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + r.ID}}}
+}
+
+// Service manages lead sources and takes their leads.
+type Service struct {
+	crm   *crm.Service
+	st    store.Store
+	clock domain.Clock
+	log   *slog.Logger
+}
+
+// New returns the lead service.
+func New(c *crm.Service, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log}
+}
+
+func (s *Service) load(ctx context.Context, id string) (*record, error) {
+	it, err := s.st.Get(ctx, sourceKey(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, domain.NotFound("lead_source")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("leads: read source %s: %w", id, err)
+	}
+	var r record
+	if err := json.Unmarshal(it.Doc, &r); err != nil {
+		return nil, fmt.Errorf("leads: decode source %s: %w", id, err)
+	}
+	r.Version = it.Version
+	return &r, nil
+}
+
+// loadFor reads a source of the caller's workspace.
+func (s *Service) loadFor(ctx context.Context, c *crm.Caller, id string) (*record, error) {
+	r, err := s.load(ctx, id)
+	if err == nil && r.Tenant != c.Tenant() {
+		return nil, domain.NotFound("lead_source")
+	}
+	return r, err
+}
+
+// List returns the workspace's sources (without secrets).
+func (s *Service) List(ctx context.Context, c *crm.Caller) ([]*Source, error) {
+	page, err := s.st.Query(ctx, store.Query{Index: store.GSI1, PK: listPK(c.Tenant()), Limit: 1000})
+	if err != nil {
+		return nil, fmt.Errorf("leads: list sources: %w", err)
+	}
+	out := []*Source{}
+	for _, it := range page.Items {
+		var r record
+		if err := json.Unmarshal(it.Doc, &r); err != nil {
+			return nil, fmt.Errorf("leads: decode source: %w", err)
+		}
+		r.Version = it.Version
+		out = append(out, &r.Source)
+	}
+	return out, nil
+}
+
+// Get returns a source (without its secret).
+func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Source, error) {
+	r, err := s.loadFor(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	return &r.Source, nil
+}
+
+// Create adds a source (admins only) and answers its secret, once.
+func (s *Service) Create(ctx context.Context, c *crm.Caller, in Input) (*WithSecret, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now().UTC()
+	r := &record{Source: Source{ID: domain.NewID("src"), Tenant: c.Tenant(), Enabled: true, CreatedAt: now, UpdatedAt: now, Version: 1},
+		Secret: newSecret()}
+	if in.Mapping == nil {
+		p := domain.Problems{}
+		p.Add("mapping", "required")
+		return nil, p.Err()
+	}
+	if err := r.apply(c.Org, in); err != nil {
+		return nil, err
+	}
+	if err := s.st.Put(ctx, r.item(), store.NotExist); err != nil {
+		return nil, fmt.Errorf("leads: save source: %w", err)
+	}
+	return &WithSecret{Source: &r.Source, Secret: r.Secret}, nil
+}
+
+// Update changes a source (admins only); the secret stays.
+func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in Input) (*Source, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	r, err := s.loadFor(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	if in.Version != nil && *in.Version != r.Version {
+		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "lead_source")
+	}
+	if err := r.apply(c.Org, in); err != nil {
+		return nil, err
+	}
+	if err := s.save(ctx, r); err != nil {
+		return nil, err
+	}
+	return &r.Source, nil
+}
+
+// RotateSecret gives a source a new secret, answered once; the previous
+// one is honoured for a day (admins only).
+func (s *Service) RotateSecret(ctx context.Context, c *crm.Caller, id string) (*WithSecret, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	r, err := s.loadFor(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	r.PreviousSecret, r.PreviousUntil, r.Secret = r.Secret, s.clock.Now().UTC().Add(rotationGrace), newSecret()
+	if err := s.save(ctx, r); err != nil {
+		return nil, err
+	}
+	return &WithSecret{Source: &r.Source, Secret: r.Secret}, nil
+}
+
+// Delete removes a source (admins only): its webhook stops taking leads.
+func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
+	if err := c.RequireAdmin(); err != nil {
+		return err
+	}
+	if _, err := s.loadFor(ctx, c, id); err != nil {
+		return err
+	}
+	return s.st.Delete(ctx, sourceKey(id), store.None)
+}
+
+func (s *Service) save(ctx context.Context, r *record) error {
+	prev := r.Version
+	r.Version, r.UpdatedAt = prev+1, s.clock.Now().UTC()
+	err := s.st.Put(ctx, r.item(), store.IfVersion(prev))
+	if errors.Is(err, store.ErrConditionFailed) {
+		return domain.Errorf(domain.ErrConflict, "version_conflict", "what", "lead_source")
+	}
+	return err
+}
+
+// apply sets and checks the input against the workspace.
+func (r *record) apply(o *crm.Org, in Input) error {
+	var p domain.Problems
+	if in.Name != nil {
+		r.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.WarehouseID != nil {
+		r.WarehouseID = *in.WarehouseID
+	}
+	if in.PipelineID != nil {
+		r.PipelineID = *in.PipelineID
+	}
+	if in.StepID != nil {
+		r.StepID = *in.StepID
+	}
+	if in.Enabled != nil {
+		r.Enabled = *in.Enabled
+	}
+	if in.Mapping != nil {
+		r.Mapping = *in.Mapping
+	}
+	switch {
+	case r.Name == "":
+		p.Add("name", "required")
+	case len([]rune(r.Name)) > 200:
+		p.Add("name", "too_long", "max", "200")
+	}
+	if _, ok := o.Warehouse(r.WarehouseID); r.WarehouseID != "" && !ok {
+		p.Add("warehouse_id", "unknown_warehouse", "value", r.WarehouseID)
+	}
+	if r.PipelineID != "" || r.StepID != "" {
+		if pl, ok := o.Pipeline(r.PipelineID); !ok {
+			p.Add("pipeline_id", "unknown_pipeline", "pipeline", r.PipelineID)
+		} else if _, ok := pl.Step(r.StepID); !ok {
+			p.Add("step_id", "unknown_step", "value", r.StepID)
+		}
+	}
+	checkMapping(o, r.Mapping, &p)
+	return p.Err()
+}
+
+// checkMapping checks that every key is a field a lead may set and every
+// path compiles; name must be mapped.
+func checkMapping(o *crm.Org, m map[string]string, p *domain.Problems) {
+	if _, ok := m["name"]; !ok {
+		p.Add("mapping.name", "required")
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		at := "mapping." + k
+		if !o.WritableField(strings.TrimPrefix(k, "fields.")) || k == "owner_id" || k == "warehouse_id" || k == "owner" || k == "warehouse" {
+			p.Add(at, "unknown_field", "field", k)
+			continue
+		}
+		if _, err := ParsePath(m[k]); err != nil {
+			p.Add(at, "invalid_json_path")
+		}
+	}
+}
