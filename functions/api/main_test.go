@@ -41,7 +41,7 @@ func newFixture(t *testing.T) fixture {
 	if err != nil {
 		t.Fatalf("CreateWorkspace: %v", err)
 	}
-	return fixture{proxy: httpadapter.NewV2(newHandler(awsmain.Build(db, awsmain.Queues{}, clock, log))), adminID: admin.ID}
+	return fixture{proxy: httpadapter.NewV2(awsmain.Build(db, awsmain.Queues{}, clock, log).Handler()), adminID: admin.ID}
 }
 
 func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {

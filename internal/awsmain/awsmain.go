@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
@@ -23,7 +24,10 @@ import (
 	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/dynamo"
+	"tend/internal/httpapi"
+	"tend/internal/idempotency"
 	"tend/internal/inbox"
+	"tend/internal/lambdaevent"
 	"tend/internal/leads"
 	"tend/internal/orders"
 	"tend/internal/sqs"
@@ -142,4 +146,20 @@ func Run(name string, need []string, start func(*Services)) {
 		os.Exit(1)
 	}
 	start(svc)
+}
+
+// Handler is the HTTP API over the services (for the api and hooks
+// functions), reading identities from the API Gateway JWT authorizer.
+func (s *Services) Handler() http.Handler {
+	return httpapi.New(httpapi.Config{
+		CRM:          s.CRM,
+		Automation:   s.Automation,
+		Orders:       s.Orders,
+		Distribution: s.Distribution,
+		Leads:        s.Leads,
+		Inbox:        s.Inbox,
+		Auth:         lambdaevent.JWTAuthenticator{},
+		Idempotency:  idempotency.New(s.Store, s.Clock),
+		Log:          s.Log,
+	})
 }

@@ -85,12 +85,21 @@ func SchedulerHandler(s Scheduler, log *slog.Logger) func(context.Context, json.
 }
 
 func handleJobs(ctx context.Context, s Scheduler, log *slog.Logger, ev events.SQSEvent) events.SQSEventResponse {
-	var resp events.SQSEventResponse
-	for _, m := range ev.Records {
-		if err := s.HandleJob(ctx, []byte(m.Body)); err != nil {
-			log.ErrorContext(ctx, "job failed", "message_id", m.MessageId, "err", err)
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
-		}
-	}
+	resp, _ := SQSHandler(s.HandleJob, log)(ctx, ev)
 	return resp
+}
+
+// SQSHandler handles a batch of a queue message by message, reporting the
+// failed ones (ReportBatchItemFailures) so that only they are retried.
+func SQSHandler(handle func(ctx context.Context, body []byte) error, log *slog.Logger) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+		var resp events.SQSEventResponse
+		for _, m := range ev.Records {
+			if err := handle(ctx, []byte(m.Body)); err != nil {
+				log.ErrorContext(ctx, "message failed", "message_id", m.MessageId, "err", err)
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+			}
+		}
+		return resp, nil
+	}
 }

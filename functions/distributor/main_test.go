@@ -1,0 +1,84 @@
+package main
+
+import (
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"tend/internal/awsmain"
+	"tend/internal/crm"
+	"tend/internal/distribution"
+	"tend/internal/domain"
+	"tend/internal/lambdaevent"
+	"tend/internal/sqlite"
+)
+
+// The sample distribution message, pointed at a real rule and customer,
+// gives the customer to the rule's staff member; delivered again it
+// changes nothing; a message that can't be handled is reported alone.
+func TestSampleDistributionMessage(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "d.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := awsmain.Build(db, awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
+	_, admin, err := svc.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Dist", AdminEmail: "a@d.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	str := func(s string) *string { return &s }
+	staff, err := svc.CRM.CreateUser(ctx, c, crm.UserInput{Name: str("Nhân viên"), Email: str("nv@d.vn")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wh, err := svc.CRM.SaveWarehouse(ctx, c, "", crm.WarehouseInput{Name: str("Kho")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ = svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	typ := distribution.RoundRobin
+	rule, err := svc.Distribution.Save(ctx, c, "", distribution.Input{Name: str("Xoay vòng"), Type: &typ, WarehouseID: &wh.ID,
+		Staff: &[]distribution.Staff{{UserID: staff.ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := crm.ParseCustomerInput([]byte(`{"name":"Lead","warehouse_id":"` + wh.ID + `"}`))
+	cu, err := svc.CRM.CreateCustomer(ctx, c, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../../events/sqs-distribution-message.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = []byte(strings.NewReplacer("ws_demo", c.Tenant(), "drule_sample", rule.ID, "cus_sample1", cu.ID).Replace(string(raw)))
+	var ev events.SQSEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	handle := lambdaevent.SQSHandler(svc.Distribution.HandleMessage, svc.Log)
+	for delivery := 1; delivery <= 2; delivery++ {
+		resp, err := handle(ctx, ev)
+		if err != nil || len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("delivery %d: %+v, %v", delivery, resp, err)
+		}
+		got, _ := svc.CRM.GetCustomer(ctx, c, cu.ID)
+		if got.OwnerID != staff.ID || got.Version != 2 {
+			t.Fatalf("delivery %d: owner %q at version %d, want %s at 2", delivery, got.OwnerID, got.Version, staff.ID)
+		}
+	}
+	ev.Records = append(ev.Records, ev.Records[0])
+	ev.Records[1].MessageId, ev.Records[1].Body = "broken", `{"kind":"shuffle"}`
+	resp, _ := handle(ctx, ev)
+	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "broken" {
+		t.Fatalf("broken message: %+v", resp)
+	}
+}

@@ -1,0 +1,20 @@
+// Command hooks is the Lambda function behind the HTTP API's /hooks routes,
+// which have no JWT authorizer: lead sources sign their requests, and the
+// handler checks the signature. It runs the same handler as the api
+// function; see internal/httpapi and internal/leads.
+//
+// Environment: TABLE_NAME (required), LOG_LEVEL (default INFO).
+package main
+
+import (
+	_ "time/tzdata" // workspace time zones on provided.al2023
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"tend/internal/awsmain"
+)
+
+func main() {
+	awsmain.Run("hooks", nil, func(svc *awsmain.Services) { lambda.Start(httpadapter.NewV2(svc.Handler()).ProxyWithContext) })
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"tend/internal/awsmain"
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/leads"
+	"tend/internal/sqlite"
+)
+
+// The sample webhook request, signed with a real source's secret, stores
+// the lead and answers 202; its idempotency key makes a repeat answer the
+// same; a wrong signature is refused.
+func TestSampleWebhook(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "h.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := awsmain.Build(db, awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
+	_, admin, err := svc.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Hooks", AdminEmail: "a@h.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	mapping := map[string]string{"name": "$.full_name", "phone": "$.contact.phone", "email": "$.email"}
+	name := "Landing page"
+	src, err := svc.Leads.Create(ctx, c, leads.Input{Name: &name, Mapping: &mapping})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../../events/api-gateway-v2-webhook-lead.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(string(raw), "src_sample", src.ID)), &ev); err != nil {
+		t.Fatal(err)
+	}
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	ev.Headers["x-tend-timestamp"], ev.Headers["x-tend-signature"] = ts, leads.Sign(src.Secret, ts, []byte(ev.Body))
+	proxy := httpadapter.NewV2(svc.Handler())
+	first, err := proxy.ProxyWithContext(ctx, ev)
+	if err != nil || first.StatusCode != 202 {
+		t.Fatalf("webhook: %d %s, %v", first.StatusCode, first.Body, err)
+	}
+	var acc leads.Accepted
+	if err := json.Unmarshal([]byte(first.Body), &acc); err != nil {
+		t.Fatal(err)
+	}
+	cu, err := svc.CRM.GetCustomer(ctx, c, acc.CustomerID)
+	if err != nil || cu.Name != "Trần Văn Bảo" || cu.Phone != "+84987123456" || cu.Source != name {
+		t.Fatalf("stored lead = %+v, %v", cu, err)
+	}
+	again, err := proxy.ProxyWithContext(ctx, ev)
+	if err != nil || again.Body != first.Body || again.Headers["Idempotent-Replayed"] != "true" {
+		t.Fatalf("repeat: %+v, %v", again, err)
+	}
+	ev.Headers["x-tend-signature"] = "v1=00"
+	bad, err := proxy.ProxyWithContext(ctx, ev)
+	if err != nil || bad.StatusCode != 401 {
+		t.Fatalf("bad signature: %d, %v", bad.StatusCode, err)
+	}
+}
