@@ -27,7 +27,7 @@ type fired struct {
 // eventRules returns the enabled created / created_or_updated rules of a
 // workspace, compiled.
 func (s *Service) eventRules(ctx context.Context, o *crm.Org) ([]*compiled, error) {
-	rs, err := s.loadRules(ctx, o.Workspace.ID)
+	rs, err := s.rulesOf(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +46,20 @@ func (s *Service) eventRules(ctx context.Context, o *crm.Org) ([]*compiled, erro
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// rulesOf returns a workspace's rules, read once per set-up version (rule
+// writes move it).
+func (s *Service) rulesOf(ctx context.Context, o *crm.Org) ([]*Rule, error) {
+	if c, ok := s.rules.Load(o.Workspace.ID); ok && c.(*cachedRules).version == o.SetupVersion {
+		return c.(*cachedRules).rules, nil
+	}
+	rs, err := s.loadRules(ctx, o.Workspace.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.rules.Store(o.Workspace.ID, &cachedRules{version: o.SetupVersion, rules: rs})
+	return rs, nil
 }
 
 // HandleChange runs the rules a customer change fires: created rules on a

@@ -38,6 +38,13 @@ type Service struct {
 	Hooks Hooks
 
 	cache sync.Map // compile key → *compiled
+	rules sync.Map // tenant → *cachedRules
+}
+
+// cachedRules are a workspace's rules as of a set-up version.
+type cachedRules struct {
+	version int64
+	rules   []*Rule
 }
 
 // New returns the automation service; jobs receives daily-run shard jobs.
@@ -157,7 +164,7 @@ func (s *Service) Create(ctx context.Context, c *crm.Caller, in *RuleInput) (*Ru
 	if err := s.build(c, r, in, true); err != nil {
 		return nil, err
 	}
-	if err := s.st.Put(ctx, r.item(), store.NotExist); err != nil {
+	if err := s.st.Transact(ctx, []store.TxOp{store.TxPut(r.item(), store.NotExist), crm.SetupChanged(r.Tenant)}); err != nil {
 		return nil, fmt.Errorf("automation: save rule: %w", err)
 	}
 	return r, nil
@@ -180,7 +187,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *Rule
 		return nil, err
 	}
 	r.Version, r.UpdatedAt = prev+1, s.now()
-	err = s.st.Put(ctx, r.item(), store.IfVersion(prev))
+	err = s.st.Transact(ctx, []store.TxOp{store.TxPut(r.item(), store.IfVersion(prev)), crm.SetupChanged(r.Tenant)})
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "rule")
 	}
@@ -198,7 +205,7 @@ func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
 	if _, err := s.loadRule(ctx, c.Tenant(), id); err != nil {
 		return err
 	}
-	return s.st.Delete(ctx, ruleKey(c.Tenant(), id), store.None)
+	return s.st.Transact(ctx, []store.TxOp{store.TxDelete(ruleKey(c.Tenant(), id), store.None), crm.SetupChanged(c.Tenant())})
 }
 
 // Preview is what a rule would do now.

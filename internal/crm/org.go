@@ -2,8 +2,10 @@ package crm
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"tend/internal/domain"
 	"tend/internal/rules"
@@ -21,8 +23,46 @@ type Org struct {
 	Fields     []domain.FieldDef // custom fields
 	Duplicates DuplicateSettings
 
+	// SetupVersion changes whenever anything of the set-up changes (users,
+	// teams, fields, pipelines, settings, rules): what is derived from a
+	// snapshot can be kept while it stays the same.
+	SetupVersion int64
+
 	users  map[string]*domain.User
 	schema *rules.Schema
+}
+
+// setupVersionKey counts the changes of a workspace's set-up.
+func setupVersionKey(t string) store.Key { return counterKey(t, "setup") }
+
+// SetupChanged is the op every write of a workspace's set-up includes in
+// its transaction: it moves the set-up version, so that cached snapshots
+// (of the set-up, of rules) are read again.
+func SetupChanged(tenant string) store.TxOp { return store.TxAdd(setupVersionKey(tenant), 1) }
+
+// orgCache keeps the latest snapshot of each workspace's set-up.
+type orgCache struct{ m sync.Map } // tenant → *Org
+
+// LoadOrg returns a workspace's set-up: the cached snapshot while the
+// set-up version has not moved (one small read), else a fresh one.
+func (s *Service) LoadOrg(ctx context.Context, tenant string) (*Org, error) {
+	v, err := s.store.Get(ctx, setupVersionKey(tenant))
+	if err != nil && !isNotFound(err) {
+		return nil, fmt.Errorf("crm: read set-up version: %w", err)
+	}
+	if cached, ok := s.orgs.m.Load(tenant); ok && cached.(*Org).SetupVersion == v.N {
+		cp := *cached.(*Org) // callers may change their copy's workspace and settings
+		return &cp, nil
+	}
+	o, err := s.readOrg(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	o.SetupVersion = v.N
+	o.Schema() // built now: the snapshot is shared read-only from here on
+	s.orgs.m.Store(tenant, o)
+	cp := *o
+	return &cp, nil
 }
 
 // Caller is who is making a request: a user and the workspace they belong
@@ -51,8 +91,8 @@ func (c *Caller) RequireAdmin() error {
 	return nil
 }
 
-// LoadOrg reads a workspace's set-up.
-func (s *Service) LoadOrg(ctx context.Context, tenant string) (*Org, error) {
+// readOrg reads a workspace's set-up.
+func (s *Service) readOrg(ctx context.Context, tenant string) (*Org, error) {
 	items, err := queryAll(ctx, s.store, store.Query{PK: tenantPK(tenant), Limit: 1000})
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ type Service struct {
 	store store.Store
 	clock domain.Clock
 	log   *slog.Logger
+	orgs  orgCache
 }
 
 // New returns the CRM core over a store.

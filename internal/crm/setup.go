@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"tend/internal/domain"
 	"tend/internal/store"
@@ -16,7 +17,10 @@ func (s *Service) saveSetup(ctx context.Context, key store.Key, typ, what string
 	if prev > 0 {
 		cond = store.IfVersion(prev)
 	}
-	err := s.store.Put(ctx, store.Item{Key: key, Type: typ, Version: version, Doc: encode(doc)}, cond)
+	err := s.store.Transact(ctx, []store.TxOp{
+		store.TxPut(store.Item{Key: key, Type: typ, Version: version, Doc: encode(doc)}, cond),
+		SetupChanged(strings.TrimPrefix(key.PK, "T#")), // set-up items live in the tenant's root partition
+	})
 	if errors.Is(err, store.ErrConditionFailed) {
 		return versionConflict(what)
 	}
@@ -27,7 +31,7 @@ func (s *Service) deleteSetup(ctx context.Context, c *Caller, key store.Key) err
 	if err := c.RequireAdmin(); err != nil {
 		return err
 	}
-	return s.store.Delete(ctx, key, store.None)
+	return s.store.Transact(ctx, []store.TxOp{store.TxDelete(key, store.None), SetupChanged(c.Tenant())})
 }
 
 // editable returns what a save works on: fresh for a create (id ""), else

@@ -102,6 +102,7 @@ func (s *Service) CreateUser(ctx context.Context, c *Caller, in UserInput) (*dom
 	}
 	ops := userOps(u, nil)
 	ops = append(ops, s.membershipOps(c.Org, u.ID, nil, u.TeamIDs)...)
+	ops = append(ops, SetupChanged(c.Tenant()))
 	if err := s.store.Transact(ctx, ops); err != nil {
 		return nil, userConflict(err, ops)
 	}
@@ -136,6 +137,7 @@ func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserI
 	u.Version, u.UpdatedAt = old.Version+1, s.now()
 	ops := userOps(&u, old)
 	ops = append(ops, s.membershipOps(c.Org, u.ID, old.TeamIDs, u.TeamIDs)...)
+	ops = append(ops, SetupChanged(c.Tenant()))
 	if err := s.store.Transact(ctx, ops); err != nil {
 		return nil, userConflict(err, ops)
 	}

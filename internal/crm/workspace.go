@@ -58,6 +58,7 @@ func (s *Service) CreateWorkspace(ctx context.Context, in NewWorkspace) (*domain
 		store.TxPut(store.Item{Key: settingKey(ws.ID, settingDuplicates), Type: typeSetting, Version: 1, Doc: encode(dup)}, store.NotExist),
 	}
 	ops = append(ops, userOps(admin, nil)...)
+	ops = append(ops, SetupChanged(ws.ID))
 	if err := s.store.Transact(ctx, ops); err != nil {
 		if i := conflictIndex(err); i >= 0 {
 			return nil, nil, domain.Errorf(domain.ErrConflict, "subject_taken")
@@ -125,7 +126,10 @@ func (s *Service) UpdateWorkspace(ctx context.Context, c *Caller, in WorkspaceIn
 		return nil, err
 	}
 	ws.Version, ws.UpdatedAt = prev+1, s.now()
-	err := s.store.Put(ctx, store.Item{Key: workspaceKey(ws.ID), Type: typeWorkspace, Version: ws.Version, Doc: encode(ws)}, store.IfVersion(prev))
+	err := s.store.Transact(ctx, []store.TxOp{
+		store.TxPut(store.Item{Key: workspaceKey(ws.ID), Type: typeWorkspace, Version: ws.Version, Doc: encode(ws)}, store.IfVersion(prev)),
+		SetupChanged(ws.ID),
+	})
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil, versionConflict("workspace")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"tend/internal/crm"
 	"tend/internal/domain"
@@ -28,13 +29,15 @@ func (s *Service) give(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.rule(ctx, m.Tenant, m.Rule)
-	if errors.Is(err, domain.ErrNotFound) {
-		return nil // the rule was deleted meanwhile
-	}
+	rs, err := s.rulesOf(ctx, o)
 	if err != nil {
 		return err
 	}
+	i := slices.IndexFunc(rs, func(r *Rule) bool { return r.ID == m.Rule })
+	if i < 0 {
+		return nil // the rule was deleted meanwhile
+	}
+	r := rs[i]
 	cu, err := s.crm.CustomerImage(ctx, m.Tenant, m.Customer)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil

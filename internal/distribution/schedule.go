@@ -40,7 +40,14 @@ func (s *Service) HandleChange(ctx context.Context, old, new *crm.Image) error {
 	if new == nil || new.Customer.Deleted() || new.Customer.OwnerID != "" {
 		return nil
 	}
-	rs, err := s.rules(ctx, new.Tenant)
+	o, err := s.crm.LoadOrg(ctx, new.Tenant)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rs, err := s.rulesOf(ctx, o)
 	if err != nil || len(rs) == 0 {
 		return err
 	}
@@ -63,14 +70,18 @@ func (s *Service) HandleChange(ctx context.Context, old, new *crm.Image) error {
 }
 
 // schedule sends m to be handled at due: on the queue with a delay when it
-// can, else as a due item the tick sends when its time comes. The marker
-// makes scheduling once per episode; a message sent twice is harmless.
+// can, else as a due item the tick sends when its time comes. A message
+// sent twice is harmless (its slot is claimed once and the assignment is
+// conditional); reclaims, which every tick finds again until they are
+// done, are sent once per episode, by a marker.
 func (s *Service) schedule(ctx context.Context, m Message, due time.Time) error {
 	marker := schedKey(m.Tenant, m.Rule, m.Customer, m.Episode)
-	if _, err := s.st.Get(ctx, marker); err == nil {
-		return nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
+	if m.Kind == KindReclaim {
+		if _, err := s.st.Get(ctx, marker); err == nil {
+			return nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 	}
 	delay := due.Sub(s.now())
 	switch {
@@ -84,6 +95,9 @@ func (s *Service) schedule(ctx context.Context, m Message, due time.Time) error 
 		if err := s.st.Put(ctx, it, store.None); err != nil {
 			return fmt.Errorf("distribution: keep due %s: %w", m.Customer, err)
 		}
+	}
+	if m.Kind != KindReclaim {
+		return nil
 	}
 	return s.st.Put(ctx, store.Item{Key: marker, Type: "dist_marker", Version: 1, ExpiresAt: due.Add(90 * 24 * time.Hour)}, store.None)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"tend/internal/crm"
@@ -38,6 +39,27 @@ type Service struct {
 	log   *slog.Logger
 	queue Queue
 	Hooks Hooks
+	cache sync.Map // tenant → *cachedRules
+}
+
+// cachedRules are a workspace's rules as of a set-up version (rule writes
+// move it).
+type cachedRules struct {
+	version int64
+	rules   []*Rule
+}
+
+// rulesOf returns a workspace's rules, read once per set-up version.
+func (s *Service) rulesOf(ctx context.Context, o *crm.Org) ([]*Rule, error) {
+	if c, ok := s.cache.Load(o.Workspace.ID); ok && c.(*cachedRules).version == o.SetupVersion {
+		return c.(*cachedRules).rules, nil
+	}
+	rs, err := s.rules(ctx, o.Workspace.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.Store(o.Workspace.ID, &cachedRules{version: o.SetupVersion, rules: rs})
+	return rs, nil
 }
 
 // New returns the distribution service; queue receives assignment
@@ -179,7 +201,7 @@ func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) 
 	if prev > 0 {
 		cond = store.IfVersion(prev)
 	}
-	err := s.st.Put(ctx, r.item(), cond)
+	err := s.st.Transact(ctx, []store.TxOp{store.TxPut(r.item(), cond), crm.SetupChanged(r.Tenant)})
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "distribution_rule")
 	}
@@ -198,7 +220,7 @@ func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
 	if _, err := s.rule(ctx, c.Tenant(), id); err != nil {
 		return err
 	}
-	return s.st.Delete(ctx, ruleKey(c.Tenant(), id), store.None)
+	return s.st.Transact(ctx, []store.TxOp{store.TxDelete(ruleKey(c.Tenant(), id), store.None), crm.SetupChanged(c.Tenant())})
 }
 
 // StaffStats is one listed staff member's figures.

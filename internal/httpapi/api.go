@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -228,7 +229,7 @@ func (a *API) once(w *recorder, r *http.Request, scope, lang string, h func() er
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	fp := idempotency.Fingerprint(r.Method, r.URL.RequestURI(), body)
-	prev, err := a.cfg.Idempotency.Begin(r.Context(), scope, key, fp)
+	prev, err := a.begin(r, scope, key, fp)
 	if err != nil {
 		return err
 	}
@@ -258,6 +259,29 @@ func (a *API) once(w *recorder, r *http.Request, scope, lang string, h func() er
 		}
 	}
 	return a.cfg.Idempotency.Finish(r.Context(), scope, key, fp, resp)
+}
+
+// inProgressWait is how long a request waits for an earlier request with
+// the same key to finish, so that a sender retrying quickly gets the first
+// answer rather than a 409.
+const inProgressWait = 3 * time.Second
+
+// begin takes the key, waiting a little while another request holds it.
+func (a *API) begin(r *http.Request, scope, key, fp string) (*idempotency.Response, error) {
+	deadline := time.Now().Add(inProgressWait)
+	for {
+		prev, err := a.cfg.Idempotency.Begin(r.Context(), scope, key, fp)
+		if !errors.Is(err, idempotency.ErrInProgress) || time.Now().After(deadline) {
+			return prev, err
+		}
+		t := time.NewTimer(20 * time.Millisecond)
+		select {
+		case <-r.Context().Done():
+			t.Stop()
+			return nil, err
+		case <-t.C:
+		}
+	}
 }
 
 // recorder notes the status and, when asked, keeps a copy of the body.

@@ -26,6 +26,10 @@ type Options struct {
 	// Lease is how long a message being handled stays invisible; a
 	// handler that crashed leaves it to come back after this (default 30s).
 	Lease time.Duration
+	// SingleConsumer says only one Drain runs at a time (the local runner
+	// serialises its drains): messages need no lease, as nobody else could
+	// take them, and a crash leaves them visible for the next drain.
+	SingleConsumer bool
 }
 
 // Queue is one named queue.
@@ -134,13 +138,16 @@ func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx co
 	}
 	now := q.clock.Now()
 	m.Attempts++
-	leased := q.item(now.Add(q.opts.Lease), m, 1)
-	err := q.st.Transact(ctx, []store.TxOp{store.TxDelete(it.Key, store.IfVersion(it.Version)), store.TxPut(leased, store.NotExist)})
-	if errors.Is(err, store.ErrConditionFailed) {
-		return false, nil // another drain took it
-	}
-	if err != nil {
-		return false, fmt.Errorf("localqueue %s: claim: %w", q.name, err)
+	leased := it
+	if !q.opts.SingleConsumer {
+		leased = q.item(now.Add(q.opts.Lease), m, 1)
+		err := q.st.Transact(ctx, []store.TxOp{store.TxDelete(it.Key, store.IfVersion(it.Version)), store.TxPut(leased, store.NotExist)})
+		if errors.Is(err, store.ErrConditionFailed) {
+			return false, nil // another drain took it
+		}
+		if err != nil {
+			return false, fmt.Errorf("localqueue %s: claim: %w", q.name, err)
+		}
 	}
 	herr := handle(ctx, m.Body)
 	if herr == nil {

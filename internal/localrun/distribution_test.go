@@ -21,7 +21,7 @@ type funnel struct {
 	source, secret     string
 }
 
-func newFunnel(t *testing.T) *funnel {
+func newFunnel(t testing.TB) *funnel {
 	s := start(t, false)
 	admin, _ := s.workspace("Chia lead")
 	f := &funnel{s: s, admin: admin}

@@ -17,7 +17,7 @@ import (
 
 // system is a running local Tend behind a test HTTP server.
 type system struct {
-	t   *testing.T
+	t   testing.TB
 	app *localrun.App
 	srv *httptest.Server
 	dir string
@@ -25,12 +25,12 @@ type system struct {
 
 // start runs Tend over a fresh data directory (with the demo workspace when
 // demo is set).
-func start(t *testing.T, demo bool) *system {
+func start(t testing.TB, demo bool) *system {
 	t.Helper()
 	return startIn(t, t.TempDir(), demo)
 }
 
-func startIn(t *testing.T, dir string, demo bool) *system {
+func startIn(t testing.TB, dir string, demo bool) *system {
 	t.Helper()
 	app, err := localrun.Open(t.Context(), localrun.Config{DataDir: dir, JWTSecret: []byte("test-secret-test-secret-test-secret"), Demo: demo})
 	if err != nil {
@@ -87,7 +87,7 @@ func (c *client) user(name, role string) *client {
 
 // client calls the API.
 type client struct {
-	t      *testing.T
+	t      testing.TB
 	base   string
 	token  string
 	userID string
@@ -108,7 +108,7 @@ func (c *client) with(name, value string) *client {
 
 // reply is an answer from the API.
 type reply struct {
-	t      *testing.T
+	t      testing.TB
 	req    string
 	Status int
 	Header http.Header

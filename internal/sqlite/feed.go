@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -74,12 +73,12 @@ func fromImage(b []byte) (*store.Item, error) {
 }
 
 // record appends a write to the feed, inside the write's transaction.
-func (db *DB) record(ctx context.Context, tx *sql.Tx, key store.Key, old store.Item, existed bool, next *store.Item) error {
+func (t *wtx) record(key store.Key, old store.Item, existed bool, next *store.Item) error {
 	typ := old.Type
 	if next != nil {
 		typ = next.Type
 	}
-	if db.feedTypes != nil && !db.feedTypes[typ] && !(existed && db.feedTypes[old.Type]) {
+	if ft := t.db.feedTypes; ft != nil && !ft[typ] && !(existed && ft[old.Type]) {
 		return nil
 	}
 	kind := Modify
@@ -93,8 +92,7 @@ func (db *DB) record(ctx context.Context, tx *sql.Tx, key store.Key, old store.I
 	default:
 		oldImg = toImage(&old)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO feed (kind, pk, sk, type, old, new, at) VALUES (?,?,?,?,?,?,?)`,
-		kind, key.PK, key.SK, typ, oldImg, toImage(next), db.now().UnixMilli())
+	_, err := t.exec(stmtRecord, kind, key.PK, key.SK, typ, oldImg, toImage(next), t.db.now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("sqlite: record change of %s: %w", key, err)
 	}
@@ -103,7 +101,7 @@ func (db *DB) record(ctx context.Context, tx *sql.Tx, key store.Key, old store.I
 
 // Changes returns up to limit feed entries after seq, oldest first.
 func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]Change, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT seq, kind, pk, sk, type, old, new, at FROM feed WHERE seq > ? ORDER BY seq LIMIT ?`,
+	rows, err := db.reads.query(ctx, `SELECT seq, kind, pk, sk, type, old, new, at FROM feed WHERE seq > ? ORDER BY seq LIMIT ?`,
 		after, store.Limit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: read feed: %w", err)
@@ -132,8 +130,8 @@ func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]Change, er
 // TrimChanges forgets feed entries up to and including seq, once every
 // consumer has processed them.
 func (db *DB) TrimChanges(ctx context.Context, upTo int64) error {
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM feed WHERE seq <= ?`, upTo)
+	return db.writeTx(ctx, func(t *wtx) error {
+		_, err := t.tx.ExecContext(ctx, `DELETE FROM feed WHERE seq <= ?`, upTo)
 		return err
 	})
 }
@@ -142,14 +140,15 @@ func (db *DB) TrimChanges(ctx context.Context, upTo int64) error {
 // does, recording each removal in the feed. It returns how many it removed.
 func (db *DB) PurgeExpired(ctx context.Context, limit int) (int, error) {
 	n := 0
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE exp > 0 AND exp <= ? LIMIT ?`, db.nowUnix(), store.Limit(limit))
+	err := db.writeTx(ctx, func(t *wtx) error {
+		rows, err := t.tx.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE exp > 0 AND exp <= ? LIMIT ?`, db.nowUnix(), store.Limit(limit))
 		if err != nil {
 			return err
 		}
 		var expired []store.Item
+		var s itemScanner
 		for rows.Next() {
-			it, err := scanItem(rows)
+			it, err := s.scan(rows)
 			if err != nil {
 				rows.Close()
 				return err
@@ -158,10 +157,10 @@ func (db *DB) PurgeExpired(ctx context.Context, limit int) (int, error) {
 		}
 		rows.Close()
 		for _, it := range expired {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM items WHERE pk = ? AND sk = ?`, it.PK, it.SK); err != nil {
+			if _, err := t.exec(stmtDelete, it.PK, it.SK); err != nil {
 				return err
 			}
-			if err := db.record(ctx, tx, it.Key, it, true, nil); err != nil {
+			if err := t.record(it.Key, it, true, nil); err != nil {
 				return err
 			}
 		}

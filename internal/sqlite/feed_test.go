@@ -3,9 +3,11 @@ package sqlite_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"tend/internal/sqlite"
 	"tend/internal/store"
+	"tend/internal/store/storetest"
 )
 
 // Every write lands on the change feed with its images, in the same
@@ -80,4 +82,44 @@ func docOf(it *store.Item) string {
 		return ""
 	}
 	return string(it.Doc)
+}
+
+// A put on condition NotExist over an expired item is recorded as an
+// insert, without the expired item as its old image; one refused over a
+// live item records nothing.
+func TestChangeFeedNotExistOverExpired(t *testing.T) {
+	ctx := t.Context()
+	clock := &storetest.Clock{}
+	clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	db := MustOpen(t, sqlite.Options{Now: clock.Now})
+	k := store.Key{PK: "idem", SK: "key-1"}
+	first := store.Item{Key: k, Type: "idem", Version: 1, ExpiresAt: clock.Now().Add(time.Minute), Doc: []byte(`{"n":1}`)}
+	if err := db.Put(ctx, first, store.NotExist); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Put(ctx, first, store.NotExist); !errors.Is(err, store.ErrConditionFailed) {
+		t.Fatalf("NotExist over a live item: %v", err)
+	}
+	// At the second of expiry the item is gone.
+	clock.Add(time.Minute)
+	second := store.Item{Key: k, Type: "idem", Version: 1, Doc: []byte(`{"n":2}`)}
+	if err := db.Put(ctx, second, store.NotExist); err != nil {
+		t.Fatalf("NotExist over an expired item: %v", err)
+	}
+	changes, err := db.Changes(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 2 {
+		t.Fatalf("%d changes, want 2: %+v", len(changes), changes)
+	}
+	for i, want := range []string{`{"n":1}`, `{"n":2}`} {
+		if c := changes[i]; c.Kind != sqlite.Insert || c.Old != nil || docOf(c.New) != want {
+			t.Fatalf("change %d = %s old %v new %s; want an insert of %s", i, c.Kind, c.Old, docOf(c.New), want)
+		}
+	}
+	got, err := db.Get(ctx, k)
+	if err != nil || string(got.Doc) != `{"n":2}` || !got.ExpiresAt.IsZero() {
+		t.Fatalf("Get = %+v, %v", got, err)
+	}
 }

@@ -126,14 +126,15 @@ func indexNumber(name string) int {
 }
 
 func (db *DB) selectItems(ctx context.Context, query string, args ...any) ([]store.Item, error) {
-	rows, err := db.r.QueryContext(ctx, query, args...)
+	rows, err := db.reads.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var items []store.Item
+	var s itemScanner
 	for rows.Next() {
-		it, err := scanItem(rows)
+		it, err := s.scan(rows)
 		if err != nil {
 			return nil, err
 		}

@@ -10,14 +10,14 @@ import (
 )
 
 // writeTx runs fn in one write transaction.
-func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *DB) writeTx(ctx context.Context, fn func(t *wtx) error) error {
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(&wtx{ctx: ctx, tx: tx, db: db}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -27,18 +27,17 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// current reads the live item at key inside tx; ok is false when there is
+// current reads the live item at key inside t; ok is false when there is
 // none (or it has expired).
-func (db *DB) current(tx *sql.Tx, ctx context.Context, key store.Key) (it store.Item, ok bool, err error) {
-	row := tx.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE pk = ? AND sk = ?`, key.PK, key.SK)
-	it, err = scanItem(row)
+func (t *wtx) current(key store.Key) (it store.Item, ok bool, err error) {
+	it, err = scanItem(t.stmt(stmtCurrent).QueryRowContext(t.ctx, key.PK, key.SK))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Item{}, false, nil
 	}
 	if err != nil {
 		return store.Item{}, false, fmt.Errorf("sqlite: read %s: %w", key, err)
 	}
-	if !store.Live(it.ExpiresAt, db.now()) {
+	if !store.Live(it.ExpiresAt, t.db.now()) {
 		return store.Item{}, false, nil
 	}
 	return it, true, nil
@@ -56,48 +55,81 @@ func holds(cond store.Cond, cur store.Item, exists bool) bool {
 	return true
 }
 
-func (db *DB) put(ctx context.Context, tx *sql.Tx, it store.Item, cond store.Cond) error {
-	cur, exists, err := db.current(tx, ctx, it.Key)
+func (t *wtx) put(it store.Item, cond store.Cond) error {
+	if cond.Kind == store.MustNotExist {
+		return t.insert(it)
+	}
+	cur, exists, err := t.current(it.Key)
 	if err != nil {
 		return err
 	}
 	if !holds(cond, cur, exists) {
 		return fmt.Errorf("put %s: %w", it.Key, store.ErrConditionFailed)
 	}
+	return t.write(it, cur, exists)
+}
+
+// itemArgs are the parameters of stmtReplace and stmtInsert for it, with room
+// for one more.
+func itemArgs(it *store.Item) []any {
 	var doc any
 	if len(it.Doc) > 0 {
 		doc = it.Doc
 	}
-	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO items (`+itemColumns+`, seg) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	return append(make([]any, 0, 17),
 		it.PK, it.SK, it.Type,
 		nullable(it.Index[0].PK), nullable(it.Index[0].SK), nullable(it.Index[1].PK), nullable(it.Index[1].SK),
 		nullable(it.Index[2].PK), nullable(it.Index[2].SK), nullable(it.Index[3].PK), nullable(it.Index[3].SK),
 		it.Version, expUnix(it.ExpiresAt), it.N, doc, segmentOf(it.PK))
+}
+
+// write stores it in place of cur, the live item at its key if exists.
+func (t *wtx) write(it store.Item, cur store.Item, exists bool) error {
+	if _, err := t.exec(stmtReplace, itemArgs(&it)...); err != nil {
+		return fmt.Errorf("sqlite: put %s: %w", it.Key, err)
+	}
+	return t.record(it.Key, cur, exists, &it)
+}
+
+// insert is a put on the condition that no live item is at its key, in one
+// statement rather than a read and a write. The statement's test of expiry,
+// exp <= now in whole seconds, is current's store.Live negated. When it
+// succeeds there was no live item before, so the feed records an insert
+// without an old image, as put would.
+func (t *wtx) insert(it store.Item) error {
+	res, err := t.exec(stmtInsert, append(itemArgs(&it), t.db.nowUnix())...)
 	if err != nil {
 		return fmt.Errorf("sqlite: put %s: %w", it.Key, err)
 	}
-	return db.record(ctx, tx, it.Key, cur, exists, &it)
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: put %s: %w", it.Key, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("put %s: %w", it.Key, store.ErrConditionFailed)
+	}
+	return t.record(it.Key, store.Item{}, false, &it)
 }
 
-func (db *DB) delete(ctx context.Context, tx *sql.Tx, key store.Key, cond store.Cond) error {
-	cur, exists, err := db.current(tx, ctx, key)
+func (t *wtx) delete(key store.Key, cond store.Cond) error {
+	cur, exists, err := t.current(key)
 	if err != nil {
 		return err
 	}
 	if !holds(cond, cur, exists) {
 		return fmt.Errorf("delete %s: %w", key, store.ErrConditionFailed)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM items WHERE pk = ? AND sk = ?`, key.PK, key.SK); err != nil {
+	if _, err := t.exec(stmtDelete, key.PK, key.SK); err != nil {
 		return fmt.Errorf("sqlite: delete %s: %w", key, err)
 	}
 	if !exists {
 		return nil
 	}
-	return db.record(ctx, tx, key, cur, true, nil)
+	return t.record(key, cur, true, nil)
 }
 
-func (db *DB) check(ctx context.Context, tx *sql.Tx, key store.Key, cond store.Cond) error {
-	cur, exists, err := db.current(tx, ctx, key)
+func (t *wtx) check(key store.Key, cond store.Cond) error {
+	cur, exists, err := t.current(key)
 	if err != nil {
 		return err
 	}
@@ -107,8 +139,8 @@ func (db *DB) check(ctx context.Context, tx *sql.Tx, key store.Key, cond store.C
 	return nil
 }
 
-func (db *DB) add(ctx context.Context, tx *sql.Tx, key store.Key, delta int64) (int64, error) {
-	cur, exists, err := db.current(tx, ctx, key)
+func (t *wtx) add(key store.Key, delta int64) (int64, error) {
+	cur, exists, err := t.current(key)
 	if err != nil {
 		return 0, err
 	}
@@ -117,7 +149,7 @@ func (db *DB) add(ctx context.Context, tx *sql.Tx, key store.Key, delta int64) (
 		next = store.Item{Key: key}
 	}
 	next.N += delta
-	if err := db.put(ctx, tx, next, store.None); err != nil {
+	if err := t.write(next, cur, exists); err != nil {
 		return 0, err
 	}
 	return next.N, nil
@@ -128,7 +160,7 @@ func (db *DB) Put(ctx context.Context, it store.Item, cond store.Cond) error {
 	if err := store.ValidateKey(it.Key); err != nil {
 		return err
 	}
-	return db.writeTx(ctx, func(tx *sql.Tx) error { return db.put(ctx, tx, it, cond) })
+	return db.writeTx(ctx, func(t *wtx) error { return t.put(it, cond) })
 }
 
 // Delete implements store.Store.
@@ -136,7 +168,7 @@ func (db *DB) Delete(ctx context.Context, key store.Key, cond store.Cond) error 
 	if err := store.ValidateKey(key); err != nil {
 		return err
 	}
-	return db.writeTx(ctx, func(tx *sql.Tx) error { return db.delete(ctx, tx, key, cond) })
+	return db.writeTx(ctx, func(t *wtx) error { return t.delete(key, cond) })
 }
 
 // Incr implements store.Store.
@@ -145,9 +177,9 @@ func (db *DB) Incr(ctx context.Context, key store.Key, delta int64) (int64, erro
 		return 0, err
 	}
 	var n int64
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+	err := db.writeTx(ctx, func(t *wtx) error {
 		var err error
-		n, err = db.add(ctx, tx, key, delta)
+		n, err = t.add(key, delta)
 		return err
 	})
 	return n, err
@@ -158,18 +190,18 @@ func (db *DB) Transact(ctx context.Context, ops []store.TxOp) error {
 	if err := store.ValidateTx(ops); err != nil {
 		return err
 	}
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
+	return db.writeTx(ctx, func(t *wtx) error {
 		for i, op := range ops {
 			var err error
 			switch {
 			case op.IsPut():
-				err = db.put(ctx, tx, op.Item, op.Cond)
+				err = t.put(op.Item, op.Cond)
 			case op.IsDelete():
-				err = db.delete(ctx, tx, op.Key, op.Cond)
+				err = t.delete(op.Key, op.Cond)
 			case op.IsCheck():
-				err = db.check(ctx, tx, op.Key, op.Cond)
+				err = t.check(op.Key, op.Cond)
 			case op.IsAdd():
-				_, err = db.add(ctx, tx, op.Key, op.Delta)
+				_, err = t.add(op.Key, op.Delta)
 			}
 			if errors.Is(err, store.ErrConditionFailed) {
 				return &store.TxError{Index: i, Err: err}

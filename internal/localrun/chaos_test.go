@@ -1,0 +1,153 @@
+package localrun_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"tend/internal/distribution"
+)
+
+// Ten thousand leads posted at once, one in ten posted twice with the same
+// idempotency key, through a distributor that fails one message in five,
+// before or after its write, with the queue delivering again: exactly
+// 10,000 customers, each with exactly one owner, none lost, none assigned
+// twice, and the counts per staff member exactly those of the weights.
+func TestDistributionChaos(t *testing.T) {
+	const leads = 10000
+	f := newFunnel(t)
+	at := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
+	f.s.setClock(at)
+	weights := []int{3, 4, 5}
+	var staff []map[string]any
+	for i, s := range f.staff {
+		staff = append(staff, map[string]any{"user_id": s.userID, "weight": weights[i]})
+	}
+	rule := f.rule(map[string]any{"name": "Chia lead", "type": "weighted", "delay": "0s", "staff": staff})
+
+	rng := rand.New(rand.NewPCG(1, 2))
+	var mu sync.Mutex
+	fail := func(point string) func(distribution.Message) error {
+		return func(m distribution.Message) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if rng.IntN(10) == 0 { // 10% before the write, 10% after: ~20% of deliveries
+				return fmt.Errorf("injected failure %s the write of %s", point, m.Customer)
+			}
+			return nil
+		}
+	}
+	f.s.app.Distribution.Hooks = distribution.Hooks{BeforeWrite: fail("before"), AfterWrite: fail("after")}
+
+	work := make(chan int, 2*leads)
+	for i := range leads {
+		work <- i
+		if i%10 == 0 {
+			work <- i // the same lead again, with the same key
+		}
+	}
+	close(work)
+	var wg sync.WaitGroup
+	var failures sync.Map
+	for range 16 {
+		wg.Go(func() {
+			for i := range work {
+				r := f.post("/hooks/leads/"+f.source, map[string]any{"full_name": fmt.Sprintf("Lead %05d", i),
+					"contact": map[string]any{"phone": fmt.Sprintf("0912%06d", i)}}, fmt.Sprintf("lead-%d", i))
+				if r.Status != 202 {
+					failures.Store(i, fmt.Sprintf("%d %s", r.Status, r.Body))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	failures.Range(func(k, v any) bool {
+		t.Fatalf("lead %v: %v", k, v)
+		return false
+	})
+	for round := 0; ; round++ {
+		if round > 200 {
+			t.Fatal("the queue never emptied")
+		}
+		f.drain()
+		n, err := f.s.app.DistQueue.Len(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		at = at.Add(10 * time.Minute) // the retries' backoff passes
+		f.s.setClock(at)
+	}
+	if dl, _ := f.s.app.DistQueue.DeadLetters(t.Context()); len(dl) != 0 {
+		t.Fatalf("%d messages dead-lettered: %s", len(dl), dl[0].Error)
+	}
+
+	// Every customer, each with an owner.
+	owners := map[string]int{}
+	total := 0
+	cursor := ""
+	for {
+		q := "?limit=500"
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		p := f.admin.list(q)
+		for _, c := range p.Items {
+			if c.OwnerID == "" {
+				t.Fatalf("%s (%s) has no owner", c.ID, c.Name)
+			}
+			owners[c.OwnerID]++
+			total++
+		}
+		if p.NextCursor == "" {
+			break
+		}
+		cursor = p.NextCursor
+	}
+	if total != leads {
+		t.Fatalf("%d customers, want %d", total, leads)
+	}
+	// Exactly the weights' counts: the first 10,000 of the repeated
+	// sequence.
+	seq := distribution.Sequence(weights)
+	want := make([]int, len(weights))
+	for n := range leads {
+		want[seq[n%len(seq)]]++
+	}
+	st := f.stats(rule)
+	for i, s := range f.staff {
+		if owners[s.userID] != want[i] || st.Staff[i].Assigned != int64(want[i]) {
+			t.Fatalf("%s: owns %d, stats %d, want %d", s.userID, owners[s.userID], st.Staff[i].Assigned, want[i])
+		}
+	}
+	// One assignment per customer: as many assignments (each told to its
+	// staff member in the same write) as customers.
+	told := 0
+	for _, s := range f.staff {
+		cursor := ""
+		for {
+			var page struct {
+				Items      []struct{ Kind string } `json:"items"`
+				NextCursor string                  `json:"next_cursor"`
+			}
+			q := "/v1/notifications?limit=500"
+			if cursor != "" {
+				q += "&cursor=" + url.QueryEscape(cursor)
+			}
+			s.do("GET", q, nil).ok(200).into(&page)
+			told += len(page.Items)
+			if page.NextCursor == "" {
+				break
+			}
+			cursor = page.NextCursor
+		}
+	}
+	if told != leads {
+		t.Fatalf("%d assignments made, want exactly %d (one per customer)", told, leads)
+	}
+}
