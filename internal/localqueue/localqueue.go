@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +31,9 @@ type Options struct {
 	// serialises its drains): messages need no lease, as nobody else could
 	// take them, and a crash leaves them visible for the next drain.
 	SingleConsumer bool
+	// Workers is how many messages a drain handles at once (default 1), as
+	// Lambda runs several invocations of a queue's function.
+	Workers int
 }
 
 // Queue is one named queue.
@@ -103,28 +107,46 @@ func (q *Queue) Send(ctx context.Context, body []byte, delay time.Duration) erro
 }
 
 // Drain handles every message visible now, again and again until none is,
-// and returns how many were handled successfully. A message is claimed
-// (made invisible for the lease) before it is handled, so concurrent
-// drains never handle one message at the same time.
+// and returns how many were handled successfully. With a lease, a message
+// is claimed (made invisible for the lease) before it is handled, so
+// concurrent drains never handle one message at the same time; within a
+// drain, each message of a page goes to one worker.
 func (q *Queue) Drain(ctx context.Context, handle func(ctx context.Context, body []byte) error) (int, error) {
-	done := 0
+	var done atomic.Int64
 	for {
 		now := q.clock.Now()
 		page, err := q.st.Query(ctx, store.Query{PK: q.pk(), SK: store.SKLe, A: sortTime(now) + "#~", Limit: 100})
 		if err != nil {
-			return done, fmt.Errorf("localqueue %s: read: %w", q.name, err)
+			return int(done.Load()), fmt.Errorf("localqueue %s: read: %w", q.name, err)
 		}
 		if len(page.Items) == 0 {
-			return done, nil
+			return int(done.Load()), nil
 		}
+		items := make(chan store.Item, len(page.Items))
 		for _, it := range page.Items {
-			ok, err := q.handleOne(ctx, it, handle)
-			if err != nil {
-				return done, err
-			}
-			if ok {
-				done++
-			}
+			items <- it
+		}
+		close(items)
+		errs := make(chan error, max(q.opts.Workers, 1))
+		var wg sync.WaitGroup
+		for range max(q.opts.Workers, 1) {
+			wg.Go(func() {
+				for it := range items {
+					ok, err := q.handleOne(ctx, it, handle)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if ok {
+						done.Add(1)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		if err := <-errs; err != nil {
+			return int(done.Load()), err
 		}
 	}
 }

@@ -103,9 +103,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a := &App{DB: db, Clock: clock, Log: cfg.Log, Outbox: &Outbox{st: db, clock: clock}}
 	a.CRM = crm.New(db, clock, cfg.Log)
 	// Drains run one at a time (drainMu): the queues need no leases.
-	a.Jobs = localqueue.New(db, clock, "jobs", localqueue.Options{SingleConsumer: true})
+	a.Jobs = localqueue.New(db, clock, "jobs", localqueue.Options{SingleConsumer: true, Workers: 4})
 	// As the template's redrive policy: ten attempts before a dead letter.
-	a.DistQueue = localqueue.New(db, clock, "distribution", localqueue.Options{MaxAttempts: 10, SingleConsumer: true})
+	a.DistQueue = localqueue.New(db, clock, "distribution", localqueue.Options{MaxAttempts: 10, SingleConsumer: true, Workers: 4})
 	a.Automation = automation.New(a.CRM, a.Jobs, cfg.Log)
 	a.Distribution = distribution.New(a.CRM, a.DistQueue, cfg.Log)
 	a.Orders = orders.New(a.CRM, cfg.Log)

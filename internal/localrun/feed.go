@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"sync"
 
 	"tend/internal/sqlite"
 	"tend/internal/store"
@@ -40,10 +42,8 @@ func (f *feedConsumer) Drain(ctx context.Context) (int, error) {
 		if len(batch) == 0 {
 			return done, nil
 		}
-		for _, h := range f.handlers {
-			if err := h.HandleChanges(ctx, batch); err != nil {
-				return done, fmt.Errorf("localrun: feed handler: %w", err)
-			}
+		if err := f.handle(ctx, batch); err != nil {
+			return done, err
 		}
 		after = batch[len(batch)-1].Seq
 		if err := f.save(ctx, after); err != nil {
@@ -74,4 +74,38 @@ func (f *feedConsumer) checkpoint(ctx context.Context) (int64, error) {
 func (f *feedConsumer) save(ctx context.Context, seq int64) error {
 	b, _ := json.Marshal(seq)
 	return f.db.Put(ctx, store.Item{Key: checkpointKey, Type: "checkpoint", Version: 1, Doc: b}, store.None)
+}
+
+// lanes is how many changes are handled at once, as the stream's shards
+// are in AWS. Changes of one item stay in one lane, in order.
+const lanes = 4
+
+// handle hands a batch to every handler, lane by lane in parallel. A
+// failed batch is handled again from the start: handlers are idempotent.
+func (f *feedConsumer) handle(ctx context.Context, batch []sqlite.Change) error {
+	split := make([][]sqlite.Change, lanes)
+	for _, c := range batch {
+		h := fnv.New32a()
+		h.Write([]byte(c.Key.PK))
+		i := h.Sum32() % lanes
+		split[i] = append(split[i], c)
+	}
+	errs := make(chan error, lanes)
+	var wg sync.WaitGroup
+	for _, lane := range split {
+		if len(lane) == 0 {
+			continue
+		}
+		wg.Go(func() {
+			for _, h := range f.handlers {
+				if err := h.HandleChanges(ctx, lane); err != nil {
+					errs <- fmt.Errorf("localrun: feed handler: %w", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
 }

@@ -36,8 +36,11 @@ type DB struct {
 	now       func() time.Time
 	feedTypes map[string]bool
 	// wmu serialises write transactions in-process, so that writers queue
-	// in Go instead of spinning on SQLITE_BUSY.
-	wmu sync.Mutex
+	// in Go instead of spinning on SQLITE_BUSY; queued holds the writes
+	// waiting for it, committed in groups (see writeTx).
+	wmu    sync.Mutex
+	qmu    sync.Mutex
+	queued []*writeReq
 }
 
 var _ store.Store = (*DB)(nil)

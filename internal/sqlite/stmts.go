@@ -22,6 +22,9 @@ const (
 	stmtInsert
 	stmtDelete
 	stmtRecord
+	stmtSavepoint
+	stmtRollbackTo
+	stmtRelease
 	numWriteStmts
 )
 
@@ -39,6 +42,10 @@ var writeSQL = [numWriteStmts]string{
 		WHERE items.exp > 0 AND items.exp <= ?`,
 	stmtDelete: `DELETE FROM items WHERE pk = ? AND sk = ?`,
 	stmtRecord: `INSERT INTO feed (kind, pk, sk, type, old, new, at) VALUES (?,?,?,?,?,?,?)`,
+	// The savepoint of each transaction of a committed group (see writeTx).
+	stmtSavepoint:  `SAVEPOINT one_write`,
+	stmtRollbackTo: `ROLLBACK TO one_write`,
+	stmtRelease:    `RELEASE one_write`,
 }
 
 // prepareWrites prepares the write path's statements on w. With w limited to

@@ -9,20 +9,107 @@ import (
 	"tend/internal/store"
 )
 
-// writeTx runs fn in one write transaction.
+// writeTx runs fn as one write transaction: all its writes or none.
+//
+// Writes are committed in groups: a writer queues its transaction and
+// takes the writer lock; whoever holds the lock runs every queued
+// transaction in one SQLite transaction, each inside its own savepoint (a
+// failed condition rolls back that transaction's writes alone), and
+// commits once for all. A commit is most of the cost of a small write, so
+// concurrent writers share it; alone, a writer runs as before. The caller's
+// context is checked before its transaction runs, not during: interrupting
+// SQLite would roll back the whole group.
 func (db *DB) writeTx(ctx context.Context, fn func(t *wtx) error) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{})}
+	db.qmu.Lock()
+	db.queued = append(db.queued, req)
+	db.qmu.Unlock()
 	db.wmu.Lock()
-	defer db.wmu.Unlock()
+	select {
+	case <-req.done: // an earlier lock holder ran it with its group
+	default:
+		db.qmu.Lock()
+		group := db.queued
+		db.queued = nil
+		db.qmu.Unlock()
+		db.runGroup(group)
+	}
+	db.wmu.Unlock()
+	<-req.done
+	return req.err
+}
+
+// writeReq is one queued write transaction and, once done, its result.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(t *wtx) error
+	err  error
+	done chan struct{}
+}
+
+// runGroup runs queued transactions in one SQLite transaction and commits
+// them together. Every request of the group is done when it returns.
+func (db *DB) runGroup(group []*writeReq) {
+	defer func() {
+		for _, r := range group {
+			close(r.done)
+		}
+	}()
+	fail := func(err error) {
+		for _, r := range group {
+			if r.err == nil {
+				r.err = err
+			}
+		}
+	}
+	ctx := context.Background()
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
+		fail(fmt.Errorf("sqlite: begin: %w", err))
+		return
 	}
-	if err := fn(&wtx{ctx: ctx, tx: tx, db: db}); err != nil {
-		_ = tx.Rollback()
-		return err
+	t := &wtx{ctx: ctx, tx: tx, db: db}
+	if len(group) == 1 {
+		// Alone: the transaction itself is the unit, no savepoint needed.
+		r := group[0]
+		if r.err = r.ctx.Err(); r.err == nil {
+			r.err = r.fn(t)
+		}
+		if r.err != nil {
+			_ = tx.Rollback()
+			return
+		}
+	} else {
+		for _, r := range group {
+			if err := t.runSavepoint(r); err != nil {
+				_ = tx.Rollback()
+				fail(err)
+				return
+			}
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
+		fail(fmt.Errorf("sqlite: commit: %w", err))
+	}
+}
+
+// runSavepoint runs one request of a group inside a savepoint, rolling
+// back to it when the request fails. An error is returned only when the
+// savepoint itself can't be kept, which ends the whole group.
+func (t *wtx) runSavepoint(r *writeReq) error {
+	if r.err = r.ctx.Err(); r.err != nil {
+		return nil
+	}
+	if _, err := t.exec(stmtSavepoint); err != nil {
+		return fmt.Errorf("sqlite: savepoint: %w", err)
+	}
+	if r.err = r.fn(t); r.err != nil {
+		if _, err := t.exec(stmtRollbackTo); err != nil {
+			return fmt.Errorf("sqlite: roll back to savepoint: %w", err)
+		}
+	}
+	if _, err := t.exec(stmtRelease); err != nil {
+		return fmt.Errorf("sqlite: release savepoint: %w", err)
 	}
 	return nil
 }
