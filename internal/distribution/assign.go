@@ -68,12 +68,13 @@ func (s *Service) give(ctx context.Context, m Message) error {
 	}
 	seq := Sequence(weights)
 	to := staff[seq[int((n-1)%int64(len(seq)))]].UserID
+	slotN := n
 	if s.Hooks.BeforeWrite != nil {
 		if err := s.Hooks.BeforeWrite(m); err != nil {
 			return err
 		}
 	}
-	if err := s.assign(ctx, o, r, m, to); err != nil {
+	if err := s.assign(ctx, o, r, m, to, slotN); err != nil {
 		return err
 	}
 	if s.Hooks.AfterWrite != nil {
@@ -142,7 +143,7 @@ func (s *Service) claimSlot(ctx context.Context, m Message) (int64, error) {
 // assign makes to the owner, if the customer is still as the message
 // found it, with the rule as the author, the new owner (and a reclaimed
 // one) notified and the staff member's count moved, in one transaction.
-func (s *Service) assign(ctx context.Context, o *crm.Org, r *Rule, m Message, to string) error {
+func (s *Service) assign(ctx context.Context, o *crm.Org, r *Rule, m Message, to string, n int64) error {
 	action, actor := "distributed", domain.Actor{Kind: domain.ActorDistribution, ID: r.ID, Name: r.Name}
 	if m.Kind == KindReclaim {
 		action = "reclaimed"
@@ -156,6 +157,8 @@ func (s *Service) assign(ctx context.Context, o *crm.Org, r *Rule, m Message, to
 		now := s.now()
 		ops := []store.TxOp{
 			store.TxAdd(store.Key{PK: statsPK(m.Tenant, r.ID), SK: to}, 1),
+			store.TxPut(store.Item{Key: assignmentKey(m.Tenant, r.ID, n), Type: "dist_assignment", Version: 1,
+				Doc: mustJSON(Assignment{N: n, CustomerID: c.ID, UserID: to, Kind: m.Kind, From: m.Owner, At: now})}, store.None),
 			store.TxDelete(waitKey(m.Tenant, r.ID, m.Customer), store.None),
 			store.TxPut(inbox.Item(m.Tenant, inbox.Notification{ID: id + "_to", UserID: to, Kind: inbox.KindAssigned,
 				Title: "Khách hàng mới được giao", Body: c.Name + " (" + c.Code + ") được giao cho bạn theo quy tắc " + r.Name,

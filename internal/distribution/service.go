@@ -80,6 +80,7 @@ func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 //	T#<t>#DSLOT#<r>    <c>#<episode>   the counter value a customer got, claimed once
 //	T#<t>#DSTAT#<r>    <user>          assignments per staff member (counter)
 //	T#<t>#DWAIT#<r>    <c>             a customer waiting for available staff
+//	T#<t>#DLOG#<r>     <n>             the assignment of rotation position n
 //	T#<t>#DSCHED#<r>   <c>#<episode>   "distribution scheduled" marker
 //	T#<t>#DDUE#<r>     <c>#<episode>   a distribution due later than the queue can delay (GSI1 DISTDUE / <due>#…)
 const (
@@ -102,6 +103,9 @@ func schedKey(t, rule, c, ep string) store.Key {
 }
 func dueKey(t, rule, c, ep string) store.Key {
 	return store.Key{PK: "T#" + t + "#DDUE#" + rule, SK: c + "#" + ep}
+}
+func assignmentKey(t, rule string, n int64) store.Key {
+	return store.Key{PK: "T#" + t + "#DLOG#" + rule, SK: fmt.Sprintf("%012d", n)}
 }
 func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
@@ -272,6 +276,40 @@ func (s *Service) Stats(ctx context.Context, c *crm.Caller, id string) (*Stats, 
 		}
 		out.Assigned += ss.Assigned
 		out.Staff = append(out.Staff, ss)
+	}
+	return out, nil
+}
+
+// Assignment is one customer given out by a rule, at a position of its
+// rotation.
+type Assignment struct {
+	N          int64     `json:"n"`
+	CustomerID string    `json:"customer_id"`
+	UserID     string    `json:"user_id"`
+	Kind       string    `json:"kind"`
+	From       string    `json:"from,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// Assignments lists a rule's assignments in the order of its rotation.
+func (s *Service) Assignments(ctx context.Context, c *crm.Caller, id string, limit int, cursor string) (*crm.Page[Assignment], error) {
+	if _, err := s.rule(ctx, c.Tenant(), id); err != nil {
+		return nil, err
+	}
+	page, err := s.st.Query(ctx, store.Query{PK: assignmentKey(c.Tenant(), id, 0).PK, Limit: crm.ListLimit(limit), Cursor: cursor})
+	if errors.Is(err, store.ErrInvalid) {
+		return nil, &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &crm.Page[Assignment]{Items: []Assignment{}, NextCursor: page.Cursor}
+	for _, it := range page.Items {
+		var a Assignment
+		if err := json.Unmarshal(it.Doc, &a); err != nil {
+			return nil, fmt.Errorf("distribution: decode assignment: %w", err)
+		}
+		out.Items = append(out.Items, a)
 	}
 	return out, nil
 }

@@ -68,6 +68,7 @@ func (a *API) routesDistribution() {
 		st, err := svc.Stats(r.Context(), c, r.PathValue("id"))
 		return ok(w, st, err)
 	})
+	a.handle("GET /v1/distribution-rules/{id}/assignments", pagedHandler(svc.Assignments))
 	a.handle("GET /v1/notifications", pagedHandler(func(ctx context.Context, c *crm.Caller, _ string, limit int, cursor string) (*crm.Page[inbox.Notification], error) {
 		return a.cfg.Inbox.List(ctx, c, limit, cursor)
 	}))

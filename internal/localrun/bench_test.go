@@ -54,8 +54,10 @@ func BenchmarkLeads(b *testing.B) {
 			})
 		}
 		wg.Wait()
+		posted := time.Since(start)
 		f.drain()
 		elapsed += time.Since(start)
+		b.Logf("posted %d in %v, all assigned after %v", batch, posted, time.Since(start))
 	}
 	b.StopTimer()
 	slices.Sort(all)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
 	"strconv"
 	"testing"
 	"time"
@@ -102,6 +103,33 @@ func (f *funnel) stats(rule string) stats {
 	return st
 }
 
+// assigned lists who got each customer, in the order of the rule's
+// rotation.
+func (f *funnel) assigned(rule string) (users, customers []string) {
+	cursor := ""
+	for {
+		var page struct {
+			Items []struct {
+				UserID     string `json:"user_id"`
+				CustomerID string `json:"customer_id"`
+			} `json:"items"`
+			NextCursor string `json:"next_cursor"`
+		}
+		q := "/v1/distribution-rules/" + rule + "/assignments?limit=500"
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		f.admin.do("GET", q, nil).ok(200).into(&page)
+		for _, a := range page.Items {
+			users, customers = append(users, a.UserID), append(customers, a.CustomerID)
+		}
+		if page.NextCursor == "" {
+			return users, customers
+		}
+		cursor = page.NextCursor
+	}
+}
+
 // leadsInOrder posts n leads, one second apart on the runner's clock, so
 // that the queue hands them out in the order they came.
 func (f *funnel) leadsInOrder(from, n int) []string {
@@ -139,9 +167,14 @@ func TestWeightedDistribution(t *testing.T) {
 		"staff": []map[string]any{{"user_id": f.staff[0].userID, "weight": 3}, {"user_id": f.staff[1].userID, "weight": 4}, {"user_id": f.staff[2].userID, "weight": 5}}})
 	ids := f.leadsInOrder(0, 120)
 	f.drain()
-	var owners []string
-	for _, id := range ids {
-		owners = append(owners, f.owner(id))
+	owners, customers := f.assigned(rule)
+	if len(owners) != 120 {
+		t.Fatalf("%d assignments, want 120", len(owners))
+	}
+	for i, id := range customers {
+		if got := f.owner(id); got != owners[i] {
+			t.Fatalf("assignment %d: customer %s is owned by %s, the log says %s", i, id, got, owners[i])
+		}
 	}
 	weights := map[string]int{f.staff[0].userID: 3, f.staff[1].userID: 4, f.staff[2].userID: 5}
 	checkSmooth(t, owners, weights)
@@ -180,25 +213,25 @@ func TestRoundRobinAndDeactivation(t *testing.T) {
 	f.s.setClock(time.Date(2026, 4, 1, 2, 0, 0, 0, time.UTC))
 	rule := f.rule(map[string]any{"name": "Xoay vòng", "type": "round_robin", "delay": "0s",
 		"staff": []map[string]any{{"user_id": f.staff[0].userID}, {"user_id": f.staff[1].userID}, {"user_id": f.staff[2].userID}}})
-	ids := f.leadsInOrder(0, 120)
+	f.leadsInOrder(0, 120)
 	f.drain()
-	for i, id := range ids {
-		if got, want := f.owner(id), f.staff[i%3].userID; got != want {
-			t.Fatalf("lead %d went to %s, want %s (strict rotation)", i, got, want)
+	order, _ := f.assigned(rule)
+	for i, got := range order {
+		if want := f.staff[i%3].userID; got != want {
+			t.Fatalf("assignment %d went to %s, want %s (strict rotation)", i, got, want)
 		}
 	}
 	if st := f.stats(rule); st.Staff[0].Assigned != 40 || st.Staff[1].Assigned != 40 || st.Staff[2].Assigned != 40 {
 		t.Fatalf("stats = %+v", st)
 	}
 	f.admin.do("PATCH", "/v1/users/"+f.staff[1].userID, map[string]any{"active": false}).ok(200)
-	more := f.leadsInOrder(120, 60)
+	f.leadsInOrder(120, 60)
 	f.drain()
+	all, _ := f.assigned(rule)
+	owners := all[120:]
 	got := map[string]int{}
-	var owners []string
-	for _, id := range more {
-		o := f.owner(id)
+	for _, o := range owners {
 		got[o]++
-		owners = append(owners, o)
 	}
 	if got[f.staff[1].userID] != 0 || got[f.staff[0].userID] != 30 || got[f.staff[2].userID] != 30 {
 		t.Fatalf("after deactivation: %v", got)
