@@ -1,0 +1,159 @@
+package templates
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+)
+
+// Input creates or changes a template; on a change, absent parts are kept.
+// Version, when given, must be the template's current version.
+type Input struct {
+	Name    *string
+	Subject *string // email only
+	Body    *string
+	Version *int64
+}
+
+// readOnly are template properties Tend keeps itself: a body naming one is
+// refused rather than silently ignored.
+var readOnly = []string{"id", "kind", "created_by", "created_at", "updated_at", "tenant_id"}
+
+// ParseInput reads a template body strictly: it must be a JSON object, and
+// unknown properties (subject on an SMS template), read-only ones and
+// values of the wrong type are refused with their path.
+func ParseInput(kind Kind, raw []byte) (*Input, error) {
+	raw = bytes.TrimSpace(raw)
+	var top map[string]json.RawMessage
+	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &top) != nil {
+		return nil, domain.Errorf(domain.ErrBadRequest, "body_not_object")
+	}
+	keys := make([]string, 0, len(top))
+	for k := range top {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	in := &Input{}
+	var p domain.Problems
+	for _, k := range keys {
+		v := top[k]
+		switch {
+		case k == "name":
+			in.Name = decodeText(v, k, &p)
+		case k == "body":
+			in.Body = decodeText(v, k, &p)
+		case k == "subject" && kind == KindEmail:
+			in.Subject = decodeText(v, k, &p)
+		case k == "version":
+			var n int64
+			if isNull(v) || json.Unmarshal(v, &n) != nil {
+				p.Add(k, "expected_integer")
+				continue
+			}
+			in.Version = &n
+		case slices.Contains(readOnly, k), kind == KindSMS && (k == "segments" || k == "encoding"):
+			p.Add(k, "read_only")
+		default:
+			p.Add(propertyPath(k), "unknown_json_field", "field", k)
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// decodeText reads a JSON string; null and other types are refused.
+func decodeText(v json.RawMessage, path string, p *domain.Problems) *string {
+	var s string
+	if isNull(v) || json.Unmarshal(v, &s) != nil {
+		p.Add(path, "expected_text")
+		return nil
+	}
+	return &s
+}
+
+func isNull(v json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(v), []byte("null")) }
+
+// propertyPath names a top-level property; an empty name, which JSON
+// allows, is written [""].
+func propertyPath(name string) string {
+	if name == "" {
+		return `[""]`
+	}
+	return name
+}
+
+// apply validates the input against the workspace and writes it into t,
+// reporting every problem at once. creating requires every part.
+func apply(o *crm.Org, t *Template, in *Input, creating bool) error {
+	var p domain.Problems
+	if in.Name != nil || creating {
+		t.Name = checkText(&p, "name", deref(in.Name), MaxName)
+	}
+	switch t.Kind {
+	case KindEmail:
+		if in.Subject != nil || creating {
+			t.Subject = checkText(&p, "subject", deref(in.Subject), MaxSubject)
+			if strings.ContainsAny(t.Subject, "\r\n") {
+				p.Add("subject", "single_line")
+			}
+			// A template serves any module: order keys are accepted too.
+			Check(o, ModuleOrders, "subject", t.Subject, false, &p)
+		}
+	case KindSMS:
+		if in.Subject != nil {
+			p.Add("subject", "unknown_json_field", "field", "subject")
+		}
+	}
+	if in.Body != nil || creating {
+		t.Body = checkBody(&p, t.Kind, deref(in.Body))
+		Check(o, ModuleOrders, "body", t.Body, false, &p)
+	}
+	if t.Kind == KindSMS {
+		t.Segments, t.Encoding = SMSSegments(t.Body)
+	}
+	return p.Err()
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// checkText trims a one-line text and checks it is there and not too long.
+func checkText(p *domain.Problems, path, s string, max int) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		p.Add(path, "required")
+	case !utf8.ValidString(s):
+		p.Add(path, "invalid_text")
+	case utf8.RuneCountInString(s) > max:
+		p.Add(path, "too_long", "max", fmt.Sprint(max))
+	}
+	return s
+}
+
+// checkBody checks a body, kept as written (white space may be meant).
+func checkBody(p *domain.Problems, kind Kind, s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		p.Add("body", "required")
+	case !utf8.ValidString(s):
+		p.Add("body", "invalid_text")
+	case kind == KindEmail && len(s) > MaxEmailBody:
+		p.Add("body", "too_long_bytes", "max", fmt.Sprint(MaxEmailBody))
+	case kind == KindSMS && utf8.RuneCountInString(s) > MaxSMSBody:
+		p.Add("body", "too_long", "max", fmt.Sprint(MaxSMSBody))
+	}
+	return s
+}
