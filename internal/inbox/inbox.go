@@ -18,8 +18,10 @@ import (
 
 // Kinds of notification.
 const (
-	KindAssigned  = "customer_assigned"
-	KindReclaimed = "customer_reclaimed"
+	KindAssigned     = "customer_assigned"
+	KindReclaimed    = "customer_reclaimed"
+	KindTaskAssigned = "task_assigned" // a task given to the user
+	KindTaskRelated  = "task_related"  // a task the user is named on as a related user
 )
 
 // Notification is one message to one user.
@@ -30,6 +32,7 @@ type Notification struct {
 	Title      string    `json:"title"`
 	Body       string    `json:"body"`
 	CustomerID string    `json:"customer_id,omitempty"`
+	TaskID     string    `json:"task_id,omitempty"`
 	At         time.Time `json:"at"`
 }
 

@@ -1,0 +1,165 @@
+package task
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+)
+
+// Limits of a task's values.
+const (
+	maxTitle       = 500
+	maxDescription = 10000
+	maxRelated     = 50 // keeps a task and its notifications within one transaction
+	maxRef         = 100
+)
+
+// apply checks in against the workspace and writes it into t, reporting
+// every problem at once. c is nil for automation, which may name any
+// customer of the workspace; a user may only name customers they can see.
+// Values the task already has are not checked again, so that a task stays
+// editable when, say, its customer has since moved out of the caller's
+// sight.
+func (s *Service) apply(ctx context.Context, o *crm.Org, c *crm.Caller, t *Task, in *Input, creating bool) error {
+	if in == nil {
+		in = &Input{}
+	}
+	var p domain.Problems
+	if in.Title != nil {
+		t.Title = checkText(&p, "title", *in.Title, maxTitle, true)
+	} else if creating {
+		p.Add("title", "required")
+	}
+	if in.Description != nil {
+		t.Description = checkText(&p, "description", *in.Description, maxDescription, false)
+	}
+	if in.Type != nil {
+		t.Type = oneOf(&p, "type", *in.Type, Types, TypeTodo, creating)
+	}
+	if in.Priority != nil {
+		t.Priority = oneOf(&p, "priority", *in.Priority, Priorities, PriorityNormal, creating)
+	}
+	if in.Status != nil {
+		t.Status = oneOf(&p, "status", *in.Status, Statuses, StatusOpen, creating)
+	}
+	if in.AssigneeID != nil {
+		id := strings.TrimSpace(*in.AssigneeID)
+		if id == "" {
+			p.Add("assignee_id", "required")
+		} else if creating || id != t.AssigneeID {
+			checkAssignee(o, &p, id)
+		}
+		t.AssigneeID = id
+	} else if creating {
+		p.Add("assignee_id", "required")
+	}
+	if in.RelatedUserIDs != nil {
+		t.RelatedUserIDs = checkRelated(o, &p, *in.RelatedUserIDs, t.RelatedUserIDs)
+	}
+	if in.CustomerID != nil {
+		id := strings.TrimSpace(*in.CustomerID)
+		if id != "" && id != t.CustomerID {
+			if err := s.checkCustomer(ctx, o, c, &p, id); err != nil {
+				return err
+			}
+		}
+		t.CustomerID = id
+	}
+	if in.OrderID != nil {
+		t.OrderID = checkText(&p, "order_id", *in.OrderID, maxRef, false)
+	}
+	if in.DueOn != nil {
+		t.DueOn = *in.DueOn
+		if !t.DueOn.IsZero() {
+			if _, err := domain.ParseDate(t.DueOn.String()); err != nil {
+				p.Add("due_on", "invalid_date")
+			}
+		}
+	}
+	return p.Err()
+}
+
+// checkText trims s and records whether it is missing, too long or not
+// text.
+func checkText(p *domain.Problems, path, s string, max int, required bool) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "" && required:
+		p.Add(path, "required")
+	case !utf8.ValidString(s):
+		p.Add(path, "invalid_text")
+	case utf8.RuneCountInString(s) > max:
+		p.Add(path, "too_long", "max", fmt.Sprint(max))
+	}
+	return s
+}
+
+// oneOf checks a value against its list; the empty value is the default
+// when creating and refused when changing.
+func oneOf(p *domain.Problems, path, v string, allowed []string, def string, creating bool) string {
+	if v == "" && creating {
+		return def
+	}
+	if !slices.Contains(allowed, v) {
+		p.Add(path, "invalid_value", "value", v)
+	}
+	return v
+}
+
+// checkAssignee requires an active user of the workspace.
+func checkAssignee(o *crm.Org, p *domain.Problems, id string) {
+	u, ok := o.User(id)
+	switch {
+	case !ok:
+		p.Add("assignee_id", "unknown_user", "value", id)
+	case !u.Active:
+		p.Add("assignee_id", "user_inactive", "value", id)
+	}
+}
+
+// checkRelated drops empty and repeated ids and requires the others to be
+// users of the workspace (those already on the task are kept as they are).
+func checkRelated(o *crm.Org, p *domain.Problems, ids, had []string) []string {
+	out := make([]string, 0, len(ids))
+	for i, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" || slices.Contains(out, id) {
+			continue
+		}
+		if _, ok := o.User(id); !ok && !slices.Contains(had, id) {
+			p.Add(fmt.Sprintf("related_user_ids[%d]", i), "unknown_user", "value", id)
+		}
+		out = append(out, id)
+	}
+	if len(out) > maxRelated {
+		p.Add("related_user_ids", "too_many", "max", fmt.Sprint(maxRelated))
+	}
+	return out
+}
+
+// checkCustomer requires a live customer of the workspace that the caller,
+// if any, may see. Only a failure to read is returned as an error.
+func (s *Service) checkCustomer(ctx context.Context, o *crm.Org, c *crm.Caller, p *domain.Problems, id string) error {
+	var cu *domain.Customer
+	var err error
+	if c != nil {
+		cu, err = s.crm.GetCustomer(ctx, c, id)
+	} else {
+		cu, err = s.crm.CustomerImage(ctx, o.Workspace.ID, id)
+	}
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		p.Add("customer_id", "unknown_customer", "value", id)
+	case err != nil:
+		return fmt.Errorf("task: check customer %s: %w", id, err)
+	case cu.Deleted():
+		p.Add("customer_id", "unknown_customer", "value", id)
+	}
+	return nil
+}
