@@ -1,9 +1,11 @@
 // Command scheduler is the Lambda function fired by the EventBridge
-// schedule every few minutes (it starts the daily runs that are due) and by
-// the jobs queue (it runs them, shard by shard). It holds no logic of its
-// own; see internal/automation.
+// schedule every few minutes (it starts the daily rule runs and care-flow
+// runs that are due, hands over due distributions and deferred messages)
+// and by the jobs queue (it runs the runs, shard by shard). It holds no
+// logic of its own; see internal/changes.Ticker.
 //
-// Environment: TABLE_NAME and JOBS_QUEUE_URL (required), LOG_LEVEL.
+// Environment: TABLE_NAME, JOBS_QUEUE_URL, DISTRIBUTION_QUEUE_URL and
+// NOTIFICATIONS_QUEUE_URL (required), LOG_LEVEL.
 package main
 
 import (
@@ -16,7 +18,7 @@ import (
 )
 
 func main() {
-	awsmain.Run("scheduler", []string{"JOBS_QUEUE_URL", "DISTRIBUTION_QUEUE_URL"}, func(svc *awsmain.Services) {
+	awsmain.Run("scheduler", []string{"JOBS_QUEUE_URL", "DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(svc *awsmain.Services) {
 		lambda.Start(lambdaevent.SchedulerHandler(svc.Ticker, svc.Log))
 	})
 }

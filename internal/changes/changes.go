@@ -8,8 +8,10 @@ import (
 	"fmt"
 
 	"tend/internal/automation"
+	"tend/internal/careflow"
 	"tend/internal/crm"
 	"tend/internal/distribution"
+	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/store"
 )
@@ -60,24 +62,34 @@ func image(it *store.Item) (*crm.Image, error) {
 }
 
 // Ticker is the scheduler's work: on each tick, the daily automation runs
-// that are due, distributions that have come due and reclaims; its jobs
-// are the daily runs' shards.
+// and care-flow runs that are due, distributions that have come due and
+// reclaims, and messages whose time has come; its jobs are the runs'
+// shards.
 type Ticker struct {
 	Automation   *automation.Service
+	CareFlows    *careflow.Service
 	Distribution *distribution.Service
+	Notify       *notify.Service
 }
 
 // Tick runs one tick and says how much it started.
 func (t Ticker) Tick(ctx context.Context) (int, error) {
-	runs, err := t.Automation.Tick(ctx)
-	if err != nil {
-		return runs, err
+	total := 0
+	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick} {
+		n, err := tick(ctx)
+		total += n
+		if err != nil {
+			return total, err
+		}
 	}
-	sent, err := t.Distribution.Tick(ctx)
-	return runs + sent, err
+	return total, nil
 }
 
-// HandleJob runs one message of the jobs queue.
+// HandleJob runs one message of the jobs queue: a shard of a daily rule
+// run or of a care-flow run.
 func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
+	if careflow.IsJob(body) {
+		return t.CareFlows.HandleJob(ctx, body)
+	}
 	return t.Automation.HandleJob(ctx, body)
 }

@@ -45,7 +45,7 @@ func (s *Service) give(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
-	if !r.Enabled || !r.inScope(cu) || !episodeMatches(cu, m) {
+	if !r.Enabled || !r.covers(cu, m) || !episodeMatches(cu, m) {
 		// Owned by hand before the delay, moved elsewhere, or cared for:
 		// nothing to give out.
 		return s.st.Delete(ctx, waitKey(m.Tenant, m.Rule, m.Customer), store.None)
@@ -145,11 +145,14 @@ func (s *Service) claimSlot(ctx context.Context, m Message) (int64, error) {
 // one) notified and the staff member's count moved, in one transaction.
 func (s *Service) assign(ctx context.Context, o *crm.Org, r *Rule, m Message, to string, n int64) error {
 	action, actor := "distributed", domain.Actor{Kind: domain.ActorDistribution, ID: r.ID, Name: r.Name}
-	if m.Kind == KindReclaim {
+	switch m.Kind {
+	case KindReclaim:
 		action = "reclaimed"
+	case KindHandOver:
+		action = "handed_over"
 	}
 	edit := crm.Edit{Actor: actor, Action: action,
-		Guard: func(c *domain.Customer) bool { return r.inScope(c) && episodeMatches(c, m) },
+		Guard: func(c *domain.Customer) bool { return r.covers(c, m) && episodeMatches(c, m) },
 		Apply: func(c *domain.Customer) error { c.OwnerID = to; return nil },
 	}
 	id := "dist_" + m.Rule + "_" + m.Customer + "_" + m.Episode
@@ -164,7 +167,7 @@ func (s *Service) assign(ctx context.Context, o *crm.Org, r *Rule, m Message, to
 				Title: "Khách hàng mới được giao", Body: c.Name + " (" + c.Code + ") được giao cho bạn theo quy tắc " + r.Name,
 				CustomerID: c.ID, At: now}), store.None),
 		}
-		if m.Kind == KindReclaim {
+		if m.Kind == KindReclaim && m.Owner != "" {
 			ops = append(ops, store.TxPut(inbox.Item(m.Tenant, inbox.Notification{ID: id + "_from", UserID: m.Owner, Kind: inbox.KindReclaimed,
 				Title: "Khách hàng đã bị thu hồi", Body: c.Name + " (" + c.Code + ") đã được chuyển cho nhân viên khác vì chưa được chăm sóc",
 				CustomerID: c.ID, At: now}), store.None))

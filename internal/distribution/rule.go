@@ -192,6 +192,15 @@ func (r *Rule) inScope(c *domain.Customer) bool {
 	return r.PipelineID == "" || c.Pipelines[r.PipelineID] == r.StepID
 }
 
+// covers reports whether the rule may give the customer out for m: a
+// customer in its scope, or any live one handed over by a care flow.
+func (r *Rule) covers(c *domain.Customer, m Message) bool {
+	if m.Kind == KindHandOver {
+		return !c.Deleted()
+	}
+	return r.inScope(c)
+}
+
 // giveOut is how the rule gives customers out: its type, or for reclaim
 // rules how they give out what they take back.
 func (r *Rule) giveOut() Type {

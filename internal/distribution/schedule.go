@@ -192,13 +192,16 @@ func reclaimEpisode(c *domain.Customer) string {
 // HandleMessage handles one message of the distribution queue.
 func (s *Service) HandleMessage(ctx context.Context, body []byte) error {
 	var m Message
-	if err := json.Unmarshal(body, &m); err != nil || (m.Kind != KindAssign && m.Kind != KindReclaim) {
+	if err := json.Unmarshal(body, &m); err != nil || (m.Kind != KindAssign && m.Kind != KindReclaim && m.Kind != KindHandOver) {
 		return fmt.Errorf("distribution: not a distribution message: %s", body)
 	}
 	return s.give(ctx, m)
 }
 
 func episodeMatches(c *domain.Customer, m Message) bool {
+	if m.Kind == KindHandOver {
+		return c.OwnerID == m.Owner
+	}
 	if m.Kind == KindReclaim {
 		return c.OwnerID == m.Owner && reclaimEpisode(c) == m.Episode
 	}

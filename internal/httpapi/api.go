@@ -20,13 +20,17 @@ import (
 	"time"
 
 	"tend/internal/automation"
+	"tend/internal/careflow"
 	"tend/internal/crm"
 	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/idempotency"
 	"tend/internal/inbox"
 	"tend/internal/leads"
+	"tend/internal/notify"
 	"tend/internal/orders"
+	"tend/internal/task"
+	"tend/internal/templates"
 )
 
 // Config holds what the API needs.
@@ -37,6 +41,10 @@ type Config struct {
 	Distribution *distribution.Service
 	Leads        *leads.Service
 	Inbox        *inbox.Service
+	Templates    *templates.Service
+	Tasks        *task.Service
+	CareFlows    *careflow.Service
+	Notify       *notify.Service
 	Auth         Authenticator
 	Idempotency  *idempotency.Keeper
 	Log          *slog.Logger
@@ -74,6 +82,10 @@ func New(cfg Config) *API {
 	a.routesOrders()
 	a.routesLeads()
 	a.routesDistribution()
+	a.routesTemplates()
+	a.routesTasks()
+	a.routesCareFlows()
+	a.routesMessages()
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a

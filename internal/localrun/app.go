@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"tend/internal/automation"
+	"tend/internal/careflow"
 	"tend/internal/changes"
 	"tend/internal/crm"
 	"tend/internal/distribution"
@@ -30,9 +31,12 @@ import (
 	"tend/internal/inbox"
 	"tend/internal/leads"
 	"tend/internal/localqueue"
+	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/sqlite"
 	"tend/internal/store"
+	"tend/internal/task"
+	"tend/internal/templates"
 )
 
 // Config configures the runner.
@@ -70,6 +74,15 @@ type App struct {
 	DistQueue    *localqueue.Queue
 	Distribution *distribution.Service
 	Leads        *leads.Service
+	// NotifyQueue is the local notifications queue (SQS in AWS) and
+	// NotifyDead its dead-letter queue, which nothing drains: failed
+	// messages stay there to be looked at.
+	NotifyQueue *localqueue.Queue
+	NotifyDead  *localqueue.Queue
+	Notify      *notify.Service
+	Templates   *templates.Service
+	Tasks       *task.Service
+	CareFlows   *careflow.Service
 	// Changes routes feed changes to their consumers, as the stream
 	// function does in AWS.
 	Changes *changes.Router
@@ -110,17 +123,27 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Distribution = distribution.New(a.CRM, a.DistQueue, cfg.Log)
 	a.Orders = orders.New(a.CRM, cfg.Log)
 	a.Leads = leads.New(a.CRM, cfg.Log)
+	a.NotifyQueue = localqueue.New(db, clock, "notifications", localqueue.Options{MaxAttempts: 5, SingleConsumer: true, Workers: 4})
+	a.NotifyDead = localqueue.New(db, clock, "notifications-dlq", localqueue.Options{})
+	a.Notify = notify.New(a.CRM, notify.Ports{Queue: a.NotifyQueue, Dead: a.NotifyDead, Mailer: a.Outbox, Texter: a.Outbox},
+		notify.Options{From: LocalSender}, cfg.Log)
+	a.Templates = templates.New(a.CRM)
+	a.Tasks = task.New(a.CRM)
+	a.CareFlows = careflow.New(careflow.Deps{CRM: a.CRM, Templates: a.Templates, Tasks: a.Tasks, Notify: a.Notify,
+		Distribution: a.Distribution, Orders: a.Orders, Jobs: a.Jobs, Log: cfg.Log})
 	a.Auth = httpapi.HS256{Secret: secret, Clock: clock}
 	a.API = httpapi.New(httpapi.Config{CRM: a.CRM, Automation: a.Automation, Orders: a.Orders, Distribution: a.Distribution,
-		Leads: a.Leads, Inbox: inbox.New(db), Auth: a.Auth, Idempotency: idempotency.New(db, clock), Log: cfg.Log})
+		Leads: a.Leads, Inbox: inbox.New(db), Templates: a.Templates, Tasks: a.Tasks, CareFlows: a.CareFlows, Notify: a.Notify,
+		Auth: a.Auth, Idempotency: idempotency.New(db, clock), Log: cfg.Log})
 	a.Changes = &changes.Router{Automation: a.Automation, Distribution: a.Distribution, Orders: a.Orders}
-	ticker := changes.Ticker{Automation: a.Automation, Distribution: a.Distribution}
+	ticker := changes.Ticker{Automation: a.Automation, CareFlows: a.CareFlows, Distribution: a.Distribution, Notify: a.Notify}
 	a.feed = &feedConsumer{db: db, handlers: []ChangeHandler{routed{a.Changes}}}
 	// The order of a drain round: the stream (feed), the scheduler's tick,
-	// then the queued jobs and distributions; rounds repeat until nothing
-	// moves.
+	// then the queued jobs, distributions and notifications; rounds
+	// repeat until nothing moves.
 	a.drainers = []Drainer{a.feed, tick{ticker}, queueDrainer{a.Jobs, ticker.HandleJob},
-		queueDrainer{a.DistQueue, a.Distribution.HandleMessage}, &expirySweeper{db: db}}
+		queueDrainer{a.DistQueue, a.Distribution.HandleMessage}, queueDrainer{a.NotifyQueue, a.Notify.HandleMessage},
+		&expirySweeper{db: db}}
 	mux := http.NewServeMux()
 	a.routesDev(mux)
 	mux.Handle("/", a.API)
@@ -133,6 +156,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	return a, nil
 }
+
+// LocalSender is the sender of the runner's emails (the SES identity in
+// AWS).
+const LocalSender = "Tend <no-reply@tend.local>"
 
 // Handler serves the API and the /dev helpers.
 func (a *App) Handler() http.Handler { return a.handler }

@@ -192,6 +192,53 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"POST /v1/workspaces": {
 			{map[string]any{"name": "X"}, 409, "", "already_member"},
 		},
+		"POST /v1/templates/email": {
+			{map[string]any{"name": "x", "subject": "s", "body": "Xin chào {{ten_la}}"}, 422, "body", "unknown_merge_field"},
+			{map[string]any{"name": "x", "body": "b"}, 422, "subject", "required"},
+			{map[string]any{"name": "Mẫu A", "subject": "x", "body": "x"}, 409, "", "template_name_taken"},
+		},
+		"PATCH /v1/templates/email/{id}": {
+			{map[string]any{"subject": "a\nb"}, 422, "subject", "single_line"},
+			{map[string]any{"version": 99}, 409, "", "version_conflict"},
+		},
+		"POST /v1/templates/sms": {
+			{map[string]any{"name": "x", "subject": "s", "body": "b"}, 422, "subject", "unknown_json_field"},
+			{map[string]any{"name": "x", "body": strings.Repeat("a", 1001)}, 422, "body", "too_long"},
+		},
+		"PATCH /v1/templates/sms/{id}": {
+			{map[string]any{"body": ""}, 422, "body", "required"},
+		},
+		"POST /v1/tasks": {
+			{map[string]any{"assignee_id": a.user}, 422, "title", "required"},
+			{map[string]any{"title": "x", "assignee_id": "usr_nope"}, 422, "assignee_id", "unknown_user"},
+			{map[string]any{"title": "x", "assignee_id": a.user, "priority": "urgent"}, 422, "priority", "invalid_value"},
+			{map[string]any{"title": "x", "assignee_id": a.user, "due_on": "mai"}, 422, "due_on", "invalid_date"},
+		},
+		"PATCH /v1/tasks/{id}": {
+			{map[string]any{"status": "finished"}, 422, "status", "invalid_value"},
+			{map[string]any{"version": 99}, 409, "", "version_conflict"},
+		},
+		"POST /v1/care-flows": {
+			careFlowCase(a, map[string]any{"when": map[string]any{"type": "anniversary", "field": "phone", "at": "08:00"}}, "when.field", "not_a_date_field"),
+			careFlowCase(a, map[string]any{"when": map[string]any{"type": "anniversary", "field": "birthday", "at": "8h"}}, "when.at", "invalid_clock"),
+			careFlowCase(a, map[string]any{"condition": map[string]any{}}, "condition", "all_or_groups"),
+			careFlowCase(a, map[string]any{"actions": []map[string]any{{"type": "send_email", "template_id": "tpl_nope", "to_fields": []string{"email"}}}},
+				"actions[0].template_id", "not_found"),
+			careFlowCase(a, map[string]any{"actions": []map[string]any{{"type": "create_task", "title": "Gọi #ten_la", "assignee": "owner"}}},
+				"actions[0].title", "unknown_merge_field"),
+			careFlowCase(a, map[string]any{"actions": []map[string]any{{"type": "add_care_card", "owner": "performer"}}}, "actions[0].type", "orders_only"),
+			careFlowCase(a, map[string]any{"actions": []map[string]any{{"type": "send_sms", "template_id": a.smsTpl, "to_fields": []string{"email"}}}},
+				"actions[0].to_fields[0]", "not_a_recipient_field"),
+			careFlowCase(a, map[string]any{"colour": "red"}, "colour", "unknown_json_field"),
+		},
+		"PUT /v1/care-flows/order": {
+			{map[string]any{"ids": []string{"cf_nope"}}, 422, "ids[0]", "not_found"},
+			{map[string]any{}, 422, "ids", "required"},
+		},
+		"PATCH /v1/care-flows/{id}": {
+			{map[string]any{"module": "orders"}, 422, "module", "cannot_change"},
+			{map[string]any{"version": 99}, 409, "", "version_conflict"},
+		},
 	}
 	// Writes with no body to get wrong.
 	noBody := map[string]bool{
@@ -201,6 +248,9 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"DELETE /v1/customers/{id}/appointments/{appointment_id}": true,
 		"DELETE /v1/automations/{id}":                             true, "DELETE /v1/orders/{id}": true,
 		"DELETE /v1/lead-sources/{id}": true, "DELETE /v1/distribution-rules/{id}": true, "POST /v1/lead-sources/{id}/rotate-secret": true,
+		"DELETE /v1/templates/email/{id}": true, "DELETE /v1/templates/sms/{id}": true, "DELETE /v1/tasks/{id}": true,
+		"DELETE /v1/care-flows/{id}": true, "POST /v1/care-flows/{id}/activate": true, "POST /v1/care-flows/{id}/deactivate": true,
+		"POST /v1/care-flows/{id}/clone": true,
 	}
 	var before map[string]any
 	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)
@@ -260,6 +310,18 @@ func TestProblemLanguage(t *testing.T) {
 	if p := admin.with("Accept-Language", "vi").do("GET", "/v1/customers/cus_nope", nil).problem(404); p.Detail != "Không tìm thấy khách hàng." {
 		t.Fatalf("Accept-Language vi: %q", p.Detail)
 	}
+}
+
+// careFlowCase is a care flow good but for what bad replaces.
+func careFlowCase(a *tenantA, bad map[string]any, path, code string) badCase {
+	body := map[string]any{"module": "customers", "name": "Sinh nhật",
+		"when":      map[string]any{"type": "anniversary", "field": "birthday", "at": "08:00"},
+		"condition": map[string]any{"all": true},
+		"actions":   []map[string]any{{"type": "send_email", "template_id": a.emailTpl, "to_fields": []string{"email"}}}}
+	for k, v := range bad {
+		body[k] = v
+	}
+	return badCase{body, 422, path, code}
 }
 
 func manyIDs(n int) []string {

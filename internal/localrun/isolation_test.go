@@ -14,6 +14,7 @@ type tenantA struct {
 	customer, appointment, customerName          string
 	rule, order                                  string
 	drule, source                                string
+	emailTpl, smsTpl, task, flow                 string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -40,11 +41,18 @@ func newTenantA(s *system) *tenantA {
 	a.drule = admin.create("/v1/distribution-rules", map[string]any{"name": "Chia A", "type": "round_robin", "warehouse_id": a.warehouse,
 		"staff": []map[string]any{{"user_id": a.user}}})
 	a.source = admin.create("/v1/lead-sources", map[string]any{"name": "Nguồn A", "warehouse_id": a.warehouse, "mapping": map[string]string{"name": "$.n"}})
+	a.emailTpl = admin.create("/v1/templates/email", map[string]any{"name": "Mẫu A", "subject": "Chào {{name}}", "body": "Bí mật A"})
+	a.smsTpl = admin.create("/v1/templates/sms", map[string]any{"name": "SMS A", "body": "Bí mật A {{name}}"})
+	a.task = admin.create("/v1/tasks", map[string]any{"title": "Việc A", "assignee_id": a.user, "customer_id": cu.ID})
+	a.flow = admin.create("/v1/care-flows", map[string]any{"module": "customers", "name": "Quy trình A",
+		"when": map[string]any{"type": "anniversary", "field": "birthday", "at": "08:00"}, "condition": map[string]any{"all": true},
+		"actions": []map[string]any{{"type": "send_email", "template_id": a.emailTpl, "to_fields": []string{"email"}}}})
 	return a
 }
 
 func (a *tenantA) ids() []string {
-	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order, a.drule, a.source}
+	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
+		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A"}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -54,7 +62,8 @@ func (a *tenantA) path(pattern string) string {
 	for prefix, id := range map[string]string{
 		"/v1/users/": a.user, "/v1/teams/": a.team, "/v1/warehouses/": a.warehouse, "/v1/pipelines/": a.pipeline,
 		"/v1/fields/": a.field, "/v1/customers/": a.customer, "/v1/automations/": a.rule, "/v1/orders/": a.order,
-		"/v1/distribution-rules/": a.drule, "/v1/lead-sources/": a.source,
+		"/v1/distribution-rules/": a.drule, "/v1/lead-sources/": a.source, "/v1/templates/email/": a.emailTpl,
+		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -117,6 +126,20 @@ func TestTenantIsolation(t *testing.T) {
 		"PATCH /v1/distribution-rules/{id}": map[string]any{"name": "Hacked"},
 		"POST /hooks/leads/{source_id}":     map[string]any{"n": "Lead lạ"},
 		"POST /hooks/calls/{source_id}":     map[string]any{"phone": "0912345678"},
+		"POST /v1/templates/email":          map[string]any{"name": "Mẫu A", "subject": "x", "body": "x"},
+		"PATCH /v1/templates/email/{id}":    map[string]any{"name": "Hacked"},
+		"POST /v1/templates/sms":            map[string]any{"name": "SMS A", "body": "x"},
+		"PATCH /v1/templates/sms/{id}":      map[string]any{"name": "Hacked"},
+		"POST /v1/tasks":                    map[string]any{"title": "x", "assignee_id": a.user},
+		"PATCH /v1/tasks/{id}":              map[string]any{"title": "Hacked"},
+		"POST /v1/care-flows": map[string]any{"module": "customers", "name": "X",
+			"when": map[string]any{"type": "anniversary", "field": "birthday", "at": "08:00"}, "condition": map[string]any{"all": true},
+			"actions": []map[string]any{{"type": "send_email", "template_id": a.emailTpl, "to_fields": []string{"email"}}}},
+		"PUT /v1/care-flows/order":            map[string]any{"ids": []string{a.flow}},
+		"PATCH /v1/care-flows/{id}":           map[string]any{"name": "Hacked"},
+		"POST /v1/care-flows/{id}/activate":   map[string]any{},
+		"POST /v1/care-flows/{id}/deactivate": map[string]any{},
+		"POST /v1/care-flows/{id}/clone":      map[string]any{},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
@@ -125,6 +148,8 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/customers": 422, "POST /v1/customers/bulk/step": 422,
 		"POST /v1/automations": 422, "POST /v1/automations/preview": 422, "POST /v1/orders": 422,
 		"POST /v1/lead-sources": 422, "POST /v1/distribution-rules": 422,
+		"POST /v1/templates/email": 201, "POST /v1/templates/sms": 201, "POST /v1/tasks": 422, "POST /v1/care-flows": 422,
+		"PUT /v1/care-flows/order": 422,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern
@@ -171,7 +196,8 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatalf("A's customer changed: %v → %v", before, after)
 	}
 	for _, p := range []string{"/v1/users/" + a.user, "/v1/teams/" + a.team, "/v1/warehouses/" + a.warehouse, "/v1/pipelines/" + a.pipeline,
-		"/v1/fields/" + a.field, "/v1/distribution-rules/" + a.drule, "/v1/lead-sources/" + a.source} {
+		"/v1/fields/" + a.field, "/v1/distribution-rules/" + a.drule, "/v1/lead-sources/" + a.source,
+		"/v1/templates/email/" + a.emailTpl, "/v1/templates/sms/" + a.smsTpl, "/v1/care-flows/" + a.flow} {
 		if got := a.admin.do("GET", p, nil).ok(200).obj(); got["name"] == "Hacked" || got["label"] == "Hacked" {
 			t.Fatalf("%s was changed by another workspace", p)
 		}

@@ -313,3 +313,22 @@ func (s *Service) List(ctx context.Context, c *crm.Caller, customerID string, li
 	}
 	return out, nil
 }
+
+// Page reads one page of a workspace's orders, oldest first, for runs over
+// every order (care flows of the orders module).
+func (s *Service) Page(ctx context.Context, tenant string, limit int, cursor string) ([]*Order, string, error) {
+	page, err := s.st.Query(ctx, store.Query{Index: store.GSI1, PK: allPK(tenant), Limit: limit, Cursor: cursor})
+	if err != nil {
+		return nil, "", fmt.Errorf("orders: read page: %w", err)
+	}
+	out := make([]*Order, 0, len(page.Items))
+	for _, it := range page.Items {
+		var o Order
+		if err := json.Unmarshal(it.Doc, &o); err != nil {
+			return nil, "", fmt.Errorf("orders: decode %s: %w", it.Key, err)
+		}
+		o.Version = it.Version
+		out = append(out, &o)
+	}
+	return out, page.Cursor, nil
+}

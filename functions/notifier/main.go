@@ -1,0 +1,23 @@
+// Command notifier is the Lambda function on the notifications queue: it
+// sends each email through SES v2 and each SMS through SNS, once, and
+// marks it sent. It holds no logic of its own; see internal/notify.
+//
+// Environment: TABLE_NAME, NOTIFICATIONS_QUEUE_URL, NOTIFICATIONS_DLQ_URL
+// and SENDER_EMAIL (required), SES_CONFIGURATION_SET, SMS_SENDER_ID,
+// LOG_LEVEL.
+package main
+
+import (
+	_ "time/tzdata" // workspace time zones on provided.al2023
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"tend/internal/awsmain"
+	"tend/internal/lambdaevent"
+)
+
+func main() {
+	awsmain.Run("notifier", []string{"NOTIFICATIONS_QUEUE_URL", "NOTIFICATIONS_DLQ_URL", "SENDER_EMAIL"}, func(svc *awsmain.Services) {
+		lambda.Start(lambdaevent.SQSHandler(svc.Notify.HandleMessage, svc.Log))
+	})
+}

@@ -1,0 +1,278 @@
+package careflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/orders"
+	"tend/internal/rules"
+	"tend/internal/store"
+)
+
+// Run is one day's run of a flow.
+type Run struct {
+	ID        string    `json:"id"`
+	FlowID    string    `json:"flow_id"`
+	Date      string    `json:"date"`
+	StartedAt time.Time `json:"started_at"`
+	Status    string    `json:"status"` // running | done
+	Evaluated int       `json:"evaluated"`
+	Matched   int       `json:"matched"`
+	// Acted counts the records the flow acted on in this run (a record
+	// already acted on for the same occurrence is not counted again).
+	Acted  int    `json:"acted"`
+	Tenant string `json:"-"`
+}
+
+func runItem(r *Run) store.Item {
+	return store.Item{Key: store.Key{PK: logPK(r.Tenant, r.FlowID), SK: "RUN#" + sortTime(r.StartedAt) + "#" + r.ID},
+		Type: typeRun, Version: 1, Doc: encode(r)}
+}
+
+// done records that a flow acted on a record for an occurrence, in which
+// run.
+type done struct {
+	Run string    `json:"run"`
+	At  time.Time `json:"at"`
+}
+
+// HandleJob runs one care-flow message of the jobs queue.
+func (s *Service) HandleJob(ctx context.Context, body []byte) error {
+	var j Job
+	if err := json.Unmarshal(body, &j); err != nil || j.Kind != JobKind {
+		return fmt.Errorf("careflow: not a %s job: %s", JobKind, body)
+	}
+	return s.RunJob(ctx, j)
+}
+
+// jobPage is how many records a job reads between checkpoints.
+const jobPage = 200
+
+// record is what a flow acts on: a customer, or an order and its
+// customer.
+type record struct {
+	id       string
+	customer *domain.Customer
+	order    *orders.Order
+}
+
+// RunJob runs one shard of a run from its checkpoint. It may be delivered
+// twice or after a crash: a finished shard does nothing, an interrupted
+// one resumes at its last checkpoint, and records already acted on for the
+// occurrence are skipped.
+func (s *Service) RunJob(ctx context.Context, j Job) error {
+	cp, version, err := s.checkpoint(ctx, j.Tenant, j.Run, j.Shard)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	git, err := s.st.Get(ctx, runGroupKey(j.Tenant, j.Run))
+	if err != nil {
+		return fmt.Errorf("careflow: read run %s: %w", j.Run, err)
+	}
+	g, err := decode[runGroup](git)
+	if err != nil {
+		return err
+	}
+	if cp.Done {
+		if !g.Done {
+			return s.finish(ctx, g, git.Version)
+		}
+		return nil
+	}
+	o, err := s.CRM.LoadOrg(ctx, j.Tenant)
+	if err != nil {
+		return err
+	}
+	r, err := s.refsOf(ctx, j.Tenant, &g.Flow)
+	if err != nil {
+		return err
+	}
+	c, err := check(&g.Flow, o, r)
+	if err != nil {
+		// The workspace changed under the flow (a template or field was
+		// removed): the run does nothing, and says why.
+		s.Log.Warn("care flow does not hold up", "tenant", j.Tenant, "flow", g.Flow.ID, "err", err)
+		cp.Cursor = ""
+		if err := s.saveCheckpoint(ctx, j, g, git.Version, cp, version, true); !errors.Is(err, errStale) {
+			return err
+		}
+		return nil
+	}
+	run := &runCtx{group: g, flow: c, org: o, refs: r, loc: o.Workspace.Location()}
+	run.day, _ = domainDate(g.Date)
+	run.env = rules.NewEnv(g.Occurs, run.loc)
+	for {
+		recs, next, err := s.page(ctx, g.Flow.Module, j, cp.Cursor)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			cp.Evaluated++
+			occ, ok := s.due(run, rec)
+			if ok {
+				cp.Matched++
+				acted, err := s.actOn(ctx, run, rec, occ)
+				if err != nil {
+					return err
+				}
+				if acted {
+					cp.Acted++
+				}
+			}
+			if s.Hooks.AfterRecord != nil {
+				if err := s.Hooks.AfterRecord(j, rec.id); err != nil {
+					return err
+				}
+			}
+		}
+		cp.Cursor = next
+		err = s.saveCheckpoint(ctx, j, g, git.Version, cp, version, next == "")
+		if errors.Is(err, errStale) {
+			return nil
+		}
+		if err != nil || next == "" {
+			return err
+		}
+		version++
+	}
+}
+
+// saveCheckpoint records a shard's progress, and finishes the run with its
+// last shard.
+func (s *Service) saveCheckpoint(ctx context.Context, j Job, g *runGroup, gv int64, cp *checkpoint, version int64, last bool) error {
+	cp.Done, cp.UpdatedAt = last, s.now()
+	err := s.st.Put(ctx, store.Item{Key: jobKey(j.Tenant, j.Run, j.Shard), Type: typeJob, Version: version + 1, Doc: encode(cp)},
+		store.IfVersion(version))
+	if errors.Is(err, store.ErrConditionFailed) {
+		return errStale // another delivery of this job is running it
+	}
+	if err != nil {
+		return fmt.Errorf("careflow: checkpoint %s/%d: %w", j.Run, j.Shard, err)
+	}
+	if last {
+		return s.finish(ctx, g, gv)
+	}
+	return nil
+}
+
+// errStale stops a job another delivery has overtaken; it is not a
+// failure.
+var errStale = errors.New("careflow: job overtaken by another delivery")
+
+// runCtx is what a job knows while it works.
+type runCtx struct {
+	group *runGroup
+	flow  *compiled
+	org   *crm.Org
+	refs  refs
+	loc   *time.Location
+	day   domain.Date
+	env   *rules.Env
+}
+
+func domainDate(s string) (domain.Date, error) { return domain.ParseDate(s) }
+
+// page reads the next records of a shard.
+func (s *Service) page(ctx context.Context, m Module, j Job, cursor string) ([]record, string, error) {
+	if m == ModuleOrders {
+		os, next, err := s.Orders.Page(ctx, j.Tenant, jobPage, cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		out := make([]record, 0, len(os))
+		for _, o := range os {
+			out = append(out, record{id: o.ID, order: o})
+		}
+		return out, next, nil
+	}
+	cs, next, err := s.CRM.CustomersOfShard(ctx, j.Tenant, j.Shard, jobPage, cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]record, 0, len(cs))
+	for _, c := range cs {
+		if !c.Deleted() {
+			out = append(out, record{id: c.ID, customer: c})
+		}
+	}
+	return out, next, nil
+}
+
+// due decides whether the flow acts on a record in this run, and for
+// which occurrence.
+func (s *Service) due(run *runCtx, rec record) (string, bool) {
+	w := run.group.Flow.When
+	var d domain.Date
+	var has bool
+	if rec.order != nil {
+		d, has = domain.DateOf(rec.order.OrderedAt, run.loc), !rec.order.OrderedAt.IsZero()
+	} else if w.Type != WhenSchedule {
+		d, has = customerDate(run.org, rec.customer, w.Field, run.loc)
+	}
+	occ, ok := w.occurrence(d, has, run.day)
+	if !ok {
+		return "", false
+	}
+	if run.flow.set == nil || rec.order != nil {
+		return occ, true // an order's condition is checked on its customer, when acting
+	}
+	return occ, run.flow.set.Match(rec.customer, run.env)
+}
+
+// finish closes a run once every shard is done.
+func (s *Service) finish(ctx context.Context, g *runGroup, version int64) error {
+	total := &checkpoint{}
+	for shard := range g.Shards {
+		cp, _, err := s.checkpoint(ctx, g.Tenant, g.ID, shard)
+		if err != nil {
+			return err
+		}
+		if !cp.Done {
+			return nil // another shard will finish it
+		}
+		total.Evaluated += cp.Evaluated
+		total.Matched += cp.Matched
+		total.Acted += cp.Acted
+	}
+	run := &Run{ID: g.ID, FlowID: g.Flow.ID, Date: g.Date, StartedAt: g.CreatedAt, Status: "done",
+		Evaluated: total.Evaluated, Matched: total.Matched, Acted: total.Acted, Tenant: g.Tenant}
+	g.Done = true
+	err := s.st.Transact(ctx, []store.TxOp{store.TxPut(runItem(run), store.None), store.TxPut(g.item(version+1), store.IfVersion(version))})
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil
+	}
+	s.Log.Info("care flow run done", "tenant", g.Tenant, "flow", g.Flow.ID, "run", g.ID, "acted", total.Acted)
+	return err
+}
+
+// Runs lists a flow's runs, newest first.
+func (s *Service) Runs(ctx context.Context, c *crm.Caller, id string, limit int, cursor string) (*crm.Page[Run], error) {
+	if _, err := s.loadFlow(ctx, c.Tenant(), id); err != nil {
+		return nil, err
+	}
+	page, err := s.st.Query(ctx, store.Query{PK: logPK(c.Tenant(), id), SK: store.SKBeginsWith, A: "RUN#",
+		Reverse: true, Limit: crm.ListLimit(limit), Cursor: cursor})
+	if errors.Is(err, store.ErrInvalid) {
+		return nil, &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &crm.Page[Run]{Items: []Run{}, NextCursor: page.Cursor}
+	for _, it := range page.Items {
+		r, err := decode[Run](it)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *r)
+	}
+	return out, nil
+}

@@ -1,0 +1,114 @@
+package careflow
+
+import (
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+)
+
+// dueOn reports whether a flow runs on a local day: anniversaries and
+// dates are looked for every day, schedules on their day.
+func (w When) dueOn(day domain.Date) bool {
+	if w.Type != WhenSchedule {
+		return true
+	}
+	switch w.Every {
+	case "week":
+		return day.In(time.UTC).Weekday() == time.Monday
+	case "month":
+		return day.Day == 1
+	}
+	return true
+}
+
+// occurrence decides whether a record with the date d in the flow's field
+// is due on the run's day, and names the occurrence: the date the flow
+// acts for (this year's anniversary, the field's date, the run's day). A
+// record is acted on once per occurrence, so a week window, looked at
+// every day, acts on each anniversary once, on the first day it is in
+// view.
+func (w When) occurrence(d domain.Date, hasDate bool, day domain.Date) (string, bool) {
+	if w.Type == WhenSchedule {
+		return day.String(), true
+	}
+	if !hasDate {
+		return "", false
+	}
+	// The day the field's date must fall on (or in the week of) for the
+	// flow to act today: offset −3 acts three days before it.
+	target := day.AddDays(-w.OffsetDays)
+	switch {
+	case w.Type == WhenDate:
+		return d.String(), d == target
+	case w.Window == "week":
+		monday := target.AddDays(-mondayBased(target))
+		for i := range 7 {
+			t := monday.AddDays(i)
+			if a := anniversaryIn(d, t.Year); a == t {
+				return a.String(), true
+			}
+		}
+		return "", false
+	}
+	a := anniversaryIn(d, target.Year)
+	return a.String(), a == target
+}
+
+// mondayBased is the day of the week with Monday as 0.
+func mondayBased(d domain.Date) int {
+	return (int(d.In(time.UTC).Weekday()) + 6) % 7
+}
+
+// anniversaryIn is the anniversary of d in year y; 29 February falls on
+// 28 February in years without one.
+func anniversaryIn(d domain.Date, y int) domain.Date {
+	if d.Month == time.February && d.Day == 29 && domain.DaysIn(time.February, y) == 28 {
+		return domain.Date{Year: y, Month: time.February, Day: 28}
+	}
+	return domain.Date{Year: y, Month: d.Month, Day: d.Day}
+}
+
+// customerDate reads a date or time field of a customer as a local date.
+func customerDate(o *crm.Org, c *domain.Customer, key string, loc *time.Location) (domain.Date, bool) {
+	switch key {
+	case "birthday":
+		return c.Birthday, !c.Birthday.IsZero()
+	case "founding_date":
+		return c.FoundingDate, !c.FoundingDate.IsZero()
+	case "created_at":
+		return domain.DateOf(c.CreatedAt, loc), true
+	case "updated_at":
+		return domain.DateOf(c.UpdatedAt, loc), true
+	}
+	if t := systemTime(c, key); t != nil {
+		return domain.DateOf(*t, loc), true
+	}
+	s, ok := c.Fields[key].(string)
+	if !ok || s == "" {
+		return domain.Date{}, false
+	}
+	if d, err := domain.ParseDate(s); err == nil {
+		return d, true
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return domain.DateOf(t, loc), true
+	}
+	return domain.Date{}, false
+}
+
+func systemTime(c *domain.Customer, key string) *time.Time {
+	switch key {
+	case "last_care_at":
+		return c.LastCareAt
+	case "next_appointment_at":
+		return c.NextAppointmentAt
+	case "last_order_at":
+		return c.LastOrderAt
+	case "assigned_at":
+		return c.AssignedAt
+	case "pinned_at":
+		return c.PinnedAt
+	}
+	return nil
+}

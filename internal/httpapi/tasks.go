@@ -1,0 +1,54 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"tend/internal/crm"
+	"tend/internal/task"
+)
+
+func (a *API) routesTasks() {
+	svc := a.cfg.Tasks
+	a.handle("GET /v1/tasks", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		limit, err := limitParam(r)
+		if err != nil {
+			return err
+		}
+		q := r.URL.Query()
+		page, err := svc.List(r.Context(), c, task.Filter{AssigneeID: q.Get("assignee_id"), CustomerID: q.Get("customer_id"),
+			Status: q.Get("status"), Limit: limit, Cursor: q.Get("cursor")})
+		return ok(w, page, err)
+	})
+	a.handle("POST /v1/tasks", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		in, err := taskInput(w, r)
+		if err != nil {
+			return err
+		}
+		t, err := svc.Create(r.Context(), c, in)
+		if err != nil {
+			return err
+		}
+		return created(w, "/v1/tasks/"+t.ID, t)
+	})
+	a.handle("GET /v1/tasks/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		t, err := svc.Get(r.Context(), c, r.PathValue("id"))
+		return ok(w, t, err)
+	})
+	a.handle("PATCH /v1/tasks/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		in, err := taskInput(w, r)
+		if err != nil {
+			return err
+		}
+		t, err := svc.Update(r.Context(), c, r.PathValue("id"), in)
+		return ok(w, t, err)
+	})
+	a.handle("DELETE /v1/tasks/{id}", deleteHandler(svc.Delete, "id"))
+}
+
+func taskInput(w http.ResponseWriter, r *http.Request) (*task.Input, error) {
+	raw, err := readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	return task.ParseInput(raw)
+}
