@@ -50,7 +50,11 @@ func (s *Service) give(ctx context.Context, m Message) error {
 		// nothing to give out.
 		return s.st.Delete(ctx, waitKey(m.Tenant, m.Rule, m.Customer), store.None)
 	}
-	staff := available(o, r, m.Owner)
+	exclude := m.Owner // a reclaim gives the customer to someone else
+	if m.Kind == KindHandOver {
+		exclude = "" // a hand-over follows the rotation wherever it leads
+	}
+	staff := available(o, r, exclude)
 	if len(staff) == 0 {
 		if err := s.st.Put(ctx, store.Item{Key: waitKey(m.Tenant, m.Rule, m.Customer), Type: "dist_wait", Version: 1,
 			Doc: mustJSON(m)}, store.None); err != nil {

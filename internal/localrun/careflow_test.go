@@ -481,3 +481,100 @@ func TestNotifierSendsEachMessageOnce(t *testing.T) {
 		t.Fatalf("%d messages still queued", len(open.Items))
 	}
 }
+
+// An orders flow 30 days after each order adds a care card for the
+// order's performer and emails the customer about the order.
+func TestCareFlowOrdersCareCard(t *testing.T) {
+	c := newCare(t)
+	tpl := c.admin.create("/v1/templates/email", map[string]any{"name": "Sau mua", "subject": "Đơn {{order_code}} của bạn thế nào?",
+		"body": "Cảm ơn {{name}} đã mua đơn {{order_code}} ({{order_amount}} đ)."})
+	cu := c.customer("Khách Mua Hàng", "", map[string]any{"email": "mua@khach.vn"})
+	old := c.admin.create("/v1/orders", map[string]any{"customer_id": cu, "code": "DH001", "amount": 1500000, "status": "completed",
+		"performer_id": c.owner.userID, "ordered_at": time.Date(2026, 10, 24, 10, 0, 0, 0, hcm)})
+	c.admin.create("/v1/orders", map[string]any{"customer_id": cu, "code": "DH002", "amount": 200000, "status": "completed",
+		"performer_id": c.owner.userID, "ordered_at": time.Date(2026, 11, 20, 10, 0, 0, 0, hcm)})
+	flow := c.flow(map[string]any{"module": "orders", "name": "Chăm sóc sau 30 ngày",
+		"when":      map[string]any{"type": "date", "field": "ordered_at", "offset_days": 30, "at": "09:00"},
+		"condition": map[string]any{"all": true},
+		"actions": []map[string]any{
+			{"type": "add_care_card", "owner": "performer", "notify": true, "care_in_days": 2, "fields": map[string]any{"ghi_chu": "Hỏi thăm sau mua"}},
+			{"type": "send_email", "template_id": tpl, "to_fields": []string{"email"}}}})
+	c.s.setClock(time.Date(2026, 11, 23, 9, 0, 0, 0, hcm))
+	c.drain()
+	got := c.outbox()
+	if len(got) != 1 || got[0].Subject != "Đơn DH001 của bạn thế nào?" || got[0].Body != "Cảm ơn Khách Mua Hàng đã mua đơn DH001 (1.500.000 đ)." {
+		t.Fatalf("outbox: %+v", got)
+	}
+	var page struct {
+		Items []struct {
+			Type        string `json:"type"`
+			OrderID     string `json:"order_id"`
+			AssigneeID  string `json:"assignee_id"`
+			DueOn       string `json:"due_on"`
+			Description string `json:"description"`
+			Source      struct{ ID string }
+		} `json:"items"`
+	}
+	c.owner.do("GET", "/v1/tasks", nil).ok(200).into(&page)
+	if len(page.Items) != 1 {
+		t.Fatalf("tasks: %+v", page.Items)
+	}
+	card := page.Items[0]
+	if card.Type != "care" || card.AssigneeID != c.owner.userID || card.DueOn != "2026-11-25" || card.Source.ID != flow ||
+		card.OrderID != old || card.Description != "ghi_chu: Hỏi thăm sau mua" {
+		t.Fatalf("care card: %+v (order %s)", card, old)
+	}
+}
+
+// Hand-overs: to a user, or through a distribution rule's rotation, for
+// the customers that meet the flow's condition; the new owner is told.
+func TestCareFlowHandOver(t *testing.T) {
+	c := newCare(t)
+	next := c.admin.user("Anh Minh", "staff")
+	pool := c.admin.user("Chị Hà", "staff")
+	wh := c.admin.create("/v1/warehouses", map[string]any{"name": "Kho chuyển"})
+	rule := c.admin.create("/v1/distribution-rules", map[string]any{"name": "Chia lại", "type": "round_robin", "warehouse_id": wh,
+		"staff": []map[string]any{{"user_id": pool.userID}}})
+	vip := c.customer("Khách VIP", "", map[string]any{"tags": []string{"vip"}})
+	moving := c.customer("Khách Chuyển", "", map[string]any{"tags": []string{"chuyen"}})
+	stays := c.customer("Khách Ở Lại", "", nil)
+	schedule := map[string]any{"type": "schedule", "every": "day", "at": "09:00"}
+	c.flow(map[string]any{"module": "customers", "name": "Giao VIP", "when": schedule,
+		"condition": map[string]any{"groups": [][]map[string]any{{{"field": "tags", "op": "has_any", "value": []string{"vip"}}}}},
+		"actions": []map[string]any{{"type": "hand_over", "user_id": next.userID},
+			{"type": "update_fields", "fields": map[string]any{"description": "Khách quan trọng"}}}})
+	c.flow(map[string]any{"module": "customers", "name": "Chia lại", "when": schedule,
+		"condition": map[string]any{"groups": [][]map[string]any{{{"field": "tags", "op": "has_any", "value": []string{"chuyen"}}}}},
+		"actions":   []map[string]any{{"type": "hand_over", "distribution_rule_id": rule}}})
+	c.s.setClock(time.Date(2026, 11, 23, 9, 0, 0, 0, hcm))
+	c.drain()
+	owner := func(id string) (string, string) {
+		cu := c.admin.do("GET", "/v1/customers/"+id, nil).ok(200).obj()
+		return cu["owner_id"].(string), fmt.Sprint(cu["description"])
+	}
+	if o, d := owner(vip); o != next.userID || d != "Khách quan trọng" {
+		t.Fatalf("VIP: owner %s, description %q", o, d)
+	}
+	if o, _ := owner(moving); o != pool.userID {
+		t.Fatalf("moving: owner %s, want %s", o, pool.userID)
+	}
+	if o, _ := owner(stays); o != c.owner.userID {
+		t.Fatalf("the others changed hands: owner %s", o)
+	}
+	for _, u := range []*client{next, pool} {
+		var inbox struct {
+			Items []struct{ Kind string } `json:"items"`
+		}
+		u.do("GET", "/v1/notifications", nil).ok(200).into(&inbox)
+		if countKind(inbox.Items, "customer_assigned") != 1 {
+			t.Fatalf("%s was not told: %+v", u.userID, inbox.Items)
+		}
+	}
+	// The next day, the flows act again (a schedule's occurrence is the
+	// day) but the customers already are where they should be.
+	c.s.setClock(time.Date(2026, 11, 24, 9, 0, 0, 0, hcm))
+	c.drain()
+	if o, _ := owner(moving); o != pool.userID {
+		t.Fatalf("the second day moved the customer again: %s", o)
+	}
+}
