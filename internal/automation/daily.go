@@ -74,7 +74,7 @@ const stallAfter = 10 * time.Minute
 // is claimed with a "must not exist" marker. It also re-sends jobs of runs
 // that stalled. It returns how many runs it started.
 func (s *Service) Tick(ctx context.Context) (int, error) {
-	items, err := queryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: dailyIndexPK, Limit: 500})
+	items, err := store.QueryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: dailyIndexPK, Limit: 500})
 	if err != nil {
 		return 0, fmt.Errorf("automation: read daily rules: %w", err)
 	}
@@ -182,7 +182,7 @@ func (s *Service) sendJob(ctx context.Context, j Job) error {
 // resendStalled sends again the jobs of unfinished shards that have not
 // moved for a while.
 func (s *Service) resendStalled(ctx context.Context, now time.Time) error {
-	items, err := queryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: openRunsPK, Limit: 500})
+	items, err := store.QueryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: openRunsPK, Limit: 500})
 	if err != nil {
 		return fmt.Errorf("automation: read open runs: %w", err)
 	}
@@ -411,17 +411,3 @@ func (s *Service) liveCounts(ctx context.Context, tenant string, run *Run) error
 	return nil
 }
 
-func queryAll(ctx context.Context, st store.Store, q store.Query) ([]store.Item, error) {
-	var all []store.Item
-	for {
-		page, err := st.Query(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page.Items...)
-		if page.Cursor == "" {
-			return all, nil
-		}
-		q.Cursor = page.Cursor
-	}
-}

@@ -6,14 +6,11 @@
 package automation
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/jsonin"
 	"tend/internal/rules"
 )
 
@@ -93,34 +90,25 @@ const MaxActions = 20
 // ParseRule reads a rule body strictly, naming the path of what is wrong
 // ("conditions[1][0].op", "actions[2].days").
 func ParseRule(raw []byte) (*RuleInput, error) {
-	raw = bytes.TrimSpace(raw)
-	var top map[string]json.RawMessage
-	if len(raw) == 0 {
-		raw = []byte("{}")
-	}
-	if raw[0] != '{' || json.Unmarshal(raw, &top) != nil {
-		return nil, domain.Errorf(domain.ErrBadRequest, "body_not_object")
+	props, err := jsonin.Object(raw)
+	if err != nil {
+		return nil, err
 	}
 	in := &RuleInput{}
 	var p domain.Problems
-	keys := make([]string, 0, len(top))
-	for k := range top {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		v := top[k]
+	for _, prop := range props {
+		k, v := prop.Name, prop.Value
 		switch k {
 		case "name":
-			in.Name = decodeInto[string](v, k, "expected_text", &p)
+			in.Name = jsonin.Decode[string](v, k, "expected_text", &p)
 		case "description":
-			in.Description = decodeInto[string](v, k, "expected_text", &p)
+			in.Description = jsonin.Decode[string](v, k, "expected_text", &p)
 		case "enabled":
-			in.Enabled = decodeInto[bool](v, k, "expected_boolean", &p)
+			in.Enabled = jsonin.Decode[bool](v, k, "expected_boolean", &p)
 		case "version":
-			in.Version = decodeInto[int64](v, k, "expected_integer", &p)
+			in.Version = jsonin.Decode[int64](v, k, "expected_integer", &p)
 		case "trigger":
-			in.Trigger = decodeStrictInto[Trigger](v, k, &p)
+			in.Trigger = jsonin.DecodeStrict[Trigger](v, k, &p)
 		case "conditions":
 			groups, err := rules.ParseGroups(v, "conditions")
 			if err != nil {
@@ -129,11 +117,11 @@ func ParseRule(raw []byte) (*RuleInput, error) {
 			}
 			in.Conditions, in.SetsConds = groups, true
 		case "actions":
-			in.Actions = parseActions(v, &p)
+			in.Actions = jsonin.List[Action](v, k, MaxActions, &p)
 		case "id", "created_at", "updated_at", "created_by", "enabled_at", "tenant_id":
 			p.Add(k, "read_only")
 		default:
-			p.Add(propertyPath("", k), "unknown_json_field", "field", k)
+			jsonin.Unknown(&p, "", k)
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -142,83 +130,9 @@ func ParseRule(raw []byte) (*RuleInput, error) {
 	return in, nil
 }
 
-func parseActions(v json.RawMessage, p *domain.Problems) *[]Action {
-	var raws []json.RawMessage
-	if json.Unmarshal(v, &raws) != nil {
-		p.Add("actions", "expected_list")
-		return nil
-	}
-	if len(raws) > MaxActions {
-		p.Add("actions", "too_many", "max", fmt.Sprint(MaxActions))
-		return nil
-	}
-	actions := make([]Action, 0, len(raws))
-	for i, r := range raws {
-		a := decodeStrictInto[Action](r, fmt.Sprintf("actions[%d]", i), p)
-		if a != nil {
-			actions = append(actions, *a)
-		}
-	}
-	return &actions
-}
-
-func decodeInto[T any](v json.RawMessage, path, code string, p *domain.Problems) *T {
-	var out T
-	if json.Unmarshal(v, &out) != nil {
-		p.Add(path, code)
-		return nil
-	}
-	return &out
-}
-
-// decodeStrictInto decodes an object refusing unknown properties, naming
-// the property at fault.
-func decodeStrictInto[T any](v json.RawMessage, path string, p *domain.Problems) *T {
-	var out T
-	dec := json.NewDecoder(bytes.NewReader(v))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&out)
-	if err == nil && !dec.More() {
-		return &out
-	}
-	var te *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		p.Add(path, "invalid_value")
-	case strings.HasPrefix(err.Error(), `json: unknown field "`):
-		name := strings.TrimSuffix(strings.TrimPrefix(err.Error(), `json: unknown field "`), `"`)
-		p.Add(propertyPath(path, name), "unknown_json_field", "field", name)
-	case asTypeError(err, &te) && te.Field != "":
-		p.Add(path+"."+te.Field, "invalid_value")
-	default:
-		p.Add(path, "expected_object")
-	}
-	return nil
-}
-
-func asTypeError(err error, te **json.UnmarshalTypeError) bool {
-	e, ok := err.(*json.UnmarshalTypeError)
-	if ok {
-		*te = e
-	}
-	return ok
-}
-
 func fieldsOf(err error) []domain.FieldError {
 	if e, ok := err.(*domain.Error); ok {
 		return e.Fields
 	}
 	return []domain.FieldError{{Path: "conditions", Code: "not_condition_groups"}}
-}
-
-// propertyPath names a property of the object at path; an empty name,
-// which JSON allows, is written [""].
-func propertyPath(path, name string) string {
-	switch {
-	case name == "":
-		return path + `[""]`
-	case path == "":
-		return name
-	}
-	return path + "." + name
 }

@@ -3,7 +3,6 @@ package careflow
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 
 	"tend/internal/domain"
 	"tend/internal/jsonin"
@@ -37,7 +36,7 @@ func ParseInput(raw []byte) (*Input, error) {
 		case "condition":
 			in.Condition = parseCondition(v, &p)
 		case "actions":
-			in.Actions = parseActions(v, &p)
+			in.Actions = jsonin.List[Action](v, k, MaxActions, &p)
 		case "id", "active", "activated_at", "effective_from", "created_at", "updated_at", "created_by", "tenant_id":
 			p.Add(k, "read_only")
 		default:
@@ -75,25 +74,6 @@ func parseCondition(v json.RawMessage, p *domain.Problems) *Condition {
 		}
 	}
 	return c
-}
-
-func parseActions(v json.RawMessage, p *domain.Problems) *[]Action {
-	var raws []json.RawMessage
-	if json.Unmarshal(v, &raws) != nil {
-		p.Add("actions", "expected_list")
-		return nil
-	}
-	if len(raws) > MaxActions {
-		p.Add("actions", "too_many", "max", fmt.Sprint(MaxActions))
-		return nil
-	}
-	actions := make([]Action, 0, len(raws))
-	for i, r := range raws {
-		if a := jsonin.DecodeStrict[Action](r, fmt.Sprintf("actions[%d]", i), p); a != nil {
-			actions = append(actions, *a)
-		}
-	}
-	return &actions
 }
 
 func fieldsOf(err error) []domain.FieldError {

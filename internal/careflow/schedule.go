@@ -77,7 +77,7 @@ const stallAfter = 10 * time.Minute
 // It also re-sends the jobs of stalled runs. It returns how many runs it
 // started.
 func (s *Service) Tick(ctx context.Context) (int, error) {
-	items, err := queryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: activeIndexPK, Limit: 500})
+	items, err := store.QueryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: activeIndexPK, Limit: 500})
 	if err != nil {
 		return 0, fmt.Errorf("careflow: read active flows: %w", err)
 	}
@@ -175,7 +175,7 @@ func (s *Service) sendJob(ctx context.Context, j Job) error {
 // resendStalled sends again the jobs of unfinished shards that have not
 // moved for a while.
 func (s *Service) resendStalled(ctx context.Context, now time.Time) error {
-	items, err := queryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: openRunsPK, Limit: 500})
+	items, err := store.QueryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: openRunsPK, Limit: 500})
 	if err != nil {
 		return fmt.Errorf("careflow: read open runs: %w", err)
 	}
@@ -215,17 +215,3 @@ func (s *Service) checkpoint(ctx context.Context, tenant, run string, shard int)
 	return cp, it.Version, err
 }
 
-func queryAll(ctx context.Context, st store.Store, q store.Query) ([]store.Item, error) {
-	var all []store.Item
-	for {
-		page, err := st.Query(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page.Items...)
-		if page.Cursor == "" {
-			return all, nil
-		}
-		q.Cursor = page.Cursor
-	}
-}

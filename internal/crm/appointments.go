@@ -48,7 +48,7 @@ func (s *Service) Appointment(ctx context.Context, c *Caller, customerID, id str
 }
 
 func (s *Service) appointments(ctx context.Context, tenant, customerID string) ([]domain.Appointment, error) {
-	items, err := queryAll(ctx, s.store, store.Query{PK: customerPK(tenant, customerID), SK: store.SKBeginsWith, A: "APPT#"})
+	items, err := store.QueryAll(ctx, s.store, store.Query{PK: customerPK(tenant, customerID), SK: store.SKBeginsWith, A: "APPT#"})
 	if err != nil {
 		return nil, err
 	}

@@ -245,7 +245,7 @@ func (s *Service) backfillClaims(ctx context.Context, o *Org, crit string) (int,
 // customer holding it, so that a record's claims always match the claim
 // items.
 func (s *Service) releaseClaims(ctx context.Context, tenant, crit string) error {
-	items, err := queryAll(ctx, s.store, store.Query{Index: store.GSI1, PK: claimIndexPK(tenant, crit), Limit: 1000})
+	items, err := store.QueryAll(ctx, s.store, store.Query{Index: store.GSI1, PK: claimIndexPK(tenant, crit), Limit: 1000})
 	if err != nil {
 		return err
 	}

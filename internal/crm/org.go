@@ -93,7 +93,7 @@ func (c *Caller) RequireAdmin() error {
 
 // readOrg reads a workspace's set-up.
 func (s *Service) readOrg(ctx context.Context, tenant string) (*Org, error) {
-	items, err := queryAll(ctx, s.store, store.Query{PK: tenantPK(tenant), Limit: 1000})
+	items, err := store.QueryAll(ctx, s.store, store.Query{PK: tenantPK(tenant), Limit: 1000})
 	if err != nil {
 		return nil, err
 	}

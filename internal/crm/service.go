@@ -71,22 +71,6 @@ func get[T any](ctx context.Context, st store.Store, key store.Key, what string)
 	return v, it, err
 }
 
-// queryAll reads every page of a query.
-func queryAll(ctx context.Context, st store.Store, q store.Query) ([]store.Item, error) {
-	var all []store.Item
-	for {
-		page, err := st.Query(ctx, q)
-		if err != nil {
-			return nil, fmt.Errorf("crm: query %s %s: %w", q.Index, q.PK, err)
-		}
-		all = append(all, page.Items...)
-		if page.Cursor == "" {
-			return all, nil
-		}
-		q.Cursor = page.Cursor
-	}
-}
-
 // conflictIndex returns the index of the transaction item whose condition
 // failed, or -1.
 func conflictIndex(err error) int {

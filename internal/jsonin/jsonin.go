@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -88,4 +89,25 @@ func Path(path, name string) string {
 		return name
 	}
 	return path + "." + name
+}
+
+// List reads v as a list of at most max objects T, each read strictly
+// and named by its index ("actions[2].days").
+func List[T any](v json.RawMessage, path string, max int, p *domain.Problems) *[]T {
+	var raws []json.RawMessage
+	if json.Unmarshal(v, &raws) != nil {
+		p.Add(path, "expected_list")
+		return nil
+	}
+	if len(raws) > max {
+		p.Add(path, "too_many", "max", fmt.Sprint(max))
+		return nil
+	}
+	out := make([]T, 0, len(raws))
+	for i, r := range raws {
+		if x := DecodeStrict[T](r, fmt.Sprintf("%s[%d]", path, i), p); x != nil {
+			out = append(out, *x)
+		}
+	}
+	return &out
 }

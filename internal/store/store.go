@@ -270,3 +270,20 @@ func Limit(n int) int {
 	}
 	return n
 }
+
+// QueryAll reads every page of a query: for lists known to stay small (a
+// workspace's set-up, the rules due on a tick).
+func QueryAll(ctx context.Context, st Store, q Query) ([]Item, error) {
+	var all []Item
+	for {
+		page, err := st.Query(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("query %s %s: %w", q.Index, q.PK, err)
+		}
+		all = append(all, page.Items...)
+		if page.Cursor == "" {
+			return all, nil
+		}
+		q.Cursor = page.Cursor
+	}
+}
