@@ -410,4 +410,3 @@ func (s *Service) liveCounts(ctx context.Context, tenant string, run *Run) error
 	run.Evaluated, run.Matched, run.Changed = totals.Evaluated, totals.Matched[run.RuleID], totals.Changed[run.RuleID]
 	return nil
 }
-

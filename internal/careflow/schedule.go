@@ -214,4 +214,3 @@ func (s *Service) checkpoint(ctx context.Context, tenant, run string, shard int)
 	cp, err := decode[checkpoint](it)
 	return cp, it.Version, err
 }
-
