@@ -1,8 +1,11 @@
 // Command stream is the Lambda function on the table's stream: customer
-// changes run the automation rules, order changes keep revenue. It holds
-// no logic of its own; see internal/changes.
+// changes run the automation rules (whose messages go to the
+// notifications queue, hand-overs to the distribution queue), order
+// changes keep revenue. It holds no logic of its own; see
+// internal/changes.
 //
-// Environment: TABLE_NAME (required), LOG_LEVEL (default INFO).
+// Environment: TABLE_NAME, DISTRIBUTION_QUEUE_URL and
+// NOTIFICATIONS_QUEUE_URL (required), LOG_LEVEL (default INFO).
 package main
 
 import (
@@ -17,7 +20,7 @@ import (
 )
 
 func main() {
-	awsmain.Run("stream", []string{"DISTRIBUTION_QUEUE_URL"}, func(svc *awsmain.Services) { lambda.Start(StreamHandlerFor(svc)) })
+	awsmain.Run("stream", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(svc *awsmain.Services) { lambda.Start(StreamHandlerFor(svc)) })
 }
 
 // StreamHandlerFor is the function's handler over the services.

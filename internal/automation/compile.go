@@ -3,9 +3,9 @@ package automation
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
+	"tend/internal/careflow"
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/rules"
@@ -17,12 +17,14 @@ import (
 type apply func(c *domain.Customer, ref time.Time, loc *time.Location) error
 
 // compiled is a rule ready to run: conditions compiled, the fields they
-// read, actions bound to the workspace.
+// read, actions bound to the workspace. The care-flow actions are in
+// effects (their place in actions holds a no-op).
 type compiled struct {
 	rule    *Rule
 	set     *rules.Set
 	reads   []string
 	actions []apply
+	effects []careflow.Action
 }
 
 // reads reports whether any field in changed is one the conditions read.
@@ -71,6 +73,11 @@ func compileRule(r *Rule, o *crm.Org) (*compiled, error) {
 	}
 	c := &compiled{rule: r, set: set}
 	for i, a := range r.Actions {
+		if careflow.IsRuleAction(a.Type) {
+			c.actions = append(c.actions, noChange)
+			c.effects = append(c.effects, a.effect())
+			continue
+		}
 		if f := compileAction(a, o, fmt.Sprintf("actions[%d]", i), &p); f != nil {
 			c.actions = append(c.actions, f)
 		}
@@ -116,14 +123,14 @@ func compileAction(a Action, o *crm.Org, at string, p *domain.Problems) apply {
 	case "":
 		p.Add(at+".type", "required")
 	default:
-		if slices.Contains(careFlowActions, a.Type) {
-			p.Add(at+".type", "action_not_available", "type", a.Type)
-		} else {
-			p.Add(at+".type", "invalid_action", "type", a.Type)
-		}
+		p.Add(at+".type", "invalid_action", "type", a.Type)
 	}
 	return nil
 }
+
+// noChange holds the place of a care-flow action among a rule's changes
+// to the customer.
+func noChange(*domain.Customer, time.Time, *time.Location) error { return nil }
 
 func compileSetField(a Action, o *crm.Org, at string, p *domain.Problems) apply {
 	if a.Field == "" {

@@ -296,6 +296,9 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 					}
 				}
 			}
+			if err := s.effects(ctx, o, cu, hits, run); err != nil {
+				return err
+			}
 			if s.Hooks.AfterCustomer != nil {
 				if err := s.Hooks.AfterCustomer(j, cu.ID); err != nil {
 					return err

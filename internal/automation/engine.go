@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"tend/internal/careflow"
 	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/notify"
 	"tend/internal/rules"
 	"tend/internal/store"
 )
@@ -119,11 +121,31 @@ func (s *Service) HandleChange(ctx context.Context, old, new *crm.Image) error {
 	if run.depth >= MaxChainDepth {
 		return s.logCut(ctx, o, cu, hits, run)
 	}
-	if !wouldChange(hits, cu, run.at, loc) {
-		return nil // already done (a change delivered twice, say)
+	// A change delivered twice: the customer already is as the rules want
+	// (nothing is written), and the effects are done once per firing.
+	if wouldChange(hits, cu, run.at, loc) {
+		if _, err = s.act(ctx, o, cu.ID, hits, run, env); err != nil {
+			return err
+		}
 	}
-	_, err = s.act(ctx, o, cu.ID, hits, run, env)
-	return err
+	return s.effects(ctx, o, cu, hits, run)
+}
+
+// effects carries out the care-flow actions of the fired rules (messages,
+// tasks, hand-overs), once per rule, customer and firing.
+func (s *Service) effects(ctx context.Context, o *crm.Org, cu *domain.Customer, hits []fired, run runRef) error {
+	for _, h := range hits {
+		if len(h.rule.effects) == 0 || s.Effects == nil {
+			continue
+		}
+		r := h.rule.rule
+		err := s.Effects.ApplyForRule(ctx, o, careflow.RuleRun{Rule: notify.Source{Kind: "rule", ID: r.ID, Name: r.Name},
+			Run: run.id, Customer: cu, At: run.at, Cause: &crm.Cause{Rules: []string{r.ID}, Depth: run.depth + 1}}, h.rule.effects)
+		if err != nil {
+			return fmt.Errorf("automation: effects of rule %s: %w", r.ID, err)
+		}
+	}
+	return nil
 }
 
 // runRef names the execution an evaluation belongs to.
@@ -246,6 +268,9 @@ func (c *compiled) applyAll(cu *domain.Customer, ref time.Time, loc *time.Locati
 	var skipped []string
 	for i, act := range c.actions {
 		a := c.rule.Actions[i]
+		if careflow.IsRuleAction(a.Type) {
+			continue // not a change of the customer: see effects
+		}
 		if len(c.actions) == 1 {
 			// One action: the write as a whole tells whether it changed
 			// anything; no copy needed.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"tend/internal/careflow"
 	"tend/internal/domain"
 	"tend/internal/jsonin"
 	"tend/internal/rules"
@@ -39,11 +40,10 @@ const (
 	ActionUnpin         = "unpin"
 )
 
-// careFlowActions are the care-flow actions rules will also take once care
-// flows exist; until then a rule naming one is refused.
-var careFlowActions = []string{"send_email", "send_sms", "create_task", "hand_over"}
-
-// Action is one thing a rule does to a matching customer.
+// Action is one thing a rule does to a matching customer: a change of
+// the customer (set_field … unpin), or one of the care-flow actions that
+// act outside it (send_email, send_sms, create_task, hand_over), which
+// take the properties they take in care flows.
 type Action struct {
 	Type       string          `json:"type"`
 	Field      string          `json:"field,omitempty"`
@@ -51,6 +51,30 @@ type Action struct {
 	PipelineID string          `json:"pipeline_id,omitempty"`
 	StepID     string          `json:"step_id,omitempty"`
 	Days       *int            `json:"days,omitempty"`
+
+	TemplateID         string   `json:"template_id,omitempty"`
+	ToFields           []string `json:"to_fields,omitempty"`
+	ToUsers            []string `json:"to_users,omitempty"`
+	ToAddresses        []string `json:"to_addresses,omitempty"`
+	Advertising        bool     `json:"advertising,omitempty"`
+	Sender             string   `json:"sender,omitempty"`
+	Title              string   `json:"title,omitempty"`
+	Description        string   `json:"description,omitempty"`
+	DueInDays          *int     `json:"due_in_days,omitempty"`
+	TaskType           string   `json:"task_type,omitempty"`
+	Priority           string   `json:"priority,omitempty"`
+	Assignee           string   `json:"assignee,omitempty"`
+	RelatedUsers       []string `json:"related_users,omitempty"`
+	UserID             string   `json:"user_id,omitempty"`
+	DistributionRuleID string   `json:"distribution_rule_id,omitempty"`
+}
+
+// effect is a care-flow action as the care-flow package takes it.
+func (a Action) effect() careflow.Action {
+	return careflow.Action{Type: a.Type, TemplateID: a.TemplateID, ToFields: a.ToFields, ToUsers: a.ToUsers,
+		ToAddresses: a.ToAddresses, Advertising: a.Advertising, Sender: a.Sender, Title: a.Title, Description: a.Description,
+		DueInDays: a.DueInDays, TaskType: a.TaskType, Priority: a.Priority, Assignee: a.Assignee, RelatedUsers: a.RelatedUsers,
+		UserID: a.UserID, DistributionRuleID: a.DistributionRuleID}
 }
 
 // Rule is an automation rule.

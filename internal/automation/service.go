@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"tend/internal/careflow"
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/rules"
@@ -36,6 +37,9 @@ type Service struct {
 	log   *slog.Logger
 	jobs  Queue
 	Hooks Hooks
+	// Effects carries out the care-flow actions rules may take (messages,
+	// tasks, hand-overs); without it, rules can't name them.
+	Effects *careflow.Service
 
 	cache sync.Map // compile key → *compiled
 	rules sync.Map // tenant → *cachedRules
@@ -104,7 +108,7 @@ func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Rule, err
 }
 
 // build applies an input to a rule (a new one when r is fresh).
-func (s *Service) build(c *crm.Caller, r *Rule, in *RuleInput, creating bool) error {
+func (s *Service) build(ctx context.Context, c *crm.Caller, r *Rule, in *RuleInput, creating bool) error {
 	var p domain.Problems
 	if creating {
 		if in.Name == nil {
@@ -145,8 +149,32 @@ func (s *Service) build(c *crm.Caller, r *Rule, in *RuleInput, creating bool) er
 		}
 		r.Enabled = *in.Enabled
 	}
-	_, err := compileRule(r, c.Org)
-	return err
+	if _, err := compileRule(r, c.Org); err != nil {
+		return err
+	}
+	return s.checkEffects(ctx, c.Org, r)
+}
+
+// checkEffects checks a rule's care-flow actions: what they name must
+// exist (templates, users, distribution rules).
+func (s *Service) checkEffects(ctx context.Context, o *crm.Org, r *Rule) error {
+	var actions []careflow.Action
+	var paths []string
+	var p domain.Problems
+	for i, a := range r.Actions {
+		if !careflow.IsRuleAction(a.Type) {
+			continue
+		}
+		if s.Effects == nil {
+			p.Add(fmt.Sprintf("actions[%d].type", i), "action_not_available", "type", a.Type)
+			continue
+		}
+		actions, paths = append(actions, a.effect()), append(paths, fmt.Sprintf("actions[%d]", i))
+	}
+	if err := p.Err(); err != nil || len(actions) == 0 {
+		return err
+	}
+	return s.Effects.CheckRuleActions(ctx, o, actions, paths)
 }
 
 // Create saves a new rule (admins only). Rules are enabled unless the
@@ -161,7 +189,7 @@ func (s *Service) Create(ctx context.Context, c *crm.Caller, in *RuleInput) (*Ru
 		enabled := true
 		in.Enabled = &enabled
 	}
-	if err := s.build(c, r, in, true); err != nil {
+	if err := s.build(ctx, c, r, in, true); err != nil {
 		return nil, err
 	}
 	if err := s.st.Transact(ctx, []store.TxOp{store.TxPut(r.item(), store.NotExist), crm.SetupChanged(r.Tenant)}); err != nil {
@@ -183,7 +211,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *Rule
 	if in.Version != nil && *in.Version != prev {
 		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "rule")
 	}
-	if err := s.build(c, r, in, false); err != nil {
+	if err := s.build(ctx, c, r, in, false); err != nil {
 		return nil, err
 	}
 	r.Version, r.UpdatedAt = prev+1, s.now()
@@ -235,7 +263,7 @@ func (s *Service) Preview(ctx context.Context, c *crm.Caller, in *RuleInput) (*P
 	if in.Name == nil {
 		in.Name = &r.Name
 	}
-	if err := s.build(c, r, in, true); err != nil {
+	if err := s.build(ctx, c, r, in, true); err != nil {
 		return nil, err
 	}
 	comp, err := compileRule(r, c.Org)

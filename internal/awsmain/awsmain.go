@@ -146,6 +146,7 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 		notify.Options{From: snd.From}, log)
 	s.CareFlows = careflow.New(careflow.Deps{CRM: s.CRM, Templates: s.Templates, Tasks: s.Tasks, Notify: s.Notify,
 		Distribution: s.Distribution, Orders: s.Orders, Jobs: q.Jobs, Log: log})
+	s.Automation.Effects = s.CareFlows
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify}
 	return s

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"tend/internal/crm"
 	"tend/internal/domain"
@@ -47,30 +48,10 @@ func (s *Service) actOn(ctx context.Context, run *runCtx, rec record, occ string
 			return false, nil
 		}
 	}
-	a := &acting{s: s, run: run, rec: rec, cu: cu, occ: occ}
-	if err := a.edit(ctx); err != nil {
-		return false, err
-	}
-	var msgs []*notify.Message
-	var ops []store.TxOp
-	for i, act := range f.Actions {
-		switch act.Type {
-		case ActionSendEmail, ActionSendSMS:
-			m, o := a.messages(i, act)
-			msgs, ops = append(msgs, m...), append(ops, o...)
-		case ActionCreateTask, ActionAddCareCard:
-			if err := a.task(ctx, i, act); err != nil {
-				return false, err
-			}
-		case ActionHandOver:
-			if act.DistributionRuleID != "" {
-				if err := s.Distribution.HandOver(ctx, t, act.DistributionRuleID, cu.ID, cu.OwnerID, a.key(i)); err != nil {
-					return false, err
-				}
-			}
-		}
-	}
-	if err := s.writeOnce(ctx, ops); err != nil {
+	a := &acting{s: s, org: run.org, refs: run.refs, day: run.day, at: run.group.Occurs, rec: rec, cu: cu,
+		source: notify.Source{Kind: "care_flow", ID: f.ID, Name: f.Name}, actor: domain.ActorCareFlow,
+		prefix: fmt.Sprintf("cf:%s:%s:%s", f.ID, rec.id, occ)}
+	if err := a.do(ctx, f.Actions); err != nil {
 		return false, err
 	}
 	err := s.st.Put(ctx, store.Item{Key: mark, Type: typeDone, Version: 1,
@@ -81,7 +62,34 @@ func (s *Service) actOn(ctx context.Context, run *runCtx, rec record, occ string
 	if err != nil {
 		return false, fmt.Errorf("careflow: mark %s done: %w", rec.id, err)
 	}
-	return true, s.Notify.Dispatch(ctx, msgs)
+	return true, s.Notify.Dispatch(ctx, a.msgs)
+}
+
+// do carries out the actions, each idempotent by the keys it derives
+// from the prefix; messages are written, not yet dispatched (a.msgs).
+func (a *acting) do(ctx context.Context, actions []Action) error {
+	if err := a.edit(ctx, actions); err != nil {
+		return err
+	}
+	var ops []store.TxOp
+	for i, act := range actions {
+		switch act.Type {
+		case ActionSendEmail, ActionSendSMS:
+			m, o := a.messages(i, act)
+			a.msgs, ops = append(a.msgs, m...), append(ops, o...)
+		case ActionCreateTask, ActionAddCareCard:
+			if err := a.task(ctx, i, act); err != nil {
+				return err
+			}
+		case ActionHandOver:
+			if act.DistributionRuleID != "" {
+				if err := a.s.Distribution.HandOver(ctx, a.org.Workspace.ID, act.DistributionRuleID, a.cu.ID, a.cu.OwnerID, a.key(i)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return a.s.writeOnce(ctx, ops)
 }
 
 // writeOnce writes items that must not exist yet, tolerating those an
@@ -104,28 +112,36 @@ func (s *Service) writeOnce(ctx context.Context, ops []store.TxOp) error {
 	return nil
 }
 
-// acting is one record being acted on.
+// acting is one record being acted on, by a care flow or a rule.
 type acting struct {
-	s   *Service
-	run *runCtx
-	rec record
-	cu  *domain.Customer
-	occ string
+	s      *Service
+	org    *crm.Org
+	refs   refs
+	day    domain.Date // the local day acted for
+	at     time.Time   // the moment acted for (merge field "today", field updates)
+	source notify.Source
+	actor  domain.ActorKind
+	// prefix names this record's occurrence of the source: every effect's
+	// key starts with it.
+	prefix string
+	rec    record
+	cu     *domain.Customer
+	// cause is carried by the edits of a rule's actions, so that the
+	// chain of rule writes stays bounded.
+	cause *crm.Cause
+	msgs  []*notify.Message
 }
 
-// key names the i-th action's effect on this record for this occurrence.
-func (a *acting) key(i int) string {
-	return fmt.Sprintf("cf:%s:%s:%s:%d", a.run.group.Flow.ID, a.rec.id, a.occ, i)
-}
+// key names the i-th action's effect.
+func (a *acting) key(i int) string { return fmt.Sprintf("%s:%d", a.prefix, i) }
 
-func (a *acting) actor() domain.Actor {
-	f := &a.run.group.Flow
-	return domain.Actor{Kind: domain.ActorCareFlow, ID: f.ID, Name: f.Name}
+func (a *acting) author() domain.Actor {
+	return domain.Actor{Kind: a.actor, ID: a.source.ID, Name: a.source.Name}
 }
 
 // vars fill merge fields for this record.
 func (a *acting) vars() func(string) (string, bool) {
-	r := templates.Record{Org: a.run.org, Customer: a.cu, Now: a.run.group.Occurs}
+	r := templates.Record{Org: a.org, Customer: a.cu, Now: a.at}
 	if o := a.rec.order; o != nil {
 		r.Order = &templates.Order{Code: o.Code, Amount: o.Amount, Status: string(o.Status), OrderedAt: o.OrderedAt, PerformerID: o.PerformerID}
 	}
@@ -134,11 +150,11 @@ func (a *acting) vars() func(string) (string, bool) {
 
 // edit applies the field updates and hand-overs to a user as one write to
 // the customer, the flow its author; the new owner is told.
-func (a *acting) edit(ctx context.Context) error {
-	o, f := a.run.org, &a.run.group.Flow
+func (a *acting) edit(ctx context.Context, actions []Action) error {
+	o := a.org
 	var fields []Action
 	to := ""
-	for _, act := range f.Actions {
+	for _, act := range actions {
 		switch {
 		case act.Type == ActionUpdateFields:
 			fields = append(fields, act)
@@ -149,8 +165,8 @@ func (a *acting) edit(ctx context.Context) error {
 	if len(fields) == 0 && to == "" {
 		return nil
 	}
-	at := a.run.group.Occurs
-	edit := crm.Edit{Actor: a.actor(), Action: "care_flow", Apply: func(c *domain.Customer) error {
+	at := a.at
+	edit := crm.Edit{Actor: a.author(), Action: string(a.actor), Apply: func(c *domain.Customer) error {
 		for _, act := range fields {
 			keys := make([]string, 0, len(act.Fields))
 			for k := range act.Fields {
@@ -172,12 +188,12 @@ func (a *acting) edit(ctx context.Context) error {
 		if to == "" || a.cu.OwnerID == to || len(out) == 0 || len(out[0].Changes) == 0 {
 			return nil
 		}
-		return []store.TxOp{store.TxPut(inbox.Item(a.run.group.Tenant, inbox.Notification{ID: a.key(-1) + ":owner", UserID: to,
+		return []store.TxOp{store.TxPut(inbox.Item(o.Workspace.ID, inbox.Notification{ID: a.key(-1) + ":owner", UserID: to,
 			Kind: inbox.KindAssigned, Title: "Khách hàng được bàn giao",
-			Body:       c.Name + " (" + c.Code + ") được bàn giao cho bạn theo quy trình chăm sóc " + f.Name,
+			Body:       c.Name + " (" + c.Code + ") được bàn giao cho bạn: " + a.source.Name,
 			CustomerID: c.ID, At: a.s.now()}), store.None)}
 	}
-	out, err := a.s.CRM.EditAs(ctx, o, a.cu.ID, nil, []crm.Edit{edit}, logs)
+	out, err := a.s.CRM.EditAs(ctx, o, a.cu.ID, a.cause, []crm.Edit{edit}, logs)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}
@@ -185,15 +201,14 @@ func (a *acting) edit(ctx context.Context) error {
 		return err
 	}
 	if len(out) > 0 && out[0].Err != nil {
-		a.s.Log.Warn("care flow update refused", "tenant", a.run.group.Tenant, "flow", f.ID, "customer", a.cu.ID, "err", out[0].Err)
+		a.s.Log.Warn("update refused", "tenant", o.Workspace.ID, "source", a.source.ID, "customer", a.cu.ID, "err", out[0].Err)
 	}
 	return nil
 }
 
 // messages drafts the i-th action's email or SMS to each recipient.
 func (a *acting) messages(i int, act Action) ([]*notify.Message, []store.TxOp) {
-	f := &a.run.group.Flow
-	tpl := a.run.refs.templates[act.TemplateID]
+	tpl := a.refs.templates[act.TemplateID]
 	if tpl == nil {
 		return nil, nil
 	}
@@ -206,9 +221,9 @@ func (a *acting) messages(i int, act Action) ([]*notify.Message, []store.TxOp) {
 	var msgs []*notify.Message
 	var ops []store.TxOp
 	for _, r := range a.recipients(act, channel) {
-		m, op := a.s.Notify.Prepare(a.run.org, notify.Draft{Channel: channel, To: r.to, Subject: subject, Body: body,
+		m, op := a.s.Notify.Prepare(a.org, notify.Draft{Channel: channel, To: r.to, Subject: subject, Body: body,
 			Advertising: act.Advertising, Sender: act.Sender, CustomerID: a.cu.ID, Customer: r.customer,
-			Source: notify.Source{Kind: "care_flow", ID: f.ID, Name: f.Name}, Key: a.key(i) + ":" + r.to})
+			Source: a.source, Key: a.key(i) + ":" + r.to})
 		msgs, ops = append(msgs, m), append(ops, op)
 	}
 	return msgs, ops
@@ -254,7 +269,7 @@ func (a *acting) recipients(act Action, channel string) []recipient {
 		if id == "owner" {
 			id = a.cu.OwnerID
 		}
-		if u, ok := a.run.org.User(id); ok && u.Active {
+		if u, ok := a.org.User(id); ok && u.Active {
 			if channel == notify.ChannelEmail {
 				add(u.Email, false)
 			} else {
@@ -283,7 +298,6 @@ func customerText(c *domain.Customer, key string) string {
 // task creates the i-th action's task or care card, once: its id derives
 // from the flow, the record and the occurrence.
 func (a *acting) task(ctx context.Context, i int, act Action) error {
-	f := &a.run.group.Flow
 	vars := a.vars()
 	in := &task.Input{}
 	title, desc := templates.RenderTask(act.Title, vars), templates.RenderTask(act.Description, vars)
@@ -304,11 +318,11 @@ func (a *acting) task(ctx context.Context, i int, act Action) error {
 	if assignee == "owner" {
 		assignee = a.cu.OwnerID
 	}
-	if u, ok := a.run.org.User(assignee); !ok || !u.Active {
-		a.s.Log.Warn("care flow task has nobody to go to", "tenant", a.run.group.Tenant, "flow", f.ID, "record", a.rec.id)
+	if u, ok := a.org.User(assignee); !ok || !u.Active {
+		a.s.Log.Warn("task has nobody to go to", "tenant", a.org.Workspace.ID, "source", a.source.ID, "record", a.rec.id)
 		return nil
 	}
-	due := a.run.day
+	due := a.day
 	if days != nil {
 		due = due.AddDays(*days)
 	}
@@ -327,11 +341,11 @@ func (a *acting) task(ctx context.Context, i int, act Action) error {
 		in.OrderID = &a.rec.order.ID
 	}
 	in.Quiet = act.Type == ActionAddCareCard && !act.Notify
-	_, _, err := a.s.Tasks.CreateAs(ctx, a.run.org, a.actor(), taskID(a.key(i)), in, task.Source{Kind: "care_flow", ID: f.ID})
+	_, _, err := a.s.Tasks.CreateAs(ctx, a.org, a.author(), taskID(a.key(i)), in, task.Source{Kind: a.source.Kind, ID: a.source.ID})
 	if errors.Is(err, domain.ErrInvalid) {
 		// The record no longer suits a task (its customer was deleted,
 		// say): skipped, not retried forever.
-		a.s.Log.Warn("care flow task refused", "tenant", a.run.group.Tenant, "flow", f.ID, "record", a.rec.id, "err", err)
+		a.s.Log.Warn("task refused", "tenant", a.org.Workspace.ID, "source", a.source.ID, "record", a.rec.id, "err", err)
 		return nil
 	}
 	return err

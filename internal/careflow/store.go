@@ -30,6 +30,7 @@ const (
 //	                      DONE#<occurrence>#<record> the flow acted on a record for an occurrence
 //	T#<t>#CFJOB#<run>     RUN                        a run's snapshot of the flow (GSI1 CFRUNS#OPEN until done)
 //	                      <shard>                    its checkpoint for one shard of records
+//	T#<t>#RFX#<rule>      <firing>#<customer>        an automation rule's care-flow actions were carried out (rules.go)
 const (
 	activeIndexPK = "CAREFLOWS#ACTIVE"
 	openRunsPK    = "CFRUNS#OPEN"

@@ -118,7 +118,7 @@ var fieldMessages = map[string]message{
 	"only_for_daily":              {"Chỉ luật chạy hằng ngày mới có giờ chạy.", "Only daily rules have a time."},
 	"invalid_trigger":             {"Điều kiện kích hoạt phải là created, created_or_updated hoặc daily.", "The trigger must be created, created_or_updated or daily."},
 	"invalid_action":              {"Không có hành động \"{type}\".", "There is no action \"{type}\"."},
-	"action_not_available":        {"Hành động \"{type}\" chỉ dùng được trong quy trình chăm sóc.", "The action \"{type}\" is only available in care flows."},
+	"action_not_available":        {"Hành động \"{type}\" chưa dùng được ở đây.", "The action \"{type}\" is not available here."},
 	"unknown_customer":            {"Không có khách hàng \"{value}\" mà bạn có thể thay đổi.", "There is no customer \"{value}\" you can change."},
 	"invalid_distribution_type":   {"Loại chia phải là round_robin, weighted hoặc reclaim.", "The type must be round_robin, weighted or reclaim."},
 	"invalid_json_path":           {"Đường dẫn JSON không hợp lệ (ví dụ \"$.full_name\").", "Not a valid JSON path (e.g. \"$.full_name\")."},

@@ -131,6 +131,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Tasks = task.New(a.CRM)
 	a.CareFlows = careflow.New(careflow.Deps{CRM: a.CRM, Templates: a.Templates, Tasks: a.Tasks, Notify: a.Notify,
 		Distribution: a.Distribution, Orders: a.Orders, Jobs: a.Jobs, Log: cfg.Log})
+	a.Automation.Effects = a.CareFlows
 	a.Auth = httpapi.HS256{Secret: secret, Clock: clock}
 	a.API = httpapi.New(httpapi.Config{CRM: a.CRM, Automation: a.Automation, Orders: a.Orders, Distribution: a.Distribution,
 		Leads: a.Leads, Inbox: inbox.New(db), Templates: a.Templates, Tasks: a.Tasks, CareFlows: a.CareFlows, Notify: a.Notify,

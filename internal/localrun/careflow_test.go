@@ -578,3 +578,36 @@ func TestCareFlowHandOver(t *testing.T) {
 		t.Fatalf("the second day moved the customer again: %s", o)
 	}
 }
+
+// Rules take the care-flow actions too: a welcome email and a call task
+// for every new customer, once per customer however often the change is
+// handled; a rule naming a template that doesn't exist is refused.
+func TestRuleSendsEmailAndCreatesTask(t *testing.T) {
+	c := newCare(t)
+	welcome := c.admin.create("/v1/templates/email", map[string]any{"name": "Chào mừng", "subject": "Chào mừng {{name}}",
+		"body": "Cảm ơn bạn đã quan tâm. {{owner_name}} sẽ liên hệ."})
+	rule := map[string]any{"name": "Chào khách mới", "trigger": map[string]any{"type": "created"},
+		"actions": []map[string]any{
+			{"type": "send_email", "template_id": welcome, "to_fields": []string{"email"}},
+			{"type": "create_task", "title": "Gọi khách mới #name", "assignee": "owner", "task_type": "call"},
+			{"type": "set_field", "field": "description", "value": "Đã chào"}}}
+	c.admin.create("/v1/automations", rule)
+	c.s.setClock(time.Date(2026, 11, 23, 10, 0, 0, 0, hcm)) // outside the quiet hours
+	cu := c.customer("Khách Mới", "", map[string]any{"email": "moi@khach.vn"})
+	c.drain()
+	c.admin.do("PATCH", "/v1/customers/"+cu, map[string]any{"phone": "0912000009"}).ok(200)
+	c.drain()
+	if got := c.outbox(); len(got) != 1 || got[0].To != "moi@khach.vn" || got[0].Subject != "Chào mừng Khách Mới" {
+		t.Fatalf("outbox: %+v", got)
+	}
+	tasks := c.tasks()
+	if len(tasks) != 1 || tasks[0].Title != "Gọi khách mới Khách Mới" || tasks[0].CustomerID != cu {
+		t.Fatalf("tasks: %+v", tasks)
+	}
+	if d := c.admin.do("GET", "/v1/customers/"+cu, nil).ok(200).obj()["description"]; d != "Đã chào" {
+		t.Fatalf("description %v", d)
+	}
+	rule["actions"] = []map[string]any{{"type": "send_sms", "template_id": "tpl_nope", "to_fields": []string{"phone"}}}
+	p := c.admin.do("POST", "/v1/automations", rule).problem(422)
+	hasError(t, p, "actions[0].template_id", "not_found")
+}
