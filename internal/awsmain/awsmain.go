@@ -34,6 +34,7 @@ import (
 	"tend/internal/leads"
 	"tend/internal/notify"
 	"tend/internal/orders"
+	"tend/internal/recordpdf"
 	"tend/internal/ses"
 	"tend/internal/sns"
 	"tend/internal/sqs"
@@ -142,7 +143,8 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s.Inbox = inbox.New(st)
 	s.Templates = templates.New(s.CRM)
 	s.Tasks = task.New(s.CRM)
-	s.Notify = notify.New(s.CRM, notify.Ports{Queue: q.Notifications, Dead: q.NotificationsDLQ, Mailer: snd.Mailer, Texter: snd.Texter},
+	s.Notify = notify.New(s.CRM, notify.Ports{Queue: q.Notifications, Dead: q.NotificationsDLQ, Mailer: snd.Mailer, Texter: snd.Texter,
+		Printer: recordpdf.New(s.CRM)},
 		notify.Options{From: snd.From}, log)
 	s.CareFlows = careflow.New(careflow.Deps{CRM: s.CRM, Templates: s.Templates, Tasks: s.Tasks, Notify: s.Notify,
 		Distribution: s.Distribution, Orders: s.Orders, Jobs: q.Jobs, Log: log})

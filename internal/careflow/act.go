@@ -222,7 +222,7 @@ func (a *acting) messages(i int, act Action) ([]*notify.Message, []store.TxOp) {
 	var ops []store.TxOp
 	for _, r := range a.recipients(act, channel) {
 		m, op := a.s.Notify.Prepare(a.org, notify.Draft{Channel: channel, To: r.to, Subject: subject, Body: body,
-			Advertising: act.Advertising, Sender: act.Sender, CustomerID: a.cu.ID, Customer: r.customer,
+			Advertising: act.Advertising, AttachRecord: act.AttachPDF, Sender: act.Sender, CustomerID: a.cu.ID, Customer: r.customer,
 			Source: a.source, Key: a.key(i) + ":" + r.to})
 		msgs, ops = append(msgs, m), append(ops, op)
 	}

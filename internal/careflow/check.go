@@ -220,10 +220,6 @@ func checkMessage(f *Flow, a Action, o *crm.Org, r refs, kind templates.Kind, at
 		if a.Advertising || a.Sender != "" {
 			p.Add(at, "sms_only")
 		}
-		if a.AttachPDF {
-			// Not built yet: refused rather than silently ignored.
-			p.Add(at+".attach_pdf", "not_available")
-		}
 	}
 	for i, k := range a.ToFields {
 		if t, ok := o.FieldType(k); !ok || t != want {

@@ -144,7 +144,6 @@ var fieldMessages = map[string]message{
 	"orders_only":                 {"Chỉ dùng cho quy trình của phân hệ đơn hàng.", "Only for flows of the orders module."},
 	"email_only":                  {"Chỉ dùng cho email.", "Only for emails."},
 	"sms_only":                    {"Chỉ dùng cho SMS.", "Only for SMS."},
-	"not_available":               {"Tính năng này chưa có.", "This is not available yet."},
 	"not_a_recipient_field":       {"\"{field}\" không phải là trường email hoặc số điện thoại phù hợp.", "\"{field}\" is not an email or phone field of the right kind."},
 	"no_recipients":               {"Cần ít nhất một người nhận.", "At least one recipient is needed."},
 	"too_many_recipients":         {"Quá nhiều người nhận (tối đa {max}).", "Too many recipients (at most {max})."},

@@ -33,6 +33,7 @@ import (
 	"tend/internal/localqueue"
 	"tend/internal/notify"
 	"tend/internal/orders"
+	"tend/internal/recordpdf"
 	"tend/internal/sqlite"
 	"tend/internal/store"
 	"tend/internal/task"
@@ -125,7 +126,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Leads = leads.New(a.CRM, cfg.Log)
 	a.NotifyQueue = localqueue.New(db, clock, "notifications", localqueue.Options{MaxAttempts: 5, SingleConsumer: true, Workers: 4})
 	a.NotifyDead = localqueue.New(db, clock, "notifications-dlq", localqueue.Options{})
-	a.Notify = notify.New(a.CRM, notify.Ports{Queue: a.NotifyQueue, Dead: a.NotifyDead, Mailer: a.Outbox, Texter: a.Outbox},
+	a.Notify = notify.New(a.CRM, notify.Ports{Queue: a.NotifyQueue, Dead: a.NotifyDead, Mailer: a.Outbox, Texter: a.Outbox,
+		Printer: recordpdf.New(a.CRM)},
 		notify.Options{From: LocalSender}, cfg.Log)
 	a.Templates = templates.New(a.CRM)
 	a.Tasks = task.New(a.CRM)

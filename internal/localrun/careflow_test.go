@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -61,12 +62,13 @@ func (c *care) sendEmail() map[string]any {
 func (c *care) drain() { c.s.anon().do("POST", "/dev/drain", nil).ok(200) }
 
 type sent struct {
-	Channel string    `json:"channel"`
-	To      string    `json:"to"`
-	Subject string    `json:"subject"`
-	Body    string    `json:"body"`
-	SentAt  time.Time `json:"sent_at"`
-	Key     string    `json:"key"`
+	Attachments []string  `json:"attachments"`
+	Channel     string    `json:"channel"`
+	To          string    `json:"to"`
+	Subject     string    `json:"subject"`
+	Body        string    `json:"body"`
+	SentAt      time.Time `json:"sent_at"`
+	Key         string    `json:"key"`
 }
 
 func (c *care) outbox() []sent {
@@ -119,7 +121,9 @@ func TestCareFlowBirthday(t *testing.T) {
 	dung := c.customer("Lê Dũng", "2000-11-23", map[string]any{"email": "dung@khach.vn", "phone": "0912000004", "sms_opt_out": true})
 	c.customer("Phạm Cường", "1990-11-24", map[string]any{"email": "cuong@khach.vn", "phone": "0912000003"})
 	c.customer("Không Có Ngày Sinh", "", map[string]any{"email": "none@khach.vn", "phone": "0912000005"})
-	flow := c.flow(c.birthdayFlow("08:00", c.sendEmail(),
+	email := c.sendEmail()
+	email["attach_pdf"] = true
+	flow := c.flow(c.birthdayFlow("08:00", email,
 		map[string]any{"type": "send_sms", "template_id": c.smsTpl, "to_fields": []string{"phone"}},
 		map[string]any{"type": "create_task", "title": "Gọi chúc mừng #name", "due_in_days": 1, "task_type": "call", "assignee": "owner"}))
 
@@ -140,6 +144,9 @@ func TestCareFlowBirthday(t *testing.T) {
 		if m.Channel == "email" && m.To == "an@khach.vn" && (m.Subject != "Chúc mừng sinh nhật Nguyễn Văn An" || m.Body !=
 			"Kính gửi Nguyễn Văn An,\nSpa Hoa Mai chúc bạn sinh nhật vui vẻ!\nChị Lan") {
 			t.Fatalf("email not merged: %+v", m)
+		}
+		if m.Channel == "email" && (len(m.Attachments) != 1 || !strings.HasPrefix(m.Attachments[0], "KH") || !strings.HasSuffix(m.Attachments[0], ".pdf")) {
+			t.Fatalf("email without the customer's record: %+v", m)
 		}
 		if m.Channel == "sms" && m.Body != "Spa Hoa Mai chuc mung sinh nhat Nguyễn Văn An!" {
 			t.Fatalf("SMS not merged: %+v", m)
@@ -365,7 +372,9 @@ func TestCareFlowEditAfterRunAppliesTomorrow(t *testing.T) {
 // A clone is an inactive copy, identical but for its identity.
 func TestCareFlowClone(t *testing.T) {
 	c := newCare(t)
-	flow := c.flow(c.birthdayFlow("08:00", c.sendEmail(),
+	email := c.sendEmail()
+	email["attach_pdf"] = true
+	flow := c.flow(c.birthdayFlow("08:00", email,
 		map[string]any{"type": "create_task", "title": "Gọi #name", "assignee": "owner", "task_type": "call", "due_in_days": 2}))
 	orig := c.admin.do("GET", "/v1/care-flows/"+flow, nil).ok(200).obj()
 	clone := c.admin.do("POST", "/v1/care-flows/"+flow+"/clone", nil).ok(201).obj()

@@ -32,6 +32,8 @@ type Message struct {
 	Key         string `json:"key"`
 	From        string `json:"from,omitempty"`
 	Advertising bool   `json:"advertising,omitempty"`
+	// Attachments names the files an email carried.
+	Attachments []string `json:"attachments,omitempty"`
 }
 
 const outboxPK = "LOCAL#OUTBOX"
@@ -48,7 +50,11 @@ func (o *Outbox) SendEmail(ctx context.Context, e domain.Email) (string, error) 
 		if body == "" {
 			body = e.HTML
 		}
-		if id, err = o.keep(ctx, Message{Channel: "email", To: to, Subject: e.Subject, Body: body, Key: e.Ref, From: e.From}); err != nil {
+		m := Message{Channel: "email", To: to, Subject: e.Subject, Body: body, Key: e.Ref, From: e.From}
+		for _, a := range e.Attachments {
+			m.Attachments = append(m.Attachments, a.Name)
+		}
+		if id, err = o.keep(ctx, m); err != nil {
 			return "", err
 		}
 	}

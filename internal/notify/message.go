@@ -53,6 +53,9 @@ type Draft struct {
 	Body    string
 	// Advertising marks a promotional SMS: Decree 91 applies.
 	Advertising bool
+	// AttachRecord attaches the customer's record, printed as a PDF, to
+	// an email.
+	AttachRecord bool
 	// Sender is the SMS brandname, when the action names one.
 	Sender string
 	// CustomerID is the record the message is about; Customer says the
@@ -74,6 +77,7 @@ type Message struct {
 	Subject     string     `json:"subject,omitempty"`
 	Body        string     `json:"body"`
 	Advertising bool       `json:"advertising,omitempty"`
+	AttachPDF   bool       `json:"attach_pdf,omitempty"`
 	Sender      string     `json:"sender,omitempty"`
 	CustomerID  string     `json:"customer_id,omitempty"`
 	ToCustomer  bool       `json:"to_customer,omitempty"`

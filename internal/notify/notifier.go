@@ -162,7 +162,18 @@ func (s *Service) takeAdSlot(ctx context.Context, m *Message, now time.Time) (*s
 func (s *Service) deliver(ctx context.Context, m *Message) (string, error) {
 	switch m.Channel {
 	case ChannelEmail:
-		return s.mailer.SendEmail(ctx, domain.Email{Ref: m.Key, From: s.opts.From, To: []string{m.To}, Subject: m.Subject, Text: m.Body})
+		e := domain.Email{Ref: m.Key, From: s.opts.From, To: []string{m.To}, Subject: m.Subject, Text: m.Body}
+		if m.AttachPDF && m.CustomerID != "" && s.printer != nil {
+			att, err := s.printer.CustomerPDF(ctx, m.Tenant, m.CustomerID)
+			switch {
+			case err == nil:
+				e.Attachments = []domain.Attachment{att}
+			case !errors.Is(err, domain.ErrNotFound):
+				return "", fmt.Errorf("notify: print the record of %s: %w", m.CustomerID, err)
+			}
+			// A customer deleted since: the email goes without the record.
+		}
+		return s.mailer.SendEmail(ctx, e)
 	case ChannelSMS:
 		return s.texter.SendSMS(ctx, domain.SMS{Ref: m.Key, To: m.To, Body: m.Body, Sender: m.Sender, Advertising: m.Advertising})
 	}

@@ -27,6 +27,11 @@ type Texter interface {
 	SendSMS(ctx context.Context, m domain.SMS) (string, error)
 }
 
+// Printer prints a customer's record for an email to carry.
+type Printer interface {
+	CustomerPDF(ctx context.Context, tenant, customerID string) (domain.Attachment, error)
+}
+
 // Options configure the notifier.
 type Options struct {
 	// From is the sender of every email: the SES identity.
@@ -47,19 +52,21 @@ type Service struct {
 	log    *slog.Logger
 	queue  Queue
 	dead   Queue
-	mailer Mailer
-	texter Texter
-	opts   Options
+	mailer  Mailer
+	texter  Texter
+	printer Printer
+	opts    Options
 }
 
 // Ports are the notifier's dependencies: the notifications queue, its
 // dead-letter queue, and the providers. A producer (a care flow) needs
 // only the queue; the others may be nil where nothing is sent.
 type Ports struct {
-	Queue  Queue
-	Dead   Queue
-	Mailer Mailer
-	Texter Texter
+	Queue   Queue
+	Dead    Queue
+	Mailer  Mailer
+	Texter  Texter
+	Printer Printer
 }
 
 // New returns the service.
@@ -74,7 +81,7 @@ func New(c *crm.Service, p Ports, opts Options, log *slog.Logger) *Service {
 		opts.Lease = 2 * time.Minute
 	}
 	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log, queue: p.Queue, dead: p.Dead,
-		mailer: p.Mailer, texter: p.Texter, opts: opts}
+		mailer: p.Mailer, texter: p.Texter, printer: p.Printer, opts: opts}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
@@ -95,7 +102,8 @@ const stallAfter = 10 * time.Minute
 func (s *Service) Prepare(o *crm.Org, d Draft) (*Message, store.TxOp) {
 	now := s.now()
 	m := &Message{ID: IDOf(d.Key), Key: d.Key, Channel: d.Channel, To: d.To, Subject: d.Subject, Body: d.Body,
-		Advertising: d.Advertising && d.Channel == ChannelSMS, Sender: d.Sender, CustomerID: d.CustomerID,
+		Advertising: d.Advertising && d.Channel == ChannelSMS, AttachPDF: d.AttachRecord && d.Channel == ChannelEmail,
+		Sender: d.Sender, CustomerID: d.CustomerID,
 		ToCustomer: d.Customer, Source: d.Source, Status: StatusQueued, CreatedAt: now, UpdatedAt: now, Version: 1,
 		Tenant: o.Workspace.ID}
 	m.DueAt, m.Deferred = s.sendable(o, m, now)

@@ -1,0 +1,62 @@
+package recordpdf_test
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/recordpdf"
+	"tend/internal/sqlite"
+)
+
+// A customer's record prints as a PDF carrying its (subset) font, named
+// after the customer's code.
+func TestCustomerPDF(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "p.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+	core := crm.New(db, domain.ClockFunc(func() time.Time { return now }), nil)
+	_, admin, err := core.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Spa Hoa Mai", AdminEmail: "a@p.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := core.Authenticate(ctx, admin.AuthSubject)
+	str := func(s string) *string { return &s }
+	typ := domain.TypeText
+	if _, err := core.SaveField(ctx, c, "", crm.FieldInput{Key: str("hang_the"), Label: str("Hạng thẻ"), Type: &typ}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = core.Authenticate(ctx, admin.AuthSubject)
+	in, _ := crm.ParseCustomerInput([]byte(`{"name":"Nguyễn Thị Ánh Tuyết","phone":"0912345678","birthday":"1990-11-23","fields":{"hang_the":"Vàng"}}`))
+	cu, err := core.CreateCustomer(ctx, c, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	att, err := recordpdf.New(core).CustomerPDF(ctx, c.Tenant(), cu.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if att.Name != cu.Code+".pdf" || att.ContentType != "application/pdf" {
+		t.Fatalf("attachment %q (%s)", att.Name, att.ContentType)
+	}
+	for _, want := range [][]byte{[]byte("%PDF-"), []byte("/FontFile2"), []byte("%%EOF")} {
+		if !bytes.Contains(att.Data, want) {
+			t.Fatalf("the PDF has no %s", want)
+		}
+	}
+	// The font is subset to the glyphs used, not the whole 750 KB.
+	if len(att.Data) > 120_000 {
+		t.Fatalf("PDF of %d bytes: the font was not subset", len(att.Data))
+	}
+	again, _ := recordpdf.Customer(c.Org, cu, now)
+	if !bytes.Equal(again, att.Data) {
+		t.Fatal("printing the same record twice gave different files")
+	}
+}
