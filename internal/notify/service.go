@@ -46,12 +46,12 @@ type Options struct {
 
 // Service is the outbox and the notifier.
 type Service struct {
-	crm    *crm.Service
-	st     store.Store
-	clock  domain.Clock
-	log    *slog.Logger
-	queue  Queue
-	dead   Queue
+	crm     *crm.Service
+	st      store.Store
+	clock   domain.Clock
+	log     *slog.Logger
+	queue   Queue
+	dead    Queue
 	mailer  Mailer
 	texter  Texter
 	printer Printer
