@@ -150,7 +150,8 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 		Distribution: s.Distribution, Orders: s.Orders, Jobs: q.Jobs, Log: log})
 	s.Automation.Effects = s.CareFlows
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
-	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify}
+	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
+		Reminders: inbox.Reminders{CRM: s.CRM}}
 	return s
 }
 

@@ -11,6 +11,7 @@ import (
 	"tend/internal/careflow"
 	"tend/internal/crm"
 	"tend/internal/distribution"
+	"tend/internal/inbox"
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/store"
@@ -63,19 +64,21 @@ func image(it *store.Item) (*crm.Image, error) {
 
 // Ticker is the scheduler's work: on each tick, the daily automation runs
 // and care-flow runs that are due, distributions that have come due and
-// reclaims, and messages whose time has come; its jobs are the runs'
-// shards.
+// reclaims, messages whose time has come, and appointment reminders; its
+// jobs are the runs' shards.
 type Ticker struct {
 	Automation   *automation.Service
 	CareFlows    *careflow.Service
 	Distribution *distribution.Service
 	Notify       *notify.Service
+	Reminders    inbox.Reminders
 }
 
 // Tick runs one tick and says how much it started.
 func (t Ticker) Tick(ctx context.Context) (int, error) {
 	total := 0
-	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick} {
+	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick,
+		t.Reminders.Tick} {
 		n, err := tick(ctx)
 		total += n
 		if err != nil {

@@ -119,7 +119,7 @@ func (s *Service) SaveAppointment(ctx context.Context, c *Caller, customerID, id
 		}
 		after.NextAppointmentAt = nextAppointment(appts, now)
 		saved = a
-		return []store.TxOp{store.TxPut(store.Item{Key: appointmentKey(c.Tenant(), customerID, a.ID), Type: typeAppointment, Version: a.Version, Doc: encode(a)}, cond)}, nil
+		return []store.TxOp{store.TxPut(appointmentItem(c.Tenant(), a), cond)}, nil
 	})
 	if err != nil {
 		if conflictIndex(err) >= 0 || errors.Is(err, errStale) {
@@ -139,6 +139,9 @@ func applyAppointment(a *domain.Appointment, in AppointmentInput, creating bool)
 		p.Add("title", "required")
 	}
 	if in.At != nil {
+		if !in.At.Equal(a.At) {
+			a.RemindedAt = nil // a new time: a new reminder
+		}
 		a.At = in.At.UTC()
 	}
 	if in.Title != nil {
@@ -150,6 +153,9 @@ func applyAppointment(a *domain.Appointment, in AppointmentInput, creating bool)
 	if in.RemindBefore != nil {
 		if *in.RemindBefore < 0 || time.Duration(*in.RemindBefore) > 7*24*time.Hour {
 			p.Add("remind_before", "out_of_range")
+		}
+		if *in.RemindBefore != a.RemindBefore {
+			a.RemindedAt = nil
 		}
 		a.RemindBefore = *in.RemindBefore
 	}

@@ -77,10 +77,22 @@ type Appointment struct {
 	Note         string            `json:"note"`
 	RemindBefore Duration          `json:"remind_before"`
 	Status       AppointmentStatus `json:"status"`
-	CreatedBy    string            `json:"created_by"`
-	CreatedAt    time.Time         `json:"created_at"`
-	UpdatedAt    time.Time         `json:"updated_at"`
-	Version      int64             `json:"version"`
+	// RemindedAt is when its people were reminded of it, remind_before
+	// ahead; a new time or lead starts the reminder over.
+	RemindedAt *time.Time `json:"reminded_at"`
+	CreatedBy  string     `json:"created_by"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	Version    int64      `json:"version"`
+}
+
+// RemindAt is when the appointment's reminder is due, and whether it has
+// one still to come: scheduled, with a lead time, not reminded yet.
+func (a *Appointment) RemindAt() (time.Time, bool) {
+	if a.Status != AppointmentScheduled || a.RemindBefore <= 0 || a.RemindedAt != nil {
+		return time.Time{}, false
+	}
+	return a.At.Add(-time.Duration(a.RemindBefore)), true
 }
 
 // ActorKind says what made a change.

@@ -22,6 +22,8 @@ const (
 	KindReclaimed    = "customer_reclaimed"
 	KindTaskAssigned = "task_assigned" // a task given to the user
 	KindTaskRelated  = "task_related"  // a task the user is named on as a related user
+	// KindAppointmentReminder tells a user of an appointment coming up.
+	KindAppointmentReminder = "appointment_reminder"
 )
 
 // Notification is one message to one user.

@@ -139,7 +139,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		Leads: a.Leads, Inbox: inbox.New(db), Templates: a.Templates, Tasks: a.Tasks, CareFlows: a.CareFlows, Notify: a.Notify,
 		Auth: a.Auth, Idempotency: idempotency.New(db, clock), Log: cfg.Log})
 	a.Changes = &changes.Router{Automation: a.Automation, Distribution: a.Distribution, Orders: a.Orders}
-	ticker := changes.Ticker{Automation: a.Automation, CareFlows: a.CareFlows, Distribution: a.Distribution, Notify: a.Notify}
+	ticker := changes.Ticker{Automation: a.Automation, CareFlows: a.CareFlows, Distribution: a.Distribution, Notify: a.Notify,
+		Reminders: inbox.Reminders{CRM: a.CRM}}
 	a.feed = &feedConsumer{db: db, handlers: []ChangeHandler{routed{a.Changes}}}
 	// The order of a drain round: the stream (feed), the scheduler's tick,
 	// then the queued jobs, distributions and notifications; rounds

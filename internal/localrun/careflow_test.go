@@ -620,3 +620,40 @@ func TestRuleSendsEmailAndCreatesTask(t *testing.T) {
 	p := c.admin.do("POST", "/v1/automations", rule).problem(422)
 	hasError(t, p, "actions[0].template_id", "not_found")
 }
+
+// An appointment's owner and maker are reminded of it, remind_before
+// ahead, once; a new time brings a new reminder.
+func TestAppointmentReminders(t *testing.T) {
+	c := newCare(t)
+	c.s.setClock(time.Date(2026, 11, 23, 9, 0, 0, 0, hcm))
+	cu := c.customer("Khách Hẹn", "", nil)
+	appt := c.owner.create("/v1/customers/"+cu+"/appointments", map[string]any{"at": time.Date(2026, 11, 23, 10, 0, 0, 0, hcm),
+		"title": "Tư vấn gói spa", "remind_before": "30m"})
+	reminders := func() int {
+		var inbox struct {
+			Items []struct{ Kind string } `json:"items"`
+		}
+		c.owner.do("GET", "/v1/notifications", nil).ok(200).into(&inbox)
+		return countKind(inbox.Items, "appointment_reminder")
+	}
+	c.drain()
+	if n := reminders(); n != 0 {
+		t.Fatalf("%d reminders at 09:00", n)
+	}
+	c.s.setClock(time.Date(2026, 11, 23, 9, 30, 0, 0, hcm))
+	c.drain()
+	c.drain()
+	if n := reminders(); n != 1 {
+		t.Fatalf("%d reminders at 09:30, want 1", n)
+	}
+	c.owner.do("PATCH", "/v1/customers/"+cu+"/appointments/"+appt, map[string]any{"at": time.Date(2026, 11, 23, 15, 0, 0, 0, hcm)}).ok(200)
+	c.drain()
+	if n := reminders(); n != 1 {
+		t.Fatalf("%d reminders after moving it, want still 1", n)
+	}
+	c.s.setClock(time.Date(2026, 11, 23, 14, 30, 0, 0, hcm))
+	c.drain()
+	if n := reminders(); n != 2 {
+		t.Fatalf("%d reminders at 14:30, want 2", n)
+	}
+}

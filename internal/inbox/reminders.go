@@ -1,0 +1,87 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// Reminders reminds users of their appointments, remind_before ahead:
+// the customer's owner and whoever made the appointment.
+type Reminders struct{ CRM *crm.Service }
+
+// Tick sends the reminders that have come due, each once, and says how
+// many appointments it reminded of.
+func (r Reminders) Tick(ctx context.Context) (int, error) {
+	now := r.CRM.Clock().Now()
+	done := 0
+	for {
+		due, err := r.CRM.DueReminders(ctx, now, 100)
+		if err != nil || len(due) == 0 {
+			return done, err
+		}
+		for _, d := range due {
+			ops, err := r.notifications(ctx, d)
+			if err != nil {
+				return done, err
+			}
+			if err := r.CRM.MarkReminded(ctx, d, ops); err != nil {
+				return done, err
+			}
+			done++
+		}
+	}
+}
+
+// notifications are the reminder's in-app notifications, in the
+// workspace's language and time zone.
+func (r Reminders) notifications(ctx context.Context, d crm.DueReminder) ([]store.TxOp, error) {
+	a := d.Appointment
+	if r.CRM.Clock().Now().After(a.At) {
+		return nil, nil // past already (the scheduler was down): nothing to remind of
+	}
+	o, err := r.CRM.LoadOrg(ctx, d.Tenant)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cu, err := r.CRM.CustomerImage(ctx, d.Tenant, a.CustomerID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	when := a.At.In(o.Workspace.Location()).Format("15:04 02/01/2006")
+	title, body := "Sắp đến lịch hẹn: "+a.Title, fmt.Sprintf("Lịch hẹn với %s lúc %s", cu.Name, when)
+	if o.Workspace.Language == "en" {
+		title, body = "Appointment coming up: "+a.Title, fmt.Sprintf("Appointment with %s at %s", cu.Name, when)
+	}
+	var ops []store.TxOp
+	for _, u := range uniq(cu.OwnerID, a.CreatedBy) {
+		if user, ok := o.User(u); !ok || !user.Active {
+			continue
+		}
+		ops = append(ops, store.TxPut(Item(d.Tenant, Notification{ID: fmt.Sprintf("rem_%s_v%d_%s", a.ID, a.Version, u), UserID: u,
+			Kind: KindAppointmentReminder, Title: title, Body: body, CustomerID: cu.ID, At: r.CRM.Clock().Now()}), store.None))
+	}
+	return ops, nil
+}
+
+// uniq lists the non-empty ids once each.
+func uniq(ids ...string) []string {
+	var out []string
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
