@@ -184,13 +184,14 @@ func (a *acting) edit(ctx context.Context, actions []Action) error {
 		}
 		return nil
 	}}
+	lang := o.Workspace.Language
 	logs := func(c *domain.Customer, out []crm.EditOutcome) []store.TxOp {
 		if to == "" || a.cu.OwnerID == to || len(out) == 0 || len(out[0].Changes) == 0 {
 			return nil
 		}
 		return []store.TxOp{store.TxPut(inbox.Item(o.Workspace.ID, inbox.Notification{ID: a.key(-1) + ":owner", UserID: to,
-			Kind: inbox.KindAssigned, Title: "Khách hàng được bàn giao",
-			Body:       c.Name + " (" + c.Code + ") được bàn giao cho bạn: " + a.source.Name,
+			Kind: inbox.KindAssigned, Title: inbox.Say(lang, "Khách hàng được bàn giao", "Customer handed over to you"),
+			Body:       inbox.Say(lang, c.Name+" ("+c.Code+") được bàn giao cho bạn: ", c.Name+" ("+c.Code+") was handed over to you: ") + a.source.Name,
 			CustomerID: c.ID, At: a.s.now()}), store.None)}
 	}
 	out, err := a.s.CRM.EditAs(ctx, o, a.cu.ID, a.cause, []crm.Edit{edit}, logs)

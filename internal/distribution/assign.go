@@ -160,20 +160,25 @@ func (s *Service) assign(ctx context.Context, o *crm.Org, r *Rule, m Message, to
 		Apply: func(c *domain.Customer) error { c.OwnerID = to; return nil },
 	}
 	id := "dist_" + m.Rule + "_" + m.Customer + "_" + m.Episode
+	lang := o.Workspace.Language
 	logs := func(c *domain.Customer, _ []crm.EditOutcome) []store.TxOp {
 		now := s.now()
+		who := c.Name + " (" + c.Code + ")"
 		ops := []store.TxOp{
 			store.TxAdd(store.Key{PK: statsPK(m.Tenant, r.ID), SK: to}, 1),
 			store.TxPut(store.Item{Key: assignmentKey(m.Tenant, r.ID, n), Type: "dist_assignment", Version: 1,
 				Doc: mustJSON(Assignment{N: n, CustomerID: c.ID, UserID: to, Kind: m.Kind, From: m.Owner, At: now})}, store.None),
 			store.TxDelete(waitKey(m.Tenant, r.ID, m.Customer), store.None),
 			store.TxPut(inbox.Item(m.Tenant, inbox.Notification{ID: id + "_to", UserID: to, Kind: inbox.KindAssigned,
-				Title: "Khách hàng mới được giao", Body: c.Name + " (" + c.Code + ") được giao cho bạn theo quy tắc " + r.Name,
+				Title:      inbox.Say(lang, "Khách hàng mới được giao", "New customer assigned to you"),
+				Body:       inbox.Say(lang, who+" được giao cho bạn theo quy tắc "+r.Name, who+" was assigned to you by the rule "+r.Name),
 				CustomerID: c.ID, At: now}), store.None),
 		}
 		if m.Kind == KindReclaim && m.Owner != "" {
 			ops = append(ops, store.TxPut(inbox.Item(m.Tenant, inbox.Notification{ID: id + "_from", UserID: m.Owner, Kind: inbox.KindReclaimed,
-				Title: "Khách hàng đã bị thu hồi", Body: c.Name + " (" + c.Code + ") đã được chuyển cho nhân viên khác vì chưa được chăm sóc",
+				Title: inbox.Say(lang, "Khách hàng đã bị thu hồi", "Customer reclaimed"),
+				Body: inbox.Say(lang, who+" đã được chuyển cho nhân viên khác vì chưa được chăm sóc",
+					who+" was given to another staff member because it was not cared for in time"),
 				CustomerID: c.ID, At: now}), store.None))
 		}
 		return ops

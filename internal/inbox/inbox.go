@@ -38,6 +38,15 @@ type Notification struct {
 	At         time.Time `json:"at"`
 }
 
+// Say picks a notification's wording in the workspace's language:
+// English for "en", Vietnamese otherwise.
+func Say(lang, vi, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return vi
+}
+
 func pk(tenant, user string) string { return "T#" + tenant + "#INBOX#" + user }
 
 // Item is the notification as a store item, to write in a transaction.

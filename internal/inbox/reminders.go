@@ -60,10 +60,9 @@ func (r Reminders) notifications(ctx context.Context, d crm.DueReminder) ([]stor
 		return nil, err
 	}
 	when := a.At.In(o.Workspace.Location()).Format("15:04 02/01/2006")
-	title, body := "Sắp đến lịch hẹn: "+a.Title, fmt.Sprintf("Lịch hẹn với %s lúc %s", cu.Name, when)
-	if o.Workspace.Language == "en" {
-		title, body = "Appointment coming up: "+a.Title, fmt.Sprintf("Appointment with %s at %s", cu.Name, when)
-	}
+	lang := o.Workspace.Language
+	title := Say(lang, "Sắp đến lịch hẹn: ", "Appointment coming up: ") + a.Title
+	body := fmt.Sprintf(Say(lang, "Lịch hẹn với %s lúc %s", "Appointment with %s at %s"), cu.Name, when)
 	var ops []store.TxOp
 	for _, u := range uniq(cu.OwnerID, a.CreatedBy) {
 		if user, ok := o.User(u); !ok || !user.Active {

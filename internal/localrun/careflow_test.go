@@ -629,12 +629,18 @@ func TestAppointmentReminders(t *testing.T) {
 	cu := c.customer("Khách Hẹn", "", nil)
 	appt := c.owner.create("/v1/customers/"+cu+"/appointments", map[string]any{"at": time.Date(2026, 11, 23, 10, 0, 0, 0, hcm),
 		"title": "Tư vấn gói spa", "remind_before": "30m"})
+	var inbox struct {
+		Items []struct{ Kind, Title string } `json:"items"`
+	}
 	reminders := func() int {
-		var inbox struct {
-			Items []struct{ Kind string } `json:"items"`
-		}
 		c.owner.do("GET", "/v1/notifications", nil).ok(200).into(&inbox)
-		return countKind(inbox.Items, "appointment_reminder")
+		n := 0
+		for _, it := range inbox.Items {
+			if it.Kind == "appointment_reminder" {
+				n++
+			}
+		}
+		return n
 	}
 	c.drain()
 	if n := reminders(); n != 0 {
@@ -651,9 +657,17 @@ func TestAppointmentReminders(t *testing.T) {
 	if n := reminders(); n != 1 {
 		t.Fatalf("%d reminders after moving it, want still 1", n)
 	}
+	if inbox.Items[0].Title != "Sắp đến lịch hẹn: Tư vấn gói spa" {
+		t.Fatalf("reminder titled %q", inbox.Items[0].Title)
+	}
+	// A workspace that speaks English is reminded in English.
+	c.admin.do("PUT", "/v1/settings/workspace", map[string]any{"language": "en"}).ok(200)
 	c.s.setClock(time.Date(2026, 11, 23, 14, 30, 0, 0, hcm))
 	c.drain()
 	if n := reminders(); n != 2 {
 		t.Fatalf("%d reminders at 14:30, want 2", n)
+	}
+	if inbox.Items[0].Title != "Appointment coming up: Tư vấn gói spa" {
+		t.Fatalf("reminder titled %q", inbox.Items[0].Title)
 	}
 }

@@ -188,11 +188,11 @@ func TestWeightedDistribution(t *testing.T) {
 	// The new owner is told, and the history names the rule.
 	var inbox struct {
 		Items []struct {
-			Kind, CustomerID string
+			Kind, CustomerID, Title string
 		} `json:"items"`
 	}
 	f.staff[2].do("GET", "/v1/notifications?limit=500", nil).ok(200).into(&inbox)
-	if len(inbox.Items) != 50 || inbox.Items[0].Kind != "customer_assigned" {
+	if len(inbox.Items) != 50 || inbox.Items[0].Kind != "customer_assigned" || inbox.Items[0].Title != "Khách hàng mới được giao" {
 		t.Fatalf("staff C has %d notifications (%+v)", len(inbox.Items), inbox.Items[:1])
 	}
 	var hist struct {
