@@ -137,9 +137,15 @@ func (s *Service) sendDue(ctx context.Context) (int, error) {
 	}
 }
 
+// ReclaimScanPeriod is how often a reclaim rule's warehouse is looked
+// through: once per period however many ticks come (the scheduler's
+// every five minutes in AWS, every drain locally, a tick delivered twice).
+const ReclaimScanPeriod = 5 * time.Minute
+
 // scanReclaims finds, for every enabled reclaim rule, the customers in its
 // scope whose owner has not cared for them within reclaim_after (counted
-// from when they got the customer), and schedules taking each back.
+// from when they got the customer), and schedules taking each back. A
+// rule's warehouse is read once per scan period.
 func (s *Service) scanReclaims(ctx context.Context) (int, error) {
 	page, err := s.st.Query(ctx, store.Query{Index: store.GSI1, PK: reclaimIndexPK, Limit: 1000})
 	if err != nil {
@@ -151,6 +157,14 @@ func (s *Service) scanReclaims(ctx context.Context) (int, error) {
 		r, err := decodeRule(it)
 		if err != nil {
 			return sent, err
+		}
+		err = s.st.Put(ctx, store.Item{Key: scanKey(r.Tenant, r.ID, now.Truncate(ReclaimScanPeriod)), Type: "dist_marker", Version: 1,
+			ExpiresAt: now.Add(24 * time.Hour)}, store.NotExist)
+		if errors.Is(err, store.ErrConditionFailed) {
+			continue // scanned in this period already
+		}
+		if err != nil {
+			return sent, fmt.Errorf("distribution: mark reclaim scan: %w", err)
 		}
 		err = s.crm.EachCustomerOfWarehouse(ctx, r.Tenant, r.WarehouseID, func(c *domain.Customer) error {
 			if !r.inScope(c) || c.OwnerID == "" || !stale(c, now, time.Duration(r.ReclaimAfter)) {

@@ -83,6 +83,7 @@ func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 //	T#<t>#DLOG#<r>     <n>             the assignment of rotation position n
 //	T#<t>#DSCHED#<r>   <c>#<episode>   "distribution scheduled" marker
 //	T#<t>#DDUE#<r>     <c>#<episode>   a distribution due later than the queue can delay (GSI1 DISTDUE / <due>#…)
+//	T#<t>#DSCAN        <r>#<period>    "reclaim rule scanned in this period" marker (expires)
 const (
 	reclaimIndexPK = "DISTRECLAIM"
 	dueIndexPK     = "DISTDUE"
@@ -103,6 +104,9 @@ func schedKey(t, rule, c, ep string) store.Key {
 }
 func dueKey(t, rule, c, ep string) store.Key {
 	return store.Key{PK: "T#" + t + "#DDUE#" + rule, SK: c + "#" + ep}
+}
+func scanKey(t, rule string, period time.Time) store.Key {
+	return store.Key{PK: "T#" + t + "#DSCAN", SK: rule + "#" + sortTime(period)}
 }
 func assignmentKey(t, rule string, n int64) store.Key {
 	return store.Key{PK: "T#" + t + "#DLOG#" + rule, SK: fmt.Sprintf("%012d", n)}

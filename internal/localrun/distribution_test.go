@@ -361,6 +361,34 @@ func TestReclaim(t *testing.T) {
 	}
 }
 
+// A reclaim rule's warehouse is read once per scan period, not on every
+// tick: a customer that goes stale just after this period's scan is taken
+// back in the next period.
+func TestReclaimScansOncePerPeriod(t *testing.T) {
+	f := newFunnel(t)
+	at := time.Date(2026, 4, 1, 2, 0, 0, 0, time.UTC)
+	f.s.setClock(at)
+	f.rule(map[string]any{"name": "Thu hồi 1h", "type": "reclaim", "reclaim_after": "1h", "then": "round_robin",
+		"staff": []map[string]any{{"user_id": f.staff[0].userID}, {"user_id": f.staff[1].userID}}})
+	f.s.setClock(at.Add(time.Minute))
+	cu := f.admin.createCustomer(map[string]any{"name": "Sắp quá hạn", "warehouse_id": f.wh,
+		"pipelines": map[string]string{f.pipeline: f.step}, "owner_id": f.staff[0].userID}) // stale from 03:01
+	for _, step := range []struct {
+		at    time.Duration
+		owner string
+	}{
+		{60*time.Minute + 30*time.Second, f.staff[0].userID}, // 03:00:30: this period's scan, not stale yet
+		{62 * time.Minute, f.staff[0].userID},                // 03:02: stale, but 03:00–03:05 was scanned
+		{65 * time.Minute, f.staff[1].userID},                // 03:05: the next period's scan takes it back
+	} {
+		f.s.setClock(at.Add(step.at))
+		f.drain()
+		if got := f.owner(cu.ID); got != step.owner {
+			t.Fatalf("at %v: owner %q, want %q", at.Add(step.at).Format("15:04:05"), got, step.owner)
+		}
+	}
+}
+
 func TestLeadWebhook(t *testing.T) {
 	f := newFunnel(t)
 	f.s.setClock(time.Date(2026, 4, 1, 2, 0, 0, 0, time.UTC))
