@@ -1,10 +1,6 @@
 package domain
 
-import (
-	"bytes"
-	"encoding/json"
-	"time"
-)
+import "time"
 
 // Customer is a person or company a sales team cares for [khách hàng].
 type Customer struct {
@@ -72,29 +68,3 @@ func (c *Customer) SharedWithUser(id string) bool {
 
 // Values are custom field values by key.
 type Values map[string]any
-
-// UnmarshalJSON keeps values in their normalised Go types: JSON arrays
-// become []string, numbers float64.
-func (v *Values) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(b, []byte("null")) {
-		*v = nil
-		return nil
-	}
-	var raw map[string]any
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	for k, x := range raw {
-		if list, ok := x.([]any); ok {
-			strs := make([]string, 0, len(list))
-			for _, e := range list {
-				if s, ok := e.(string); ok {
-					strs = append(strs, s)
-				}
-			}
-			raw[k] = strs
-		}
-	}
-	*v = raw
-	return nil
-}

@@ -169,6 +169,17 @@ func foldedMatch(s, needle string) int {
 		if i >= len(s) {
 			return -1
 		}
+		if c, nc := s[i], needle[j]; c < utf8.RuneSelf && nc < utf8.RuneSelf && nc != ' ' {
+			// ASCII on both sides, the common case: no decoding.
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != nc {
+				return -1
+			}
+			i, j = i+1, j+1
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		f := FoldRune(r)
 		if f < 0 {

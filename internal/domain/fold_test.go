@@ -51,10 +51,22 @@ func TestFoldedComparisons(t *testing.T) {
 func FuzzFoldedContains(f *testing.F) {
 	f.Add("Nguyễn Văn Ánh", "van")
 	f.Add("a  b", "a b")
+	f.Add("Khách hàng 5", "khach hang 97")
+	f.Add("  Tab\tX ", "tab x")
 	f.Fuzz(func(t *testing.T, s, needle string) {
 		n := domain.Fold(needle)
-		if got, want := domain.FoldedContains(s, n), strings.Contains(domain.Fold(s), n); got != want {
+		fs := domain.Fold(s)
+		if got, want := domain.FoldedContains(s, n), strings.Contains(fs, n); got != want {
 			t.Fatalf("FoldedContains(%q, %q) = %v, want %v", s, n, got, want)
+		}
+		if got, want := domain.FoldedEqual(s, n), fs == n; got != want {
+			t.Fatalf("FoldedEqual(%q, %q) = %v, want %v", s, n, got, want)
+		}
+		if got, want := domain.FoldedHasPrefix(s, n), strings.HasPrefix(fs, n); got != want {
+			t.Fatalf("FoldedHasPrefix(%q, %q) = %v, want %v", s, n, got, want)
+		}
+		if got, want := domain.FoldedHasSuffix(s, n), strings.HasSuffix(fs, n); got != want {
+			t.Fatalf("FoldedHasSuffix(%q, %q) = %v, want %v", s, n, got, want)
 		}
 	})
 }
