@@ -3,7 +3,9 @@ package sqlite_test
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +66,76 @@ func TestReopenDropsSegIndex(t *testing.T) {
 	var n int
 	if err := raw.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'items_seg'`).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("items_seg still there (%d, %v)", n, err)
+	}
+}
+
+// A file whose items table was made WITHOUT ROWID (before it kept rowids)
+// opens rebuilt, with its items and their secondary keys intact.
+func TestReopenRebuildsWithoutRowidTable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tend.db")
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, stmt := range []string{
+		`CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, type TEXT NOT NULL DEFAULT '',
+			g1pk TEXT, g1sk TEXT, g2pk TEXT, g2sk TEXT, g3pk TEXT, g3sk TEXT, g4pk TEXT, g4sk TEXT,
+			ver INTEGER NOT NULL DEFAULT 0, exp INTEGER NOT NULL DEFAULT 0, n INTEGER NOT NULL DEFAULT 0,
+			seg INTEGER NOT NULL, doc BLOB, PRIMARY KEY (pk, sk)) WITHOUT ROWID`,
+		`CREATE INDEX items_g1 ON items (g1pk, g1sk, pk, sk) WHERE g1pk IS NOT NULL`,
+		`INSERT INTO items (pk, sk, type, g1pk, g1sk, ver, seg, doc) VALUES ('C#1', 'A', 'thing', 'ALL', '1', 3, 7, '{"i":1}')`,
+		`INSERT INTO items (pk, sk, type, g1pk, g1sk, ver, seg, doc) VALUES ('C#2', 'A', 'thing', 'ALL', '2', 1, 8, '{"i":2}')`,
+	} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	it, err := db.Get(t.Context(), store.Key{PK: "C#1", SK: "A"})
+	if err != nil || it.Version != 3 || string(it.Doc) != `{"i":1}` {
+		t.Fatalf("Get after the rebuild: %+v, %v", it, err)
+	}
+	page, err := db.Query(t.Context(), store.Query{Index: store.GSI1, PK: "ALL"})
+	if err != nil || len(page.Items) != 2 || page.Items[1].PK != "C#2" {
+		t.Fatalf("GSI1 after the rebuild: %+v, %v", page.Items, err)
+	}
+	if err := db.Put(t.Context(), store.Item{Key: store.Key{PK: "C#2", SK: "A"}, Type: "thing"}, store.NotExist); !errors.Is(err, store.ErrConditionFailed) {
+		t.Fatalf("NotExist over an item of the old table: %v", err)
+	}
+	var def string
+	if err := raw.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'items'`).Scan(&def); err != nil || strings.Contains(def, "WITHOUT ROWID") {
+		t.Fatalf("items table is still %q (%v)", def, err)
+	}
+}
+
+// Documents read by a query stay as they were read after the next rows
+// (the adapter keeps the driver's own copy of each).
+func TestQueryDocsStayIntact(t *testing.T) {
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "tend.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i := range 300 {
+		doc := fmt.Appendf(nil, `{"i":%d,"pad":%q}`, i, strings.Repeat("x", i))
+		if err := db.Put(t.Context(), store.Item{Key: store.Key{PK: "P", SK: fmt.Sprintf("%04d", i)}, Type: "thing", Doc: doc}, store.None); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, docsOnly := range []bool{false, true} {
+		page, err := db.Query(t.Context(), store.Query{PK: "P", Limit: 1000, DocsOnly: docsOnly})
+		if err != nil || len(page.Items) != 300 {
+			t.Fatalf("query: %d items, %v", len(page.Items), err)
+		}
+		for i, it := range page.Items {
+			if want := fmt.Sprintf(`{"i":%d,"pad":%q}`, i, strings.Repeat("x", i)); string(it.Doc) != want {
+				t.Fatalf("item %d reads %.40q…, want %.40q…", i, it.Doc, want)
+			}
+		}
 	}
 }
