@@ -287,7 +287,7 @@ func (s *Service) releaseClaim(ctx context.Context, tenant string, key store.Key
 // within each shard.
 func (s *Service) eachCustomer(ctx context.Context, tenant string, fn func(*customerRecord) error) error {
 	for shard := range CustomerShards {
-		q := store.Query{Index: store.GSI1, PK: allCustomersPK(tenant, shard), Limit: 500}
+		q := store.Query{Index: store.GSI1, PK: allCustomersPK(tenant, shard), Limit: 500, DocsOnly: true}
 		for {
 			page, err := s.store.Query(ctx, q)
 			if err != nil {

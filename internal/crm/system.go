@@ -172,7 +172,7 @@ func SetStep(o *Org, c *domain.Customer, pipelineID, stepID string) error {
 // CustomersOfShard reads one page of a shard of a workspace's live
 // customers, for runs over every customer.
 func (s *Service) CustomersOfShard(ctx context.Context, tenant string, shard, limit int, cursor string) ([]*domain.Customer, string, error) {
-	page, err := s.store.Query(ctx, store.Query{Index: store.GSI1, PK: allCustomersPK(tenant, shard), Limit: limit, Cursor: cursor})
+	page, err := s.store.Query(ctx, store.Query{Index: store.GSI1, PK: allCustomersPK(tenant, shard), Limit: limit, Cursor: cursor, DocsOnly: true})
 	if err != nil {
 		return nil, "", fmt.Errorf("crm: read shard %d: %w", shard, err)
 	}
@@ -294,7 +294,7 @@ func (s *Service) CustomerImage(ctx context.Context, tenant, id string) (*domain
 
 // EachCustomerOfWarehouse calls fn for every live customer of a warehouse.
 func (s *Service) EachCustomerOfWarehouse(ctx context.Context, tenant, warehouse string, fn func(*domain.Customer) error) error {
-	q := store.Query{Index: store.GSI3, PK: warehousePK(tenant, warehouse), Limit: 500}
+	q := store.Query{Index: store.GSI3, PK: warehousePK(tenant, warehouse), Limit: 500, DocsOnly: true}
 	for {
 		page, err := s.store.Query(ctx, q)
 		if err != nil {

@@ -98,7 +98,11 @@ func (db *DB) Query(ctx context.Context, q store.Query) (store.Page, error) {
 	}
 	limit := store.Limit(q.Limit)
 	args = append(args, limit+1)
-	sqlText := fmt.Sprintf("SELECT %s FROM items WHERE %s ORDER BY %s LIMIT ?", itemColumns, where.String(), strings.Join(orderBy, ", "))
+	cols := itemColumns
+	if q.DocsOnly {
+		cols = docsOnlyColumns[q.Index]
+	}
+	sqlText := fmt.Sprintf("SELECT %s FROM items WHERE %s ORDER BY %s LIMIT ?", cols, where.String(), strings.Join(orderBy, ", "))
 	items, err := db.selectItems(ctx, sqlText, args...)
 	if err != nil {
 		return store.Page{}, fmt.Errorf("sqlite: query %s %q: %w", q.Index, q.PK, err)
@@ -115,6 +119,25 @@ func (db *DB) Query(ctx context.Context, q store.Query) (store.Page, error) {
 	}
 	return page, nil
 }
+
+// docsOnlyColumns are the columns a DocsOnly query reads, by index: the
+// item's own, and of the secondary keys only the queried index's (the
+// cursor needs them); the others read as NULL, that is empty.
+var docsOnlyColumns = func() map[string]string {
+	out := map[string]string{}
+	for _, name := range append([]string{""}, store.Indexes[:]...) {
+		cols := []string{"pk", "sk", "type"}
+		for _, other := range store.Indexes {
+			if other == name {
+				cols = append(cols, indexColumns[other][0], indexColumns[other][1])
+			} else {
+				cols = append(cols, "NULL", "NULL")
+			}
+		}
+		out[name] = strings.Join(append(cols, "ver", "exp", "n", "doc"), ", ")
+	}
+	return out
+}()
 
 func indexNumber(name string) int {
 	for i, n := range store.Indexes {

@@ -132,6 +132,12 @@ type Query struct {
 	Limit int
 	// Cursor continues a previous page.
 	Cursor string
+	// DocsOnly says the caller reads the items' keys, versions, counters,
+	// expiry and documents, not their secondary keys: an adapter may leave
+	// out every secondary key but the queried index's (a projection, which
+	// spares reading and copying them). Items read so must not be written
+	// back as they are.
+	DocsOnly bool
 }
 
 // Page is one page of results. A page may hold fewer than Limit items even

@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"QueryKeyConditions", testQueryKeyConditions},
 		{"QueryPaging", testQueryPaging},
 		{"SecondaryIndexes", testSecondaryIndexes},
+		{"QueryDocsOnly", testQueryDocsOnly},
 		{"TransactAllOrNothing", testTransactAllOrNothing},
 		{"TransactLimits", testTransactLimits},
 		{"Counters", testCounters},
@@ -445,6 +446,48 @@ func testSecondaryIndexes(t *testing.T, s store.Store, _ *Clock) {
 	if got := queryAll(t, s, store.Query{Index: store.GSI2, PK: "OWNER#u2"}); len(got) != 2 {
 		t.Fatalf("OWNER#u2 after move = %d items, want 2", len(got))
 	}
+}
+
+// A DocsOnly query reads the same items, in the same order and pages, as
+// a full one: keys, versions, documents and the queried index's keys.
+func testQueryDocsOnly(t *testing.T, s store.Store, _ *Clock) {
+	for i := range 5 {
+		it := item(fmt.Sprintf("C#%d", i), "A", map[string]any{"i": i})
+		it.Index[0] = store.IndexKey{PK: "ALL", SK: fmt.Sprintf("2026-01-0%d#%d", i+1, i)}
+		it.Index[2] = store.IndexKey{PK: "WH#1", SK: fmt.Sprintf("%d", 9-i)}
+		mustPut(t, s, it)
+	}
+	for _, q := range []store.Query{
+		{Index: store.GSI1, PK: "ALL", Limit: 2},
+		{Index: store.GSI3, PK: "WH#1", Reverse: true, Limit: 3},
+		{PK: "C#3"},
+	} {
+		full := queryAll(t, s, q)
+		q.DocsOnly = true
+		lean := queryAll(t, s, q)
+		if len(lean) != len(full) || len(full) == 0 {
+			t.Fatalf("%+v: %d items, a full query reads %d", q, len(lean), len(full))
+		}
+		n := indexOf(q.Index)
+		for i := range full {
+			f, l := full[i], lean[i]
+			if l.Key != f.Key || l.Type != f.Type || l.Version != f.Version || !bytes.Equal(l.Doc, f.Doc) {
+				t.Fatalf("%+v item %d: %+v, want %+v", q, i, l, f)
+			}
+			if n >= 0 && l.Index[n] != f.Index[n] {
+				t.Fatalf("%+v item %d: queried index key %+v, want %+v", q, i, l.Index[n], f.Index[n])
+			}
+		}
+	}
+}
+
+func indexOf(name string) int {
+	for i, n := range store.Indexes {
+		if n == name {
+			return i
+		}
+	}
+	return -1
 }
 
 func testTransactAllOrNothing(t *testing.T, s store.Store, _ *Clock) {
