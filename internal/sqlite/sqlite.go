@@ -99,14 +99,13 @@ func Open(path string, opts Options) (*DB, error) {
 		if readOnly {
 			q.Add("_pragma", "query_only(1)")
 		} else {
-			// Checkpoint every ~40 MB of WAL rather than every 4 MB: the
-			// committing writer runs the checkpoint, with two fsyncs, and
-			// hot pages (the feed's last page, index tails, counters) are
-			// copied back once per checkpoint however often they changed.
-			// The price: with synchronous=NORMAL a power loss (not a crash
-			// of the process) can lose the transactions since the last
-			// checkpoint, now up to 10,000 pages of them.
-			q.Add("_pragma", "wal_autocheckpoint(10000)")
+			// SQLite's own checkpoint interval, every ~4 MB of WAL. The
+			// committing writer runs the checkpoint and every writer queued
+			// behind it waits: ten times that interval gave ~7% more leads/s
+			// but a webhook p99 of ~45 ms instead of ~18 ms, and left more
+			// to lose to a power cut (with synchronous=NORMAL, what was
+			// committed since the last checkpoint).
+			q.Add("_pragma", "wal_autocheckpoint(1000)")
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
