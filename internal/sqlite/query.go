@@ -125,7 +125,7 @@ func (db *DB) Query(ctx context.Context, q store.Query) (store.Page, error) {
 // cursor needs them); the others read as NULL, that is empty.
 var docsOnlyColumns = func() map[string]string {
 	out := map[string]string{}
-	for _, name := range append([]string{""}, store.Indexes[:]...) {
+	for _, name := range append([]string{""}, store.Indexes...) {
 		cols := []string{"pk", "sk", "type"}
 		for _, other := range store.Indexes {
 			if other == name {
