@@ -25,8 +25,28 @@ const (
 	stmtSavepoint
 	stmtRollbackTo
 	stmtRelease
-	numWriteStmts
+	// stmtUpdate+mask updates a live item in place, setting the secondary
+	// keys of the indexes in mask (bit i for GSI i+1) and no others: SQLite
+	// then leaves alone the index entries of the keys that did not change,
+	// where a REPLACE deletes and rewrites the row and every entry of it.
+	stmtUpdate
+	numWriteStmts = stmtUpdate + 1<<len(indexColumnNames)
 )
+
+// indexColumnNames are the columns of GSI1..GSI4, in order.
+var indexColumnNames = [4][2]string{{"g1pk", "g1sk"}, {"g2pk", "g2sk"}, {"g3pk", "g3sk"}, {"g4pk", "g4sk"}}
+
+func init() {
+	for mask := range 1 << len(indexColumnNames) {
+		set := "type = ?, ver = ?, exp = ?, n = ?, doc = ?"
+		for i, cols := range indexColumnNames {
+			if mask&(1<<i) != 0 {
+				set += ", " + cols[0] + " = ?, " + cols[1] + " = ?"
+			}
+		}
+		writeSQL[stmtUpdate+writeStmt(mask)] = `UPDATE items SET ` + set + ` WHERE pk = ? AND sk = ?`
+	}
+}
 
 var writeSQL = [numWriteStmts]string{
 	stmtCurrent: `SELECT ` + itemColumns + ` FROM items WHERE pk = ? AND sk = ?`,

@@ -170,12 +170,35 @@ func itemArgs(it *store.Item) []any {
 		it.Version, expUnix(it.ExpiresAt), it.N, doc, segmentOf(it.PK))
 }
 
-// write stores it in place of cur, the live item at its key if exists.
+// write stores it in place of cur, the live item at its key if exists:
+// over a live item in place, changing only the secondary keys that differ.
 func (t *wtx) write(it store.Item, cur store.Item, exists bool) error {
-	if _, err := t.exec(stmtReplace, itemArgs(&it)...); err != nil {
+	var err error
+	if exists {
+		_, err = t.update(&it, &cur)
+	} else {
+		_, err = t.exec(stmtReplace, itemArgs(&it)...) // over nothing, or an expired row
+	}
+	if err != nil {
 		return fmt.Errorf("sqlite: put %s: %w", it.Key, err)
 	}
 	return t.record(it.Key, cur, exists, &it)
+}
+
+func (t *wtx) update(it, cur *store.Item) (sql.Result, error) {
+	var doc any
+	if len(it.Doc) > 0 {
+		doc = it.Doc
+	}
+	args := append(make([]any, 0, 15), it.Type, it.Version, expUnix(it.ExpiresAt), it.N, doc)
+	mask := 0
+	for i := range it.Index {
+		if it.Index[i] != cur.Index[i] {
+			mask |= 1 << i
+			args = append(args, nullable(it.Index[i].PK), nullable(it.Index[i].SK))
+		}
+	}
+	return t.exec(stmtUpdate+writeStmt(mask), append(args, it.PK, it.SK)...)
 }
 
 // insert is a put on the condition that no live item is at its key, in one
