@@ -2,7 +2,6 @@ package automation
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/rules"
+	"tend/internal/shardrun"
 	"tend/internal/store"
 )
 
@@ -18,55 +18,44 @@ import (
 const JobKind = "daily_rules"
 
 // Job is one shard of a daily run, as a queue message carries it.
-type Job struct {
-	Kind   string `json:"kind"`
-	Tenant string `json:"tenant"`
-	Run    string `json:"run"`
-	Shard  int    `json:"shard"`
-}
+type Job = shardrun.Job
 
 // runGroup is a daily run of the rules of a workspace due at the same
 // local time.
 type runGroup struct {
-	ID        string    `json:"id"`
-	Tenant    string    `json:"tenant"`
-	RuleIDs   []string  `json:"rule_ids"`
-	Date      string    `json:"date"`
-	Occurs    time.Time `json:"occurs"`
-	CreatedAt time.Time `json:"created_at"`
-	SentAt    time.Time `json:"sent_at"`
-	Done      bool      `json:"done"`
+	shardrun.Header
+	RuleIDs []string `json:"rule_ids"`
 }
 
-func groupKey(t, run string) store.Key { return store.Key{PK: jobPK(t, run), SK: "RUN"} }
-
-func (g *runGroup) item(version int64) store.Item {
-	it := store.Item{Key: groupKey(g.Tenant, g.ID), Type: typeJob, Version: version, Doc: encode(g)}
-	if !g.Done {
-		it.Index[0] = store.IndexKey{PK: openRunsPK, SK: g.Tenant + "#" + g.ID}
-	}
-	return it
-}
+// Shards implements shardrun.Record: a daily run goes through every
+// customer.
+func (g *runGroup) Shards() int { return crm.CustomerShards }
 
 // checkpoint is how far a shard of a daily run got: a crash resumes from
 // here instead of starting over.
 type checkpoint struct {
-	Cursor    string         `json:"cursor"`
-	Done      bool           `json:"done"`
-	Evaluated int            `json:"evaluated"`
-	Matched   map[string]int `json:"matched"`
-	Changed   map[string]int `json:"changed"`
-	UpdatedAt time.Time      `json:"updated_at"`
+	shardrun.Progress
+	Matched map[string]int `json:"matched"`
+	Changed map[string]int `json:"changed"`
+}
+
+// dailyRuns are the daily runs' records, jobs and checkpoints.
+func dailyRuns(st store.Store, jobs Queue) *shardrun.Runs {
+	return &shardrun.Runs{Kind: JobKind, Store: st, Jobs: jobs, ItemType: typeJob, OpenPK: openRunsPK, PK: jobPK,
+		Open: func(it store.Item) (shardrun.Record, error) { return openGroup(it) }}
+}
+
+func openGroup(it store.Item) (*runGroup, error) {
+	g, err := decode[runGroup](it)
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 // maxGroupRules keeps a run's claim (a marker per rule, the run, the
 // shard checkpoints) within one transaction.
 const maxGroupRules = store.MaxTransactItems - crm.CustomerShards - 1
-
-// stallAfter is how long a shard may go without progress before the tick
-// sends its job again (its message was lost, or the tick crashed before
-// sending it).
-const stallAfter = 10 * time.Minute
 
 // Tick starts the daily runs that are due: each enabled daily rule runs
 // once per local day of its workspace, at its time or at the first tick
@@ -127,7 +116,7 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	return started, s.resendStalled(ctx, now)
+	return started, s.runs.ResendStalled(ctx, now)
 }
 
 // startRun claims today's run of the rules (those not claimed yet) and
@@ -135,7 +124,8 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 func (s *Service) startRun(ctx context.Context, tenant string, day domain.Date, occurs time.Time, ids []string) (bool, error) {
 	now := s.now()
 	for len(ids) > 0 {
-		g := &runGroup{ID: domain.NewID("run"), Tenant: tenant, RuleIDs: slices.Clone(ids), Date: day.String(), Occurs: occurs, CreatedAt: now, SentAt: now}
+		g := &runGroup{Header: shardrun.Header{ID: domain.NewID("run"), Tenant: tenant, Date: day.String(), Occurs: occurs, CreatedAt: now, SentAt: now},
+			RuleIDs: slices.Clone(ids)}
 		var ops []store.TxOp
 		for _, id := range ids {
 			ops = append(ops, store.TxPut(store.Item{Key: markerKey(tenant, id, day), Type: typeMarker, Version: 1,
@@ -145,12 +135,7 @@ func (s *Service) startRun(ctx context.Context, tenant string, day domain.Date, 
 			ops = append(ops, store.TxPut(runItem(&Run{ID: g.ID, RuleID: id, Trigger: TriggerDaily, StartedAt: now, Date: g.Date,
 				Status: "running", Tenant: tenant}), store.NotExist))
 		}
-		ops = append(ops, store.TxPut(g.item(1), store.NotExist))
-		for shard := range crm.CustomerShards {
-			ops = append(ops, store.TxPut(store.Item{Key: jobKey(tenant, g.ID, shard), Type: typeJob, Version: 1,
-				Doc: encode(checkpoint{UpdatedAt: now})}, store.NotExist))
-		}
-		err := s.st.Transact(ctx, ops)
+		err := s.st.Transact(ctx, append(ops, s.runs.Start(g, now)...))
 		var tx *store.TxError
 		if errors.As(err, &tx) && tx.Index < len(ids) {
 			// That rule already ran today (a repeated tick): leave it out.
@@ -161,72 +146,22 @@ func (s *Service) startRun(ctx context.Context, tenant string, day domain.Date, 
 			return false, fmt.Errorf("automation: claim daily run: %w", err)
 		}
 		s.log.Info("daily run started", "tenant", tenant, "run", g.ID, "rules", len(g.RuleIDs), "date", g.Date)
-		for shard := range crm.CustomerShards {
-			if err := s.sendJob(ctx, Job{Kind: JobKind, Tenant: tenant, Run: g.ID, Shard: shard}); err != nil {
-				// The run is claimed: the next tick sends what is missing.
-				return true, err
-			}
-		}
-		return true, nil
+		return true, s.runs.SendJobs(ctx, g)
 	}
 	return false, nil
 }
 
-func (s *Service) sendJob(ctx context.Context, j Job) error {
-	if err := s.jobs.Send(ctx, encode(j), 0); err != nil {
-		return fmt.Errorf("automation: send job %s/%d: %w", j.Run, j.Shard, err)
-	}
-	return nil
-}
-
-// resendStalled sends again the jobs of unfinished shards that have not
-// moved for a while.
-func (s *Service) resendStalled(ctx context.Context, now time.Time) error {
-	items, err := store.QueryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: openRunsPK, Limit: 500})
-	if err != nil {
-		return fmt.Errorf("automation: read open runs: %w", err)
-	}
-	for _, it := range items {
-		g, err := decode[runGroup](it)
-		if err != nil {
-			return err
-		}
-		if now.Sub(g.SentAt) < stallAfter {
-			continue
-		}
-		for shard := range crm.CustomerShards {
-			cp, _, err := s.checkpoint(ctx, g.Tenant, g.ID, shard)
-			if err != nil {
-				return err
-			}
-			if !cp.Done && now.Sub(cp.UpdatedAt) >= stallAfter {
-				if err := s.sendJob(ctx, Job{Kind: JobKind, Tenant: g.Tenant, Run: g.ID, Shard: shard}); err != nil {
-					return err
-				}
-			}
-		}
-		g.SentAt = now
-		if err := s.st.Put(ctx, g.item(it.Version+1), store.IfVersion(it.Version)); err != nil && !errors.Is(err, store.ErrConditionFailed) {
-			return err
-		}
-	}
-	return nil
-}
-
 func (s *Service) checkpoint(ctx context.Context, tenant, run string, shard int) (*checkpoint, int64, error) {
-	it, err := s.st.Get(ctx, jobKey(tenant, run, shard))
-	if err != nil {
-		return nil, 0, fmt.Errorf("automation: read checkpoint %s/%d: %w", run, shard, err)
-	}
-	cp, err := decode[checkpoint](it)
-	return cp, it.Version, err
+	cp := &checkpoint{}
+	version, err := s.runs.Checkpoint(ctx, tenant, run, shard, cp)
+	return cp, version, err
 }
 
 // HandleJob runs one job message of the jobs queue.
 func (s *Service) HandleJob(ctx context.Context, body []byte) error {
-	var j Job
-	if err := json.Unmarshal(body, &j); err != nil || j.Kind != JobKind {
-		return fmt.Errorf("automation: not a %s job: %s", JobKind, body)
+	j, err := s.runs.ParseJob(body)
+	if err != nil {
+		return err
 	}
 	return s.RunJob(ctx, j)
 }
@@ -246,17 +181,14 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 	if err != nil {
 		return err
 	}
-	git, err := s.st.Get(ctx, groupKey(j.Tenant, j.Run))
-	if err != nil {
-		return fmt.Errorf("automation: read run %s: %w", j.Run, err)
-	}
-	g, err := decode[runGroup](git)
+	rec, gv, err := s.runs.Record(ctx, j.Tenant, j.Run)
 	if err != nil {
 		return err
 	}
+	g := rec.(*runGroup)
 	if cp.Done {
 		if !g.Done {
-			return s.finish(ctx, g, git.Version) // the finish may have been lost
+			return s.finish(ctx, g, gv) // the finish may have been lost
 		}
 		return nil
 	}
@@ -306,16 +238,16 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 			}
 		}
 		cp.Cursor, cp.Done, cp.UpdatedAt = next, next == "", s.now()
-		err = s.st.Put(ctx, store.Item{Key: jobKey(j.Tenant, j.Run, j.Shard), Type: typeJob, Version: version + 1, Doc: encode(cp)}, store.IfVersion(version))
+		err = s.runs.SaveCheckpoint(ctx, j, cp, version)
 		if errors.Is(err, store.ErrConditionFailed) {
 			return nil // another delivery of this job is running it
 		}
 		if err != nil {
-			return fmt.Errorf("automation: checkpoint %s/%d: %w", j.Run, j.Shard, err)
+			return err
 		}
 		version++
 		if cp.Done {
-			return s.finish(ctx, g, git.Version)
+			return s.finish(ctx, g, gv)
 		}
 	}
 }
@@ -342,16 +274,11 @@ func (s *Service) dailyRules(ctx context.Context, o *crm.Org, ids []string) []*c
 // gets its totals and the run leaves the open list.
 func (s *Service) finish(ctx context.Context, g *runGroup, version int64) error {
 	totals := &checkpoint{Matched: map[string]int{}, Changed: map[string]int{}}
-	for shard := range crm.CustomerShards {
-		cp, _, err := s.checkpoint(ctx, g.Tenant, g.ID, shard)
-		if err != nil {
-			return err
-		}
-		if !cp.Done {
-			return nil // another shard will finish it
-		}
-		addCounts(totals, cp)
+	all, err := shardrun.AllDone(ctx, s.runs, g, func(cp *checkpoint) { addCounts(totals, cp) })
+	if err != nil || !all {
+		return err // not all done: another shard will finish it
 	}
+	var ops []store.TxOp
 	for _, id := range g.RuleIDs {
 		// Changes are counted from the outcomes, which are written with
 		// them: a checkpoint's count misses those made just before a crash.
@@ -361,16 +288,12 @@ func (s *Service) finish(ctx context.Context, g *runGroup, version int64) error 
 		}
 		run := &Run{ID: g.ID, RuleID: id, Trigger: TriggerDaily, StartedAt: g.CreatedAt, Date: g.Date, Status: "done",
 			Evaluated: totals.Evaluated, Matched: totals.Matched[id], Changed: changed, Tenant: g.Tenant}
-		if err := s.st.Put(ctx, runItem(run), store.None); err != nil {
-			return err
-		}
+		ops = append(ops, store.TxPut(runItem(run), store.None))
 	}
-	g.Done = true
-	err := s.st.Put(ctx, g.item(version+1), store.IfVersion(version))
-	if errors.Is(err, store.ErrConditionFailed) {
-		return nil // finished by another shard, or re-sent meanwhile: the next finish closes it
+	done, err := s.runs.Finish(ctx, g, version, ops...)
+	if done {
+		s.log.Info("daily run done", "tenant", g.Tenant, "run", g.ID, "evaluated", totals.Evaluated)
 	}
-	s.log.Info("daily run done", "tenant", g.Tenant, "run", g.ID, "evaluated", totals.Evaluated)
 	return err
 }
 

@@ -14,6 +14,7 @@ import (
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/rules"
+	"tend/internal/shardrun"
 	"tend/internal/store"
 )
 
@@ -35,7 +36,7 @@ type Service struct {
 	st    store.Store
 	clock domain.Clock
 	log   *slog.Logger
-	jobs  Queue
+	runs  *shardrun.Runs
 	Hooks Hooks
 	// Effects carries out the care-flow actions rules may take (messages,
 	// tasks, hand-overs); without it, rules can't name them.
@@ -56,7 +57,7 @@ func New(c *crm.Service, jobs Queue, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log, jobs: jobs}
+	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log, runs: dailyRuns(c.Store(), jobs)}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }

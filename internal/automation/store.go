@@ -26,7 +26,7 @@ const (
 // Key layout:
 //
 //	T#<t>#RULES          <rule>                     the rules (GSI1 DAILY / <t>#<rule> for enabled daily rules)
-//	T#<t>#RLOG#<rule>    RUN#<started>#<run>        a run (GSI1 RUNS#OPEN while a daily run is unfinished)
+//	T#<t>#RLOG#<rule>    RUN#<started>#<run>        a run of the rule, with its totals
 //	                     OUT#<run>#<customer>       what the run did to one customer
 //	                     DAILY#<local date>         "ran on that day" marker
 //	T#<t>#JOB#<run>      RUN                        a daily run of a group of rules (GSI1 RUNS#OPEN until done)
@@ -41,9 +41,6 @@ func rulesPK(t string) string         { return "T#" + t + "#RULES" }
 func ruleKey(t, id string) store.Key  { return store.Key{PK: rulesPK(t), SK: id} }
 func ruleLogPK(t, rule string) string { return "T#" + t + "#RLOG#" + rule }
 func jobPK(t, run string) string      { return "T#" + t + "#JOB#" + run }
-func jobKey(t, run string, shard int) store.Key {
-	return store.Key{PK: jobPK(t, run), SK: fmt.Sprintf("%02d", shard)}
-}
 func markerKey(t, rule string, day domain.Date) store.Key {
 	return store.Key{PK: ruleLogPK(t, rule), SK: "DAILY#" + day.String()}
 }

@@ -2,15 +2,14 @@ package careflow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/orders"
 	"tend/internal/rules"
+	"tend/internal/shardrun"
 	"tend/internal/store"
 )
 
@@ -43,9 +42,9 @@ type done struct {
 
 // HandleJob runs one care-flow message of the jobs queue.
 func (s *Service) HandleJob(ctx context.Context, body []byte) error {
-	var j Job
-	if err := json.Unmarshal(body, &j); err != nil || j.Kind != JobKind {
-		return fmt.Errorf("careflow: not a %s job: %s", JobKind, body)
+	j, err := s.runs.ParseJob(body)
+	if err != nil {
+		return err
 	}
 	return s.RunJob(ctx, j)
 }
@@ -73,17 +72,14 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 	if err != nil {
 		return err
 	}
-	git, err := s.st.Get(ctx, runGroupKey(j.Tenant, j.Run))
-	if err != nil {
-		return fmt.Errorf("careflow: read run %s: %w", j.Run, err)
-	}
-	g, err := decode[runGroup](git)
+	rec, gv, err := s.runs.Record(ctx, j.Tenant, j.Run)
 	if err != nil {
 		return err
 	}
+	g := rec.(*runGroup)
 	if cp.Done {
 		if !g.Done {
-			return s.finish(ctx, g, git.Version)
+			return s.finish(ctx, g, gv)
 		}
 		return nil
 	}
@@ -101,7 +97,7 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 		// removed): the run does nothing, and says why.
 		s.Log.Warn("care flow does not hold up", "tenant", j.Tenant, "flow", g.Flow.ID, "err", err)
 		cp.Cursor = ""
-		if err := s.saveCheckpoint(ctx, j, g, git.Version, cp, version, true); !errors.Is(err, errStale) {
+		if err := s.saveCheckpoint(ctx, j, g, gv, cp, version, true); !errors.Is(err, errStale) {
 			return err
 		}
 		return nil
@@ -134,7 +130,7 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 			}
 		}
 		cp.Cursor = next
-		err = s.saveCheckpoint(ctx, j, g, git.Version, cp, version, next == "")
+		err = s.saveCheckpoint(ctx, j, g, gv, cp, version, next == "")
 		if errors.Is(err, errStale) {
 			return nil
 		}
@@ -149,13 +145,12 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 // last shard.
 func (s *Service) saveCheckpoint(ctx context.Context, j Job, g *runGroup, gv int64, cp *checkpoint, version int64, last bool) error {
 	cp.Done, cp.UpdatedAt = last, s.now()
-	err := s.st.Put(ctx, store.Item{Key: jobKey(j.Tenant, j.Run, j.Shard), Type: typeJob, Version: version + 1, Doc: encode(cp)},
-		store.IfVersion(version))
+	err := s.runs.SaveCheckpoint(ctx, j, cp, version)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return errStale // another delivery of this job is running it
 	}
 	if err != nil {
-		return fmt.Errorf("careflow: checkpoint %s/%d: %w", j.Run, j.Shard, err)
+		return err
 	}
 	if last {
 		return s.finish(ctx, g, gv)
@@ -230,26 +225,20 @@ func (s *Service) due(run *runCtx, rec record) (string, bool) {
 // finish closes a run once every shard is done.
 func (s *Service) finish(ctx context.Context, g *runGroup, version int64) error {
 	total := &checkpoint{}
-	for shard := range g.Shards {
-		cp, _, err := s.checkpoint(ctx, g.Tenant, g.ID, shard)
-		if err != nil {
-			return err
-		}
-		if !cp.Done {
-			return nil // another shard will finish it
-		}
+	all, err := shardrun.AllDone(ctx, s.runs, g, func(cp *checkpoint) {
 		total.Evaluated += cp.Evaluated
 		total.Matched += cp.Matched
 		total.Acted += cp.Acted
+	})
+	if err != nil || !all {
+		return err // not all done: another shard will finish it
 	}
 	run := &Run{ID: g.ID, FlowID: g.Flow.ID, Date: g.Date, StartedAt: g.CreatedAt, Status: "done",
 		Evaluated: total.Evaluated, Matched: total.Matched, Acted: total.Acted, Tenant: g.Tenant}
-	g.Done = true
-	err := s.st.Transact(ctx, []store.TxOp{store.TxPut(runItem(run), store.None), store.TxPut(g.item(version+1), store.IfVersion(version))})
-	if errors.Is(err, store.ErrConditionFailed) {
-		return nil
+	done, err := s.runs.Finish(ctx, g, version, store.TxPut(runItem(run), store.None))
+	if done {
+		s.Log.Info("care flow run done", "tenant", g.Tenant, "flow", g.Flow.ID, "run", g.ID, "acted", total.Acted)
 	}
-	s.Log.Info("care flow run done", "tenant", g.Tenant, "flow", g.Flow.ID, "run", g.ID, "acted", total.Acted)
 	return err
 }
 

@@ -2,13 +2,13 @@ package careflow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/shardrun"
 	"tend/internal/store"
 )
 
@@ -16,58 +16,43 @@ import (
 const JobKind = "care_flow"
 
 // Job is one shard of a flow's run, as a queue message carries it.
-type Job struct {
-	Kind   string `json:"kind"`
-	Tenant string `json:"tenant"`
-	Run    string `json:"run"`
-	Shard  int    `json:"shard"`
-}
+type Job = shardrun.Job
 
 // IsJob reports whether a jobs-queue message is a care-flow job.
-func IsJob(body []byte) bool {
-	var j struct {
-		Kind string `json:"kind"`
-	}
-	return json.Unmarshal(body, &j) == nil && j.Kind == JobKind
-}
+func IsJob(body []byte) bool { return shardrun.KindOf(body) == JobKind }
 
 // runGroup is one run of a flow on one local day, with the flow as it was
 // when the run started: an edit made meanwhile waits for the next day.
 type runGroup struct {
-	ID        string    `json:"id"`
-	Tenant    string    `json:"tenant"`
-	Flow      Flow      `json:"flow"`
-	Date      string    `json:"date"`
-	Occurs    time.Time `json:"occurs"`
-	Shards    int       `json:"shards"`
-	CreatedAt time.Time `json:"created_at"`
-	SentAt    time.Time `json:"sent_at"`
-	Done      bool      `json:"done"`
+	shardrun.Header
+	Flow Flow `json:"flow"`
 }
 
-func (g *runGroup) item(version int64) store.Item {
-	it := store.Item{Key: runGroupKey(g.Tenant, g.ID), Type: typeJob, Version: version, Doc: encode(g)}
-	if !g.Done {
-		it.Index[0] = store.IndexKey{PK: openRunsPK, SK: g.Tenant + "#" + g.ID}
-	}
-	return it
-}
+// Shards implements shardrun.Record.
+func (g *runGroup) Shards() int { return shardsOf(g.Flow.Module) }
 
 // checkpoint is how far a shard of a run got.
 type checkpoint struct {
-	Cursor    string `json:"cursor"`
-	Done      bool   `json:"done"`
-	Evaluated int    `json:"evaluated"`
-	Matched   int    `json:"matched"`
+	shardrun.Progress
+	Matched int `json:"matched"`
 	// Acted counts the records this run acted on, including those acted on
 	// before a crash (their markers name the run).
-	Acted     int       `json:"acted"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Acted int `json:"acted"`
 }
 
-// stallAfter is how long a shard may go without progress before the tick
-// sends its job again.
-const stallAfter = 10 * time.Minute
+// flowRuns are the care-flow runs' records, jobs and checkpoints.
+func flowRuns(st store.Store, jobs Queue) *shardrun.Runs {
+	return &shardrun.Runs{Kind: JobKind, Store: st, Jobs: jobs, ItemType: typeJob, OpenPK: openRunsPK, PK: jobPK,
+		Open: func(it store.Item) (shardrun.Record, error) { return openGroup(it) }}
+}
+
+func openGroup(it store.Item) (*runGroup, error) {
+	g, err := decode[runGroup](it)
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
 
 // Tick starts the runs that are due: each active flow runs once per local
 // day of its workspace (schedules on their day), at its time or at the
@@ -121,7 +106,7 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	return started, s.resendStalled(ctx, now)
+	return started, s.runs.ResendStalled(ctx, now)
 }
 
 // shardsOf is how many jobs a run of the module takes.
@@ -136,19 +121,14 @@ func shardsOf(m Module) int {
 // whether it started a run (false: it already ran that day).
 func (s *Service) startRun(ctx context.Context, f *Flow, day domain.Date, occurs time.Time) (bool, error) {
 	now := s.now()
-	g := &runGroup{ID: domain.NewID("cfrun"), Tenant: f.Tenant, Flow: *f, Date: day.String(), Occurs: occurs.UTC(),
-		Shards: shardsOf(f.Module), CreatedAt: now, SentAt: now}
+	g := &runGroup{Header: shardrun.Header{ID: domain.NewID("cfrun"), Tenant: f.Tenant, Date: day.String(), Occurs: occurs.UTC(),
+		CreatedAt: now, SentAt: now}, Flow: *f}
 	ops := []store.TxOp{
 		store.TxPut(store.Item{Key: markerKey(f.Tenant, f.ID, day), Type: typeMarker, Version: 1,
 			Doc: encode(map[string]string{"run": g.ID})}, store.NotExist),
 		store.TxPut(runItem(&Run{ID: g.ID, FlowID: f.ID, Date: g.Date, StartedAt: now, Status: "running", Tenant: f.Tenant}), store.NotExist),
-		store.TxPut(g.item(1), store.NotExist),
 	}
-	for shard := range g.Shards {
-		ops = append(ops, store.TxPut(store.Item{Key: jobKey(f.Tenant, g.ID, shard), Type: typeJob, Version: 1,
-			Doc: encode(checkpoint{UpdatedAt: now})}, store.NotExist))
-	}
-	err := s.st.Transact(ctx, ops)
+	err := s.st.Transact(ctx, append(ops, s.runs.Start(g, now)...))
 	var tx *store.TxError
 	if errors.As(err, &tx) && tx.Index == 0 {
 		return false, nil // ran today already
@@ -157,60 +137,11 @@ func (s *Service) startRun(ctx context.Context, f *Flow, day domain.Date, occurs
 		return false, fmt.Errorf("careflow: claim run of %s: %w", f.ID, err)
 	}
 	s.Log.Info("care flow run started", "tenant", f.Tenant, "flow", f.ID, "run", g.ID, "date", g.Date)
-	for shard := range g.Shards {
-		if err := s.sendJob(ctx, Job{Kind: JobKind, Tenant: f.Tenant, Run: g.ID, Shard: shard}); err != nil {
-			return true, err // the run is claimed: the tick re-sends what is missing
-		}
-	}
-	return true, nil
-}
-
-func (s *Service) sendJob(ctx context.Context, j Job) error {
-	if err := s.Jobs.Send(ctx, encode(j), 0); err != nil {
-		return fmt.Errorf("careflow: send job %s/%d: %w", j.Run, j.Shard, err)
-	}
-	return nil
-}
-
-// resendStalled sends again the jobs of unfinished shards that have not
-// moved for a while.
-func (s *Service) resendStalled(ctx context.Context, now time.Time) error {
-	items, err := store.QueryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: openRunsPK, Limit: 500})
-	if err != nil {
-		return fmt.Errorf("careflow: read open runs: %w", err)
-	}
-	for _, it := range items {
-		g, err := decode[runGroup](it)
-		if err != nil {
-			return err
-		}
-		if now.Sub(g.SentAt) < stallAfter {
-			continue
-		}
-		for shard := range g.Shards {
-			cp, _, err := s.checkpoint(ctx, g.Tenant, g.ID, shard)
-			if err != nil {
-				return err
-			}
-			if !cp.Done && now.Sub(cp.UpdatedAt) >= stallAfter {
-				if err := s.sendJob(ctx, Job{Kind: JobKind, Tenant: g.Tenant, Run: g.ID, Shard: shard}); err != nil {
-					return err
-				}
-			}
-		}
-		g.SentAt = now
-		if err := s.st.Put(ctx, g.item(it.Version+1), store.IfVersion(it.Version)); err != nil && !errors.Is(err, store.ErrConditionFailed) {
-			return err
-		}
-	}
-	return nil
+	return true, s.runs.SendJobs(ctx, g)
 }
 
 func (s *Service) checkpoint(ctx context.Context, tenant, run string, shard int) (*checkpoint, int64, error) {
-	it, err := s.st.Get(ctx, jobKey(tenant, run, shard))
-	if err != nil {
-		return nil, 0, fmt.Errorf("careflow: read checkpoint %s/%d: %w", run, shard, err)
-	}
-	cp, err := decode[checkpoint](it)
-	return cp, it.Version, err
+	cp := &checkpoint{}
+	version, err := s.runs.Checkpoint(ctx, tenant, run, shard, cp)
+	return cp, version, err
 }

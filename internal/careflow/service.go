@@ -14,6 +14,7 @@ import (
 	"tend/internal/domain"
 	"tend/internal/notify"
 	"tend/internal/orders"
+	"tend/internal/shardrun"
 	"tend/internal/store"
 	"tend/internal/task"
 	"tend/internal/templates"
@@ -49,6 +50,7 @@ type Service struct {
 	Deps
 	st    store.Store
 	clock domain.Clock
+	runs  *shardrun.Runs
 	Hooks Hooks
 }
 
@@ -57,7 +59,7 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{Deps: d, st: d.CRM.Store(), clock: d.CRM.Clock()}
+	return &Service{Deps: d, st: d.CRM.Store(), clock: d.CRM.Clock(), runs: flowRuns(d.CRM.Store(), d.Jobs)}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }

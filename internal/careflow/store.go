@@ -48,12 +48,8 @@ func markerKey(t, flow string, day domain.Date) store.Key {
 func doneKey(t, flow, occurrence, record string) store.Key {
 	return store.Key{PK: logPK(t, flow), SK: "DONE#" + occurrence + "#" + record}
 }
-func jobPK(t, run string) string { return "T#" + t + "#CFJOB#" + run }
-func jobKey(t, run string, shard int) store.Key {
-	return store.Key{PK: jobPK(t, run), SK: fmt.Sprintf("%02d", shard)}
-}
-func runGroupKey(t, run string) store.Key { return store.Key{PK: jobPK(t, run), SK: "RUN"} }
-func sortTime(t time.Time) string         { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+func jobPK(t, run string) string  { return "T#" + t + "#CFJOB#" + run }
+func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
 func encode(v any) []byte {
 	b, err := json.Marshal(v)
