@@ -42,15 +42,7 @@ type checkpoint struct {
 // dailyRuns are the daily runs' records, jobs and checkpoints.
 func dailyRuns(st store.Store, jobs Queue) *shardrun.Runs {
 	return &shardrun.Runs{Kind: JobKind, Store: st, Jobs: jobs, ItemType: typeJob, OpenPK: openRunsPK, PK: jobPK,
-		Open: func(it store.Item) (shardrun.Record, error) { return openGroup(it) }}
-}
-
-func openGroup(it store.Item) (*runGroup, error) {
-	g, err := decode[runGroup](it)
-	if err != nil {
-		return nil, err
-	}
-	return g, nil
+		Open: shardrun.OpenAs[runGroup]}
 }
 
 // maxGroupRules keeps a run's claim (a marker per rule, the run, the

@@ -43,15 +43,7 @@ type checkpoint struct {
 // flowRuns are the care-flow runs' records, jobs and checkpoints.
 func flowRuns(st store.Store, jobs Queue) *shardrun.Runs {
 	return &shardrun.Runs{Kind: JobKind, Store: st, Jobs: jobs, ItemType: typeJob, OpenPK: openRunsPK, PK: jobPK,
-		Open: func(it store.Item) (shardrun.Record, error) { return openGroup(it) }}
-}
-
-func openGroup(it store.Item) (*runGroup, error) {
-	g, err := decode[runGroup](it)
-	if err != nil {
-		return nil, err
-	}
-	return g, nil
+		Open: shardrun.OpenAs[runGroup]}
 }
 
 // Tick starts the runs that are due: each active flow runs once per local

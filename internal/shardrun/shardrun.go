@@ -77,6 +77,18 @@ type Runs struct {
 	Open func(store.Item) (Record, error)
 }
 
+// OpenAs reads a run record of type R, for Runs.Open.
+func OpenAs[R any, P interface {
+	*R
+	Record
+}](it store.Item) (Record, error) {
+	rec := P(new(R))
+	if err := json.Unmarshal(it.Doc, rec); err != nil {
+		return nil, fmt.Errorf("shardrun: decode run %s: %w", it.Key, err)
+	}
+	return rec, nil
+}
+
 func (r *Runs) recordKey(tenant, run string) store.Key {
 	return store.Key{PK: r.PK(tenant, run), SK: "RUN"}
 }

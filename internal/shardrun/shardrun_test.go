@@ -55,11 +55,8 @@ func setUp(t *testing.T) (*shardrun.Runs, *sent, store.Store) {
 	t.Cleanup(func() { db.Close() })
 	q := &sent{}
 	runs := &shardrun.Runs{Kind: "test_run", Store: db, Jobs: q, ItemType: "test_job", OpenPK: "TEST#OPEN",
-		PK: func(tenant, run string) string { return "T#" + tenant + "#TJOB#" + run },
-		Open: func(it store.Item) (shardrun.Record, error) {
-			var r record
-			return &r, json.Unmarshal(it.Doc, &r)
-		}}
+		PK:   func(tenant, run string) string { return "T#" + tenant + "#TJOB#" + run },
+		Open: shardrun.OpenAs[record]}
 	return runs, q, db
 }
 
