@@ -148,6 +148,28 @@ func systemAccessor(key string) accessor {
 	return accessor{}
 }
 
+// ReadSystem reads a system field of c in the Go type its field type
+// calls for: string, float64, domain.Date, time.Time, []string or bool.
+// ok is false when the field is unset, or key names no system field.
+func ReadSystem(c *domain.Customer, key string) (v any, ok bool) {
+	a := systemAccessor(key)
+	switch {
+	case a.text != nil:
+		return a.text(c), true
+	case a.num != nil:
+		return a.num(c)
+	case a.date != nil:
+		return a.date(c)
+	case a.time != nil:
+		return a.time(c)
+	case a.list != nil:
+		return a.list(c), true
+	case a.boolean != nil:
+		return a.boolean(c)
+	}
+	return nil, false
+}
+
 func timePtr(get func(*domain.Customer) *time.Time) func(*domain.Customer) (time.Time, bool) {
 	return func(c *domain.Customer) (time.Time, bool) {
 		if t := get(c); t != nil {

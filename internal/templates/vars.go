@@ -7,6 +7,7 @@ import (
 
 	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/rules"
 )
 
 // Modules a template or task text is used in: the merge keys differ.
@@ -200,31 +201,10 @@ func (f formatter) order(o *Order, key string) string {
 	return formatDate(domain.DateOf(o.OrderedAt, f.loc))
 }
 
-// system shows a built-in customer field.
+// system shows a built-in customer field: people and warehouses by name,
+// the rest as the rule engine reads them.
 func (f formatter) system(c *domain.Customer, key string) string {
 	switch key {
-	case domain.FieldCode:
-		return c.Code
-	case domain.FieldName:
-		return c.Name
-	case domain.FieldPhone:
-		return c.Phone
-	case domain.FieldEmail:
-		return c.Email
-	case domain.FieldFax:
-		return c.Fax
-	case domain.FieldTaxCode:
-		return c.TaxCode
-	case domain.FieldBusinessAddress:
-		return c.BusinessAddress
-	case domain.FieldOfficeAddress:
-		return c.OfficeAddress
-	case domain.FieldBirthday:
-		return formatDate(c.Birthday)
-	case domain.FieldFoundingDate:
-		return formatDate(c.FoundingDate)
-	case domain.FieldDescription:
-		return c.Description
 	case domain.FieldOwner:
 		return f.o.UserName(c.OwnerID)
 	case domain.FieldWarehouse:
@@ -232,34 +212,26 @@ func (f formatter) system(c *domain.Customer, key string) string {
 			return w.Name
 		}
 		return ""
-	case domain.FieldSource:
-		return c.Source
-	case domain.FieldTags:
-		return strings.Join(c.Tags, ", ")
 	case domain.FieldSharedWith:
 		return f.userNames(c.SharedWith)
-	case domain.FieldEmailOptOut:
-		return formatBool(c.EmailOptOut, f.lang)
-	case domain.FieldSMSOptOut:
-		return formatBool(c.SMSOptOut, f.lang)
-	case domain.FieldCreatedAt:
-		return formatTime(c.CreatedAt, f.loc)
-	case domain.FieldUpdatedAt:
-		return formatTime(c.UpdatedAt, f.loc)
-	case domain.FieldLastCareAt:
-		return formatTimePtr(c.LastCareAt, f.loc)
 	case domain.FieldRevenue:
 		return formatInt(c.Revenue, f.lang)
-	case domain.FieldNextAppointmentAt:
-		return formatTimePtr(c.NextAppointmentAt, f.loc)
-	case domain.FieldLastOrderAt:
-		return formatTimePtr(c.LastOrderAt, f.loc)
-	case domain.FieldPinnedUntil:
-		return formatTimePtr(c.PinnedUntil, f.loc)
-	case domain.FieldAssignedAt:
-		return formatTimePtr(c.AssignedAt, f.loc)
-	case domain.FieldOwnerCaredAt:
-		return formatTimePtr(c.OwnerCaredAt, f.loc)
+	}
+	v, ok := rules.ReadSystem(c, key)
+	if !ok {
+		return ""
+	}
+	switch x := v.(type) {
+	case string:
+		return x
+	case domain.Date:
+		return formatDate(x)
+	case time.Time:
+		return formatTime(x, f.loc)
+	case []string:
+		return strings.Join(x, ", ")
+	case bool:
+		return formatBool(x, f.lang)
 	}
 	return ""
 }
