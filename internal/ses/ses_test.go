@@ -3,9 +3,7 @@ package ses_test
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -54,42 +52,11 @@ func verifiedSender(t *testing.T, client *sesv2.Client) string {
 	return addr
 }
 
-// motoMessage returns the sent message with the given ID from moto's state
-// dump, GET /moto-api/data.json. The dump is keyed by service, then by
-// model class, each a list of objects of every account and region; SES v2
-// sends land in the v1 backend, so under "ses": "Message" for simple
+// motoMessage returns the sent message with the given ID from moto's
+// state: SES v2 sends land in its v1 backend, under "Message" for simple
 // content, "RawMessage" for raw.
 func motoMessage(t *testing.T, endpoint, model, id string) map[string]any {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, endpoint+"/moto-api/data.json", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("GET data.json: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET data.json: %s", resp.Status)
-	}
-	var data map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
-		t.Fatalf("decode data.json: %v", err)
-	}
-	service, _ := data["ses"].(map[string]any)
-	list, _ := service[model].([]any)
-	for _, item := range list {
-		if m, ok := item.(map[string]any); ok && m["id"] == id {
-			return m
-		}
-	}
-	dump, _ := json.MarshalIndent(data["ses"], "", "  ")
-	if len(dump) > 20000 {
-		dump = append(dump[:20000], "..."...)
-	}
-	t.Fatalf("no ses.%s with id %q in data.json; ses holds:\n%s", model, id, dump)
-	return nil
+	return awstest.MotoRecord(t, endpoint, "ses", model, "id", id)
 }
 
 // stringList returns v, a JSON list, as strings.

@@ -2,11 +2,9 @@ package sns_test
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	mathrand "math/rand/v2"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -34,41 +32,10 @@ func uniqueNumber() string {
 	return fmt.Sprintf("+8490%07d", mathrand.IntN(10_000_000))
 }
 
-// motoSMS returns the SMS with the given message ID from moto's state
-// dump, GET /moto-api/data.json. The dump is keyed by service, then by
-// model class, each a list of objects of every account and region; SMS
-// published to a phone number are under "sns": "SMS".
+// motoSMS returns the SMS with the given message ID from moto's state:
+// SMS published to a phone number are under "sns": "SMS".
 func motoSMS(t *testing.T, endpoint, id string) map[string]any {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, endpoint+"/moto-api/data.json", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("GET data.json: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET data.json: %s", resp.Status)
-	}
-	var data map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
-		t.Fatalf("decode data.json: %v", err)
-	}
-	service, _ := data["sns"].(map[string]any)
-	list, _ := service["SMS"].([]any)
-	for _, item := range list {
-		if m, ok := item.(map[string]any); ok && m["message_id"] == id {
-			return m
-		}
-	}
-	dump, _ := json.MarshalIndent(data["sns"], "", "  ")
-	if len(dump) > 20000 {
-		dump = append(dump[:20000], "..."...)
-	}
-	t.Fatalf("no sns.SMS with message_id %q in data.json; sns holds:\n%s", id, dump)
-	return nil
+	return awstest.MotoRecord(t, endpoint, "sns", "SMS", "message_id", id)
 }
 
 func TestSendThroughMoto(t *testing.T) {
