@@ -4,18 +4,17 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"tend/internal/awsmain"
+	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/crm"
 	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/lambdaevent"
-	"tend/internal/sqlite"
 )
 
 // The sample distribution message, pointed at a real rule and customer,
@@ -23,17 +22,8 @@ import (
 // changes nothing; a message that can't be handled is reported alone.
 func TestSampleDistributionMessage(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "d.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	svc := awsmain.Build(db, awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
-	_, admin, err := svc.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Dist", AdminEmail: "a@d.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	svc := awsmain.Build(awsmaintest.Store(t, nil), awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
+	c, admin := awsmaintest.Admin(t, svc.CRM, "Dist")
 	str := func(s string) *string { return &s }
 	staff, err := svc.CRM.CreateUser(ctx, c, crm.UserInput{Name: str("Nhân viên"), Email: str("nv@d.vn")})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,10 +13,9 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/internal/awsmain"
-	"tend/internal/crm"
+	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/domain"
 	"tend/internal/leads"
-	"tend/internal/sqlite"
 )
 
 // The sample webhook request, signed with a real source's secret, stores
@@ -25,17 +23,8 @@ import (
 // same; a wrong signature is refused.
 func TestSampleWebhook(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "h.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	svc := awsmain.Build(db, awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
-	_, admin, err := svc.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Hooks", AdminEmail: "a@h.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	svc := awsmain.Build(awsmaintest.Store(t, nil), awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
+	c, _ := awsmaintest.Admin(t, svc.CRM, "Hooks")
 	mapping := map[string]string{"name": "$.full_name", "phone": "$.contact.phone", "email": "$.email"}
 	name := "Landing page"
 	src, err := svc.Leads.Create(ctx, c, leads.Input{Name: &name, Mapping: &mapping})

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,11 +13,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"tend/internal/awsmain"
-	"tend/internal/crm"
+	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/domain"
 	"tend/internal/lambdaevent"
 	"tend/internal/notify"
-	"tend/internal/sqlite"
 )
 
 // mailer stands in for SES: it counts what it is asked to send.
@@ -46,21 +44,13 @@ func (queue) Send(context.Context, []byte, time.Duration) error { return nil }
 // handled is reported alone.
 func TestSampleNotificationMessage(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "n.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := awsmaintest.Store(t, nil)
 	// Noon in Hanoi: outside the default quiet hours.
 	clock := domain.ClockFunc(func() time.Time { return time.Date(2026, 11, 23, 5, 0, 0, 0, time.UTC) })
 	m := &mailer{}
 	svc := awsmain.BuildWith(db, awsmain.Queues{Notifications: queue{}, NotificationsDLQ: queue{}},
 		awsmain.Senders{Mailer: m, Texter: m, From: "cskh@tend.vn"}, clock, slog.New(slog.DiscardHandler))
-	_, admin, err := svc.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Notify", AdminEmail: "a@n.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	c, _ := awsmaintest.Admin(t, svc.CRM, "Notify")
 	msg, op := svc.Notify.Prepare(c.Org, notify.Draft{Channel: notify.ChannelEmail, To: "khach@n.vn", Subject: "Chúc mừng sinh nhật",
 		Body: "Chúc anh một năm mới nhiều niềm vui.", Key: "test:1"})
 	if err := db.Put(ctx, op.Item, op.Cond); err != nil {

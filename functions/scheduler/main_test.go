@@ -15,9 +15,9 @@ import (
 
 	"tend/internal/automation"
 	"tend/internal/awsmain"
+	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/crm"
 	"tend/internal/lambdaevent"
-	"tend/internal/sqlite"
 	"tend/internal/store/storetest"
 )
 
@@ -53,19 +53,11 @@ func TestSampleTickAndJobs(t *testing.T) {
 	ctx := t.Context()
 	clock := &storetest.Clock{}
 	clock.Set(time.Date(2026, 9, 1, 1, 30, 0, 0, time.UTC)) // 08:30 in Hồ Chí Minh City
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "s.db"), sqlite.Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := awsmaintest.Store(t, clock.Now)
 	queue := &sent{}
 	svc := awsmain.Build(db, awsmain.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
 	clock.Set(time.Date(2026, 8, 31, 0, 0, 0, 0, time.UTC))
-	_, admin, err := svc.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Sched", AdminEmail: "a@s.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	c, _ := awsmaintest.Admin(t, svc.CRM, "Sched")
 	for _, name := range []string{"Khách A", "Khách B", "Khách C"} {
 		in, _ := crm.ParseCustomerInput([]byte(`{"name":"` + name + `"}`))
 		if _, err := svc.CRM.CreateCustomer(ctx, c, in); err != nil {

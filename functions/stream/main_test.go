@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,10 +11,10 @@ import (
 
 	"tend/internal/automation"
 	"tend/internal/awsmain"
+	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/orders"
-	"tend/internal/sqlite"
 )
 
 // The sample stream batch (insert, modify: revenue 0 → 3,500,000, remove)
@@ -23,17 +22,8 @@ import (
 // same batch delivered again changes nothing.
 func TestSampleStreamBatch(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "s.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	svc := awsmain.Build(db, awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
-	_, admin, err := svc.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Stream", AdminEmail: "a@s.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	svc := awsmain.Build(awsmaintest.Store(t, nil), awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
+	c, admin := awsmaintest.Admin(t, svc.CRM, "Stream")
 	str := func(s string) *string { return &s }
 	typ := domain.TypeSelect
 	if _, err := svc.CRM.SaveField(ctx, c, "", crm.FieldInput{Key: str("customer_type"), Label: str("Loại"), Type: &typ, Options: &[]string{"Thường", "VIP"}}); err != nil {
