@@ -35,10 +35,7 @@ func (a *API) routesAutomations() {
 		p, err := svc.Preview(r.Context(), c, in)
 		return ok(w, p, err)
 	})
-	a.handle("GET /v1/automations/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		rule, err := svc.Get(r.Context(), c, r.PathValue("id"))
-		return ok(w, rule, err)
-	})
+	a.handle("GET /v1/automations/{id}", itemHandler(svc.Get))
 	a.admin("PATCH /v1/automations/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		in, err := ruleInput(w, r)
 		if err != nil {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 
 	"tend/internal/careflow"
@@ -40,10 +39,7 @@ func (a *API) routesCareFlows() {
 		fs, err := svc.Reorder(r.Context(), c, in.IDs)
 		return ok(w, list[*careflow.Flow]{Items: fs}, err)
 	})
-	a.handle("GET /v1/care-flows/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		f, err := svc.Get(r.Context(), c, r.PathValue("id"))
-		return ok(w, f, err)
-	})
+	a.handle("GET /v1/care-flows/{id}", itemHandler(svc.Get))
 	a.admin("PATCH /v1/care-flows/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		in, err := careFlowInput(w, r)
 		if err != nil {
@@ -53,14 +49,8 @@ func (a *API) routesCareFlows() {
 		return ok(w, f, err)
 	})
 	a.admin("DELETE /v1/care-flows/{id}", deleteHandler(svc.Delete, "id"))
-	flowAction := func(do func(ctx context.Context, c *crm.Caller, id string) (*careflow.Flow, error)) handler {
-		return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-			f, err := do(r.Context(), c, r.PathValue("id"))
-			return ok(w, f, err)
-		}
-	}
-	a.admin("POST /v1/care-flows/{id}/activate", flowAction(svc.Activate))
-	a.admin("POST /v1/care-flows/{id}/deactivate", flowAction(svc.Deactivate))
+	a.admin("POST /v1/care-flows/{id}/activate", itemHandler(svc.Activate))
+	a.admin("POST /v1/care-flows/{id}/deactivate", itemHandler(svc.Deactivate))
 	a.admin("POST /v1/care-flows/{id}/clone", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		f, err := svc.Clone(r.Context(), c, r.PathValue("id"))
 		if err != nil {

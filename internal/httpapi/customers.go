@@ -34,10 +34,7 @@ func (a *API) routesCustomers() {
 		}
 		return created(w, "/v1/customers/"+cu.ID, cu)
 	})
-	a.handle("GET /v1/customers/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		cu, err := svc.GetCustomer(r.Context(), c, r.PathValue("id"))
-		return ok(w, cu, err)
-	})
+	a.handle("GET /v1/customers/{id}", itemHandler(svc.GetCustomer))
 	a.handle("PATCH /v1/customers/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		in, err := customerInput(w, r)
 		if err != nil {
@@ -47,10 +44,7 @@ func (a *API) routesCustomers() {
 		return ok(w, cu, err)
 	})
 	a.handle("DELETE /v1/customers/{id}", deleteHandler(svc.DeleteCustomer, "id"))
-	a.handle("POST /v1/customers/{id}/restore", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		cu, err := svc.RestoreCustomer(r.Context(), c, r.PathValue("id"))
-		return ok(w, cu, err)
-	})
+	a.handle("POST /v1/customers/{id}/restore", itemHandler(svc.RestoreCustomer))
 	a.handle("POST /v1/customers/{id}/step", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		var in crm.StepInput
 		if err := decodeBody(w, r, &in); err != nil {
@@ -97,10 +91,7 @@ func (a *API) routesCustomers() {
 		cu, err := svc.Pin(r.Context(), c, r.PathValue("id"), in)
 		return ok(w, cu, err)
 	})
-	a.handle("DELETE /v1/customers/{id}/pin", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		cu, err := svc.Unpin(r.Context(), c, r.PathValue("id"))
-		return ok(w, cu, err)
-	})
+	a.handle("DELETE /v1/customers/{id}/pin", itemHandler(svc.Unpin))
 	a.handle("GET /v1/customers/{id}/history", pagedHandler(svc.History))
 	a.handle("GET /v1/customers/{id}/notes", pagedHandler(svc.Notes))
 	a.handle("POST /v1/customers/{id}/notes", addHandler(svc.AddNote))

@@ -34,16 +34,10 @@ func (a *API) routesLeads() {
 		}
 		return created(w, "/v1/lead-sources/"+src.ID, src)
 	})
-	a.handle("GET /v1/lead-sources/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		src, err := svc.Get(r.Context(), c, r.PathValue("id"))
-		return ok(w, src, err)
-	})
+	a.handle("GET /v1/lead-sources/{id}", itemHandler(svc.Get))
 	a.admin("PATCH /v1/lead-sources/{id}", saveHandler(svc.Update, "", "id"))
 	a.admin("DELETE /v1/lead-sources/{id}", deleteHandler(svc.Delete, "id"))
-	a.admin("POST /v1/lead-sources/{id}/rotate-secret", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		src, err := svc.RotateSecret(r.Context(), c, r.PathValue("id"))
-		return ok(w, src, err)
-	})
+	a.admin("POST /v1/lead-sources/{id}/rotate-secret", itemHandler(svc.RotateSecret))
 	a.hook("POST /hooks/leads/{source_id}", svc.Lead)
 	a.hook("POST /hooks/calls/{source_id}", svc.Call)
 }
@@ -58,16 +52,10 @@ func (a *API) routesDistribution() {
 		return writeJSON(w, http.StatusOK, list[*distribution.Rule]{Items: rs})
 	})
 	a.admin("POST /v1/distribution-rules", saveHandler(svc.Save, "/v1/distribution-rules/", ""))
-	a.handle("GET /v1/distribution-rules/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		rule, err := svc.Get(r.Context(), c, r.PathValue("id"))
-		return ok(w, rule, err)
-	})
+	a.handle("GET /v1/distribution-rules/{id}", itemHandler(svc.Get))
 	a.admin("PATCH /v1/distribution-rules/{id}", saveHandler(svc.Save, "", "id"))
 	a.admin("DELETE /v1/distribution-rules/{id}", deleteHandler(svc.Delete, "id"))
-	a.handle("GET /v1/distribution-rules/{id}/stats", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		st, err := svc.Stats(r.Context(), c, r.PathValue("id"))
-		return ok(w, st, err)
-	})
+	a.handle("GET /v1/distribution-rules/{id}/stats", itemHandler(svc.Stats))
 	a.handle("GET /v1/distribution-rules/{id}/assignments", pagedHandler(svc.Assignments))
 	a.handle("GET /v1/notifications", pagedHandler(func(ctx context.Context, c *crm.Caller, _ string, limit int, cursor string) (*crm.Page[inbox.Notification], error) {
 		return a.cfg.Inbox.List(ctx, c, limit, cursor)

@@ -28,10 +28,7 @@ func (a *API) routesOrders() {
 		}
 		return created(w, "/v1/orders/"+o.ID, o)
 	})
-	a.handle("GET /v1/orders/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		o, err := svc.Get(r.Context(), c, r.PathValue("id"))
-		return ok(w, o, err)
-	})
+	a.handle("GET /v1/orders/{id}", itemHandler(svc.Get))
 	a.handle("PATCH /v1/orders/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		var in orders.Input
 		if err := decodeBody(w, r, &in); err != nil {

@@ -43,10 +43,7 @@ func (a *API) routesSetup() {
 		u, err := svc.UpdateUser(r.Context(), c, r.PathValue("id"), in)
 		return ok(w, u, err)
 	})
-	a.admin("DELETE /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		u, err := svc.DeactivateUser(r.Context(), c, r.PathValue("id"))
-		return ok(w, u, err)
-	})
+	a.admin("DELETE /v1/users/{id}", itemHandler(svc.DeactivateUser))
 
 	a.handle("GET /v1/teams", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		return writeJSON(w, http.StatusOK, list[*domain.Team]{Items: nonNil(c.Org.Teams)})
@@ -176,6 +173,15 @@ func deleteHandler(del func(ctx context.Context, c *crm.Caller, id string) error
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
+	}
+}
+
+// itemHandler serves a read of, or an action on, the item named by the
+// path's {id}: 200 with what fn returns.
+func itemHandler[Out any](fn func(ctx context.Context, c *crm.Caller, id string) (Out, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		out, err := fn(r.Context(), c, r.PathValue("id"))
+		return ok(w, out, err)
 	}
 }
 

@@ -30,10 +30,7 @@ func (a *API) routesTasks() {
 		}
 		return created(w, "/v1/tasks/"+t.ID, t)
 	})
-	a.handle("GET /v1/tasks/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		t, err := svc.Get(r.Context(), c, r.PathValue("id"))
-		return ok(w, t, err)
-	})
+	a.handle("GET /v1/tasks/{id}", itemHandler(svc.Get))
 	a.handle("PATCH /v1/tasks/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		in, err := taskInput(w, r)
 		if err != nil {
