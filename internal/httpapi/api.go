@@ -146,11 +146,11 @@ func (a *API) notRouted(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) public(pattern string, h http.HandlerFunc) {
-	a.register(pattern, Route{Public: true}, h)
+	a.register(pattern, Route{Public: true}, func(w *recorder, r *http.Request) { h(w, r) })
 }
 
 func (a *API) bare(pattern string, h func(w http.ResponseWriter, r *http.Request, subject string) error) {
-	a.register(pattern, Route{Bare: true}, func(w http.ResponseWriter, r *http.Request) {
+	a.register(pattern, Route{Bare: true}, func(w *recorder, r *http.Request) {
 		lang := language(r, "")
 		subject, err := a.cfg.Auth.Subject(r)
 		if err == nil {
@@ -164,7 +164,7 @@ func (a *API) bare(pattern string, h func(w http.ResponseWriter, r *http.Request
 
 // handle registers an authenticated endpoint.
 func (a *API) handle(pattern string, h handler) {
-	a.register(pattern, Route{}, func(w http.ResponseWriter, r *http.Request) { a.serve(w, r, h) })
+	a.register(pattern, Route{}, func(w *recorder, r *http.Request) { a.serve(w, r, h) })
 }
 
 // admin registers an endpoint only admins may call: the role is checked
@@ -178,33 +178,39 @@ func (a *API) admin(pattern string, h handler) {
 	})
 }
 
-func (a *API) register(pattern string, rt Route, h http.HandlerFunc) {
+// register routes pattern to h, and logs every request it serves with
+// its status, caller (once known) and duration.
+func (a *API) register(pattern string, rt Route, h func(w *recorder, r *http.Request)) {
 	method, path, _ := strings.Cut(pattern, " ")
 	rt.Method, rt.Pattern = method, path
 	a.routes = append(a.routes, rt)
-	a.mux.HandleFunc(pattern, h)
+	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		// Wall time, not the workspace's clock: how long the answer took.
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		h(rec, r)
+		a.cfg.Log.InfoContext(r.Context(), "request", "request_id", r.Context().Value(requestIDKey), "method", r.Method,
+			"path", r.URL.Path, "status", rec.status, "tenant", rec.tenant, "user", rec.user,
+			"ms", time.Since(start).Milliseconds())
+	})
 }
 
 // serve authenticates the caller, then runs h, through the idempotency
 // keeper when the request is a write with an Idempotency-Key.
-func (a *API) serve(w http.ResponseWriter, r *http.Request, h handler) {
-	start := time.Now()
+func (a *API) serve(w *recorder, r *http.Request, h handler) {
 	lang := language(r, "")
 	caller, err := a.caller(r)
 	if err != nil {
 		writeProblem(w, problemFor(r, a.cfg.Log, err, lang), lang)
 		return
 	}
+	w.tenant, w.user = caller.Tenant(), caller.User.ID
 	lang = language(r, caller.Org.Workspace.Language)
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-	err = a.idempotent(rec, r, caller, h)
+	err = a.idempotent(w, r, caller, h)
 	if err != nil {
 		p := problemFor(r, a.cfg.Log.With("tenant", caller.Tenant(), "user", caller.User.ID), err, lang)
-		writeProblem(rec, p, lang)
+		writeProblem(w, p, lang)
 	}
-	a.cfg.Log.InfoContext(r.Context(), "request", "request_id", r.Context().Value(requestIDKey), "method", r.Method,
-		"path", r.URL.Path, "status", rec.status, "tenant", caller.Tenant(), "user", caller.User.ID,
-		"ms", time.Since(start).Milliseconds())
 }
 
 func (a *API) caller(r *http.Request) (*crm.Caller, error) {
@@ -280,7 +286,7 @@ const inProgressWait = 3 * time.Second
 
 // begin takes the key, waiting a little while another request holds it.
 func (a *API) begin(r *http.Request, scope, key, fp string) (*idempotency.Response, error) {
-	deadline := time.Now().Add(inProgressWait)
+	deadline := time.Now().Add(inProgressWait) // a real wait: the local clock may stand still
 	for {
 		prev, err := a.cfg.Idempotency.Begin(r.Context(), scope, key, fp)
 		if !errors.Is(err, idempotency.ErrInProgress) || time.Now().After(deadline) {
@@ -303,6 +309,8 @@ type recorder struct {
 	keep   bool
 	body   bytes.Buffer
 	wrote  bool
+	// tenant and user name the caller in the request's log line.
+	tenant, user string
 }
 
 func (r *recorder) WriteHeader(status int) {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"tend/internal/crm"
 	"tend/internal/distribution"
@@ -66,15 +65,11 @@ func (a *API) routesDistribution() {
 // raw body; an Idempotency-Key repeat gets the first answer. Accepted
 // leads are answered 202.
 func (a *API) hook(pattern string, take func(ctx context.Context, v *leads.Verified, body []byte) (*leads.Accepted, error)) {
-	a.register(pattern, Route{Hook: true}, func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+	a.register(pattern, Route{Hook: true}, func(w *recorder, r *http.Request) {
 		lang := language(r, "")
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		err := a.serveHook(rec, r, lang, take)
-		if err != nil {
-			writeProblem(rec, problemFor(r, a.cfg.Log, err, lang), lang)
+		if err := a.serveHook(w, r, lang, take); err != nil {
+			writeProblem(w, problemFor(r, a.cfg.Log, err, lang), lang)
 		}
-		a.cfg.Log.InfoContext(r.Context(), "hook", "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
 	})
 }
 
