@@ -14,6 +14,7 @@ import (
 	"tend/internal/awsmain"
 	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/services"
 	"tend/internal/sqlite"
 )
 
@@ -41,7 +42,7 @@ func newFixture(t *testing.T) fixture {
 	if err != nil {
 		t.Fatalf("CreateWorkspace: %v", err)
 	}
-	return fixture{proxy: httpadapter.NewV2(awsmain.Build(db, awsmain.Queues{}, clock, log).Handler()), adminID: admin.ID}
+	return fixture{proxy: httpadapter.NewV2(awsmain.Handler(services.Build(db, services.Queues{}, clock, log))), adminID: admin.ID}
 }
 
 func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {

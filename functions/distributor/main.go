@@ -12,10 +12,11 @@ import (
 
 	"tend/internal/awsmain"
 	"tend/internal/lambdaevent"
+	"tend/internal/services"
 )
 
 func main() {
-	awsmain.Run("distributor", nil, func(svc *awsmain.Services) {
+	awsmain.Run("distributor", nil, func(svc *services.Services) {
 		lambda.Start(lambdaevent.SQSHandler(svc.Distribution.HandleMessage, svc.Log))
 	})
 }

@@ -9,12 +9,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"tend/internal/awsmain"
 	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/crm"
 	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/lambdaevent"
+	"tend/internal/services"
 )
 
 // The sample distribution message, pointed at a real rule and customer,
@@ -22,7 +22,7 @@ import (
 // changes nothing; a message that can't be handled is reported alone.
 func TestSampleDistributionMessage(t *testing.T) {
 	ctx := t.Context()
-	svc := awsmain.Build(awsmaintest.Store(t, nil), awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
+	svc := services.Build(awsmaintest.Store(t, nil), services.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
 	c, admin := awsmaintest.Admin(t, svc.CRM, "Dist")
 	str := func(s string) *string { return &s }
 	staff, err := svc.CRM.CreateUser(ctx, c, crm.UserInput{Name: str("Nhân viên"), Email: str("nv@d.vn")})

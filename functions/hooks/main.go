@@ -13,8 +13,9 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/internal/awsmain"
+	"tend/internal/services"
 )
 
 func main() {
-	awsmain.Run("hooks", nil, func(svc *awsmain.Services) { lambda.Start(httpadapter.NewV2(svc.Handler()).ProxyWithContext) })
+	awsmain.Run("hooks", nil, func(svc *services.Services) { lambda.Start(httpadapter.NewV2(awsmain.Handler(svc)).ProxyWithContext) })
 }

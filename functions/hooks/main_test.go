@@ -16,6 +16,7 @@ import (
 	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/domain"
 	"tend/internal/leads"
+	"tend/internal/services"
 )
 
 // The sample webhook request, signed with a real source's secret, stores
@@ -23,7 +24,7 @@ import (
 // same; a wrong signature is refused.
 func TestSampleWebhook(t *testing.T) {
 	ctx := t.Context()
-	svc := awsmain.Build(awsmaintest.Store(t, nil), awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
+	svc := services.Build(awsmaintest.Store(t, nil), services.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
 	c, _ := awsmaintest.Admin(t, svc.CRM, "Hooks")
 	mapping := map[string]string{"name": "$.full_name", "phone": "$.contact.phone", "email": "$.email"}
 	name := "Landing page"
@@ -41,7 +42,7 @@ func TestSampleWebhook(t *testing.T) {
 	}
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	ev.Headers["x-tend-timestamp"], ev.Headers["x-tend-signature"] = ts, leads.Sign(src.Secret, ts, []byte(ev.Body))
-	proxy := httpadapter.NewV2(svc.Handler())
+	proxy := httpadapter.NewV2(awsmain.Handler(svc))
 	first, err := proxy.ProxyWithContext(ctx, ev)
 	if err != nil || first.StatusCode != 202 {
 		t.Fatalf("webhook: %d %s, %v", first.StatusCode, first.Body, err)

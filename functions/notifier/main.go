@@ -14,10 +14,11 @@ import (
 
 	"tend/internal/awsmain"
 	"tend/internal/lambdaevent"
+	"tend/internal/services"
 )
 
 func main() {
-	awsmain.Run("notifier", []string{"NOTIFICATIONS_QUEUE_URL", "NOTIFICATIONS_DLQ_URL", "SENDER_EMAIL"}, func(svc *awsmain.Services) {
+	awsmain.Run("notifier", []string{"NOTIFICATIONS_QUEUE_URL", "NOTIFICATIONS_DLQ_URL", "SENDER_EMAIL"}, func(svc *services.Services) {
 		lambda.Start(lambdaevent.SQSHandler(svc.Notify.HandleMessage, svc.Log))
 	})
 }

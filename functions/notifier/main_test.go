@@ -12,11 +12,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"tend/internal/awsmain"
 	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/domain"
 	"tend/internal/lambdaevent"
 	"tend/internal/notify"
+	"tend/internal/services"
 )
 
 // mailer stands in for SES: it counts what it is asked to send.
@@ -48,8 +48,8 @@ func TestSampleNotificationMessage(t *testing.T) {
 	// Noon in Hanoi: outside the default quiet hours.
 	clock := domain.ClockFunc(func() time.Time { return time.Date(2026, 11, 23, 5, 0, 0, 0, time.UTC) })
 	m := &mailer{}
-	svc := awsmain.BuildWith(db, awsmain.Queues{Notifications: queue{}, NotificationsDLQ: queue{}},
-		awsmain.Senders{Mailer: m, Texter: m, From: "cskh@tend.vn"}, clock, slog.New(slog.DiscardHandler))
+	svc := services.BuildWith(db, services.Queues{Notifications: queue{}, NotificationsDLQ: queue{}},
+		services.Senders{Mailer: m, Texter: m, From: "cskh@tend.vn"}, clock, slog.New(slog.DiscardHandler))
 	c, _ := awsmaintest.Admin(t, svc.CRM, "Notify")
 	msg, op := svc.Notify.Prepare(c.Org, notify.Draft{Channel: notify.ChannelEmail, To: "khach@n.vn", Subject: "Chúc mừng sinh nhật",
 		Body: "Chúc anh một năm mới nhiều niềm vui.", Key: "test:1"})

@@ -15,10 +15,11 @@ import (
 
 	"tend/internal/awsmain"
 	"tend/internal/lambdaevent"
+	"tend/internal/services"
 )
 
 func main() {
-	awsmain.Run("scheduler", []string{"JOBS_QUEUE_URL", "DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(svc *awsmain.Services) {
+	awsmain.Run("scheduler", []string{"JOBS_QUEUE_URL", "DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(svc *services.Services) {
 		lambda.Start(lambdaevent.SchedulerHandler(svc.Ticker, svc.Log))
 	})
 }

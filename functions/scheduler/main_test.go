@@ -14,10 +14,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"tend/internal/automation"
-	"tend/internal/awsmain"
 	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/crm"
 	"tend/internal/lambdaevent"
+	"tend/internal/services"
 	"tend/internal/store/storetest"
 )
 
@@ -55,7 +55,7 @@ func TestSampleTickAndJobs(t *testing.T) {
 	clock.Set(time.Date(2026, 9, 1, 1, 30, 0, 0, time.UTC)) // 08:30 in Hồ Chí Minh City
 	db := awsmaintest.Store(t, clock.Now)
 	queue := &sent{}
-	svc := awsmain.Build(db, awsmain.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
+	svc := services.Build(db, services.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
 	clock.Set(time.Date(2026, 8, 31, 0, 0, 0, 0, time.UTC))
 	c, _ := awsmaintest.Admin(t, svc.CRM, "Sched")
 	for _, name := range []string{"Khách A", "Khách B", "Khách C"} {

@@ -17,13 +17,14 @@ import (
 
 	"tend/internal/awsmain"
 	"tend/internal/lambdaevent"
+	"tend/internal/services"
 )
 
 func main() {
-	awsmain.Run("stream", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(svc *awsmain.Services) { lambda.Start(StreamHandlerFor(svc)) })
+	awsmain.Run("stream", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(svc *services.Services) { lambda.Start(StreamHandlerFor(svc)) })
 }
 
 // StreamHandlerFor is the function's handler over the services.
-func StreamHandlerFor(svc *awsmain.Services) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+func StreamHandlerFor(svc *services.Services) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	return lambdaevent.StreamHandler(svc.Changes, svc.Log)
 }

@@ -10,11 +10,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"tend/internal/automation"
-	"tend/internal/awsmain"
 	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/orders"
+	"tend/internal/services"
 )
 
 // The sample stream batch (insert, modify: revenue 0 → 3,500,000, remove)
@@ -22,7 +22,7 @@ import (
 // same batch delivered again changes nothing.
 func TestSampleStreamBatch(t *testing.T) {
 	ctx := t.Context()
-	svc := awsmain.Build(awsmaintest.Store(t, nil), awsmain.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
+	svc := services.Build(awsmaintest.Store(t, nil), services.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
 	c, admin := awsmaintest.Admin(t, svc.CRM, "Stream")
 	str := func(s string) *string { return &s }
 	typ := domain.TypeSelect

@@ -21,23 +21,12 @@ import (
 	"sync"
 	"time"
 
-	"tend/internal/automation"
-	"tend/internal/careflow"
 	"tend/internal/changes"
-	"tend/internal/crm"
-	"tend/internal/distribution"
 	"tend/internal/httpapi"
-	"tend/internal/idempotency"
-	"tend/internal/inbox"
-	"tend/internal/leads"
 	"tend/internal/localqueue"
-	"tend/internal/notify"
-	"tend/internal/orders"
-	"tend/internal/recordpdf"
+	"tend/internal/services"
 	"tend/internal/sqlite"
 	"tend/internal/store"
-	"tend/internal/task"
-	"tend/internal/templates"
 )
 
 // Config configures the runner.
@@ -58,35 +47,25 @@ type Drainer interface {
 	Drain(ctx context.Context) (int, error)
 }
 
-// App is the running system.
+// App is the running system: the services, wired as in AWS, over the
+// local stand-ins.
 type App struct {
+	*services.Services
 	DB     *sqlite.DB
 	Clock  *Clock
-	CRM    *crm.Service
 	API    *httpapi.API
 	Auth   httpapi.HS256
 	Outbox *Outbox
 	Log    *slog.Logger
 	// Jobs is the local jobs queue (SQS in AWS).
-	Jobs       *localqueue.Queue
-	Automation *automation.Service
-	Orders     *orders.Service
+	Jobs *localqueue.Queue
 	// DistQueue is the local distribution queue (SQS in AWS).
-	DistQueue    *localqueue.Queue
-	Distribution *distribution.Service
-	Leads        *leads.Service
+	DistQueue *localqueue.Queue
 	// NotifyQueue is the local notifications queue (SQS in AWS) and
 	// NotifyDead its dead-letter queue, which nothing drains: failed
 	// messages stay there to be looked at.
 	NotifyQueue *localqueue.Queue
 	NotifyDead  *localqueue.Queue
-	Notify      *notify.Service
-	Templates   *templates.Service
-	Tasks       *task.Service
-	CareFlows   *careflow.Service
-	// Changes routes feed changes to their consumers, as the stream
-	// function does in AWS.
-	Changes *changes.Router
 
 	feed     *feedConsumer
 	drainers []Drainer
@@ -115,32 +94,18 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a := &App{DB: db, Clock: clock, Log: cfg.Log, Outbox: &Outbox{st: db, clock: clock}}
-	a.CRM = crm.New(db, clock, cfg.Log)
 	// Drains run one at a time (drainMu): the queues need no leases.
 	a.Jobs = localqueue.New(db, clock, "jobs", localqueue.Options{SingleConsumer: true, Workers: 4})
 	// As the template's redrive policy: ten attempts before a dead letter.
 	a.DistQueue = localqueue.New(db, clock, "distribution", localqueue.Options{MaxAttempts: 10, SingleConsumer: true, Workers: 4})
-	a.Automation = automation.New(a.CRM, a.Jobs, cfg.Log)
-	a.Distribution = distribution.New(a.CRM, a.DistQueue, cfg.Log)
-	a.Orders = orders.New(a.CRM, cfg.Log)
-	a.Leads = leads.New(a.CRM, cfg.Log)
 	a.NotifyQueue = localqueue.New(db, clock, "notifications", localqueue.Options{MaxAttempts: 5, SingleConsumer: true, Workers: 4})
 	a.NotifyDead = localqueue.New(db, clock, "notifications-dlq", localqueue.Options{})
-	a.Notify = notify.New(a.CRM, notify.Ports{Queue: a.NotifyQueue, Dead: a.NotifyDead, Mailer: a.Outbox, Texter: a.Outbox,
-		Printer: recordpdf.New(a.CRM)},
-		notify.Options{From: LocalSender}, cfg.Log)
-	a.Templates = templates.New(a.CRM)
-	a.Tasks = task.New(a.CRM)
-	a.CareFlows = careflow.New(careflow.Deps{CRM: a.CRM, Templates: a.Templates, Tasks: a.Tasks, Notify: a.Notify,
-		Distribution: a.Distribution, Orders: a.Orders, Jobs: a.Jobs, Log: cfg.Log})
-	a.Automation.Effects = a.CareFlows
+	a.Services = services.BuildWith(db,
+		services.Queues{Jobs: a.Jobs, Distribution: a.DistQueue, Notifications: a.NotifyQueue, NotificationsDLQ: a.NotifyDead},
+		services.Senders{Mailer: a.Outbox, Texter: a.Outbox, From: LocalSender}, clock, cfg.Log)
 	a.Auth = httpapi.HS256{Secret: secret, Clock: clock}
-	a.API = httpapi.New(httpapi.Config{CRM: a.CRM, Automation: a.Automation, Orders: a.Orders, Distribution: a.Distribution,
-		Leads: a.Leads, Inbox: inbox.New(db), Templates: a.Templates, Tasks: a.Tasks, CareFlows: a.CareFlows, Notify: a.Notify,
-		Auth: a.Auth, Idempotency: idempotency.New(db, clock), Log: cfg.Log})
-	a.Changes = &changes.Router{Automation: a.Automation, Distribution: a.Distribution, Orders: a.Orders}
-	ticker := changes.Ticker{Automation: a.Automation, CareFlows: a.CareFlows, Distribution: a.Distribution, Notify: a.Notify,
-		Reminders: inbox.Reminders{CRM: a.CRM}}
+	a.API = a.Services.API(a.Auth)
+	ticker := a.Ticker
 	a.feed = &feedConsumer{db: db, handlers: []ChangeHandler{routed{a.Changes}}}
 	// The order of a drain round: the stream (feed), the scheduler's tick,
 	// then the queued jobs, distributions and notifications; rounds
