@@ -12,10 +12,8 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/internal/awsmain"
-	"tend/internal/crm"
-	"tend/internal/domain"
 	"tend/internal/services"
-	"tend/internal/sqlite"
+	"tend/internal/tendtest"
 )
 
 // sampleSub is the "sub" claim of the sample events in ../../events.
@@ -30,19 +28,9 @@ type fixture struct {
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "tend.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatalf("sqlite.Open: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	clock, log := domain.SystemClock{}, slog.New(slog.DiscardHandler)
-	_, admin, err := crm.New(db, clock, log).CreateWorkspace(t.Context(), crm.NewWorkspace{
-		Name: "Công ty Hoa Sen", AdminName: "Trần Thị Lan", AdminEmail: "lan.tran@example.com", AdminSubject: sampleSub,
-	})
-	if err != nil {
-		t.Fatalf("CreateWorkspace: %v", err)
-	}
-	return fixture{proxy: httpadapter.NewV2(awsmain.Handler(services.Build(db, services.Queues{}, clock, log))), adminID: admin.ID}
+	w := tendtest.MustOpen(t, tendtest.Options{Name: "Công ty Hoa Sen", AdminName: "Trần Thị Lan", AdminSubject: sampleSub})
+	svc := services.Build(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
+	return fixture{proxy: httpadapter.NewV2(awsmain.Handler(svc)), adminID: w.AdminUser.ID}
 }
 
 func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {

@@ -9,12 +9,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/crm"
 	"tend/internal/distribution"
-	"tend/internal/domain"
 	"tend/internal/lambdaevent"
 	"tend/internal/services"
+	"tend/internal/tendtest"
 )
 
 // The sample distribution message, pointed at a real rule and customer,
@@ -22,8 +21,9 @@ import (
 // changes nothing; a message that can't be handled is reported alone.
 func TestSampleDistributionMessage(t *testing.T) {
 	ctx := t.Context()
-	svc := services.Build(awsmaintest.Store(t, nil), services.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
-	c, admin := awsmaintest.Admin(t, svc.CRM, "Dist")
+	w := tendtest.MustOpen(t, tendtest.Options{Name: "Dist"})
+	svc := services.Build(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
+	c, admin := w.Admin(), w.AdminUser
 	str := func(s string) *string { return &s }
 	staff, err := svc.CRM.CreateUser(ctx, c, crm.UserInput{Name: str("Nhân viên"), Email: str("nv@d.vn")})
 	if err != nil {

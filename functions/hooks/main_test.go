@@ -7,16 +7,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/internal/awsmain"
-	"tend/internal/awsmain/awsmaintest"
-	"tend/internal/domain"
 	"tend/internal/leads"
 	"tend/internal/services"
+	"tend/internal/tendtest"
 )
 
 // The sample webhook request, signed with a real source's secret, stores
@@ -24,8 +22,9 @@ import (
 // same; a wrong signature is refused.
 func TestSampleWebhook(t *testing.T) {
 	ctx := t.Context()
-	svc := services.Build(awsmaintest.Store(t, nil), services.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
-	c, _ := awsmaintest.Admin(t, svc.CRM, "Hooks")
+	w := tendtest.MustOpen(t, tendtest.Options{Name: "Hooks"})
+	svc := services.Build(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
+	c := w.Admin()
 	mapping := map[string]string{"name": "$.full_name", "phone": "$.contact.phone", "email": "$.email"}
 	name := "Landing page"
 	src, err := svc.Leads.Create(ctx, c, leads.Input{Name: &name, Mapping: &mapping})
@@ -40,7 +39,7 @@ func TestSampleWebhook(t *testing.T) {
 	if err := json.Unmarshal([]byte(strings.ReplaceAll(string(raw), "src_sample", src.ID)), &ev); err != nil {
 		t.Fatal(err)
 	}
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	ts := strconv.FormatInt(w.Clock.Now().Unix(), 10)
 	ev.Headers["x-tend-timestamp"], ev.Headers["x-tend-signature"] = ts, leads.Sign(src.Secret, ts, []byte(ev.Body))
 	proxy := httpadapter.NewV2(awsmain.Handler(svc))
 	first, err := proxy.ProxyWithContext(ctx, ev)

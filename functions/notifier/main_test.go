@@ -12,11 +12,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/domain"
 	"tend/internal/lambdaevent"
 	"tend/internal/notify"
 	"tend/internal/services"
+	"tend/internal/tendtest"
 )
 
 // mailer stands in for SES: it counts what it is asked to send.
@@ -44,13 +44,12 @@ func (queue) Send(context.Context, []byte, time.Duration) error { return nil }
 // handled is reported alone.
 func TestSampleNotificationMessage(t *testing.T) {
 	ctx := t.Context()
-	db := awsmaintest.Store(t, nil)
 	// Noon in Hanoi: outside the default quiet hours.
-	clock := domain.ClockFunc(func() time.Time { return time.Date(2026, 11, 23, 5, 0, 0, 0, time.UTC) })
-	m := &mailer{}
+	w := tendtest.MustOpen(t, tendtest.Options{Name: "Notify", Clock: tendtest.NewClock(time.Date(2026, 11, 23, 5, 0, 0, 0, time.UTC))})
+	db, m := w.DB, &mailer{}
 	svc := services.BuildWith(db, services.Queues{Notifications: queue{}, NotificationsDLQ: queue{}},
-		services.Senders{Mailer: m, Texter: m, From: "cskh@tend.vn"}, clock, slog.New(slog.DiscardHandler))
-	c, _ := awsmaintest.Admin(t, svc.CRM, "Notify")
+		services.Senders{Mailer: m, Texter: m, From: "cskh@tend.vn"}, w.Clock, slog.New(slog.DiscardHandler))
+	c := w.Admin()
 	msg, op := svc.Notify.Prepare(c.Org, notify.Draft{Channel: notify.ChannelEmail, To: "khach@n.vn", Subject: "Chúc mừng sinh nhật",
 		Body: "Chúc anh một năm mới nhiều niềm vui.", Key: "test:1"})
 	if err := db.Put(ctx, op.Item, op.Cond); err != nil {

@@ -14,11 +14,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"tend/internal/automation"
-	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/crm"
 	"tend/internal/lambdaevent"
 	"tend/internal/services"
-	"tend/internal/store/storetest"
+	"tend/internal/tendtest"
 )
 
 // sent stands in for the jobs queue.
@@ -51,13 +50,11 @@ func sample(t *testing.T, name string) []byte {
 // it; a message that can't be run is reported alone.
 func TestSampleTickAndJobs(t *testing.T) {
 	ctx := t.Context()
-	clock := &storetest.Clock{}
-	clock.Set(time.Date(2026, 9, 1, 1, 30, 0, 0, time.UTC)) // 08:30 in Hồ Chí Minh City
-	db := awsmaintest.Store(t, clock.Now)
-	queue := &sent{}
+	clock := tendtest.NewClock(time.Date(2026, 8, 31, 0, 0, 0, 0, time.UTC))
+	w := tendtest.MustOpen(t, tendtest.Options{Name: "Sched", Clock: clock})
+	db, queue := w.DB, &sent{}
 	svc := services.Build(db, services.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
-	clock.Set(time.Date(2026, 8, 31, 0, 0, 0, 0, time.UTC))
-	c, _ := awsmaintest.Admin(t, svc.CRM, "Sched")
+	c := w.Admin()
 	for _, name := range []string{"Khách A", "Khách B", "Khách C"} {
 		in, _ := crm.ParseCustomerInput([]byte(`{"name":"` + name + `"}`))
 		if _, err := svc.CRM.CreateCustomer(ctx, c, in); err != nil {

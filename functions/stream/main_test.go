@@ -10,11 +10,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"tend/internal/automation"
-	"tend/internal/awsmain/awsmaintest"
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/orders"
 	"tend/internal/services"
+	"tend/internal/tendtest"
 )
 
 // The sample stream batch (insert, modify: revenue 0 → 3,500,000, remove)
@@ -22,8 +22,9 @@ import (
 // same batch delivered again changes nothing.
 func TestSampleStreamBatch(t *testing.T) {
 	ctx := t.Context()
-	svc := services.Build(awsmaintest.Store(t, nil), services.Queues{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
-	c, admin := awsmaintest.Admin(t, svc.CRM, "Stream")
+	w := tendtest.MustOpen(t, tendtest.Options{Name: "Stream"})
+	svc := services.Build(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
+	c, admin := w.Admin(), w.AdminUser
 	str := func(s string) *string { return &s }
 	typ := domain.TypeSelect
 	if _, err := svc.CRM.SaveField(ctx, c, "", crm.FieldInput{Key: str("customer_type"), Label: str("Loại"), Type: &typ, Options: &[]string{"Thường", "VIP"}}); err != nil {

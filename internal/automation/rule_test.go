@@ -2,14 +2,13 @@ package automation_test
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"tend/internal/automation"
 	"tend/internal/crm"
 	"tend/internal/domain"
-	"tend/internal/sqlite"
+	"tend/internal/tendtest"
 )
 
 var now = time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC)
@@ -18,30 +17,10 @@ var now = time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC)
 // field and a pipeline, over a fresh SQLite store.
 func admin(tb testing.TB) (*automation.Service, *crm.Caller, *domain.Pipeline) {
 	tb.Helper()
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "a.db"), sqlite.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	svc := crm.New(db, domain.ClockFunc(func() time.Time { return now }), nil)
-	ctx := tb.Context()
-	_, a, err := svc.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Rules", AdminEmail: "a@rules.vn"})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c, _ := svc.Authenticate(ctx, a.AuthSubject)
-	str := func(s string) *string { return &s }
-	typ := func(t domain.FieldType) *domain.FieldType { return &t }
-	if _, err := svc.SaveField(ctx, c, "", crm.FieldInput{Key: str("customer_type"), Label: str("Loại"), Type: typ(domain.TypeSelect), Options: &[]string{"Thường", "VIP"}}); err != nil {
-		tb.Fatal(err)
-	}
-	steps := []domain.Step{{Name: "Mới"}, {Name: "Chốt"}}
-	pl, err := svc.SavePipeline(ctx, c, "", crm.PipelineInput{Name: str("Bán hàng"), Steps: &steps})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c, _ = svc.Authenticate(ctx, a.AuthSubject)
-	return automation.New(svc, nil, nil), c, pl
+	w := tendtest.MustOpen(tb, tendtest.Options{Name: "Rules", Clock: tendtest.NewClock(now)})
+	w.Field("customer_type", "Loại", domain.TypeSelect, "Thường", "VIP")
+	pl := w.Pipeline("Bán hàng", "Mới", "Chốt")
+	return automation.New(w.CRM, nil, nil), w.Admin(), pl
 }
 
 func TestSaveRuleRefusesWhatDoesNotFit(t *testing.T) {

@@ -75,7 +75,10 @@ func Connect(ctx context.Context, env Env) (*services.Services, error) {
 		return nil, fmt.Errorf("load AWS config: %w", err)
 	}
 	clock := domain.SystemClock{}
-	st := dynamo.New(dynamodb.NewFromConfig(cfg), env.Table, dynamo.Options{Now: clock.Now})
+	st, err := dynamo.New(dynamodb.NewFromConfig(cfg), env.Table, clock)
+	if err != nil {
+		return nil, err
+	}
 	client := awssqs.NewFromConfig(cfg)
 	var q services.Queues
 	if env.JobsQueueURL != "" {

@@ -2,31 +2,16 @@ package crm_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"tend/internal/crm"
-	"tend/internal/domain"
-	"tend/internal/sqlite"
+	"tend/internal/tendtest"
 )
 
 func benchService(b *testing.B) (*crm.Service, *crm.Caller) {
-	db, err := sqlite.Open(filepath.Join(b.TempDir(), "b.db"), sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	svc := crm.New(db, domain.ClockFunc(func() time.Time { return time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC) }), nil)
-	_, admin, err := svc.CreateWorkspace(b.Context(), crm.NewWorkspace{Name: "Bench", AdminEmail: "a@bench.vn"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := svc.Authenticate(b.Context(), admin.AuthSubject)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return svc, c
+	w := tendtest.MustOpen(b, tendtest.Options{Name: "Bench", Clock: tendtest.NewClock(time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC))})
+	return w.CRM, w.Admin()
 }
 
 func newInput(b *testing.B, i int) *crm.CustomerInput {

@@ -3,13 +3,12 @@ package crm_test
 import (
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"tend/internal/crm"
 	"tend/internal/domain"
-	"tend/internal/sqlite"
+	"tend/internal/tendtest"
 )
 
 var now = time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC)
@@ -18,49 +17,20 @@ var now = time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC)
 // pipeline, and returns its set-up.
 func testOrg(tb testing.TB) *crm.Org {
 	tb.Helper()
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "t.db"), sqlite.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	svc := crm.New(db, domain.ClockFunc(func() time.Time { return now }), nil)
-	ctx := tb.Context()
-	_, admin, err := svc.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Fuzz", AdminEmail: "a@fuzz.vn"})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c, err := svc.Authenticate(ctx, admin.AuthSubject)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	str := func(s string) *string { return &s }
-	typ := func(t domain.FieldType) *domain.FieldType { return &t }
-	for _, f := range []crm.FieldInput{
-		{Key: str("kind"), Label: str("Loại"), Type: typ(domain.TypeSelect), Options: &[]string{"VIP", "Thường"}},
-		{Key: str("hobbies"), Label: str("Sở thích"), Type: typ(domain.TypeMultiSelect), Options: &[]string{"golf", "wine"}},
-		{Key: str("score"), Label: str("Điểm"), Type: typ(domain.TypeNumber)},
-		{Key: str("budget"), Label: str("Ngân sách"), Type: typ(domain.TypeMoney)},
-		{Key: str("signed"), Label: str("Ngày ký"), Type: typ(domain.TypeDate)},
-		{Key: str("seen"), Label: str("Lần gặp"), Type: typ(domain.TypeDateTime)},
-		{Key: str("partner"), Label: str("Đối tác"), Type: typ(domain.TypeBoolean)},
-		{Key: str("manager"), Label: str("Quản lý"), Type: typ(domain.TypeUser)},
-		{Key: str("zalo"), Label: str("Zalo"), Type: typ(domain.TypePhone)},
-		{Key: str("cc"), Label: str("Email phụ"), Type: typ(domain.TypeEmail)},
-		{Key: str("note"), Label: str("Ghi chú"), Type: typ(domain.TypeText)},
-	} {
-		if _, err := svc.SaveField(ctx, c, "", f); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	steps := []domain.Step{{ID: "", Name: "Mới"}}
-	if _, err := svc.SavePipeline(ctx, c, "", crm.PipelineInput{Name: str("P"), Steps: &steps}); err != nil {
-		tb.Fatal(err)
-	}
-	org, err := svc.LoadOrg(ctx, c.Tenant())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return org
+	w := tendtest.MustOpen(tb, tendtest.Options{Name: "Fuzz", Clock: tendtest.NewClock(now)})
+	w.Field("kind", "Loại", domain.TypeSelect, "VIP", "Thường")
+	w.Field("hobbies", "Sở thích", domain.TypeMultiSelect, "golf", "wine")
+	w.Field("score", "Điểm", domain.TypeNumber)
+	w.Field("budget", "Ngân sách", domain.TypeMoney)
+	w.Field("signed", "Ngày ký", domain.TypeDate)
+	w.Field("seen", "Lần gặp", domain.TypeDateTime)
+	w.Field("partner", "Đối tác", domain.TypeBoolean)
+	w.Field("manager", "Quản lý", domain.TypeUser)
+	w.Field("zalo", "Zalo", domain.TypePhone)
+	w.Field("cc", "Email phụ", domain.TypeEmail)
+	w.Field("note", "Ghi chú", domain.TypeText)
+	w.Pipeline("P", "Mới")
+	return w.Org()
 }
 
 // resubmit turns a previewed customer back into an input, keeping only

@@ -39,29 +39,26 @@ type Client interface {
 
 var _ Client = (*dynamodb.Client)(nil)
 
-// Options configure a Store.
-type Options struct {
-	// Now is the clock that decides expiry. Default time.Now.
-	Now func() time.Time
-}
-
 // Store is a store.Store over one DynamoDB table.
 type Store struct {
 	client Client
 	table  *string
-	now    func() time.Time
+	clock  store.Clock
 }
 
 var _ store.Store = (*Store)(nil)
 
 // New returns a Store over table. It uses client as given: loading AWS
-// configuration is the caller's business.
-func New(client Client, table string, opts Options) *Store {
-	if opts.Now == nil {
-		opts.Now = time.Now
+// configuration is the caller's business. The clock decides expiry; it is
+// required.
+func New(client Client, table string, clock store.Clock) (*Store, error) {
+	if clock == nil {
+		return nil, fmt.Errorf("dynamo: table %s: %w", table, store.ErrNoClock)
 	}
-	return &Store{client: client, table: aws.String(table), now: opts.Now}
+	return &Store{client: client, table: aws.String(table), clock: clock}, nil
 }
+
+func (s *Store) now() time.Time { return s.clock.Now() }
 
 // nowSeconds is the clock in epoch seconds, the unit of the TTL attribute.
 // An item whose TTL is t is live while nowSeconds < t, which is exactly

@@ -49,8 +49,8 @@ func newTable(t *testing.T, client *dynamodb.Client) string {
 
 func TestConformance(t *testing.T) {
 	client := newClient(t)
-	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
-		return dynamo.New(client, newTable(t, client), dynamo.Options{Now: now})
+	storetest.Run(t, func(t *testing.T, clock store.Clock) store.Store {
+		return mustNew(t, client, newTable(t, client), clock)
 	})
 }
 
@@ -61,7 +61,16 @@ func newStore(t *testing.T) (*dynamo.Store, *dynamodb.Client, string, *storetest
 	table := newTable(t, client)
 	clock := &storetest.Clock{}
 	clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	return dynamo.New(client, table, dynamo.Options{Now: clock.Now}), client, table, clock
+	return mustNew(t, client, table, clock), client, table, clock
+}
+
+func mustNew(t *testing.T, client dynamo.Client, table string, clock store.Clock) *dynamo.Store {
+	t.Helper()
+	s, err := dynamo.New(client, table, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // TestStoredLayout pins the attribute layout the SAM template and the

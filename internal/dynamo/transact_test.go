@@ -11,7 +11,15 @@ import (
 
 	"tend/internal/dynamo"
 	"tend/internal/store"
+	"tend/internal/store/storetest"
 )
+
+// A store needs its clock: without one, New refuses.
+func TestNewNeedsClock(t *testing.T) {
+	if _, err := dynamo.New(&scriptedClient{}, "t", nil); !errors.Is(err, store.ErrNoClock) {
+		t.Fatalf("New without a clock: %v, want ErrNoClock", err)
+	}
+}
 
 // scriptedClient answers writes with scripted errors, in order, then nil.
 // moto never reports transaction conflicts, so this is where the retry
@@ -61,7 +69,7 @@ func TestTransactRetriesConflicts(t *testing.T) {
 		canceled("None", "TransactionConflict"),
 		canceled("TransactionConflict", "None"),
 	}}
-	s := dynamo.New(client, "t", dynamo.Options{})
+	s := mustNew(t, client, "t", &storetest.Clock{})
 	if err := s.Transact(t.Context(), twoPuts()); err != nil {
 		t.Fatalf("Transact: %v", err)
 	}
@@ -75,7 +83,7 @@ func TestTransactConflictThenConditionFailed(t *testing.T) {
 		canceled("None", "TransactionConflict"),
 		canceled("None", "ConditionalCheckFailed"),
 	}}
-	s := dynamo.New(client, "t", dynamo.Options{})
+	s := mustNew(t, client, "t", &storetest.Clock{})
 	err := s.Transact(t.Context(), twoPuts())
 	var txErr *store.TxError
 	if !errors.As(err, &txErr) || txErr.Index != 1 || !errors.Is(err, store.ErrConditionFailed) {
@@ -88,7 +96,7 @@ func TestTransactConflictThenConditionFailed(t *testing.T) {
 
 func TestTransactConditionFailedWinsOverConflict(t *testing.T) {
 	client := &scriptedClient{errs: []error{canceled("TransactionConflict", "ConditionalCheckFailed")}}
-	s := dynamo.New(client, "t", dynamo.Options{})
+	s := mustNew(t, client, "t", &storetest.Clock{})
 	var txErr *store.TxError
 	if err := s.Transact(t.Context(), twoPuts()); !errors.As(err, &txErr) || txErr.Index != 1 {
 		t.Fatalf("Transact err = %v, want *TxError at 1", err)
@@ -97,7 +105,7 @@ func TestTransactConditionFailedWinsOverConflict(t *testing.T) {
 
 func TestTransactOtherCancellationIsAnError(t *testing.T) {
 	client := &scriptedClient{errs: []error{canceled("None", "ValidationError")}}
-	s := dynamo.New(client, "t", dynamo.Options{})
+	s := mustNew(t, client, "t", &storetest.Clock{})
 	err := s.Transact(t.Context(), twoPuts())
 	var txErr *store.TxError
 	if err == nil || errors.As(err, &txErr) || errors.Is(err, store.ErrConditionFailed) {
@@ -114,7 +122,7 @@ func TestTransactStopsRetryingWhenContextEnds(t *testing.T) {
 		conflicts[i] = canceled("TransactionConflict", "None")
 	}
 	client := &scriptedClient{errs: conflicts}
-	s := dynamo.New(client, "t", dynamo.Options{})
+	s := mustNew(t, client, "t", &storetest.Clock{})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if err := s.Transact(ctx, twoPuts()); !errors.Is(err, context.Canceled) {
@@ -125,7 +133,7 @@ func TestTransactStopsRetryingWhenContextEnds(t *testing.T) {
 func TestPutRetriesTransactionConflict(t *testing.T) {
 	conflict := &types.TransactionConflictException{Message: aws.String("in a transaction")}
 	client := &scriptedClient{errs: []error{conflict, conflict}}
-	s := dynamo.New(client, "t", dynamo.Options{})
+	s := mustNew(t, client, "t", &storetest.Clock{})
 	if err := s.Put(t.Context(), store.Item{Key: store.Key{PK: "p", SK: "s"}}, store.None); err != nil {
 		t.Fatalf("Put: %v", err)
 	}
@@ -136,7 +144,7 @@ func TestPutRetriesTransactionConflict(t *testing.T) {
 
 func TestPutConditionFailed(t *testing.T) {
 	client := &scriptedClient{errs: []error{&types.ConditionalCheckFailedException{Message: aws.String("The conditional request failed")}}}
-	s := dynamo.New(client, "t", dynamo.Options{})
+	s := mustNew(t, client, "t", &storetest.Clock{})
 	err := s.Put(t.Context(), store.Item{Key: store.Key{PK: "p", SK: "s"}}, store.IfVersion(4))
 	if !errors.Is(err, store.ErrConditionFailed) {
 		t.Fatalf("Put err = %v, want ErrConditionFailed", err)

@@ -2,24 +2,16 @@ package idempotency_test
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"tend/internal/idempotency"
-	"tend/internal/sqlite"
-	"tend/internal/store/storetest"
+	"tend/internal/tendtest"
 )
 
-func keeper(t *testing.T) (*idempotency.Keeper, *storetest.Clock) {
-	clock := &storetest.Clock{}
-	clock.Set(time.Date(2026, 5, 1, 3, 0, 0, 0, time.UTC))
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "i.db"), sqlite.Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return idempotency.New(db, clock), clock
+func keeper(t *testing.T) (*idempotency.Keeper, *tendtest.Clock) {
+	clock := tendtest.NewClock(time.Date(2026, 5, 1, 3, 0, 0, 0, time.UTC))
+	return idempotency.New(tendtest.Store(t, clock), clock), clock
 }
 
 func TestKeeper(t *testing.T) {

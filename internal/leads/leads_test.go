@@ -2,10 +2,12 @@ package leads
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/tendtest"
 )
 
 func TestParsePath(t *testing.T) {
@@ -85,6 +87,7 @@ func FuzzMapping(f *testing.F) {
 	f.Add(`$['n']`, `$.p[0]`, []byte(`{"n":["x"],"p":[true]}`))
 	f.Add(`$.a.b.c`, `$`, []byte(`[1,2,{"a":null}]`))
 	f.Add(`$[0]`, `$.x`, []byte(`"just a string"`))
+	testOrg := tendtest.MustOpen(f, tendtest.Options{Name: "Leads"}).Org()
 	f.Fuzz(func(t *testing.T, namePath, phonePath string, body []byte) {
 		if _, err := ParsePath(namePath); err != nil {
 			return
@@ -100,14 +103,14 @@ func FuzzMapping(f *testing.F) {
 		in, err := Map(testOrg, src, doc)
 		if err != nil {
 			var de *domain.Error
-			if !asError(err, &de) || len(de.Fields) == 0 || de.Fields[0].Path == "" {
+			if !errors.As(err, &de) || len(de.Fields) == 0 || de.Fields[0].Path == "" {
 				t.Fatalf("refusal without a path: %v", err)
 			}
 			return
 		}
 		if _, err := in.Preview(testOrg, time.Time{}); err != nil {
 			var de *domain.Error
-			if !asError(err, &de) || len(de.Fields) == 0 {
+			if !errors.As(err, &de) || len(de.Fields) == 0 {
 				t.Fatalf("mapped input refused without a path: %v", err)
 			}
 		}

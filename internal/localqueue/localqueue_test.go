@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -12,19 +11,12 @@ import (
 	"time"
 
 	"tend/internal/localqueue"
-	"tend/internal/sqlite"
-	"tend/internal/store/storetest"
+	"tend/internal/tendtest"
 )
 
-func newQueue(t *testing.T, opts localqueue.Options) (*localqueue.Queue, *storetest.Clock) {
-	clock := &storetest.Clock{}
-	clock.Set(time.Date(2026, 5, 1, 1, 0, 0, 0, time.UTC))
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "q.db"), sqlite.Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return localqueue.New(db, clock, "jobs", opts), clock
+func newQueue(t *testing.T, opts localqueue.Options) (*localqueue.Queue, *tendtest.Clock) {
+	clock := tendtest.NewClock(time.Date(2026, 5, 1, 1, 0, 0, 0, time.UTC))
+	return localqueue.New(tendtest.Store(t, clock), clock, "jobs", opts), clock
 }
 
 func collect(t *testing.T, q *localqueue.Queue, fail func(string) error) []string {

@@ -89,7 +89,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	clock := &Clock{}
-	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "tend.db"), sqlite.Options{Now: clock.Now, FeedTypes: changes.Types})
+	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "tend.db"), clock, sqlite.Options{FeedTypes: changes.Types})
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -12,19 +11,10 @@ import (
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/notify"
-	"tend/internal/sqlite"
+	"tend/internal/tendtest"
 )
 
 var hanoi, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
-
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t.UTC() }
 
 // queue records what is queued, with its delay.
 type queue struct {
@@ -74,7 +64,7 @@ type world struct {
 	t           *testing.T
 	crm         *crm.Service
 	svc         *notify.Service
-	clock       *clock
+	clock       *tendtest.Clock
 	queue, dead *queue
 	provider    *provider
 	caller      *crm.Caller
@@ -82,23 +72,11 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "n.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	w := &world{t: t, clock: &clock{}, queue: &queue{}, dead: &queue{}, provider: &provider{}}
-	w.clock.set(time.Date(2026, 11, 23, 10, 0, 0, 0, hanoi))
-	w.crm = crm.New(db, w.clock, nil)
+	clock := tendtest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, hanoi))
+	tw := tendtest.MustOpen(t, tendtest.Options{Name: "Notify", Clock: clock})
+	w := &world{t: t, crm: tw.CRM, clock: clock, queue: &queue{}, dead: &queue{}, provider: &provider{}, caller: tw.Admin()}
 	w.svc = notify.New(w.crm, notify.Ports{Queue: w.queue, Dead: w.dead, Mailer: w.provider, Texter: w.provider},
 		notify.Options{From: "cskh@tend.vn"}, nil)
-	_, admin, err := w.crm.CreateWorkspace(t.Context(), crm.NewWorkspace{Name: "Notify", AdminEmail: "a@n.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w.caller, err = w.crm.Authenticate(t.Context(), admin.AuthSubject); err != nil {
-		t.Fatal(err)
-	}
 	return w
 }
 
@@ -162,7 +140,7 @@ func TestTransientFailuresBackOffThenDeadLetter(t *testing.T) {
 		if got := w.record(m.ID).Attempts; got != attempt+1 {
 			t.Fatalf("an early delivery made an attempt (%d)", got)
 		}
-		w.clock.set(r.DueAt)
+		w.clock.Set(r.DueAt)
 	}
 	w.handle(m)
 	if r := w.record(m.ID); r.Status != notify.StatusFailed || r.Attempts != 5 || r.LastError != "throttled" {
@@ -225,7 +203,7 @@ func TestDecree91(t *testing.T) {
 	w := newWorld(t)
 	// 06:30: an advertising SMS waits for 07:00; a care SMS, outside the
 	// quiet hours only, would wait for 08:00.
-	w.clock.set(time.Date(2026, 11, 23, 6, 30, 0, 0, hanoi))
+	w.clock.Set(time.Date(2026, 11, 23, 6, 30, 0, 0, hanoi))
 	ad := w.put(sms("+84912000001", "ad0", true))
 	if r := w.record(ad.ID); !r.DueAt.Equal(time.Date(2026, 11, 23, 8, 0, 0, 0, hanoi)) || r.Deferred != "quiet_hours" {
 		t.Fatalf("06:30 ad: %+v", r)
@@ -244,7 +222,7 @@ func TestDecree91(t *testing.T) {
 	if r := w.record(care.ID); !r.DueAt.Equal(w.clock.Now()) {
 		t.Fatalf("06:30 care SMS without quiet hours: %+v", r)
 	}
-	w.clock.set(time.Date(2026, 11, 23, 9, 0, 0, 0, hanoi))
+	w.clock.Set(time.Date(2026, 11, 23, 9, 0, 0, 0, hanoi))
 	var ads []*notify.Message
 	for i := range 4 {
 		ads = append(ads, w.put(sms("+84912000002", fmt.Sprintf("ad-%d", i), true)))
@@ -265,13 +243,13 @@ func TestDecree91(t *testing.T) {
 		t.Fatal("another number was held back by the first one's limit")
 	}
 	// 22:10: outside the decree's hours, it waits for 07:00.
-	w.clock.set(time.Date(2026, 11, 23, 22, 10, 0, 0, hanoi))
+	w.clock.Set(time.Date(2026, 11, 23, 22, 10, 0, 0, hanoi))
 	late := w.put(sms("+84912000004", "ad-late", true))
 	if r := w.record(late.ID); !r.DueAt.Equal(time.Date(2026, 11, 24, 7, 0, 0, 0, hanoi)) {
 		t.Fatalf("22:10 ad: %+v", r)
 	}
 	// A day after the first three, the fourth goes.
-	w.clock.set(fourth.DueAt)
+	w.clock.Set(fourth.DueAt)
 	w.handle(ads[3])
 	if r := w.record(ads[3].ID); r.Status != notify.StatusSent {
 		t.Fatalf("fourth the next day: %+v", r)
@@ -282,7 +260,7 @@ func TestDecree91(t *testing.T) {
 // reach, is handed to the queue by the tick when its time comes.
 func TestTickHandsOverDueMessages(t *testing.T) {
 	w := newWorld(t)
-	w.clock.set(time.Date(2026, 11, 23, 22, 0, 0, 0, hanoi))
+	w.clock.Set(time.Date(2026, 11, 23, 22, 0, 0, 0, hanoi))
 	m := w.put(notify.Draft{Channel: notify.ChannelEmail, To: "k@n.vn", Subject: "S", Body: "B", Key: "k1"})
 	if w.queue.len() != 0 {
 		t.Fatal("a message due in ten hours was queued now")
@@ -290,7 +268,7 @@ func TestTickHandsOverDueMessages(t *testing.T) {
 	if n, err := w.svc.Tick(t.Context()); err != nil || n != 0 {
 		t.Fatalf("tick at 22:00: %d, %v", n, err)
 	}
-	w.clock.set(time.Date(2026, 11, 24, 8, 0, 0, 0, hanoi))
+	w.clock.Set(time.Date(2026, 11, 24, 8, 0, 0, 0, hanoi))
 	if n, err := w.svc.Tick(t.Context()); err != nil || n != 1 {
 		t.Fatalf("tick at 08:00: %d, %v", n, err)
 	}
@@ -301,7 +279,7 @@ func TestTickHandsOverDueMessages(t *testing.T) {
 	if r := w.record(m.ID); r.Status != notify.StatusSent {
 		t.Fatalf("%+v", r)
 	}
-	w.clock.set(time.Date(2026, 11, 24, 9, 0, 0, 0, hanoi))
+	w.clock.Set(time.Date(2026, 11, 24, 9, 0, 0, 0, hanoi))
 	if n, _ := w.svc.Tick(t.Context()); n != 0 {
 		t.Fatal("a sent message was handed over again")
 	}

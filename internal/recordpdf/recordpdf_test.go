@@ -2,38 +2,23 @@ package recordpdf_test
 
 import (
 	"bytes"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/recordpdf"
-	"tend/internal/sqlite"
+	"tend/internal/tendtest"
 )
 
 // A customer's record prints as a PDF carrying its (subset) font, named
 // after the customer's code.
 func TestCustomerPDF(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "p.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
-	core := crm.New(db, domain.ClockFunc(func() time.Time { return now }), nil)
-	_, admin, err := core.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Spa Hoa Mai", AdminEmail: "a@p.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := core.Authenticate(ctx, admin.AuthSubject)
-	str := func(s string) *string { return &s }
-	typ := domain.TypeText
-	if _, err := core.SaveField(ctx, c, "", crm.FieldInput{Key: str("hang_the"), Label: str("Hạng thẻ"), Type: &typ}); err != nil {
-		t.Fatal(err)
-	}
-	c, _ = core.Authenticate(ctx, admin.AuthSubject)
+	w := tendtest.MustOpen(t, tendtest.Options{Name: "Spa Hoa Mai", Clock: tendtest.NewClock(now)})
+	w.Field("hang_the", "Hạng thẻ", domain.TypeText)
+	core, c := w.CRM, w.Admin()
 	in, _ := crm.ParseCustomerInput([]byte(`{"name":"Nguyễn Thị Ánh Tuyết","phone":"0912345678","birthday":"1990-11-23","fields":{"hang_the":"Vàng"}}`))
 	cu, err := core.CreateCustomer(ctx, c, in)
 	if err != nil {

@@ -3,7 +3,6 @@ package rules_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
@@ -12,8 +11,7 @@ import (
 	"tend/internal/automation"
 	"tend/internal/crm"
 	"tend/internal/domain"
-	"tend/internal/sqlite"
-	"tend/internal/store/storetest"
+	"tend/internal/tendtest"
 )
 
 // jobList collects the jobs a tick sends, standing in for the queue.
@@ -43,29 +41,14 @@ func (j *jobList) take() [][]byte {
 // parallel Lambda invocations would. The figure is customers/s.
 func BenchmarkDailyRun(b *testing.B) {
 	const customers = 20000
-	clock := &storetest.Clock{}
-	clock.Set(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	db, err := sqlite.Open(filepath.Join(b.TempDir(), "d.db"), sqlite.Options{Now: clock.Now})
-	if err != nil {
+	clock := tendtest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	w := tendtest.MustOpen(b, tendtest.Options{Name: "Bench", Clock: clock})
+	ctx, core := b.Context(), w.CRM
+	w.Field("customer_type", "Loại", domain.TypeSelect, "Thường", "VIP")
+	if _, err := core.UpdateDuplicateSettings(ctx, w.Admin(), []string{}, nil); err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
-	ctx := b.Context()
-	core := crm.New(db, clock, nil)
-	_, admin, err := core.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Bench", AdminEmail: "a@b.vn"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, _ := core.Authenticate(ctx, admin.AuthSubject)
-	str := func(s string) *string { return &s }
-	typ := domain.TypeSelect
-	if _, err := core.SaveField(ctx, c, "", crm.FieldInput{Key: str("customer_type"), Label: str("Loại"), Type: &typ, Options: &[]string{"Thường", "VIP"}}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := core.UpdateDuplicateSettings(ctx, c, []string{}, nil); err != nil {
-		b.Fatal(err)
-	}
-	c, _ = core.Authenticate(ctx, admin.AuthSubject)
+	c := w.Admin()
 	for i := range customers {
 		in, err := crm.ParseCustomerInput(fmt.Appendf(nil, `{"name":"Khách hàng %d","phone":"09%08d","email":"kh%d@example.vn","tags":["t%d"],"fields":{"customer_type":"Thường"},"birthday":"1990-%02d-%02d"}`,
 			i, i, i, i%50, i%12+1, i%28+1))

@@ -4,14 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"tend/internal/shardrun"
-	"tend/internal/sqlite"
 	"tend/internal/store"
+	"tend/internal/tendtest"
 )
 
 // sent records the jobs sent, standing in for the queue.
@@ -48,11 +47,7 @@ type counted struct {
 }
 
 func setUp(t *testing.T) (*shardrun.Runs, *sent, store.Store) {
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "runs.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := tendtest.Store(t, tendtest.NewClock(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)))
 	q := &sent{}
 	runs := &shardrun.Runs{Kind: "test_run", Store: db, Jobs: q, ItemType: "test_job", OpenPK: "TEST#OPEN",
 		PK:   func(tenant, run string) string { return "T#" + tenant + "#TJOB#" + run },

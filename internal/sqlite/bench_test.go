@@ -11,7 +11,7 @@ import (
 // BenchmarkQueryIndex reads a 10,000-item index partition in pages of 200,
 // the access pattern of a daily run over a shard. Reported per item.
 func BenchmarkQueryIndex(b *testing.B) {
-	db := MustOpen(b, sqlite.Options{})
+	db := MustOpen(b, newClock(), sqlite.Options{})
 	doc := []byte(`{"id":"cus_x","name":"Khách hàng","phone":"+84900000000","email":"kh@example.vn","fields":{"customer_type":"Thường"},"tags":["a"],"pipelines":{},"revenue":0,"created_at":"2026-03-01T00:00:00Z"}`)
 	const n = 10000
 	for i := 0; i < n; i += 100 {
@@ -61,7 +61,7 @@ func benchCustomer(i int) store.Item {
 // BenchmarkPutNotExist: single conditional puts of new customers, each its
 // own transaction, every write recorded in the feed.
 func BenchmarkPutNotExist(b *testing.B) {
-	db := MustOpen(b, sqlite.Options{})
+	db := MustOpen(b, newClock(), sqlite.Options{})
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
@@ -74,7 +74,7 @@ func BenchmarkPutNotExist(b *testing.B) {
 // BenchmarkTransact4: the transaction of a customer create: the customer,
 // its history entry and a duplicate claim, all new, and a counter.
 func BenchmarkTransact4(b *testing.B) {
-	db := MustOpen(b, sqlite.Options{})
+	db := MustOpen(b, newClock(), sqlite.Options{})
 	counter := store.Key{PK: "T#1", SK: "STEPCOUNT#s1"}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -96,7 +96,7 @@ func BenchmarkTransact4(b *testing.B) {
 
 // BenchmarkGet reads customers at random among 10,000.
 func BenchmarkGet(b *testing.B) {
-	db := MustOpen(b, sqlite.Options{})
+	db := MustOpen(b, newClock(), sqlite.Options{})
 	const n = 10000
 	for i := 0; i < n; i += 100 {
 		var ops []store.TxOp

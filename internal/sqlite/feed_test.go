@@ -14,7 +14,7 @@ import (
 // transaction: a failed transaction leaves no entry.
 func TestChangeFeed(t *testing.T) {
 	ctx := t.Context()
-	db := MustOpen(t, sqlite.Options{FeedTypes: []string{"customer"}})
+	db := MustOpen(t, newClock(), sqlite.Options{FeedTypes: []string{"customer"}})
 	k := store.Key{PK: "T#1#C#a", SK: "A"}
 	put := func(v int64, doc string, cond store.Cond) error {
 		return db.Put(ctx, store.Item{Key: k, Type: "customer", Version: v, Doc: []byte(doc)}, cond)
@@ -91,7 +91,7 @@ func TestChangeFeedNotExistOverExpired(t *testing.T) {
 	ctx := t.Context()
 	clock := &storetest.Clock{}
 	clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	db := MustOpen(t, sqlite.Options{Now: clock.Now})
+	db := MustOpen(t, clock, sqlite.Options{})
 	k := store.Key{PK: "idem", SK: "key-1"}
 	first := store.Item{Key: k, Type: "idem", Version: 1, ExpiresAt: clock.Now().Add(time.Minute), Doc: []byte(`{"n":1}`)}
 	if err := db.Put(ctx, first, store.NotExist); err != nil {

@@ -21,8 +21,6 @@ import (
 
 // Options configure a DB.
 type Options struct {
-	// Now is the clock that decides expiry. Default time.Now.
-	Now func() time.Time
 	// FeedTypes, when not empty, limits the change feed to items of these
 	// types, as the stream's event filter does in AWS.
 	FeedTypes []string
@@ -33,7 +31,7 @@ type DB struct {
 	w, r      *sql.DB
 	writes    [numWriteStmts]*sql.Stmt // prepared on w
 	reads     *readStmts               // prepared on r
-	now       func() time.Time
+	clock     store.Clock
 	feedTypes map[string]bool
 	// wmu serialises write transactions in-process, so that writers queue
 	// in Go instead of spinning on SQLITE_BUSY; queued holds the writes
@@ -85,10 +83,11 @@ CREATE TABLE IF NOT EXISTS feed (
 );
 `
 
-// Open opens (creating if needed) the database file at path.
-func Open(path string, opts Options) (*DB, error) {
-	if opts.Now == nil {
-		opts.Now = time.Now
+// Open opens (creating if needed) the database file at path. The clock
+// decides expiry; it is required.
+func Open(path string, clock store.Clock, opts Options) (*DB, error) {
+	if clock == nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, store.ErrNoClock)
 	}
 	dsn := func(readOnly bool) string {
 		q := url.Values{}
@@ -137,7 +136,7 @@ func Open(path string, opts Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
-	db := &DB{w: w, r: r, writes: writes, reads: newReadStmts(r), now: opts.Now}
+	db := &DB{w: w, r: r, writes: writes, reads: newReadStmts(r), clock: clock}
 	if len(opts.FeedTypes) > 0 {
 		db.feedTypes = map[string]bool{}
 		for _, t := range opts.FeedTypes {
@@ -151,6 +150,8 @@ func Open(path string, opts Options) (*DB, error) {
 func (db *DB) Close() error {
 	return errors.Join(db.reads.close(), closeStmts(db.writes[:]), db.r.Close(), db.w.Close())
 }
+
+func (db *DB) now() time.Time { return db.clock.Now() }
 
 func (db *DB) nowUnix() int64 { return db.now().Unix() }
 

@@ -15,9 +15,9 @@ import (
 )
 
 // MustOpen opens a fresh database in a temporary directory.
-func MustOpen(tb testing.TB, opts sqlite.Options) *sqlite.DB {
+func MustOpen(tb testing.TB, clock store.Clock, opts sqlite.Options) *sqlite.DB {
 	tb.Helper()
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "tend.db"), opts)
+	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "tend.db"), clock, opts)
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}
@@ -25,17 +25,31 @@ func MustOpen(tb testing.TB, opts sqlite.Options) *sqlite.DB {
 	return db
 }
 
+// newClock is a test clock standing at a fixed time.
+func newClock() *storetest.Clock {
+	c := &storetest.Clock{}
+	c.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	return c
+}
+
+// A store needs its clock: without one, Open refuses.
+func TestOpenNeedsClock(t *testing.T) {
+	if _, err := sqlite.Open(filepath.Join(t.TempDir(), "tend.db"), nil, sqlite.Options{}); !errors.Is(err, store.ErrNoClock) {
+		t.Fatalf("Open without a clock: %v, want ErrNoClock", err)
+	}
+}
+
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
-		return MustOpen(t, sqlite.Options{Now: now})
+	storetest.Run(t, func(t *testing.T, clock store.Clock) store.Store {
+		return MustOpen(t, clock, sqlite.Options{})
 	})
 }
 
 // A file made before the seg index was dropped opens with its items intact
 // and without the index.
 func TestReopenDropsSegIndex(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "tend.db")
-	db, err := sqlite.Open(path, sqlite.Options{})
+	path, clock := filepath.Join(t.TempDir(), "tend.db"), newClock()
+	db, err := sqlite.Open(path, clock, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +66,7 @@ func TestReopenDropsSegIndex(t *testing.T) {
 	if _, err := raw.Exec(`CREATE INDEX items_seg ON items (seg, pk, sk)`); err != nil {
 		t.Fatal(err)
 	}
-	db, err = sqlite.Open(path, sqlite.Options{})
+	db, err = sqlite.Open(path, clock, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +105,7 @@ func TestReopenRebuildsWithoutRowidTable(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db, err := sqlite.Open(path, sqlite.Options{})
+	db, err := sqlite.Open(path, newClock(), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +130,7 @@ func TestReopenRebuildsWithoutRowidTable(t *testing.T) {
 // Documents read by a query stay as they were read after the next rows
 // (the adapter keeps the driver's own copy of each).
 func TestQueryDocsStayIntact(t *testing.T) {
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "tend.db"), sqlite.Options{})
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "tend.db"), newClock(), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,14 +6,20 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"tend/internal/store"
 )
 
+// fixedClock stands at one time: these tests don't depend on expiry.
+type fixedClock struct{}
+
+func (fixedClock) Now() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
+
 // Past the bound of the read statement cache, reads run unprepared and
 // still return the same results.
 func TestReadStmtsBound(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "tend.db"), Options{})
+	db, err := Open(filepath.Join(t.TempDir(), "tend.db"), fixedClock{}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +61,7 @@ func TestReadStmtsBound(t *testing.T) {
 // A write whose context is already done fails and leaves nothing behind,
 // and the writer's prepared statements keep working after it.
 func TestCanceledWrite(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "tend.db"), Options{})
+	db, err := Open(filepath.Join(t.TempDir(), "tend.db"), fixedClock{}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

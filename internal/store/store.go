@@ -261,6 +261,16 @@ func ValidateKey(k Key) error {
 	return nil
 }
 
+// Clock tells adapters the time that decides expiry. It is required: a
+// store on the wall clock under a test on its own clock would let items
+// expire, or live, on the wrong day. domain.Clock satisfies it.
+type Clock interface {
+	Now() time.Time
+}
+
+// ErrNoClock is returned by an adapter's constructor given no clock.
+var ErrNoClock = errors.New("store: a clock is required")
+
 // Live reports whether an item with the given expiry exists at now.
 func Live(expiresAt, now time.Time) bool {
 	return expiresAt.IsZero() || now.Before(expiresAt)

@@ -2,7 +2,6 @@ package task_test
 
 import (
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -10,8 +9,8 @@ import (
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/inbox"
-	"tend/internal/sqlite"
 	"tend/internal/task"
+	"tend/internal/tendtest"
 )
 
 // clock is a test clock that moves one millisecond on every reading, so
@@ -51,18 +50,10 @@ type world struct {
 func newWorld(t *testing.T, lang string) *world {
 	t.Helper()
 	ctx := t.Context()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "t.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	clk := &clock{now: time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC)}
-	svc := crm.New(db, clk, nil)
-	_, admin, err := svc.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Tasks", Language: lang, AdminName: "Quản trị", AdminEmail: "admin@t.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &world{t: t, crm: svc, tasks: task.New(svc), inbox: inbox.New(db), clock: clk, users: map[string]*domain.User{"admin": admin}}
+	tw := tendtest.MustOpen(t, tendtest.Options{Name: "Tasks", Language: lang, AdminName: "Quản trị", Clock: clk})
+	svc := tw.CRM
+	w := &world{t: t, crm: svc, tasks: task.New(svc), inbox: inbox.New(tw.DB), clock: clk, users: map[string]*domain.User{"admin": tw.AdminUser}}
 	roles := []struct {
 		name string
 		role domain.Role

@@ -2,14 +2,13 @@ package templates_test
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"tend/internal/crm"
 	"tend/internal/domain"
-	"tend/internal/sqlite"
 	"tend/internal/templates"
+	"tend/internal/tendtest"
 )
 
 // now is the tests' clock: 09:00 on 15 June 2026 in Hà Nội.
@@ -31,50 +30,22 @@ func str(s string) *string { return &s }
 // in language lang.
 func newEnv(t *testing.T, lang string) *env {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "t.db"), sqlite.Options{Now: func() time.Time { return now }})
+	w := tendtest.MustOpen(t, tendtest.Options{Name: "Công ty Hoa Sen", Language: lang, AdminName: "Quản Trị", Clock: tendtest.NewClock(now)})
+	w.Field("kind", "Loại", domain.TypeSelect, "VIP", "Thường")
+	w.Field("hobbies", "Sở thích", domain.TypeMultiSelect, "golf", "wine")
+	w.Field("score", "Điểm", domain.TypeNumber)
+	w.Field("budget", "Ngân sách", domain.TypeMoney)
+	w.Field("signed", "Ngày ký", domain.TypeDate)
+	w.Field("seen", "Lần gặp", domain.TypeDateTime)
+	w.Field("partner", "Đối tác", domain.TypeBoolean)
+	w.Field("manager", "Quản lý", domain.TypeUser)
+	w.Field("title", "Chức vụ", domain.TypeText)
+	staff, err := w.CRM.CreateUser(t.Context(), w.Admin(), crm.UserInput{Name: str("Trần Thị Lan"), Email: str("lan@hoasen.vn"), Phone: str("0912345678")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	cs := crm.New(db, domain.ClockFunc(func() time.Time { return now }), nil)
-	ctx := t.Context()
-	_, admin, err := cs.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Công ty Hoa Sen", Language: lang, AdminName: "Quản Trị", AdminEmail: "admin@hoasen.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ac, err := cs.Authenticate(ctx, admin.AuthSubject)
-	if err != nil {
-		t.Fatal(err)
-	}
-	typ := func(t domain.FieldType) *domain.FieldType { return &t }
-	for _, f := range []crm.FieldInput{
-		{Key: str("kind"), Label: str("Loại"), Type: typ(domain.TypeSelect), Options: &[]string{"VIP", "Thường"}},
-		{Key: str("hobbies"), Label: str("Sở thích"), Type: typ(domain.TypeMultiSelect), Options: &[]string{"golf", "wine"}},
-		{Key: str("score"), Label: str("Điểm"), Type: typ(domain.TypeNumber)},
-		{Key: str("budget"), Label: str("Ngân sách"), Type: typ(domain.TypeMoney)},
-		{Key: str("signed"), Label: str("Ngày ký"), Type: typ(domain.TypeDate)},
-		{Key: str("seen"), Label: str("Lần gặp"), Type: typ(domain.TypeDateTime)},
-		{Key: str("partner"), Label: str("Đối tác"), Type: typ(domain.TypeBoolean)},
-		{Key: str("manager"), Label: str("Quản lý"), Type: typ(domain.TypeUser)},
-		{Key: str("title"), Label: str("Chức vụ"), Type: typ(domain.TypeText)},
-	} {
-		if _, err := cs.SaveField(ctx, ac, "", f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	staff, err := cs.CreateUser(ctx, ac, crm.UserInput{Name: str("Trần Thị Lan"), Email: str("lan@hoasen.vn"), Phone: str("0912345678")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cs.Authenticate(ctx, staff.AuthSubject)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Read the callers again: the admin's snapshot predates the fields.
-	if ac, err = cs.Authenticate(ctx, admin.AuthSubject); err != nil {
-		t.Fatal(err)
-	}
-	return &env{svc: templates.New(cs), crm: cs, org: sc.Org, admin: ac, staff: sc}
+	sc := w.SignIn(staff)
+	return &env{svc: templates.New(w.CRM), crm: w.CRM, org: sc.Org, admin: w.Admin(), staff: sc}
 }
 
 // problem is one field error as the tests compare it.

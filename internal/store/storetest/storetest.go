@@ -2,7 +2,7 @@
 // adapter runs it with a few lines:
 //
 //	func TestConformance(t *testing.T) {
-//		storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store { ... })
+//		storetest.Run(t, func(t *testing.T, clock store.Clock) store.Store { ... })
 //	}
 package storetest
 
@@ -21,17 +21,18 @@ import (
 	"tend/internal/store"
 )
 
-// NewStore returns an empty store whose notion of "now" (for expiry) is now.
-type NewStore func(t *testing.T, now func() time.Time) store.Store
+// NewStore returns an empty store whose notion of "now" (for expiry) is
+// the clock's.
+type NewStore func(t *testing.T, clock store.Clock) store.Store
 
-// Clock is a settable clock for the expiry tests.
+// Clock is a settable clock for tests: it stands where it was last set.
 type Clock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
 func (c *Clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *Clock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+func (c *Clock) Set(t time.Time)     { c.mu.Lock(); c.t = t.UTC(); c.mu.Unlock() }
 func (c *Clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // Run runs every conformance test against stores made by newStore.
@@ -62,7 +63,7 @@ func Run(t *testing.T, newStore NewStore) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := &Clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-			s := newStore(t, clock.Now)
+			s := newStore(t, clock)
 			tc.fn(t, s, clock)
 		})
 	}
