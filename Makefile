@@ -21,7 +21,7 @@ test: tools test-go lint lint-template build ## every test: unit, both store ada
 	@echo "make test: all passed"
 
 test-go: ## go tests, with moto_server started (and stopped) for the AWS adapters
-	@infra/scripts/with-moto.sh bash -c '$(GO) test -count=1 -json $(PKGS) | $(GO) run ./infra/testreport'
+	@infra/scripts/with-moto.sh bash -c '$(GO) test -race -count=1 -json $(PKGS) | $(GO) run ./infra/testreport'
 
 lint: lint-go ## gofmt, go vet and a go mod tidy check
 

@@ -2,6 +2,7 @@ package localrun_test
 
 import (
 	"fmt"
+	"sync"
 
 	"net/url"
 	"tend/internal/automation"
@@ -341,8 +342,12 @@ func TestDailyRunSurvivesACrash(t *testing.T) {
 	sh.drain()
 	// Every shard's job is killed once, right after its first customer: 120
 	// customers over 16 shards leave some shard with work unfinished.
+	// The shards' jobs run on several workers at once.
+	var mu sync.Mutex
 	killed := map[int]bool{}
 	sh.s.app.Automation.Hooks.AfterCustomer = func(j automationJob, _ string) error {
+		mu.Lock()
+		defer mu.Unlock()
 		if !killed[j.Shard] {
 			killed[j.Shard] = true
 			return fmt.Errorf("killed")

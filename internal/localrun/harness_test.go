@@ -23,6 +23,11 @@ type system struct {
 	dir string
 }
 
+// testEpoch is where every test's clock starts, running on from there. The
+// tests' own dates were chosen around it: some move the clock back months
+// before it, others forward by days (less than the 30 days a token lives).
+var testEpoch = time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+
 // start runs Tend over a fresh data directory (with the demo workspace when
 // demo is set).
 func start(t testing.TB, demo bool) *system {
@@ -36,6 +41,9 @@ func startIn(t testing.TB, dir string, demo bool) *system {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
+	// Every test runs on the runner's clock from a fixed start, not on the
+	// wall clock, so that it passes on any day it is run.
+	app.Clock.Set(testEpoch, true)
 	srv := httptest.NewServer(app.Handler())
 	s := &system{t: t, app: app, srv: srv, dir: dir}
 	t.Cleanup(s.stop)
