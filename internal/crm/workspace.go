@@ -150,9 +150,6 @@ func (s *Service) Authenticate(ctx context.Context, subject string) (*Caller, er
 		return nil, domain.Errorf(domain.ErrUnauthorized, "unauthorized")
 	}
 	ref, err := s.subjectUser(ctx, subject)
-	if errors.Is(err, domain.ErrNotFound) {
-		return nil, domain.Errorf(domain.ErrUnauthorized, "unknown_subject")
-	}
 	if err != nil {
 		return nil, err
 	}
