@@ -29,6 +29,7 @@ const (
 	typeCall        = "call"
 	typeAppointment = "appointment"
 	typeSubject     = "subject"
+	typeInvite      = "subject_invite"
 )
 
 // CustomerShards spreads "all customers of a workspace" over this many
@@ -36,15 +37,16 @@ const (
 // shards in parallel.
 const CustomerShards = 16
 
-// Key layout. Every key starts with the tenant, except the sign-in subject,
-// which has to be found before the tenant is known.
+// Key layout. Every key starts with the tenant, except the sign-in subject
+// and its invitations, which have to be found before the tenant is known.
 //
-//	T#<t>                 WS | USER#<id> | TEAM#<id> | WH#<id> | PL#<id> | FIELD#<key> | SET#<name> | UEMAIL#<email>
+//	T#<t>                 WS | USER#<id> | TEAM#<id> | WH#<id> | PL#<id> | FIELD#<key> | SET#<name> | UEMAIL#<email> | USUB#<sub>
 //	T#<t>#C#<id>          A (the customer) | H#… history | NOTE#… | ACT#… | CALL#… | APPT#<id>
 //	T#<t>#SH#<user>       <created>#<customer>      a customer shared with a user
 //	T#<t>#UNQ#<crit>#<v>  UNQ                       duplicate-check claim
 //	T#<t>#CTR             <name>                    counters
-//	SUBJECT#<sub>         SUBJECT                   sign-in subject → user
+//	SUBJECT#<sub>         SUBJECT                   sign-in subject → user (bound at first sign-in)
+//	SUBINV#<sub>          <created>#<t>#<user>      an invitation of a subject to a user
 //
 // Customer secondary keys: GSI1 all (sharded) or trash, GSI2 by owner,
 // GSI3 by warehouse, GSI4 pinned (sparse). Their sort key is
@@ -54,10 +56,17 @@ func customerPK(t, id string) string      { return "T#" + t + "#C#" + id }
 func sharePK(t, user string) string       { return "T#" + t + "#SH#" + user }
 func counterKey(t, name string) store.Key { return store.Key{PK: "T#" + t + "#CTR", SK: name} }
 func subjectKey(sub string) store.Key     { return store.Key{PK: "SUBJECT#" + sub, SK: "SUBJECT"} }
+func subjectInvitePK(sub string) string   { return "SUBINV#" + sub }
 func workspaceKey(t string) store.Key     { return store.Key{PK: tenantPK(t), SK: "WS"} }
 func userKey(t, id string) store.Key      { return store.Key{PK: tenantPK(t), SK: "USER#" + id} }
 func userEmailKey(t, email string) store.Key {
 	return store.Key{PK: tenantPK(t), SK: "UEMAIL#" + email}
+}
+func userSubjectKey(t, sub string) store.Key {
+	return store.Key{PK: tenantPK(t), SK: "USUB#" + sub}
+}
+func subjectInviteKey(sub string, created time.Time, t, user string) store.Key {
+	return store.Key{PK: subjectInvitePK(sub), SK: sortTime(created) + "#" + t + "#" + user}
 }
 func teamKey(t, id string) store.Key      { return store.Key{PK: tenantPK(t), SK: "TEAM#" + id} }
 func warehouseKey(t, id string) store.Key { return store.Key{PK: tenantPK(t), SK: "WH#" + id} }

@@ -23,8 +23,8 @@ type UserInput struct {
 	Version     *int64       `json:"version"`
 }
 
-// userOps writes u and moves its unique email and sign-in subject claims
-// from old (nil for a new user).
+// userOps writes u and moves its unique email claim from old (nil for a
+// new user). Its sign-in subject has ops of its own (subjects.go).
 func userOps(u, old *domain.User) []store.TxOp {
 	cond := store.NotExist
 	if old != nil {
@@ -39,13 +39,6 @@ func userOps(u, old *domain.User) []store.TxOp {
 			ops = append(ops, store.TxPut(store.Item{Key: userEmailKey(u.TenantID, u.Email), Type: typeClaim, Version: 1,
 				Doc: encode(map[string]string{"user_id": u.ID})}, store.NotExist))
 		}
-	}
-	if old == nil || old.AuthSubject != u.AuthSubject {
-		if old != nil && old.AuthSubject != "" {
-			ops = append(ops, store.TxDelete(subjectKey(old.AuthSubject), store.None))
-		}
-		ops = append(ops, store.TxPut(store.Item{Key: subjectKey(u.AuthSubject), Type: typeSubject, Version: 1,
-			Doc: encode(subjectRef{TenantID: u.TenantID, UserID: u.ID})}, store.NotExist))
 	}
 	return ops
 }
@@ -100,7 +93,7 @@ func (s *Service) CreateUser(ctx context.Context, c *Caller, in UserInput) (*dom
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	ops := userOps(u, nil)
+	ops := append(userOps(u, nil), inviteSubjectOps(u, now)...)
 	ops = append(ops, s.membershipOps(c.Org, u.ID, nil, u.TeamIDs)...)
 	ops = append(ops, SetupChanged(c.Tenant()))
 	if err := s.store.Transact(ctx, ops); err != nil {
@@ -136,6 +129,13 @@ func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserI
 	}
 	u.Version, u.UpdatedAt = old.Version+1, s.now()
 	ops := userOps(&u, old)
+	if u.AuthSubject != old.AuthSubject {
+		release, err := s.releaseSubjectOps(ctx, old)
+		if err != nil {
+			return nil, err
+		}
+		ops = append(append(ops, release...), inviteSubjectOps(&u, u.UpdatedAt)...)
+	}
 	ops = append(ops, s.membershipOps(c.Org, u.ID, old.TeamIDs, u.TeamIDs)...)
 	ops = append(ops, SetupChanged(c.Tenant()))
 	if err := s.store.Transact(ctx, ops); err != nil {
@@ -228,8 +228,9 @@ func (s *Service) membershipOps(o *Org, user string, before, after []string) []s
 	return ops
 }
 
-// userConflict explains a failed user transaction: a taken email or
-// subject, or a concurrent change.
+// userConflict explains a failed user transaction: an email or a subject
+// taken in the workspace, or a concurrent change (of the user, or of the
+// binding of the subject it gives up).
 func userConflict(err error, ops []store.TxOp) error {
 	i := conflictIndex(err)
 	if i < 0 {
@@ -238,7 +239,7 @@ func userConflict(err error, ops []store.TxOp) error {
 	switch sk := ops[i].Key.SK; {
 	case strings.HasPrefix(sk, "UEMAIL#"):
 		return &domain.Error{Kind: domain.ErrConflict, Code: "email_taken", Fields: []domain.FieldError{{Path: "email", Code: "email_taken"}}}
-	case sk == "SUBJECT":
+	case strings.HasPrefix(sk, "USUB#"):
 		return &domain.Error{Kind: domain.ErrConflict, Code: "subject_taken", Fields: []domain.FieldError{{Path: "auth_subject", Code: "subject_taken"}}}
 	}
 	return versionConflict("user")

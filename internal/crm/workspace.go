@@ -58,6 +58,8 @@ func (s *Service) CreateWorkspace(ctx context.Context, in NewWorkspace) (*domain
 		store.TxPut(store.Item{Key: settingKey(ws.ID, settingDuplicates), Type: typeSetting, Version: 1, Doc: encode(dup)}, store.NotExist),
 	}
 	ops = append(ops, userOps(admin, nil)...)
+	// The caller has just signed in as the subject: bound at once.
+	ops = append(ops, bindSubjectOps(admin)...)
 	ops = append(ops, SetupChanged(ws.ID))
 	if err := s.store.Transact(ctx, ops); err != nil {
 		if i := conflictIndex(err); i >= 0 {
@@ -141,15 +143,13 @@ func (s *Service) UpdateWorkspace(ctx context.Context, c *Caller, in WorkspaceIn
 }
 
 // Authenticate maps a sign-in subject (a Cognito sub, or locally a user id)
-// to the caller. A deactivated user is refused.
+// to the caller; the first sign-in of an invited subject binds it (see
+// subjects.go). A deactivated user is refused.
 func (s *Service) Authenticate(ctx context.Context, subject string) (*Caller, error) {
 	if subject == "" {
 		return nil, domain.Errorf(domain.ErrUnauthorized, "unauthorized")
 	}
-	ref, _, err := get[subjectRef](ctx, s.store, subjectKey(subject), "user")
-	if errors.Is(err, domain.ErrNotFound) {
-		return nil, domain.Errorf(domain.ErrUnauthorized, "unknown_subject")
-	}
+	ref, err := s.subjectUser(ctx, subject)
 	if err != nil {
 		return nil, err
 	}
@@ -165,10 +165,4 @@ func (s *Service) Authenticate(ctx context.Context, subject string) (*Caller, er
 		return nil, domain.Errorf(domain.ErrForbidden, "user_inactive")
 	}
 	return &Caller{User: u, Org: org}, nil
-}
-
-// subjectRef is the global item mapping a sign-in subject to its user.
-type subjectRef struct {
-	TenantID string `json:"tenant_id"`
-	UserID   string `json:"user_id"`
 }

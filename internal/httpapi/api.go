@@ -55,8 +55,9 @@ type Route struct {
 	Method  string
 	Pattern string
 	// Public routes need no token; Bare routes need a token but no user
-	// (opening a workspace); Hook routes are signed by a lead source.
-	Public, Bare, Hook bool
+	// (opening a workspace); Hook routes are signed by a lead source;
+	// Admin routes answer 403 to anyone but an admin.
+	Public, Bare, Hook, Admin bool
 }
 
 // API is the HTTP API.
@@ -170,12 +171,13 @@ func (a *API) handle(pattern string, h handler) {
 // admin registers an endpoint only admins may call: the role is checked
 // before the body is even read.
 func (a *API) admin(pattern string, h handler) {
-	a.handle(pattern, func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	onlyAdmins := func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		if err := c.RequireAdmin(); err != nil {
 			return err
 		}
 		return h(w, r, c)
-	})
+	}
+	a.register(pattern, Route{Admin: true}, func(w *recorder, r *http.Request) { a.serve(w, r, onlyAdmins) })
 }
 
 // register routes pattern to h, and logs every request it serves with

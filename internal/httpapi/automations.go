@@ -45,7 +45,9 @@ func (a *API) routesAutomations() {
 		return ok(w, rule, err)
 	})
 	a.admin("DELETE /v1/automations/{id}", deleteHandler(svc.Delete, "id"))
-	a.handle("GET /v1/automations/{id}/runs", pagedHandler(svc.Runs))
+	// A rule's runs name customers of every owner: admins only. A
+	// customer's own log follows the customer's visibility.
+	a.admin("GET /v1/automations/{id}/runs", pagedHandler(svc.Runs))
 	a.handle("GET /v1/customers/{id}/automation-log", pagedHandler(svc.CustomerLog))
 }
 

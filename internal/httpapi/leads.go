@@ -54,8 +54,9 @@ func (a *API) routesDistribution() {
 	a.handle("GET /v1/distribution-rules/{id}", itemHandler(svc.Get))
 	a.admin("PATCH /v1/distribution-rules/{id}", saveHandler(svc.Save, "", "id"))
 	a.admin("DELETE /v1/distribution-rules/{id}", deleteHandler(svc.Delete, "id"))
-	a.handle("GET /v1/distribution-rules/{id}/stats", itemHandler(svc.Stats))
-	a.handle("GET /v1/distribution-rules/{id}/assignments", pagedHandler(svc.Assignments))
+	// A rule's figures and assignments name every owner's customers: admins only.
+	a.admin("GET /v1/distribution-rules/{id}/stats", itemHandler(svc.Stats))
+	a.admin("GET /v1/distribution-rules/{id}/assignments", pagedHandler(svc.Assignments))
 	a.handle("GET /v1/notifications", pagedHandler(func(ctx context.Context, c *crm.Caller, _ string, limit int, cursor string) (*crm.Page[inbox.Notification], error) {
 		return a.cfg.Inbox.List(ctx, c, limit, cursor)
 	}))

@@ -21,7 +21,7 @@ var problemMessages = map[string]message{
 	"unknown_subject":         {"Tài khoản này chưa thuộc không gian làm việc nào.", "This sign-in does not belong to any workspace yet."},
 	"user_inactive":           {"Tài khoản đã bị ngừng truy cập.", "This user has been deactivated."},
 	"forbidden":               {"Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."},
-	"admin_only":              {"Chỉ quản trị viên mới được thay đổi thiết lập này.", "Only admins can change this."},
+	"admin_only":              {"Chỉ quản trị viên mới được thực hiện thao tác này.", "Only admins can do this."},
 	"shared_read_only":        {"Khách hàng này chỉ được chia sẻ để xem, bạn không thể chỉnh sửa.", "This customer is shared with you read-only; you can't change it."},
 	"not_found":               {"Không tìm thấy {what}.", "No such {what}."},
 	"route_not_found":         {"Không có đường dẫn này.", "There is no such path."},

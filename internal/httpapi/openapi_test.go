@@ -249,6 +249,18 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	})
 
+	t.Run("admin routes document 403", func(t *testing.T) {
+		for _, e := range order {
+			o, ok := documented[e]
+			if !ok || !routed[e].Admin {
+				continue
+			}
+			if _, ok := o.op.Responses["403"]; !ok {
+				t.Errorf("%s is for admins only: got no 403 response, want one (#/components/responses/Problem)", e)
+			}
+		}
+	})
+
 	t.Run("authenticated writes take Idempotency-Key", func(t *testing.T) {
 		for _, e := range order {
 			r := routed[e]
