@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,27 +11,21 @@ import (
 
 	"tend/internal/crm"
 	"tend/internal/domain"
-	"tend/internal/sqlite"
+	"tend/internal/tendtest"
 )
 
 // signIns is a CRM core over real SQLite whose clock the test moves, and
 // whose log it reads.
 type signIns struct {
-	t   *testing.T
-	svc *crm.Service
-	at  time.Time
-	log *syncBuffer
+	t     *testing.T
+	svc   *crm.Service
+	clock *tendtest.Clock
+	log   *syncBuffer
 }
 
 func newSignIns(t *testing.T) *signIns {
-	si := &signIns{t: t, at: now, log: &syncBuffer{}}
-	clock := func() time.Time { return si.at }
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "t.db"), sqlite.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	si.svc = crm.New(db, domain.ClockFunc(clock), slog.New(slog.NewTextHandler(si.log, nil)))
+	si := &signIns{t: t, clock: tendtest.NewClock(now), log: &syncBuffer{}}
+	si.svc = crm.New(tendtest.Store(t, si.clock), si.clock, slog.New(slog.NewTextHandler(si.log, nil)))
 	return si
 }
 
@@ -98,7 +91,7 @@ func TestSubjectOfAnotherWorkspace(t *testing.T) {
 	lan := si.mustInvite(adminA, "Lan", "cognito-lan")
 	si.signsInAs("cognito-lan", lan)
 
-	si.at = si.at.Add(time.Hour)
+	si.clock.Add(time.Hour)
 	mallory, err := si.invite(adminB, "Mallory", "cognito-lan")
 	if err != nil {
 		t.Fatalf("B invites A's bound subject: %v, want it accepted", err)
@@ -155,11 +148,11 @@ func TestFirstSignInBindsOldestInvitation(t *testing.T) {
 			admins := map[string]string{"older": si.workspace("older"), "newer": si.workspace("newer")}
 			users := map[string]*domain.User{}
 			// The newer invitation is written first: age, not order, decides.
-			si.at = start.Add(2 * time.Hour)
+			si.clock.Set(start.Add(2 * time.Hour))
 			users["newer"] = si.mustInvite(admins["newer"], "Newer", "cognito-hoa")
-			si.at = start.Add(time.Hour)
+			si.clock.Set(start.Add(time.Hour))
 			users["older"] = si.mustInvite(admins["older"], "Older", "cognito-hoa")
-			si.at = start.Add(3 * time.Hour)
+			si.clock.Set(start.Add(3 * time.Hour))
 			if tc.after != nil {
 				tc.after(si, admins, users)
 			}
@@ -181,7 +174,7 @@ func TestFirstSignInBindsOldestInvitation(t *testing.T) {
 func TestConcurrentFirstSignInsBindOnce(t *testing.T) {
 	si := newSignIns(t)
 	first := si.mustInvite(si.workspace("a"), "Minh", "cognito-minh")
-	si.at = si.at.Add(time.Minute)
+	si.clock.Add(time.Minute)
 	si.mustInvite(si.workspace("b"), "Minh", "cognito-minh")
 
 	const n = 50
@@ -213,7 +206,7 @@ func TestSubjectTakenInWorkspace(t *testing.T) {
 	adminA, adminB := si.workspace("a"), si.workspace("b")
 	lan := si.mustInvite(adminA, "Lan", "cognito-lan")
 	si.signsInAs("cognito-lan", lan)
-	si.at = si.at.Add(time.Hour)
+	si.clock.Add(time.Hour)
 	mai := si.mustInvite(adminB, "Mai", "cognito-lan")
 	hoa := si.mustInvite(adminB, "Hoa", "cognito-hoa")
 	taken := func(what string, err error) {
