@@ -23,6 +23,9 @@ type system struct {
 	dir string
 }
 
+// testSecret signs the tokens of the runners the tests start.
+const testSecret = "test-secret-test-secret-test-secret"
+
 // start runs Tend over a fresh data directory (with the demo workspace when
 // demo is set).
 func start(t testing.TB, demo bool) *system {
@@ -32,7 +35,7 @@ func start(t testing.TB, demo bool) *system {
 
 func startIn(t testing.TB, dir string, demo bool) *system {
 	t.Helper()
-	app, err := localrun.Open(t.Context(), localrun.Config{DataDir: dir, JWTSecret: []byte("test-secret-test-secret-test-secret"), Demo: demo})
+	app, err := localrun.Open(t.Context(), localrun.Config{DataDir: dir, JWTSecret: []byte(testSecret), Demo: demo})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
