@@ -66,15 +66,16 @@ func TestDevHelpers(t *testing.T) {
 	s := start(t, false)
 	at := time.Date(2026, 12, 20, 1, 0, 0, 0, time.UTC)
 	var clock struct {
-		Now time.Time `json:"now"`
+		Now  time.Time `json:"now"`
+		Unix int64     `json:"unix"`
 	}
 	s.anon().do("POST", "/dev/clock", map[string]any{"now": at}).ok(200).into(&clock)
-	if !clock.Now.Equal(at) {
-		t.Fatalf("clock = %v, want %v", clock.Now, at)
+	if !clock.Now.Equal(at) || clock.Unix != at.Unix() {
+		t.Fatalf("clock = %v (unix %d), want %v (unix %d)", clock.Now, clock.Unix, at, at.Unix())
 	}
 	s.anon().do("GET", "/dev/clock", nil).ok(200).into(&clock)
-	if !clock.Now.Equal(at) {
-		t.Fatalf("frozen clock moved to %v", clock.Now)
+	if !clock.Now.Equal(at) || clock.Unix != at.Unix() {
+		t.Fatalf("frozen clock moved to %v (unix %d)", clock.Now, clock.Unix)
 	}
 	s.anon().do("POST", "/dev/clock", map[string]any{}).ok(422)
 
