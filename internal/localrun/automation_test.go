@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"net/url"
+	"sync"
 	"tend/internal/automation"
 	"testing"
 	"time"
@@ -341,8 +342,12 @@ func TestDailyRunSurvivesACrash(t *testing.T) {
 	sh.drain()
 	// Every shard's job is killed once, right after its first customer: 120
 	// customers over 16 shards leave some shard with work unfinished.
+	// The queue runs shards on several workers at once: the hook is shared.
+	var mu sync.Mutex
 	killed := map[int]bool{}
 	sh.s.app.Automation.Hooks.AfterCustomer = func(j automationJob, _ string) error {
+		mu.Lock()
+		defer mu.Unlock()
 		if !killed[j.Shard] {
 			killed[j.Shard] = true
 			return fmt.Errorf("killed")
