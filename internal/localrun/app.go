@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"tend/internal/changes"
+	"tend/internal/domain"
 	"tend/internal/httpapi"
 	"tend/internal/localqueue"
 	"tend/internal/services"
@@ -103,7 +104,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Services = services.BuildWith(db,
 		services.Queues{Jobs: a.Jobs, Distribution: a.DistQueue, Notifications: a.NotifyQueue, NotificationsDLQ: a.NotifyDead},
 		services.Senders{Mailer: a.Outbox, Texter: a.Outbox, From: LocalSender}, clock, cfg.Log)
-	a.Auth = httpapi.HS256{Secret: secret, Clock: clock}
+	// Tokens live in real time, not on the runner's clock: a session is
+	// the person at the keyboard, and moving the clock to try a rule or a
+	// care flow must not log them out (nor make an old token valid again).
+	a.Auth = httpapi.HS256{Secret: secret, Clock: domain.SystemClock{}}
 	a.API = a.Services.API(a.Auth)
 	ticker := a.Ticker
 	a.feed = &feedConsumer{db: db, handlers: []ChangeHandler{routed{a.Changes}}}

@@ -2,12 +2,12 @@ package localrun_test
 
 import (
 	"fmt"
-	"sync"
-
 	"net/url"
-	"tend/internal/automation"
+	"sync"
 	"testing"
 	"time"
+
+	"tend/internal/automation"
 )
 
 // shop is a workspace set up like the seed's examples: a sales pipeline
@@ -342,7 +342,7 @@ func TestDailyRunSurvivesACrash(t *testing.T) {
 	sh.drain()
 	// Every shard's job is killed once, right after its first customer: 120
 	// customers over 16 shards leave some shard with work unfinished.
-	// The shards' jobs run on several workers at once.
+	// The queue runs shards on several workers at once: the hook is shared.
 	var mu sync.Mutex
 	killed := map[int]bool{}
 	sh.s.app.Automation.Hooks.AfterCustomer = func(j automationJob, _ string) error {

@@ -15,7 +15,7 @@ import (
 // routesDev serves the local runner's helpers under /dev (API.md).
 func (a *App) routesDev(mux *http.ServeMux) {
 	mux.HandleFunc("GET /dev/clock", func(w http.ResponseWriter, r *http.Request) {
-		devJSON(w, http.StatusOK, map[string]time.Time{"now": a.Clock.Now()})
+		devJSON(w, http.StatusOK, clockAnswer(a.Clock.Now()))
 	})
 	mux.HandleFunc("POST /dev/clock", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
@@ -32,7 +32,7 @@ func (a *App) routesDev(mux *http.ServeMux) {
 		} else {
 			a.Clock.Set(*in.Now, in.Running)
 		}
-		devJSON(w, http.StatusOK, map[string]time.Time{"now": a.Clock.Now()})
+		devJSON(w, http.StatusOK, clockAnswer(a.Clock.Now()))
 	})
 	mux.HandleFunc("POST /dev/drain", func(w http.ResponseWriter, r *http.Request) {
 		n, err := a.Drain(r.Context())
@@ -85,6 +85,12 @@ func (a *App) routesDev(mux *http.ServeMux) {
 		}
 		devJSON(w, http.StatusOK, map[string]string{"token": a.Token(subject)})
 	})
+}
+
+// clockAnswer is the runner's time, also in Unix seconds: what a webhook
+// signs as X-Tend-Timestamp, read without a platform's own date command.
+func clockAnswer(now time.Time) map[string]any {
+	return map[string]any{"now": now, "unix": now.Unix()}
 }
 
 func statusFor(err error) int {

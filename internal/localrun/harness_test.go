@@ -23,10 +23,14 @@ type system struct {
 	dir string
 }
 
-// testEpoch is where every test's clock starts, running on from there. The
-// tests' own dates were chosen around it: some move the clock back months
-// before it, others forward by days (less than the 30 days a token lives).
+// testEpoch is where every test's clock starts, running on from there, so
+// that no test depends on the day it is run. The tests' own dates were
+// chosen around it: some move the clock back months before it, others
+// forward by days.
 var testEpoch = time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+
+// testSecret signs the tokens of the runners the tests start.
+const testSecret = "test-secret-test-secret-test-secret"
 
 // start runs Tend over a fresh data directory (with the demo workspace when
 // demo is set).
@@ -37,7 +41,7 @@ func start(t testing.TB, demo bool) *system {
 
 func startIn(t testing.TB, dir string, demo bool) *system {
 	t.Helper()
-	app, err := localrun.Open(t.Context(), localrun.Config{DataDir: dir, JWTSecret: []byte("test-secret-test-secret-test-secret"), Demo: demo})
+	app, err := localrun.Open(t.Context(), localrun.Config{DataDir: dir, JWTSecret: []byte(testSecret), Demo: demo})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

@@ -3,6 +3,9 @@ package localrun_test
 import (
 	"testing"
 	"time"
+
+	"tend/internal/domain"
+	"tend/internal/httpapi"
 )
 
 // The first start creates the demo workspace; a restart keeps every change
@@ -63,15 +66,16 @@ func TestDevHelpers(t *testing.T) {
 	s := start(t, false)
 	at := time.Date(2026, 12, 20, 1, 0, 0, 0, time.UTC)
 	var clock struct {
-		Now time.Time `json:"now"`
+		Now  time.Time `json:"now"`
+		Unix int64     `json:"unix"`
 	}
 	s.anon().do("POST", "/dev/clock", map[string]any{"now": at}).ok(200).into(&clock)
-	if !clock.Now.Equal(at) {
-		t.Fatalf("clock = %v, want %v", clock.Now, at)
+	if !clock.Now.Equal(at) || clock.Unix != at.Unix() {
+		t.Fatalf("clock = %v (unix %d), want %v (unix %d)", clock.Now, clock.Unix, at, at.Unix())
 	}
 	s.anon().do("GET", "/dev/clock", nil).ok(200).into(&clock)
-	if !clock.Now.Equal(at) {
-		t.Fatalf("frozen clock moved to %v", clock.Now)
+	if !clock.Now.Equal(at) || clock.Unix != at.Unix() {
+		t.Fatalf("frozen clock moved to %v (unix %d)", clock.Now, clock.Unix)
 	}
 	s.anon().do("POST", "/dev/clock", map[string]any{}).ok(422)
 
@@ -118,6 +122,7 @@ func TestAuthentication(t *testing.T) {
 		{"forged signature", admin.token[:len(admin.token)-4] + "AAAA", "unauthorized"},
 		{"alg none", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "unauthorized"},
 		{"unknown user", s.app.Token("usr_nobody"), "unknown_subject"},
+		{"expired", expiredToken(admin.userID), "token_expired"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,9 +139,36 @@ func TestAuthentication(t *testing.T) {
 	if p := staff.do("GET", "/v1/me", nil).problem(403); p.Code != "user_inactive" {
 		t.Fatalf("deactivated user: code %s", p.Code)
 	}
-	// Expired: the runner's clock moves past the token's expiry.
-	s.setClock(testEpoch.Add(31 * 24 * time.Hour))
-	if p := admin.do("GET", "/v1/me", nil).problem(401); p.Code != "token_expired" {
-		t.Fatalf("expired token: code %s", p.Code)
+}
+
+// expiredToken is a token of the tests' secret issued 31 days ago, for 30.
+func expiredToken(userID string) string {
+	issued := httpapi.HS256{Secret: []byte(testSecret), Clock: domain.ClockFunc(func() time.Time { return time.Now().Add(-31 * 24 * time.Hour) })}
+	return issued.Sign(userID, 30*24*time.Hour)
+}
+
+// Tokens keep real time: moving the runner's clock, forward past their 30
+// days or back before they were issued, neither logs anyone out nor
+// revives an expired token.
+func TestTokensIgnoreTheRunnersClock(t *testing.T) {
+	s := start(t, false)
+	admin, _ := s.workspace("Đồng hồ")
+	tests := []struct {
+		name string
+		at   time.Time
+	}{
+		{"forward past the token's 30 days", time.Now().Add(31 * 24 * time.Hour)},
+		{"a year forward", time.Now().AddDate(1, 0, 0)},
+		{"back before the token was issued", time.Now().AddDate(-1, 0, 0)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s.setClock(tc.at)
+			admin.do("GET", "/v1/me", nil).ok(200)
+		})
+	}
+	s.setClock(time.Now().Add(-31 * 24 * time.Hour))
+	if p := s.as(expiredToken(admin.userID)).do("GET", "/v1/me", nil).problem(401); p.Code != "token_expired" {
+		t.Fatalf("an expired token with the clock set back: code %s, want token_expired", p.Code)
 	}
 }
