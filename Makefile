@@ -59,6 +59,9 @@ build-SchedulerFunction:   ; $(LAMBDA_BUILD) ./functions/scheduler
 build-JobsFunction:        ; $(LAMBDA_BUILD) ./functions/jobs
 build-NotifierFunction:    ; $(LAMBDA_BUILD) ./functions/notifier
 
+sam-local: ## start moto with the template's table and queues, seed them, write env.json and print a sam local invoke line per sample
+	@infra/scripts/sam-local.sh
+
 bench: ## benchmarks
 	@$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
