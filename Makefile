@@ -1,4 +1,7 @@
 # Tend — the two commands are `make run` and `make test`.
+# The folder of this Makefile, wherever make is run from (sam build runs it
+# from a scratch folder).
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -8,7 +11,7 @@ PKGS      := ./...
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 
-.PHONY: help run test test-go lint lint-go lint-template build bench fuzz tools clean
+.PHONY: help run test test-go lint lint-go lint-template build sam-local bench fuzz tools clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,6 +42,25 @@ lint-template: ## cfn-lint the SAM template (no errors, no warnings)
 
 build: ## cross-compile every function of template.yaml to .aws-sam/build/<Function>/bootstrap (linux/arm64)
 	@infra/scripts/build-functions.sh
+
+# One target per function of template.yaml (BuildMethod: makefile): `sam
+# build` runs build-<LogicalId> with ARTIFACTS_DIR set, and `make build`
+# runs the same targets, so both build with these flags.
+LAMBDA_BUILD = @test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 1; }; \
+  cd $(ROOT) && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags="-s -w" -o $(ARTIFACTS_DIR)/bootstrap
+
+.PHONY: build-ApiFunction build-StreamFunction build-HooksFunction build-DistributorFunction \
+  build-SchedulerFunction build-JobsFunction build-NotifierFunction
+build-ApiFunction:         ; $(LAMBDA_BUILD) ./functions/api
+build-StreamFunction:      ; $(LAMBDA_BUILD) ./functions/stream
+build-HooksFunction:       ; $(LAMBDA_BUILD) ./functions/hooks
+build-DistributorFunction: ; $(LAMBDA_BUILD) ./functions/distributor
+build-SchedulerFunction:   ; $(LAMBDA_BUILD) ./functions/scheduler
+build-JobsFunction:        ; $(LAMBDA_BUILD) ./functions/jobs
+build-NotifierFunction:    ; $(LAMBDA_BUILD) ./functions/notifier
+
+sam-local: ## start moto with the template's table and queues, seed them, write env.json and print a sam local invoke line per sample
+	@infra/scripts/sam-local.sh
 
 bench: ## benchmarks
 	@$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)

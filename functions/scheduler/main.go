@@ -1,11 +1,11 @@
-// Command scheduler is the Lambda function fired by the EventBridge
-// schedule every few minutes (it starts the daily rule runs and care-flow
-// runs that are due, hands over due distributions and deferred messages)
-// and by the jobs queue (it runs the runs, shard by shard). It holds no
-// logic of its own; see internal/changes.Ticker.
+// Command scheduler is the Lambda function the EventBridge schedule fires
+// every five minutes: it starts the daily rule runs and care-flow runs
+// that are due (one job per shard to the jobs queue, which the jobs
+// function works through), hands over due distributions and deferred
+// messages. It holds no logic of its own; see internal/changes.Ticker.
 //
 // Environment: TABLE_NAME, JOBS_QUEUE_URL, DISTRIBUTION_QUEUE_URL and
-// NOTIFICATIONS_QUEUE_URL (required), LOG_LEVEL.
+// NOTIFICATIONS_QUEUE_URL (required), LOG_LEVEL, TEND_AWS_ENDPOINT.
 package main
 
 import (

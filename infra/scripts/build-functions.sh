@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Cross-compiles every function of template.yaml for Lambda (linux/arm64,
-# provided.al2023) into .aws-sam/build/<LogicalId>/bootstrap, the layout
-# `sam build` produces for BuildMethod go1.x.
+# provided.al2023) into .aws-sam/build/<LogicalId>/bootstrap, with the
+# Makefile's build-<LogicalId> target: the one `sam build` runs
+# (BuildMethod: makefile).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=.aws-sam/build
+out=$PWD/.aws-sam/build
 functions=$(infra/scripts/functions.sh template.yaml)
 if [ -z "$functions" ]; then
   echo "no AWS::Serverless::Function with a CodeUri in template.yaml" >&2
@@ -12,9 +13,8 @@ if [ -z "$functions" ]; then
 fi
 while read -r id uri; do
   mkdir -p "$out/$id"
-  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags="-s -w" \
-    -o "$out/$id/bootstrap" "./$uri"
-  echo "built $out/$id/bootstrap ($uri)"
+  make --no-print-directory "build-$id" ARTIFACTS_DIR="$out/$id"
+  echo "built .aws-sam/build/$id/bootstrap ($uri)"
 done <<<"$functions"
 # Every function directory must be deployed by the template.
 for dir in functions/*/; do

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -46,11 +47,14 @@ type Env struct {
 	SenderEmail         string
 	SESConfigurationSet string
 	SMSSender           string
-	Log                 *slog.Logger
+	// AWSEndpoint (TEND_AWS_ENDPOINT) points every AWS client at a local
+	// AWS API (moto_server, for sam local); empty means AWS itself.
+	AWSEndpoint string
+	Log         *slog.Logger
 }
 
 // FromEnv reads the environment: TABLE_NAME, the queue URLs, the senders,
-// LOG_LEVEL.
+// TEND_AWS_ENDPOINT, LOG_LEVEL.
 func FromEnv() (Env, error) {
 	var level slog.Level
 	if s := os.Getenv("LOG_LEVEL"); s != "" {
@@ -61,7 +65,8 @@ func FromEnv() (Env, error) {
 	env := Env{Table: os.Getenv("TABLE_NAME"), JobsQueueURL: os.Getenv("JOBS_QUEUE_URL"), DistributionQueueURL: os.Getenv("DISTRIBUTION_QUEUE_URL"),
 		NotificationsQueueURL: os.Getenv("NOTIFICATIONS_QUEUE_URL"), NotificationsDLQURL: os.Getenv("NOTIFICATIONS_DLQ_URL"),
 		SenderEmail: os.Getenv("SENDER_EMAIL"), SESConfigurationSet: os.Getenv("SES_CONFIGURATION_SET"), SMSSender: os.Getenv("SMS_SENDER_ID"),
-		Log: slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))}
+		AWSEndpoint: os.Getenv("TEND_AWS_ENDPOINT"),
+		Log:         slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))}
 	if env.Table == "" {
 		return env, errors.New("TABLE_NAME is not set")
 	}
@@ -73,6 +78,9 @@ func Connect(ctx context.Context, env Env) (*services.Services, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
+	}
+	if env.AWSEndpoint != "" {
+		cfg.BaseEndpoint = aws.String(env.AWSEndpoint) // every client made from cfg
 	}
 	clock := domain.SystemClock{}
 	st, err := dynamo.New(dynamodb.NewFromConfig(cfg), env.Table, clock)

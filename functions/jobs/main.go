@@ -1,0 +1,28 @@
+// Command jobs is the Lambda function on the jobs queue: each message is
+// one shard of a daily rule run or a care-flow run that the scheduler's
+// tick started. It holds no logic of its own; see internal/changes.Ticker.
+//
+// Environment: TABLE_NAME, DISTRIBUTION_QUEUE_URL and
+// NOTIFICATIONS_QUEUE_URL (required), LOG_LEVEL, TEND_AWS_ENDPOINT.
+package main
+
+import (
+	"context"
+	_ "time/tzdata" // workspace time zones on provided.al2023
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"tend/internal/awsmain"
+	"tend/internal/lambdaevent"
+	"tend/internal/services"
+)
+
+func main() {
+	awsmain.Run("jobs", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(svc *services.Services) { lambda.Start(handler(svc)) })
+}
+
+// handler runs each job of a batch, reporting the failed ones alone.
+func handler(svc *services.Services) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+	return lambdaevent.SQSHandler(svc.Ticker.HandleJob, svc.Log)
+}
