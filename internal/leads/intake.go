@@ -11,6 +11,7 @@ import (
 
 	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/jsonin"
 	"tend/internal/phone"
 )
 
@@ -205,10 +206,8 @@ func (s *Service) Call(ctx context.Context, v *Verified, body []byte) (*Accepted
 		return nil, err
 	}
 	var rec CallRecord
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rec); err != nil {
-		return nil, domain.Errorf(domain.ErrBadRequest, "invalid_json")
+	if err := jsonin.Strict(body, &rec); err != nil {
+		return nil, err
 	}
 	in := crm.CallInput{Direction: domain.CallDirection(rec.Direction), Phone: rec.Phone, At: rec.At, Result: rec.Result,
 		Note: rec.Note, Recording: rec.Recording}

@@ -10,6 +10,7 @@ import (
 
 	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/jsonin"
 )
 
 // Input creates or changes a template; on a change, absent parts are kept.
@@ -29,10 +30,12 @@ var readOnly = []string{"id", "kind", "created_by", "created_at", "updated_at", 
 // unknown properties (subject on an SMS template), read-only ones and
 // values of the wrong type are refused with their path.
 func ParseInput(kind Kind, raw []byte) (*Input, error) {
-	raw = bytes.TrimSpace(raw)
+	if err := jsonin.NotObject(raw); err != nil {
+		return nil, err
+	}
 	var top map[string]json.RawMessage
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &top) != nil {
-		return nil, domain.Errorf(domain.ErrBadRequest, "body_not_object")
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return nil, fmt.Errorf("templates: read body: %w", err) // a JSON object: cannot fail
 	}
 	keys := make([]string, 0, len(top))
 	for k := range top {
