@@ -116,7 +116,7 @@ func (s *Service) AddNote(ctx context.Context, c *Caller, customerID string, in 
 	var p domain.Problems
 	now := s.now()
 	n := &domain.Note{ID: domain.NewID("note"), CustomerID: customerID, AuthorID: c.User.ID, CreatedAt: now,
-		Body: checkText(&p, "body", in.Body, 10000, true)}
+		Body: checkLines(&p, "body", in.Body, 10000, true)}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (s *Service) activity(tenant, author, customerID string, in ActivityInput) 
 	now := s.now()
 	a := &domain.Activity{ID: domain.NewID("act"), CustomerID: customerID, AuthorID: author, CreatedAt: now, At: now,
 		Name:        checkText(&p, "name", in.Name, 200, true),
-		Description: checkText(&p, "description", in.Description, 5000, false),
+		Description: checkLines(&p, "description", in.Description, 5000, false),
 		Type:        in.Type}
 	if in.Type == "" {
 		p.Add("type", "required")
@@ -233,7 +233,7 @@ func (s *Service) call(tenant, userID, customerID string, in CallInput) (*domain
 		Direction: in.Direction, Duration: in.Duration,
 		Phone:     checkPhone(&p, "phone", in.Phone),
 		Result:    checkText(&p, "result", in.Result, 100, false),
-		Note:      checkText(&p, "note", in.Note, 5000, false),
+		Note:      checkLines(&p, "note", in.Note, 5000, false),
 		Recording: strings.TrimSpace(in.Recording)}
 	switch call.Direction {
 	case "":

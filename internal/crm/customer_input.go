@@ -249,11 +249,11 @@ func applySystem(o *Org, c *domain.Customer, key string, v json.RawMessage, p *d
 	case domain.FieldTaxCode:
 		c.TaxCode = checkTaxCode(p, key, s)
 	case domain.FieldBusinessAddress:
-		c.BusinessAddress = checkText(p, key, s, writable[key], false)
+		c.BusinessAddress = checkLines(p, key, s, writable[key], false)
 	case domain.FieldOfficeAddress:
-		c.OfficeAddress = checkText(p, key, s, writable[key], false)
+		c.OfficeAddress = checkLines(p, key, s, writable[key], false)
 	case domain.FieldDescription:
-		c.Description = checkText(p, key, s, writable[key], false)
+		c.Description = checkLines(p, key, s, writable[key], false)
 	case domain.FieldSource:
 		c.Source = checkText(p, key, s, writable[key], false)
 	case domain.FieldBirthday, domain.FieldFoundingDate:
@@ -434,7 +434,7 @@ func customValue(o *Org, f domain.FieldDef, v json.RawMessage, path string, p *d
 		return s, len(p.Fields) == n
 	default:
 		n := len(p.Fields)
-		s = checkText(p, path, s, 2000, false)
+		s = checkLines(p, path, s, 2000, false)
 		return s, len(p.Fields) == n
 	}
 	return s, true

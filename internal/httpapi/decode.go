@@ -14,9 +14,9 @@ import (
 // maxBody bounds a request body.
 const maxBody = 1 << 20
 
-// readBody reads the request body, refusing what is too large (413) or
-// not of a JSON media type (415).
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+// readRaw reads the request body as sent, refusing what is too large (413)
+// or not of a JSON media type (415).
+func readRaw(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || !jsonish(mt) {
@@ -32,6 +32,16 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		return nil, domain.Errorf(domain.ErrBadRequest, "invalid_json")
 	}
 	return b, nil
+}
+
+// readBody reads a request body that must be JSON whose strings are text
+// (jsonin.Check): what every endpoint's parser reads.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	b, err := readRaw(w, r)
+	if err != nil {
+		return nil, err
+	}
+	return b, jsonin.Check(b)
 }
 
 // jsonish accepts JSON media types, and the form type curl sends with -d

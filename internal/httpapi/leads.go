@@ -74,7 +74,7 @@ func (a *API) hook(pattern string, take func(ctx context.Context, v *leads.Verif
 }
 
 func (a *API) serveHook(w *recorder, r *http.Request, lang string, take func(ctx context.Context, v *leads.Verified, body []byte) (*leads.Accepted, error)) error {
-	body, err := readBody(w, r)
+	body, err := readRaw(w, r)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"tend/internal/domain"
 	"tend/internal/jsonin"
@@ -28,6 +30,56 @@ func faults(t *testing.T, err error) (kind error, code string, fs []fault) {
 		fs = append(fs, fault{f.Path, f.Code})
 	}
 	return de.Kind, de.Code, fs
+}
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		code       string // "" for accepted; validation_failed lists want
+		want       []fault
+	}{
+		{"text", `{"name":"Nguyễn Thị Lan","n":1,"ok":true,"x":null}`, "", nil},
+		{"empty", "  ", "", nil},
+		{"tab and line breaks", `{"note":"a\tb\nc\r\nd"}`, "", nil},
+		{"escaped quote, slash and pair", `{"a":"\"\\\/ \ud83d\ude00 \u00e9"}`, "", nil},
+		{"raw U+FFFD is text", "{\"a\":\"\xef\xbf\xbd\"}", "", nil},
+		{"not JSON", `{"a":`, "invalid_json", nil},
+		{"invalid UTF-8 outside strings", "{\"a\":1}\xff", "invalid_json", nil},
+		{"NUL", `{"name":"a\u0000b"}`, "validation_failed", []fault{{"name", "control_character"}}},
+		{"bell", `{"name":"a\u0007"}`, "validation_failed", []fault{{"name", "control_character"}}},
+		{"backspace and form feed", `{"a":"\b","b":"\f"}`, "validation_failed", []fault{{"a", "control_character"}, {"b", "control_character"}}},
+		{"raw DEL", "{\"a\":\"\x7f\"}", "validation_failed", []fault{{"a", "control_character"}}},
+		{"escaped DEL", `{"a":"\u007F"}`, "validation_failed", []fault{{"a", "control_character"}}},
+		{"invalid byte", "{\"a\":\"x\xffy\"}", "validation_failed", []fault{{"a", "invalid_utf8"}}},
+		{"truncated sequence", "{\"a\":\"\xe1\x80\"}", "validation_failed", []fault{{"a", "invalid_utf8"}}},
+		{"lone high surrogate", `{"a":"\ud800x"}`, "validation_failed", []fault{{"a", "invalid_utf8"}}},
+		{"lone low surrogate", `{"a":"\udc00"}`, "validation_failed", []fault{{"a", "invalid_utf8"}}},
+		{"high surrogate then a letter", `{"a":"\ud800\u0041"}`, "validation_failed", []fault{{"a", "invalid_utf8"}}},
+		{"nested paths, all at once",
+			`{"fields":{"note":"\u0001"},"items":[{"product":"ok"},{"product":"\u0002"}],"m":[["x","\u0003"]],"":"\u0004"}`,
+			"validation_failed",
+			[]fault{{"fields.note", "control_character"}, {"items[1].product", "control_character"}, {"m[0][1]", "control_character"}, {`[""]`, "control_character"}}},
+		{"a key", `{"a\u0000":1}`, "validation_failed", []fault{{"a\x00", "control_character"}}},
+		{"a top-level list", `["ok","\u0005"]`, "validation_failed", []fault{{"[1]", "control_character"}}},
+		{"a top-level string", `"\u0006"`, "validation_failed", []fault{{"", "control_character"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			kind, code, fs := faults(t, jsonin.Check([]byte(tc.body)))
+			if code != tc.code || !slices.Equal(fs, tc.want) {
+				t.Fatalf("Check = %s %v, want %s %v", code, fs, tc.code, tc.want)
+			}
+			switch code {
+			case "invalid_json":
+				if kind != domain.ErrBadRequest {
+					t.Errorf("kind %v, want bad request", kind)
+				}
+			case "validation_failed":
+				if kind != domain.ErrInvalid {
+					t.Errorf("kind %v, want invalid", kind)
+				}
+			}
+		})
+	}
 }
 
 type line struct {
@@ -91,4 +143,45 @@ func TestDecodeStrict(t *testing.T) {
 	if got := jsonin.DecodeStrict[line](json.RawMessage(`"x"`), "when", &p); got != nil || len(p.Fields) != 2 || p.Fields[1].Path != "when" || p.Fields[1].Code != "expected_object" {
 		t.Fatalf("a string: %+v, %+v", got, p.Fields)
 	}
+}
+
+// FuzzCheck: no body makes Check panic; a body it passes decodes to
+// strings with no control characters, and JSON with invalid UTF-8 never
+// passes.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{`{"a":"b"}`, `{"a":"\u0000"}`, "{\"a\":\"\xff\"}", `["\ud800"]`, `{"a":[{"b":"\t\n"}]}`, `"x"`, `{`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		err := jsonin.Check(body)
+		if err != nil {
+			return
+		}
+		if json.Valid(body) && !utf8.Valid(body) {
+			t.Fatalf("passed invalid UTF-8: %q", body)
+		}
+		var doc any
+		if json.Unmarshal(body, &doc) != nil {
+			return
+		}
+		var walk func(v any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case string:
+				if strings.ContainsFunc(x, domain.IsControl) {
+					t.Fatalf("passed a control character: %q", body)
+				}
+			case []any:
+				for _, e := range x {
+					walk(e)
+				}
+			case map[string]any:
+				for k, e := range x {
+					walk(k)
+					walk(e)
+				}
+			}
+		}
+		walk(doc)
+	})
 }

@@ -92,7 +92,12 @@ func (s *Service) Lead(ctx context.Context, v *Verified, body []byte) (*Accepted
 	return &Accepted{CustomerID: holder, DuplicateOf: holder}, nil
 }
 
+// decodePayload reads a lead's JSON, whose strings must be text (see
+// jsonin.Check).
 func decodePayload(body []byte) (any, error) {
+	if err := jsonin.Check(body); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var doc any
@@ -203,6 +208,9 @@ func (s *Service) Call(ctx context.Context, v *Verified, body []byte) (*Accepted
 	src := &v.rec.Source
 	o, err := s.crm.LoadOrg(ctx, src.Tenant)
 	if err != nil {
+		return nil, err
+	}
+	if err := jsonin.Check(body); err != nil {
 		return nil, err
 	}
 	var rec CallRecord

@@ -104,9 +104,6 @@ func apply(o *crm.Org, t *Template, in *Input, creating bool) error {
 	case KindEmail:
 		if in.Subject != nil || creating {
 			t.Subject = checkText(&p, "subject", deref(in.Subject), MaxSubject)
-			if strings.ContainsAny(t.Subject, "\r\n") {
-				p.Add("subject", "single_line")
-			}
 			// A template serves any module: order keys are accepted too.
 			Check(o, ModuleOrders, "subject", t.Subject, false, &p)
 		}
@@ -132,14 +129,16 @@ func deref(s *string) string {
 	return *s
 }
 
-// checkText trims a one-line text and checks it is there and not too long.
+// checkText trims a one-line text and checks it is there, is text
+// (domain.TextFault: one line, no control characters) and is not too long.
 func checkText(p *domain.Problems, path, s string, max int) string {
 	s = strings.TrimSpace(s)
+	fault := domain.TextFault(s, false)
 	switch {
 	case s == "":
 		p.Add(path, "required")
-	case !utf8.ValidString(s):
-		p.Add(path, "invalid_text")
+	case fault != "":
+		p.Add(path, fault)
 	case utf8.RuneCountInString(s) > max:
 		p.Add(path, "too_long", "max", fmt.Sprint(max))
 	}
@@ -148,11 +147,12 @@ func checkText(p *domain.Problems, path, s string, max int) string {
 
 // checkBody checks a body, kept as written (white space may be meant).
 func checkBody(p *domain.Problems, kind Kind, s string) string {
+	fault := domain.TextFault(s, true)
 	switch {
 	case strings.TrimSpace(s) == "":
 		p.Add("body", "required")
-	case !utf8.ValidString(s):
-		p.Add("body", "invalid_text")
+	case fault != "":
+		p.Add("body", fault)
 	case kind == KindEmail && len(s) > MaxEmailBody:
 		p.Add("body", "too_long_bytes", "max", fmt.Sprint(MaxEmailBody))
 	case kind == KindSMS && utf8.RuneCountInString(s) > MaxSMSBody:
