@@ -31,9 +31,11 @@ type compiled struct {
 // every problem with its path.
 func check(f *Flow, o *crm.Org, r refs) (*compiled, error) {
 	var p domain.Problems
-	switch {
+	switch fault := domain.TextFault(f.Name, false); {
 	case strings.TrimSpace(f.Name) == "":
 		p.Add("name", "required")
+	case fault != "":
+		p.Add("name", fault)
 	case len([]rune(f.Name)) > 200:
 		p.Add("name", "too_long", "max", "200")
 	}
@@ -247,9 +249,11 @@ func checkMessage(f *Flow, a Action, o *crm.Org, r refs, kind templates.Kind, at
 }
 
 func checkTask(f *Flow, a Action, o *crm.Org, at string, p *domain.Problems) {
-	switch {
+	switch fault := domain.TextFault(a.Title, false); {
 	case strings.TrimSpace(a.Title) == "":
 		p.Add(at+".title", "required")
+	case fault != "":
+		p.Add(at+".title", fault)
 	case len([]rune(a.Title)) > 500:
 		p.Add(at+".title", "too_long", "max", "500")
 	}

@@ -148,7 +148,7 @@ func applyAppointment(a *domain.Appointment, in AppointmentInput, creating bool)
 		a.Title = checkText(&p, "title", *in.Title, 200, true)
 	}
 	if in.Note != nil {
-		a.Note = checkText(&p, "note", *in.Note, 5000, false)
+		a.Note = checkLines(&p, "note", *in.Note, 5000, false)
 	}
 	if in.RemindBefore != nil {
 		if *in.RemindBefore < 0 || time.Duration(*in.RemindBefore) > 7*24*time.Hour {

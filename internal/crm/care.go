@@ -81,13 +81,14 @@ func (s *Service) Calls(ctx context.Context, c *Caller, id string, limit int, cu
 // addCare writes a note, activity or call and moves the customer's
 // last_care_at to when the care happened, in one transaction.
 func (s *Service) addCare(ctx context.Context, c *Caller, customerID, action string, at time.Time, it store.Item) error {
-	return s.addCareAs(ctx, c.Org, c.Actor(), c.User.ID, customerID, action, at, it, c.canEdit)
+	return s.addCareAs(ctx, c.Org, c.Actor(), c.User.ID, customerID, action, at, it, c.canEdit, nil)
 }
 
 // addCareAs is addCare for any actor: by is the user who cared ("" for a
-// system actor), allowed refuses a customer the actor may not change.
+// system actor), allowed refuses a customer the actor may not change, and
+// also is written with the care.
 func (s *Service) addCareAs(ctx context.Context, o *Org, actor domain.Actor, by, customerID, action string, at time.Time, it store.Item,
-	allowed func(*customerRecord) error) error {
+	allowed func(*customerRecord) error, also Also) error {
 	_, err := s.mutate(ctx, o, customerID, actor, action, func(before, after *customerRecord) ([]store.TxOp, error) {
 		if err := allowed(before); err != nil {
 			return nil, err
@@ -101,7 +102,7 @@ func (s *Service) addCareAs(ctx context.Context, o *Org, actor domain.Actor, by,
 		if by != "" && by == before.OwnerID && (before.OwnerCaredAt == nil || at.After(*before.OwnerCaredAt)) {
 			after.OwnerCaredAt = &at
 		}
-		return []store.TxOp{store.TxPut(it, store.NotExist)}, nil
+		return append([]store.TxOp{store.TxPut(it, store.NotExist)}, also.ops(customerID)...), nil
 	})
 	return err
 }
@@ -116,7 +117,7 @@ func (s *Service) AddNote(ctx context.Context, c *Caller, customerID string, in 
 	var p domain.Problems
 	now := s.now()
 	n := &domain.Note{ID: domain.NewID("note"), CustomerID: customerID, AuthorID: c.User.ID, CreatedAt: now,
-		Body: checkText(&p, "body", in.Body, 10000, true)}
+		Body: checkLines(&p, "body", in.Body, 10000, true)}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -149,8 +150,9 @@ func (s *Service) AddActivity(ctx context.Context, c *Caller, customerID string,
 }
 
 // AddActivityAs records an activity on behalf of a system actor (a
-// webhook telling of a repeated lead). It does not count as a user's care.
-func (s *Service) AddActivityAs(ctx context.Context, o *Org, actor domain.Actor, customerID string, in ActivityInput) (*domain.Activity, error) {
+// webhook telling of a repeated lead), writing also with it. It does not
+// count as a user's care.
+func (s *Service) AddActivityAs(ctx context.Context, o *Org, actor domain.Actor, customerID string, in ActivityInput, also Also) (*domain.Activity, error) {
 	a, it, err := s.activity(o.Workspace.ID, "", customerID, in)
 	if err != nil {
 		return nil, err
@@ -159,7 +161,7 @@ func (s *Service) AddActivityAs(ctx context.Context, o *Org, actor domain.Actor,
 		if err := live(before); err != nil {
 			return nil, err
 		}
-		return []store.TxOp{store.TxPut(it, store.NotExist)}, nil
+		return append([]store.TxOp{store.TxPut(it, store.NotExist)}, also.ops(customerID)...), nil
 	})
 	if err != nil {
 		return nil, err
@@ -172,7 +174,7 @@ func (s *Service) activity(tenant, author, customerID string, in ActivityInput) 
 	now := s.now()
 	a := &domain.Activity{ID: domain.NewID("act"), CustomerID: customerID, AuthorID: author, CreatedAt: now, At: now,
 		Name:        checkText(&p, "name", in.Name, 200, true),
-		Description: checkText(&p, "description", in.Description, 5000, false),
+		Description: checkLines(&p, "description", in.Description, 5000, false),
 		Type:        in.Type}
 	if in.Type == "" {
 		p.Add("type", "required")
@@ -213,14 +215,14 @@ func (s *Service) AddCall(ctx context.Context, c *Caller, customerID string, in 
 }
 
 // AddCallAs records a call reported by a system actor (a call center's
-// webhook); userID, when the report names a user, is who made the call
-// and counts as their care.
-func (s *Service) AddCallAs(ctx context.Context, o *Org, actor domain.Actor, userID, customerID string, in CallInput) (*domain.Call, error) {
+// webhook), writing also with it; userID, when the report names a user,
+// is who made the call and counts as their care.
+func (s *Service) AddCallAs(ctx context.Context, o *Org, actor domain.Actor, userID, customerID string, in CallInput, also Also) (*domain.Call, error) {
 	call, it, err := s.call(o.Workspace.ID, userID, customerID, in)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.addCareAs(ctx, o, actor, userID, customerID, "call_logged", call.At, it, live); err != nil {
+	if err := s.addCareAs(ctx, o, actor, userID, customerID, "call_logged", call.At, it, live, also); err != nil {
 		return nil, err
 	}
 	return call, nil
@@ -233,7 +235,7 @@ func (s *Service) call(tenant, userID, customerID string, in CallInput) (*domain
 		Direction: in.Direction, Duration: in.Duration,
 		Phone:     checkPhone(&p, "phone", in.Phone),
 		Result:    checkText(&p, "result", in.Result, 100, false),
-		Note:      checkText(&p, "note", in.Note, 5000, false),
+		Note:      checkLines(&p, "note", in.Note, 5000, false),
 		Recording: strings.TrimSpace(in.Recording)}
 	switch call.Direction {
 	case "":

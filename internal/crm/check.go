@@ -4,23 +4,36 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"tend/internal/domain"
 	"tend/internal/phone"
 )
 
-// checkText trims s and checks its length; a required text must not be
-// empty.
+// checkText trims a one-line text (a name, a title) and checks it: a
+// required text must not be empty, and no text may be too long or hold a
+// line break, a tab or another control character.
 func checkText(p *domain.Problems, path, s string, max int, required bool) string {
+	return checkString(p, path, s, max, required, false)
+}
+
+// checkLines is checkText for text that may run over several lines (a
+// description, a note, an address): tabs and line breaks are kept.
+func checkLines(p *domain.Problems, path, s string, max int, required bool) string {
+	return checkString(p, path, s, max, required, true)
+}
+
+func checkString(p *domain.Problems, path, s string, max int, required, multiline bool) string {
 	s = strings.TrimSpace(s)
+	fault := domain.TextFault(s, multiline)
 	switch {
 	case s == "" && required:
 		p.Add(path, "required")
+	case fault != "":
+		p.Add(path, fault)
 	case utf8.RuneCountInString(s) > max:
 		p.Add(path, "too_long", "max", fmt.Sprint(max))
-	case !utf8.ValidString(s):
-		p.Add(path, "invalid_text")
 	}
 	return s
 }
@@ -42,7 +55,7 @@ func checkEmail(p *domain.Problems, path, s string, required bool) string {
 
 // ValidEmail reports whether s is a plain address "local@domain.tld".
 func ValidEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " <>\"") {
+	if len(s) > 254 || strings.ContainsAny(s, " <>\"") || strings.ContainsFunc(s, unicode.IsControl) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)

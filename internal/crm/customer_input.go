@@ -3,6 +3,7 @@ package crm
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/jsonin"
 )
 
 // CustomerInput is a parsed customer body: the fields it sets and to what.
@@ -42,10 +44,12 @@ var readOnly = map[string]bool{
 // ParseCustomerInput reads a customer body (POST or PATCH). It checks the
 // shape only; Apply checks the values against the workspace's fields.
 func ParseCustomerInput(raw []byte) (*CustomerInput, error) {
-	raw = bytes.TrimSpace(raw)
+	if err := jsonin.NotObject(raw); err != nil {
+		return nil, err
+	}
 	var top map[string]json.RawMessage
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &top) != nil {
-		return nil, domain.Errorf(domain.ErrBadRequest, "body_not_object")
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return nil, fmt.Errorf("crm: read customer body: %w", err) // a JSON object: cannot fail
 	}
 	in := &CustomerInput{system: map[string]json.RawMessage{}, custom: map[string]json.RawMessage{}, pipelines: map[string]json.RawMessage{}}
 	var p domain.Problems
@@ -245,11 +249,11 @@ func applySystem(o *Org, c *domain.Customer, key string, v json.RawMessage, p *d
 	case domain.FieldTaxCode:
 		c.TaxCode = checkTaxCode(p, key, s)
 	case domain.FieldBusinessAddress:
-		c.BusinessAddress = checkText(p, key, s, writable[key], false)
+		c.BusinessAddress = checkLines(p, key, s, writable[key], false)
 	case domain.FieldOfficeAddress:
-		c.OfficeAddress = checkText(p, key, s, writable[key], false)
+		c.OfficeAddress = checkLines(p, key, s, writable[key], false)
 	case domain.FieldDescription:
-		c.Description = checkText(p, key, s, writable[key], false)
+		c.Description = checkLines(p, key, s, writable[key], false)
 	case domain.FieldSource:
 		c.Source = checkText(p, key, s, writable[key], false)
 	case domain.FieldBirthday, domain.FieldFoundingDate:
@@ -430,7 +434,7 @@ func customValue(o *Org, f domain.FieldDef, v json.RawMessage, path string, p *d
 		return s, len(p.Fields) == n
 	default:
 		n := len(p.Fields)
-		s = checkText(p, path, s, 2000, false)
+		s = checkLines(p, path, s, 2000, false)
 		return s, len(p.Fields) == n
 	}
 	return s, true

@@ -185,24 +185,37 @@ func live(r *customerRecord) error {
 // customers they manage.
 func (s *Service) CreateCustomer(ctx context.Context, c *Caller, in *CustomerInput) (*domain.Customer, error) {
 	sc := c.Org.ScopeOf(c.User)
-	r, err := s.createCustomer(ctx, c.Org, in, c.Actor(), &sc)
+	r, err := s.createCustomer(ctx, c.Org, in, c.Actor(), &sc, nil)
 	if err != nil {
 		return nil, err
 	}
 	return c.Org.view(r), nil
 }
 
+// Also are writes a system actor makes in the same transaction as its
+// change to a customer (a webhook's replay marker), given the customer's
+// id: a new customer has one only once it is being written. When one of
+// them fails its condition, so does the change.
+type Also func(customerID string) []store.TxOp
+
+func (a Also) ops(customerID string) []store.TxOp {
+	if a == nil {
+		return nil
+	}
+	return a(customerID)
+}
+
 // CreateCustomerAs creates a customer on behalf of a system actor (a
-// webhook, an import), without a caller's scope.
-func (s *Service) CreateCustomerAs(ctx context.Context, o *Org, in *CustomerInput, actor domain.Actor) (*domain.Customer, error) {
-	r, err := s.createCustomer(ctx, o, in, actor, nil)
+// webhook, an import), without a caller's scope, writing also with it.
+func (s *Service) CreateCustomerAs(ctx context.Context, o *Org, in *CustomerInput, actor domain.Actor, also Also) (*domain.Customer, error) {
+	r, err := s.createCustomer(ctx, o, in, actor, nil, also)
 	if err != nil {
 		return nil, err
 	}
 	return o.view(r), nil
 }
 
-func (s *Service) createCustomer(ctx context.Context, o *Org, in *CustomerInput, actor domain.Actor, sc *Scope) (*customerRecord, error) {
+func (s *Service) createCustomer(ctx context.Context, o *Org, in *CustomerInput, actor domain.Actor, sc *Scope, also Also) (*customerRecord, error) {
 	now := s.now()
 	r := &customerRecord{TenantID: o.Workspace.ID, Customer: domain.Customer{ID: domain.NewID("cus"), CreatedAt: now, UpdatedAt: now}}
 	normaliseCustomer(&r.Customer)
@@ -226,7 +239,7 @@ func (s *Service) createCustomer(ctx context.Context, o *Org, in *CustomerInput,
 		return nil, fmt.Errorf("crm: next customer code: %w", err)
 	}
 	r.Code = fmt.Sprintf("KH%06d", n)
-	if _, err := s.commit(ctx, o, nil, r, actor, "created", nil); err != nil {
+	if _, err := s.commit(ctx, o, nil, r, actor, "created", also.ops(r.ID)); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -9,13 +9,15 @@ import (
 // Sentinel kinds of failure. Every *Error wraps exactly one of them; the HTTP
 // layer maps them to status codes.
 var (
-	ErrBadRequest   = errors.New("bad request")  // malformed input (400)
-	ErrUnauthorized = errors.New("unauthorized") // no valid identity (401)
-	ErrForbidden    = errors.New("forbidden")    // identity may not do this (403)
-	ErrNotFound     = errors.New("not found")    // no such thing for this caller (404)
-	ErrConflict     = errors.New("conflict")     // collides with the current state (409)
-	ErrInvalid      = errors.New("invalid")      // well-formed but not acceptable (422)
-	ErrUnavailable  = errors.New("unavailable")  // try again later (503)
+	ErrBadRequest       = errors.New("bad request")            // malformed input (400)
+	ErrUnauthorized     = errors.New("unauthorized")           // no valid identity (401)
+	ErrForbidden        = errors.New("forbidden")              // identity may not do this (403)
+	ErrNotFound         = errors.New("not found")              // no such thing for this caller (404)
+	ErrConflict         = errors.New("conflict")               // collides with the current state (409)
+	ErrTooLarge         = errors.New("too large")              // the request body is over the limit (413)
+	ErrUnsupportedMedia = errors.New("unsupported media type") // the request body is not JSON (415)
+	ErrInvalid          = errors.New("invalid")                // well-formed but not acceptable (422)
+	ErrUnavailable      = errors.New("unavailable")            // try again later (503)
 )
 
 // Error is a failure a user can act on: a stable machine code, parameters

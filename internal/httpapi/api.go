@@ -243,7 +243,7 @@ func (a *API) once(w *recorder, r *http.Request, scope, lang string, h func() er
 		return &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed",
 			Fields: []domain.FieldError{{Path: "Idempotency-Key", Code: "too_long", Params: map[string]string{"max": "255"}}}}
 	}
-	body, err := readBody(w, r)
+	body, err := readRaw(w, r)
 	if err != nil {
 		return err
 	}

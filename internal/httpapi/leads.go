@@ -63,8 +63,8 @@ func (a *API) routesDistribution() {
 }
 
 // hook registers a webhook: no token, but the source's signature over the
-// raw body; an Idempotency-Key repeat gets the first answer. Accepted
-// leads are answered 202.
+// raw body; an Idempotency-Key repeat, like a copy of the same signed
+// request, gets the first answer. Accepted leads are answered 202.
 func (a *API) hook(pattern string, take func(ctx context.Context, v *leads.Verified, body []byte) (*leads.Accepted, error)) {
 	a.register(pattern, Route{Hook: true}, func(w *recorder, r *http.Request) {
 		lang := language(r, "")
@@ -75,7 +75,7 @@ func (a *API) hook(pattern string, take func(ctx context.Context, v *leads.Verif
 }
 
 func (a *API) serveHook(w *recorder, r *http.Request, lang string, take func(ctx context.Context, v *leads.Verified, body []byte) (*leads.Accepted, error)) error {
-	body, err := readBody(w, r)
+	body, err := readRaw(w, r)
 	if err != nil {
 		return err
 	}
@@ -89,6 +89,9 @@ func (a *API) serveHook(w *recorder, r *http.Request, lang string, take func(ctx
 		acc, err := take(r.Context(), v, body)
 		if err != nil {
 			return err
+		}
+		if acc.Replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
 		}
 		return writeJSON(w, http.StatusAccepted, acc)
 	})

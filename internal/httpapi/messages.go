@@ -54,6 +54,8 @@ var fieldMessages = map[string]message{
 	"too_long":                    {"Quá dài (tối đa {max} ký tự).", "Too long (at most {max} characters)."},
 	"too_many":                    {"Quá nhiều (tối đa {max}).", "Too many (at most {max})."},
 	"invalid_text":                {"Văn bản không hợp lệ.", "Not valid text."},
+	"invalid_utf8":                {"Văn bản không phải UTF-8 hợp lệ.", "Not valid UTF-8 text."},
+	"control_character":           {"Không được chứa ký tự điều khiển.", "Must not contain control characters."},
 	"invalid_email":               {"Email không hợp lệ.", "Not a valid email address."},
 	"invalid_phone":               {"Số điện thoại không hợp lệ.", "Not a valid phone number."},
 	"invalid_date":                {"Ngày không hợp lệ (định dạng YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD)."},

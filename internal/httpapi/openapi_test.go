@@ -46,6 +46,7 @@ type operation struct {
 	OperationID string                     `json:"operationId"`
 	Parameters  []parameter                `json:"parameters"`
 	Responses   map[string]json.RawMessage `json:"responses"`
+	RequestBody json.RawMessage            `json:"requestBody"`
 	// Security is nil when the operation inherits the document's.
 	Security *[]map[string][]string `json:"security"`
 }
@@ -329,6 +330,20 @@ func TestOpenAPIDocument(t *testing.T) {
 				slices.Sort(got)
 				if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "2") }) {
 					t.Errorf("%s: responses %v, want at least one 2xx", o.endpoint, got)
+				}
+			}
+		}},
+		{"operations that read a body list 413 and 415", func(t *testing.T, doc *openAPIDoc) {
+			// Every body is read by the same reader: too large is a 413,
+			// not of a JSON media type a 415.
+			for _, o := range doc.Operations {
+				if o.op.RequestBody == nil {
+					continue
+				}
+				for _, status := range []string{"413", "415"} {
+					if _, ok := o.op.Responses[status]; !ok {
+						t.Errorf("%s takes a request body but lists no %s response", o.endpoint, status)
+					}
 				}
 			}
 		}},

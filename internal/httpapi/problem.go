@@ -42,6 +42,10 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, domain.ErrConflict):
 		return http.StatusConflict
+	case errors.Is(err, domain.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, domain.ErrUnsupportedMedia):
+		return http.StatusUnsupportedMediaType
 	case errors.Is(err, domain.ErrInvalid):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, domain.ErrUnavailable):

@@ -8,8 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
-	"strings"
 
 	"tend/internal/domain"
 )
@@ -27,9 +27,12 @@ func Object(raw []byte) ([]Prop, error) {
 	if len(raw) == 0 {
 		return nil, nil
 	}
+	if err := NotObject(raw); err != nil {
+		return nil, err
+	}
 	var top map[string]json.RawMessage
-	if raw[0] != '{' || json.Unmarshal(raw, &top) != nil {
-		return nil, domain.Errorf(domain.ErrBadRequest, "body_not_object")
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return nil, fmt.Errorf("jsonin: read object: %w", err) // valid JSON: cannot fail
 	}
 	props := make([]Prop, 0, len(top))
 	for k, v := range top {
@@ -52,20 +55,16 @@ func Decode[T any](v json.RawMessage, path, code string, p *domain.Problems) *T 
 // DecodeStrict reads v as the object T, refusing properties T doesn't
 // have, and names the property at fault.
 func DecodeStrict[T any](v json.RawMessage, path string, p *domain.Problems) *T {
-	var out T
-	dec := json.NewDecoder(bytes.NewReader(v))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&out)
-	if err == nil && !dec.More() {
-		return &out
+	before := len(p.Fields)
+	if unknownKeys(v, reflect.TypeFor[T](), path, p); len(p.Fields) > before {
+		return nil
 	}
+	var out T
+	err := json.Unmarshal(v, &out)
 	var te *json.UnmarshalTypeError
 	switch {
 	case err == nil:
-		p.Add(path, "invalid_value")
-	case strings.HasPrefix(err.Error(), `json: unknown field "`):
-		name := strings.TrimSuffix(strings.TrimPrefix(err.Error(), `json: unknown field "`), `"`)
-		p.Add(Path(path, name), "unknown_json_field", "field", name)
+		return &out
 	case errors.As(err, &te) && te.Field != "":
 		p.Add(Path(path, te.Field), "invalid_value")
 	default:

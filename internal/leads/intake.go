@@ -11,11 +11,17 @@ import (
 
 	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/jsonin"
 	"tend/internal/phone"
 )
 
-// Verified is a source whose request's signature checked out.
-type Verified struct{ rec *record }
+// Verified is a source whose request's signature checked out, with when
+// the request was signed.
+type Verified struct {
+	rec       *record
+	timestamp string
+	signedAt  time.Time
+}
 
 // ID is the source's id.
 func (v *Verified) ID() string { return v.rec.ID }
@@ -40,7 +46,11 @@ func (s *Service) Verify(ctx context.Context, sourceID, timestamp, signature str
 	if err := verify(secrets, timestamp, signature, body, now); err != nil {
 		return nil, err
 	}
-	return &Verified{rec: r}, nil
+	at, err := signedAt(timestamp)
+	if err != nil {
+		return nil, err
+	}
+	return &Verified{rec: r, timestamp: timestamp, signedAt: at}, nil
 }
 
 // Accepted is the answer to an accepted lead: the customer it is, and when
@@ -48,13 +58,22 @@ func (s *Service) Verify(ctx context.Context, sourceID, timestamp, signature str
 type Accepted struct {
 	CustomerID  string `json:"customer_id"`
 	DuplicateOf string `json:"duplicate_of,omitempty"`
+	// Replayed says this is the answer to an earlier copy of the same
+	// signed request, which this one changed nothing after.
+	Replayed bool `json:"-"`
 }
 
 // Lead stores a lead from a verified source as a customer in the source's
 // warehouse and step. A lead that repeats an existing customer (by the
 // workspace's duplicate check) is recorded as an activity on that customer,
-// whose owner keeps it.
+// whose owner keeps it. A copy of a signed request is answered as the
+// request was, and changes nothing (see replay).
 func (s *Service) Lead(ctx context.Context, v *Verified, body []byte) (*Accepted, error) {
+	rp := v.replayOf("lead", body)
+	return s.once(ctx, rp, func() (*Accepted, error) { return s.lead(ctx, v, body, rp) })
+}
+
+func (s *Service) lead(ctx context.Context, v *Verified, body []byte, rp replay) (*Accepted, error) {
 	src := &v.rec.Source
 	o, err := s.crm.LoadOrg(ctx, src.Tenant)
 	if err != nil {
@@ -69,7 +88,7 @@ func (s *Service) Lead(ctx context.Context, v *Verified, body []byte) (*Accepted
 		return nil, err
 	}
 	actor := domain.Actor{Kind: domain.ActorWebhook, ID: src.ID, Name: src.Name}
-	cu, err := s.crm.CreateCustomerAs(ctx, o, in, actor)
+	cu, err := s.crm.CreateCustomerAs(ctx, o, in, actor, rp.marking(accepted))
 	if err == nil {
 		return &Accepted{CustomerID: cu.ID}, nil
 	}
@@ -85,13 +104,18 @@ func (s *Service) Lead(ctx context.Context, v *Verified, body []byte) (*Accepted
 	at := s.clock.Now().UTC()
 	if _, err := s.crm.AddActivityAs(ctx, o, actor, holder, crm.ActivityInput{
 		Name: "Lead lặp lại từ nguồn " + src.Name, Type: domain.ActivityOther, Description: summary, At: &at,
-	}); err != nil {
+	}, rp.marking(repeated)); err != nil {
 		return nil, fmt.Errorf("leads: record repeated lead on %s: %w", holder, err)
 	}
 	return &Accepted{CustomerID: holder, DuplicateOf: holder}, nil
 }
 
+// decodePayload reads a lead's JSON, whose strings must be text (see
+// jsonin.Check).
 func decodePayload(body []byte) (any, error) {
+	if err := jsonin.Check(body); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var doc any
@@ -197,18 +221,25 @@ type CallRecord struct {
 
 // Call records a call-center call in the call log of the customer with its
 // phone number; a caller who is not a customer yet becomes one, in the
-// source's warehouse and step.
+// source's warehouse and step. A copy of a signed request is answered as
+// the request was, and adds no call (see replay).
 func (s *Service) Call(ctx context.Context, v *Verified, body []byte) (*Accepted, error) {
+	rp := v.replayOf("call", body)
+	return s.once(ctx, rp, func() (*Accepted, error) { return s.call(ctx, v, body, rp) })
+}
+
+func (s *Service) call(ctx context.Context, v *Verified, body []byte, rp replay) (*Accepted, error) {
 	src := &v.rec.Source
 	o, err := s.crm.LoadOrg(ctx, src.Tenant)
 	if err != nil {
 		return nil, err
 	}
+	if err := jsonin.Check(body); err != nil {
+		return nil, err
+	}
 	var rec CallRecord
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rec); err != nil {
-		return nil, domain.Errorf(domain.ErrBadRequest, "invalid_json")
+	if err := jsonin.Strict(body, &rec); err != nil {
+		return nil, err
 	}
 	in := crm.CallInput{Direction: domain.CallDirection(rec.Direction), Phone: rec.Phone, At: rec.At, Result: rec.Result,
 		Note: rec.Note, Recording: rec.Recording}
@@ -247,16 +278,30 @@ func (s *Service) Call(ctx context.Context, v *Verified, body []byte) (*Accepted
 		p, _ := json.Marshal(number)
 		lead.SetSystem(domain.FieldPhone, p)
 		withDefaults(lead, src)
-		cu, err := s.crm.CreateCustomerAs(ctx, o, lead, actor)
+		customerID, err = s.createCaller(ctx, o, lead, actor)
 		if err != nil {
 			return nil, err
 		}
-		customerID = cu.ID
 	}
-	if _, err := s.crm.AddCallAs(ctx, o, actor, userID, customerID, in); err != nil {
+	if _, err := s.crm.AddCallAs(ctx, o, actor, userID, customerID, in, rp.marking(accepted)); err != nil {
 		return nil, err
 	}
 	return &Accepted{CustomerID: customerID}, nil
+}
+
+// createCaller makes a customer of a caller. When the number turns out to
+// be taken meanwhile (a copy of the same call, or another call from it,
+// made the customer first), the call goes to that customer.
+func (s *Service) createCaller(ctx context.Context, o *crm.Org, lead *crm.CustomerInput, actor domain.Actor) (string, error) {
+	cu, err := s.crm.CreateCustomerAs(ctx, o, lead, actor, nil)
+	if err == nil {
+		return cu.ID, nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) && de.Code == "duplicate_customer" && de.Params["customer_id"] != "" {
+		return de.Params["customer_id"], nil
+	}
+	return "", err
 }
 
 // withDefaults puts a lead in the source's warehouse and step, with the

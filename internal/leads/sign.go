@@ -33,11 +33,11 @@ var errSignature = domain.Errorf(domain.ErrUnauthorized, "bad_signature")
 // (the current one, and the previous one while it is still honoured), in
 // constant time.
 func verify(secrets []string, timestamp, signature string, body []byte, now time.Time) error {
-	ts, err := strconv.ParseInt(timestamp, 10, 64)
+	at, err := signedAt(timestamp)
 	if err != nil {
-		return errSignature
+		return err
 	}
-	if d := now.Sub(time.Unix(ts, 0)); d > MaxSkew || d < -MaxSkew {
+	if d := now.Sub(at); d > MaxSkew || d < -MaxSkew {
 		return domain.Errorf(domain.ErrUnauthorized, "stale_signature")
 	}
 	ok := false
@@ -53,6 +53,15 @@ func verify(secrets []string, timestamp, signature string, body []byte, now time
 		return errSignature
 	}
 	return nil
+}
+
+// signedAt reads X-Tend-Timestamp: Unix seconds.
+func signedAt(timestamp string) (time.Time, error) {
+	ts, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return time.Time{}, errSignature
+	}
+	return time.Unix(ts, 0).UTC(), nil
 }
 
 // newSecret returns a fresh signing secret.

@@ -249,9 +249,11 @@ func (r *record) apply(o *crm.Org, in Input) error {
 	if in.Mapping != nil {
 		r.Mapping = *in.Mapping
 	}
-	switch {
+	switch fault := domain.TextFault(r.Name, false); {
 	case r.Name == "":
 		p.Add("name", "required")
+	case fault != "":
+		p.Add("name", fault)
 	case len([]rune(r.Name)) > 200:
 		p.Add("name", "too_long", "max", "200")
 	}

@@ -411,8 +411,10 @@ func TestLeadWebhook(t *testing.T) {
 	if string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay: %s", again.Body)
 	}
-	// The same person again, without a key: a duplicate, kept on the
-	// existing customer as an activity.
+	// The same person again, in a new request (signed a second later),
+	// without a key: a duplicate, kept on the existing customer as an
+	// activity.
+	f.s.setClock(time.Date(2026, 4, 1, 2, 0, 1, 0, time.UTC))
 	f.post("/hooks/leads/"+f.source, body, "").ok(202).into(&acc)
 	if acc.DuplicateOf != cu.ID || acc.CustomerID != cu.ID {
 		t.Fatalf("duplicate answered %+v", acc)

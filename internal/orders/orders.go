@@ -206,7 +206,9 @@ func (s *Service) apply(ctx context.Context, c *crm.Caller, o *Order, in Input, 
 	}
 	if in.Code != nil {
 		o.Code = strings.TrimSpace(*in.Code)
-		if len(o.Code) > 50 {
+		if fault := domain.TextFault(o.Code, false); fault != "" {
+			p.Add("code", fault)
+		} else if len(o.Code) > 50 {
 			p.Add("code", "too_long", "max", "50")
 		}
 	}
@@ -224,6 +226,8 @@ func (s *Service) apply(ctx context.Context, c *crm.Caller, o *Order, in Input, 
 			at := fmt.Sprintf("items[%d]", i)
 			if strings.TrimSpace(l.Product) == "" {
 				p.Add(at+".product", "required")
+			} else if fault := domain.TextFault(l.Product, false); fault != "" {
+				p.Add(at+".product", fault)
 			}
 			if l.Quantity <= 0 || math.IsInf(l.Quantity, 0) {
 				p.Add(at+".quantity", "out_of_range")

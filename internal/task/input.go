@@ -3,9 +3,11 @@ package task
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
 
 	"tend/internal/domain"
+	"tend/internal/jsonin"
 )
 
 // Input creates or changes a task. A nil field is absent: on a change it
@@ -38,13 +40,12 @@ var readOnly = []string{"id", "completed_at", "source", "created_by", "created_a
 // once, with its path. It checks the shape only; the service checks the
 // values against the workspace.
 func ParseInput(raw []byte) (*Input, error) {
-	raw = bytes.TrimSpace(raw)
-	if !json.Valid(raw) {
-		return nil, domain.Errorf(domain.ErrBadRequest, "invalid_json")
+	if err := jsonin.NotObject(raw); err != nil {
+		return nil, err
 	}
 	var top map[string]json.RawMessage
-	if raw[0] != '{' || json.Unmarshal(raw, &top) != nil {
-		return nil, domain.Errorf(domain.ErrBadRequest, "body_not_object")
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return nil, fmt.Errorf("task: read body: %w", err) // a JSON object: cannot fail
 	}
 	in := &Input{}
 	var p domain.Problems

@@ -37,7 +37,7 @@ func (s *Service) apply(ctx context.Context, o *crm.Org, c *crm.Caller, t *Task,
 		p.Add("title", "required")
 	}
 	if in.Description != nil {
-		t.Description = checkText(&p, "description", *in.Description, maxDescription, false)
+		t.Description = checkLines(&p, "description", *in.Description, maxDescription, false)
 	}
 	if in.Type != nil {
 		t.Type = oneOf(&p, "type", *in.Type, Types, TypeTodo, creating)
@@ -85,15 +85,25 @@ func (s *Service) apply(ctx context.Context, o *crm.Org, c *crm.Caller, t *Task,
 	return p.Err()
 }
 
-// checkText trims s and records whether it is missing, too long or not
-// text.
+// checkText trims a one-line text and records whether it is missing, too
+// long or not text (domain.TextFault).
 func checkText(p *domain.Problems, path, s string, max int, required bool) string {
+	return checkString(p, path, s, max, required, false)
+}
+
+// checkLines is checkText for text that may run over several lines.
+func checkLines(p *domain.Problems, path, s string, max int, required bool) string {
+	return checkString(p, path, s, max, required, true)
+}
+
+func checkString(p *domain.Problems, path, s string, max int, required, multiline bool) string {
 	s = strings.TrimSpace(s)
+	fault := domain.TextFault(s, multiline)
 	switch {
 	case s == "" && required:
 		p.Add(path, "required")
-	case !utf8.ValidString(s):
-		p.Add(path, "invalid_text")
+	case fault != "":
+		p.Add(path, fault)
 	case utf8.RuneCountInString(s) > max:
 		p.Add(path, "too_long", "max", fmt.Sprint(max))
 	}

@@ -10,6 +10,7 @@ import (
 
 	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/jsonin"
 )
 
 // Input creates or changes a template; on a change, absent parts are kept.
@@ -29,10 +30,12 @@ var readOnly = []string{"id", "kind", "created_by", "created_at", "updated_at", 
 // unknown properties (subject on an SMS template), read-only ones and
 // values of the wrong type are refused with their path.
 func ParseInput(kind Kind, raw []byte) (*Input, error) {
-	raw = bytes.TrimSpace(raw)
+	if err := jsonin.NotObject(raw); err != nil {
+		return nil, err
+	}
 	var top map[string]json.RawMessage
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &top) != nil {
-		return nil, domain.Errorf(domain.ErrBadRequest, "body_not_object")
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return nil, fmt.Errorf("templates: read body: %w", err) // a JSON object: cannot fail
 	}
 	keys := make([]string, 0, len(top))
 	for k := range top {
@@ -101,9 +104,6 @@ func apply(o *crm.Org, t *Template, in *Input, creating bool) error {
 	case KindEmail:
 		if in.Subject != nil || creating {
 			t.Subject = checkText(&p, "subject", deref(in.Subject), MaxSubject)
-			if strings.ContainsAny(t.Subject, "\r\n") {
-				p.Add("subject", "single_line")
-			}
 			// A template serves any module: order keys are accepted too.
 			Check(o, ModuleOrders, "subject", t.Subject, false, &p)
 		}
@@ -129,14 +129,16 @@ func deref(s *string) string {
 	return *s
 }
 
-// checkText trims a one-line text and checks it is there and not too long.
+// checkText trims a one-line text and checks it is there, is text
+// (domain.TextFault: one line, no control characters) and is not too long.
 func checkText(p *domain.Problems, path, s string, max int) string {
 	s = strings.TrimSpace(s)
+	fault := domain.TextFault(s, false)
 	switch {
 	case s == "":
 		p.Add(path, "required")
-	case !utf8.ValidString(s):
-		p.Add(path, "invalid_text")
+	case fault != "":
+		p.Add(path, fault)
 	case utf8.RuneCountInString(s) > max:
 		p.Add(path, "too_long", "max", fmt.Sprint(max))
 	}
@@ -145,11 +147,12 @@ func checkText(p *domain.Problems, path, s string, max int) string {
 
 // checkBody checks a body, kept as written (white space may be meant).
 func checkBody(p *domain.Problems, kind Kind, s string) string {
+	fault := domain.TextFault(s, true)
 	switch {
 	case strings.TrimSpace(s) == "":
 		p.Add("body", "required")
-	case !utf8.ValidString(s):
-		p.Add("body", "invalid_text")
+	case fault != "":
+		p.Add("body", fault)
 	case kind == KindEmail && len(s) > MaxEmailBody:
 		p.Add("body", "too_long_bytes", "max", fmt.Sprint(MaxEmailBody))
 	case kind == KindSMS && utf8.RuneCountInString(s) > MaxSMSBody:
