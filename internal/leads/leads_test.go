@@ -97,7 +97,7 @@ func FuzzMapping(f *testing.F) {
 			var de *domain.Error
 			switch {
 			case domain.CodeOf(err) == "invalid_json":
-			case asError(err, &de) && de.Code == "validation_failed" && len(de.Fields) > 0:
+			case errors.As(err, &de) && de.Code == "validation_failed" && len(de.Fields) > 0:
 				// Strings that are not text, named by their path (which
 				// the whole body's string has empty).
 			default:
