@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"log/slog"
+	"net/http"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -109,9 +112,9 @@ var fieldMessages = map[string]message{
 	"must_be_future":              {"Phải là thời điểm trong tương lai.", "Must be in the future."},
 	"email_taken":                 {"Email này đã được dùng cho một nhân viên khác.", "This email is already used by another user."},
 	"subject_taken":               {"Tài khoản đăng nhập này đã gắn với một nhân viên khác.", "This sign-in is already linked to another user."},
-	"not_condition_groups":        {"Phải là danh sách các nhóm điều kiện [[{field, op, value}]].", "Must be a list of condition groups [[{field, op, value}]]."},
+	"not_condition_groups":        {"Phải là danh sách các nhóm điều kiện, mỗi điều kiện có field, op và value.", "Must be a list of condition groups, each condition with a field, op and value."},
 	"not_condition_group":         {"Phải là một nhóm (danh sách) điều kiện.", "Must be a group (list) of conditions."},
-	"not_a_condition":             {"Phải là một điều kiện {field, op, value}.", "Must be a condition {field, op, value}."},
+	"not_a_condition":             {"Phải là một điều kiện có field, op và value.", "Must be a condition with a field, op and value."},
 	"empty_group":                 {"Nhóm điều kiện không được để trống.", "A condition group can't be empty."},
 	"operator_not_allowed":        {"Phép so sánh \"{op}\" không dùng được cho kiểu {type} (dùng: {allowed}).", "The operator \"{op}\" can't be used on a {type} field (use: {allowed})."},
 	"duplicate_customer":          {"{criterion} đã tồn tại trong khách hàng {name} thuộc chủ sở hữu {owner}", "{criterion} already exists in customer {name} owned by {owner}"},
@@ -139,7 +142,7 @@ var fieldMessages = map[string]message{
 	"only_for_schedule":           {"Chỉ dùng cho lịch định kỳ (type schedule).", "Only for schedules (type schedule)."},
 	"only_for_anniversary":        {"Chỉ dùng cho ngày kỷ niệm (type anniversary).", "Only for anniversaries (type anniversary)."},
 	"schedule_takes_every_and_at": {"Lịch định kỳ chỉ có every và at.", "A schedule takes only every and at."},
-	"all_or_groups":               {"Chọn tất cả bản ghi ({\"all\": true}) hoặc nhóm điều kiện ({\"groups\": [...]}), không cả hai.", "Choose all records ({\"all\": true}) or condition groups ({\"groups\": [...]}), not both."},
+	"all_or_groups":               {"Chọn tất cả bản ghi (\"all\": true) hoặc nhóm điều kiện (\"groups\"), không cả hai.", "Choose all records (\"all\": true) or condition groups (\"groups\"), not both."},
 	"user_or_distribution_rule":   {"Chọn người dùng hoặc quy tắc phân bổ, không cả hai.", "Give a user or a distribution rule, not both."},
 	"orders_only":                 {"Chỉ dùng cho quy trình của phân hệ đơn hàng.", "Only for flows of the orders module."},
 	"email_only":                  {"Chỉ dùng cho email.", "Only for emails."},
@@ -210,6 +213,24 @@ func render(m message, lang string, params map[string]string) string {
 		// A sentence that starts with a name starts with a capital.
 		r, size := utf8.DecodeRuneInString(text)
 		text = string(unicode.ToUpper(r)) + text[size:]
+	}
+	return text
+}
+
+// placeholder is a {param} of a message.
+var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// unfilled returns the placeholders a rendered text still holds: its code
+// was given without a param its message needs.
+func unfilled(text string) []string { return placeholder.FindAllString(text, -1) }
+
+// renderChecked renders a problem's message (path "" for its detail) and
+// logs, as the bug it is, any placeholder the error's params left unfilled.
+func renderChecked(r *http.Request, log *slog.Logger, code, path string, m message, lang string, params map[string]string) string {
+	text := render(m, lang, params)
+	if missing := unfilled(text); len(missing) > 0 {
+		log.ErrorContext(r.Context(), "message placeholder not filled", "code", code, "path", path,
+			"placeholders", strings.Join(missing, " "), "request_path", r.URL.Path)
 	}
 	return text
 }
