@@ -65,7 +65,7 @@ var fieldMessages = map[string]message{
 	"invalid_timezone":            {"Múi giờ không hợp lệ (ví dụ Asia/Ho_Chi_Minh).", "Not a valid time zone (e.g. Asia/Ho_Chi_Minh)."},
 	"invalid_language":            {"Ngôn ngữ phải là vi hoặc en.", "The language must be vi or en."},
 	"invalid_clock":               {"Giờ không hợp lệ (định dạng HH:MM).", "Not a valid time of day (HH:MM)."},
-	"invalid_role":                {"Vai trò phải là admin, team_leader, warehouse_manager hoặc staff.", "The role must be admin, team_leader, warehouse_manager or staff."},
+	"invalid_role":                {"Vai trò phải là quản trị (admin), trưởng nhóm (team_leader), trưởng kho (warehouse_manager) hoặc nhân viên (staff).", "The role must be admin, team leader (team_leader), warehouse manager (warehouse_manager) or staff."},
 	"invalid_tax_code":            {"Mã số thuế không hợp lệ (10 hoặc 13 chữ số).", "Not a valid tax code (10 or 13 digits)."},
 	"invalid_field_type":          {"Kiểu trường không hợp lệ.", "Not a valid field type."},
 	"invalid_key":                 {"Mã trường chỉ gồm chữ thường, số và dấu gạch dưới, bắt đầu bằng chữ.", "A field key is lower-case letters, digits and underscores, starting with a letter."},
@@ -186,6 +186,18 @@ var thingNames = map[string]message{
 	"care_flow":         {"quy trình chăm sóc", "care flow"},
 }
 
+// roleNames name the roles in messages.
+var roleNames = map[string]message{
+	"admin":             {"quản trị", "admin"},
+	"team_leader":       {"trưởng nhóm", "team leader"},
+	"warehouse_manager": {"trưởng kho", "warehouse manager"},
+	"staff":             {"nhân viên", "staff"},
+}
+
+// paramNames name, by param, the codes a param may hold: a message shows
+// the name in its language, not the code.
+var paramNames = map[string]map[string]message{"what": thingNames, "criterion": criterionLabels, "role": roleNames}
+
 func (m message) in(lang string) string {
 	if lang == "en" {
 		return m.en
@@ -197,15 +209,8 @@ func (m message) in(lang string) string {
 func render(m message, lang string, params map[string]string) string {
 	text := m.in(lang)
 	for k, v := range params {
-		if k == "what" {
-			if n, ok := thingNames[v]; ok {
-				v = n.in(lang)
-			}
-		}
-		if k == "criterion" {
-			if n, ok := criterionLabels[v]; ok {
-				v = n.in(lang)
-			}
+		if n, ok := paramNames[k][v]; ok {
+			v = n.in(lang)
 		}
 		text = strings.ReplaceAll(text, "{"+k+"}", v)
 	}

@@ -57,7 +57,7 @@ func TestEveryCodeHasMessages(t *testing.T) {
 
 // Every message has the same placeholders in Vietnamese and English.
 func TestMessagesHaveTheSamePlaceholdersInBothLanguages(t *testing.T) {
-	for _, set := range []map[string]message{problemMessages, fieldMessages, criterionLabels, thingNames} {
+	for _, set := range []map[string]message{problemMessages, fieldMessages, criterionLabels, thingNames, roleNames} {
 		for code, m := range set {
 			vi, en := placeholder.FindAllString(m.vi, -1), placeholder.FindAllString(m.en, -1)
 			slices.Sort(vi)
@@ -72,7 +72,7 @@ func TestMessagesHaveTheSamePlaceholdersInBothLanguages(t *testing.T) {
 // A message holds no brace but its placeholders: a brace in a message a
 // client gets is the sign of a placeholder left unfilled.
 func TestMessagesHaveNoOtherBraces(t *testing.T) {
-	for _, set := range []map[string]message{problemMessages, fieldMessages, criterionLabels, thingNames} {
+	for _, set := range []map[string]message{problemMessages, fieldMessages, criterionLabels, thingNames, roleNames} {
 		for code, m := range set {
 			for _, text := range []string{m.vi, m.en} {
 				if rest := placeholder.ReplaceAllString(text, ""); strings.ContainsAny(rest, "{}") {
