@@ -34,8 +34,8 @@ func check(f *Flow, o *crm.Org, r refs) (*compiled, error) {
 	switch {
 	case strings.TrimSpace(f.Name) == "":
 		p.Add("name", "required")
-	case len([]rune(f.Name)) > 200:
-		p.Add("name", "too_long", "max", "200")
+	case len([]rune(f.Name)) > MaxName:
+		p.Add("name", "too_long", "max", fmt.Sprint(MaxName))
 	}
 	if len([]rune(f.Description)) > 2000 {
 		p.Add("description", "too_long", "max", "2000")

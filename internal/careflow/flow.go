@@ -132,5 +132,6 @@ type Input struct {
 const (
 	MaxActive     = 10 // active flows per module
 	MaxActions    = 10
-	MaxRecipients = 20 // per action
+	MaxRecipients = 20  // per action
+	MaxName       = 200 // characters
 )
