@@ -269,8 +269,8 @@ func checkTask(f *Flow, a Action, o *crm.Org, at string, p *domain.Problems) {
 	default:
 		checkUser(o, a.Assignee, at+".assignee", p)
 	}
-	for i, u := range a.RelatedUsers {
-		checkUser(o, u, fmt.Sprintf("%s.related_users[%d]", at, i), p)
+	for i, u := range a.RelatedUserIDs {
+		checkUser(o, u, fmt.Sprintf("%s.related_user_ids[%d]", at, i), p)
 	}
 }
 
