@@ -151,12 +151,15 @@ func compileSetField(a Action, o *crm.Org, at string, p *domain.Problems) apply 
 	}
 	// Check the value as an edit of a blank customer would.
 	if err := crm.SetField(o, &domain.Customer{Name: "x"}, a.Field, value, time.Time{}); err != nil {
-		code := "invalid_value"
+		// The value's problem, with its params (the user or warehouse
+		// named), at the action's value.
+		f := domain.FieldError{Code: "invalid_value"}
 		var de *domain.Error
 		if errors.As(err, &de) && len(de.Fields) > 0 {
-			code = de.Fields[0].Code
+			f = de.Fields[0]
 		}
-		p.Add(at+".value", code)
+		f.Path = at + ".value"
+		p.Fields = append(p.Fields, f)
 		return nil
 	}
 	field := a.Field

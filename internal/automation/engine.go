@@ -9,6 +9,7 @@ import (
 	"tend/internal/careflow"
 	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/inbox"
 	"tend/internal/notify"
 	"tend/internal/rules"
 	"tend/internal/store"
@@ -228,8 +229,7 @@ func (s *Service) logCut(ctx context.Context, o *crm.Org, cu *domain.Customer, h
 		why := h.why
 		oc := Outcome{ID: run.id + "_" + r.ID, RuleID: r.ID, RuleName: r.Name, RunID: run.id, Trigger: r.Trigger.Type,
 			CustomerID: cu.ID, CustomerName: cu.Name, At: run.at, Matched: &why, Changes: []domain.FieldChange{},
-			Cut: true, Depth: run.depth + 1,
-			Skipped: []string{fmt.Sprintf("chain of rule writes reached its limit (%d): actions not applied", MaxChainDepth)}}
+			Cut: true, Depth: run.depth + 1, Skipped: []string{cutReason(o.Workspace.Language)}}
 		s.log.Warn("automation chain cut", "tenant", o.Workspace.ID, "rule", r.ID, "customer", cu.ID, "depth", run.depth)
 		ops = append(ops, outcomeOps(o.Workspace.ID, oc)...)
 		run := eventRun(o.Workspace.ID, oc)
@@ -244,6 +244,14 @@ func (s *Service) logCut(ctx context.Context, o *crm.Org, cu *domain.Customer, h
 		ops = ops[n:]
 	}
 	return nil
+}
+
+// cutReason says, in the workspace's language, why a rule cut from a chain
+// did nothing.
+func cutReason(lang string) string {
+	return fmt.Sprintf(inbox.Say(lang,
+		"chuỗi thay đổi do luật tự động hóa đã đạt giới hạn (%d): các hành động không được thực hiện",
+		"chain of rule writes reached its limit (%d): actions not applied"), MaxChainDepth)
 }
 
 // wouldChange reports whether applying the rules' actions to a copy of cu

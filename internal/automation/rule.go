@@ -52,18 +52,21 @@ type Action struct {
 	StepID     string          `json:"step_id,omitempty"`
 	Days       *int            `json:"days,omitempty"`
 
-	TemplateID         string   `json:"template_id,omitempty"`
-	ToFields           []string `json:"to_fields,omitempty"`
-	ToUsers            []string `json:"to_users,omitempty"`
-	ToAddresses        []string `json:"to_addresses,omitempty"`
-	Advertising        bool     `json:"advertising,omitempty"`
-	Sender             string   `json:"sender,omitempty"`
-	Title              string   `json:"title,omitempty"`
-	Description        string   `json:"description,omitempty"`
-	DueInDays          *int     `json:"due_in_days,omitempty"`
-	TaskType           string   `json:"task_type,omitempty"`
-	Priority           string   `json:"priority,omitempty"`
-	Assignee           string   `json:"assignee,omitempty"`
+	TemplateID     string   `json:"template_id,omitempty"`
+	ToFields       []string `json:"to_fields,omitempty"`
+	ToUsers        []string `json:"to_users,omitempty"`
+	ToAddresses    []string `json:"to_addresses,omitempty"`
+	Advertising    bool     `json:"advertising,omitempty"`
+	Sender         string   `json:"sender,omitempty"`
+	Title          string   `json:"title,omitempty"`
+	Description    string   `json:"description,omitempty"`
+	DueInDays      *int     `json:"due_in_days,omitempty"`
+	TaskType       string   `json:"task_type,omitempty"`
+	Priority       string   `json:"priority,omitempty"`
+	Assignee       string   `json:"assignee,omitempty"`
+	RelatedUserIDs []string `json:"related_user_ids,omitempty"`
+	// RelatedUsers is the deprecated spelling of related_user_ids, as in
+	// care flows: read, moved over by currentSpelling, never written.
 	RelatedUsers       []string `json:"related_users,omitempty"`
 	UserID             string   `json:"user_id,omitempty"`
 	DistributionRuleID string   `json:"distribution_rule_id,omitempty"`
@@ -73,8 +76,14 @@ type Action struct {
 func (a Action) effect() careflow.Action {
 	return careflow.Action{Type: a.Type, TemplateID: a.TemplateID, ToFields: a.ToFields, ToUsers: a.ToUsers,
 		ToAddresses: a.ToAddresses, Advertising: a.Advertising, Sender: a.Sender, Title: a.Title, Description: a.Description,
-		DueInDays: a.DueInDays, TaskType: a.TaskType, Priority: a.Priority, Assignee: a.Assignee, RelatedUsers: a.RelatedUsers,
+		DueInDays: a.DueInDays, TaskType: a.TaskType, Priority: a.Priority, Assignee: a.Assignee, RelatedUserIDs: a.RelatedUserIDs,
 		UserID: a.UserID, DistributionRuleID: a.DistributionRuleID}
+}
+
+// currentSpelling moves what an action was given under deprecated
+// spellings to the current ones.
+func (a *Action) currentSpelling() {
+	a.RelatedUserIDs, a.RelatedUsers = careflow.MergeSpellings(a.RelatedUserIDs, a.RelatedUsers), nil
 }
 
 // Rule is an automation rule.
@@ -94,6 +103,18 @@ type Rule struct {
 	UpdatedAt time.Time `json:"updated_at"`
 	Version   int64     `json:"version"`
 	Tenant    string    `json:"tenant_id"`
+}
+
+// UnmarshalJSON reads a stored rule, its actions in the current spellings.
+func (r *Rule) UnmarshalJSON(b []byte) error {
+	type stored Rule // without this method
+	if err := json.Unmarshal(b, (*stored)(r)); err != nil {
+		return err
+	}
+	for i := range r.Actions {
+		r.Actions[i].currentSpelling()
+	}
+	return nil
 }
 
 // RuleInput creates or changes a rule; on a change, absent parts are kept.
@@ -142,6 +163,11 @@ func ParseRule(raw []byte) (*RuleInput, error) {
 			in.Conditions, in.SetsConds = groups, true
 		case "actions":
 			in.Actions = jsonin.List[Action](v, k, MaxActions, &p)
+			if in.Actions != nil {
+				for i := range *in.Actions {
+					(*in.Actions)[i].currentSpelling()
+				}
+			}
 		case "id", "created_at", "updated_at", "created_by", "enabled_at", "tenant_id":
 			p.Add(k, "read_only")
 		default:

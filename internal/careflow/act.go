@@ -314,7 +314,7 @@ func (a *acting) task(ctx context.Context, i int, act Action) error {
 		title = fmt.Sprintf("Chăm sóc đơn hàng %s", a.rec.order.Code)
 		desc = cardFields(act)
 	} else {
-		related = act.RelatedUsers
+		related = act.RelatedUserIDs
 	}
 	if assignee == "owner" {
 		assignee = a.cu.OwnerID

@@ -36,8 +36,8 @@ func check(f *Flow, o *crm.Org, r refs) (*compiled, error) {
 		p.Add("name", "required")
 	case fault != "":
 		p.Add("name", fault)
-	case len([]rune(f.Name)) > 200:
-		p.Add("name", "too_long", "max", "200")
+	case len([]rune(f.Name)) > MaxName:
+		p.Add("name", "too_long", "max", fmt.Sprint(MaxName))
 	}
 	if len([]rune(f.Description)) > 2000 {
 		p.Add("description", "too_long", "max", "2000")
@@ -273,8 +273,8 @@ func checkTask(f *Flow, a Action, o *crm.Org, at string, p *domain.Problems) {
 	default:
 		checkUser(o, a.Assignee, at+".assignee", p)
 	}
-	for i, u := range a.RelatedUsers {
-		checkUser(o, u, fmt.Sprintf("%s.related_users[%d]", at, i), p)
+	for i, u := range a.RelatedUserIDs {
+		checkUser(o, u, fmt.Sprintf("%s.related_user_ids[%d]", at, i), p)
 	}
 }
 

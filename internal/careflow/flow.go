@@ -9,6 +9,7 @@ package careflow
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"tend/internal/rules"
@@ -77,12 +78,17 @@ type Action struct {
 	Advertising bool     `json:"advertising,omitempty"`
 	Sender      string   `json:"sender,omitempty"`
 	// create_task.
-	Title        string   `json:"title,omitempty"`
-	Description  string   `json:"description,omitempty"`
-	DueInDays    *int     `json:"due_in_days,omitempty"`
-	TaskType     string   `json:"task_type,omitempty"`
-	Priority     string   `json:"priority,omitempty"`
-	Assignee     string   `json:"assignee,omitempty"` // "owner" or a user id
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+	DueInDays   *int   `json:"due_in_days,omitempty"`
+	TaskType    string `json:"task_type,omitempty"`
+	Priority    string `json:"priority,omitempty"`
+	Assignee    string `json:"assignee,omitempty"` // "owner" or a user id
+	// RelatedUserIDs are spelt as a task's related_user_ids.
+	RelatedUserIDs []string `json:"related_user_ids,omitempty"`
+	// RelatedUsers is the deprecated spelling of related_user_ids: still
+	// read (requests, flows stored before), moved over by currentSpelling,
+	// so never answered or stored.
 	RelatedUsers []string `json:"related_users,omitempty"`
 	// hand_over: to a user, or through a distribution rule.
 	UserID             string `json:"user_id,omitempty"`
@@ -91,6 +97,23 @@ type Action struct {
 	Owner      string `json:"owner,omitempty"`
 	Notify     bool   `json:"notify,omitempty"`
 	CareInDays *int   `json:"care_in_days,omitempty"`
+}
+
+// currentSpelling moves what an action was given under deprecated
+// spellings to the current ones.
+func (a *Action) currentSpelling() {
+	a.RelatedUserIDs, a.RelatedUsers = MergeSpellings(a.RelatedUserIDs, a.RelatedUsers), nil
+}
+
+// MergeSpellings is a list given under a property's current spelling,
+// then what was given under its deprecated one and is not already in it.
+func MergeSpellings(current, deprecated []string) []string {
+	for _, v := range deprecated {
+		if !slices.Contains(current, v) {
+			current = append(current, v)
+		}
+	}
+	return current
 }
 
 // Flow is a care flow.
@@ -116,6 +139,18 @@ type Flow struct {
 	Tenant        string    `json:"tenant_id"`
 }
 
+// UnmarshalJSON reads a stored flow, its actions in the current spellings.
+func (f *Flow) UnmarshalJSON(b []byte) error {
+	type stored Flow // without this method
+	if err := json.Unmarshal(b, (*stored)(f)); err != nil {
+		return err
+	}
+	for i := range f.Actions {
+		f.Actions[i].currentSpelling()
+	}
+	return nil
+}
+
 // Input creates or changes a flow; on a change, absent parts are kept.
 type Input struct {
 	Module      *Module
@@ -132,5 +167,6 @@ type Input struct {
 const (
 	MaxActive     = 10 // active flows per module
 	MaxActions    = 10
-	MaxRecipients = 20 // per action
+	MaxRecipients = 20  // per action
+	MaxName       = 200 // characters
 )

@@ -37,6 +37,11 @@ func ParseInput(raw []byte) (*Input, error) {
 			in.Condition = parseCondition(v, &p)
 		case "actions":
 			in.Actions = jsonin.List[Action](v, k, MaxActions, &p)
+			if in.Actions != nil {
+				for i := range *in.Actions {
+					(*in.Actions)[i].currentSpelling()
+				}
+			}
 		case "id", "active", "activated_at", "effective_from", "created_at", "updated_at", "created_by", "tenant_id":
 			p.Add(k, "read_only")
 		default:

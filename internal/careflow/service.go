@@ -366,11 +366,27 @@ func (s *Service) Clone(ctx context.Context, c *crm.Caller, id string) (*Flow, e
 	cp := *f
 	cp.ID, cp.Active, cp.ActivatedAt, cp.EffectiveFrom = domain.NewID("cf"), false, time.Time{}, ""
 	cp.CreatedBy, cp.CreatedAt, cp.UpdatedAt, cp.Version = c.User.ID, now, now, 1
+	cp.Name = copyName(f.Name, c.Org.Workspace.Language)
 	cp.Priority = s.nextPriority(ctx, c.Tenant(), f.Module)
 	if err := s.st.Put(ctx, cp.item(), store.NotExist); err != nil {
 		return nil, fmt.Errorf("careflow: save clone: %w", err)
 	}
 	return &cp, nil
+}
+
+// copyName names a copy of a flow: its name and " (bản sao)" (" (copy)"
+// in an English workspace), the name cut short if the two would be longer
+// than a name may be.
+func copyName(name, lang string) string {
+	suffix := " (bản sao)"
+	if lang == "en" {
+		suffix = " (copy)"
+	}
+	runes := []rune(strings.TrimSpace(name))
+	if keep := MaxName - len([]rune(suffix)); len(runes) > keep {
+		runes = []rune(strings.TrimSpace(string(runes[:keep])))
+	}
+	return string(runes) + suffix
 }
 
 // Reorder sets the priorities of a module's flows to the order of ids

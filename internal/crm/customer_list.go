@@ -95,8 +95,12 @@ func decodeListCursor(s string) (listCursor, error) {
 	return c, nil
 }
 
-func invalidParam(path, code string) error {
-	return &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: path, Code: code}}}
+// invalidParam says the element at path is bad, with "key", "value"
+// params for its message.
+func invalidParam(path, code string, kv ...string) error {
+	var p domain.Problems
+	p.Add(path, code, kv...)
+	return p.Err()
 }
 
 // listPlan is a list request made ready to run.

@@ -101,10 +101,15 @@ func (r *customerRecord) clone() *customerRecord {
 	return &cp
 }
 
-func historyItem(tenant, customerID string, at time.Time, actor domain.Actor, action string, changes []domain.FieldChange) store.Item {
+// historyItem is a history entry of the write that made version of the
+// customer. Its key sorts by time, then by version: entries written at the
+// same time (a clock that stands still, or a coarse one) list in the order
+// they were written, like the rest of the history.
+func historyItem(tenant, customerID string, version int64, at time.Time, actor domain.Actor, action string, changes []domain.FieldChange) store.Item {
 	e := domain.AuditEntry{ID: domain.NewID("hist"), CustomerID: customerID, At: at, Actor: actor, Action: action, Changes: changes}
 	if e.Changes == nil {
 		e.Changes = []domain.FieldChange{}
 	}
-	return store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: "H#" + sortTime(at) + "#" + e.ID}, Type: typeHistory, Version: 1, Doc: encode(e)}
+	sk := fmt.Sprintf("H#%s#%019d#%s", sortTime(at), version, e.ID)
+	return store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: sk}, Type: typeHistory, Version: 1, Doc: encode(e)}
 }

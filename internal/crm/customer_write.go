@@ -74,7 +74,7 @@ func (s *Service) commitAudited(ctx context.Context, o *Org, before, after *cust
 		}
 		// Entries of one write keep their order in the history.
 		at := now.Add(time.Duration(i))
-		ops = append(ops, store.TxPut(historyItem(after.TenantID, after.ID, at, e.actor, e.action, e.changes), store.NotExist))
+		ops = append(ops, store.TxPut(historyItem(after.TenantID, after.ID, after.Version, at, e.actor, e.action, e.changes), store.NotExist))
 	}
 	ops = append(ops, extra...)
 	err := s.store.Transact(ctx, ops)

@@ -139,7 +139,7 @@ func SetField(o *Org, c *domain.Customer, key string, value json.RawMessage, now
 		in.system[key] = value
 	default:
 		if _, ok := o.Field(key); !ok {
-			return invalidParam(key, "unknown_field")
+			return invalidParam(key, "unknown_field", "field", key)
 		}
 		in.custom[key] = value
 	}

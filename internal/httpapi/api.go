@@ -344,9 +344,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	_, err = w.Write(append(b, '\n'))
 	return err
 }
-
-// list is the answer of an unpaged list.
-type list[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"next_cursor"`
-}

@@ -72,13 +72,13 @@ func careFlowInput(w http.ResponseWriter, r *http.Request) (*careflow.Input, err
 // routesMessages serves the delivery records of emails and SMS.
 func (a *API) routesMessages() {
 	a.handle("GET /v1/messages", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		limit, err := limitParam(r)
+		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
 		}
 		q := r.URL.Query()
 		page, err := a.cfg.Notify.List(r.Context(), c, notify.Filter{CustomerID: q.Get("customer_id"),
-			Status: notify.Status(q.Get("status")), Limit: limit, Cursor: q.Get("cursor")})
-		return ok(w, page, err)
+			Status: notify.Status(q.Get("status")), Limit: limit, Cursor: cursor})
+		return writePage(w, r, c, page, err)
 	})
 }

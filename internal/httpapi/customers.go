@@ -12,16 +12,16 @@ import (
 func (a *API) routesCustomers() {
 	svc := a.cfg.CRM
 	a.handle("GET /v1/customers", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		limit, err := limitParam(r)
+		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
 		}
 		q := r.URL.Query()
 		page, err := svc.ListCustomers(r.Context(), c, crm.ListQuery{
-			Q: q.Get("q"), Filter: q.Get("filter"), Sort: q.Get("sort"), Limit: limit, Cursor: q.Get("cursor"),
+			Q: q.Get("q"), Filter: q.Get("filter"), Sort: q.Get("sort"), Limit: limit, Cursor: cursor,
 			Deleted: q.Get("deleted") == "true",
 		})
-		return ok(w, page, err)
+		return writePage(w, r, c, page, err)
 	})
 	a.handle("POST /v1/customers", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		in, err := customerInput(w, r)
@@ -137,12 +137,12 @@ func (a *API) routesCustomers() {
 		return nil
 	})
 	a.handle("GET /v1/lookup", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		limit, err := limitParam(r)
+		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
 		}
-		page, err := svc.Lookup(r.Context(), c, r.URL.Query().Get("q"), limit, r.URL.Query().Get("cursor"))
-		return ok(w, page, err)
+		page, err := svc.Lookup(r.Context(), c, r.URL.Query().Get("q"), limit, cursor)
+		return writePage(w, r, c, page, err)
 	})
 }
 
@@ -182,12 +182,12 @@ func limitParam(r *http.Request) (int, error) {
 // pagedHandler serves a paged list of a customer's sub-items.
 func pagedHandler[T any](list func(ctx context.Context, c *crm.Caller, id string, limit int, cursor string) (*crm.Page[T], error)) handler {
 	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		limit, err := limitParam(r)
+		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
 		}
-		page, err := list(r.Context(), c, r.PathValue("id"), limit, r.URL.Query().Get("cursor"))
-		return ok(w, page, err)
+		page, err := list(r.Context(), c, r.PathValue("id"), limit, cursor)
+		return writePage(w, r, c, page, err)
 	}
 }
 

@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"log/slog"
+	"net/http"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -64,7 +67,7 @@ var fieldMessages = map[string]message{
 	"invalid_timezone":            {"Múi giờ không hợp lệ (ví dụ Asia/Ho_Chi_Minh).", "Not a valid time zone (e.g. Asia/Ho_Chi_Minh)."},
 	"invalid_language":            {"Ngôn ngữ phải là vi hoặc en.", "The language must be vi or en."},
 	"invalid_clock":               {"Giờ không hợp lệ (định dạng HH:MM).", "Not a valid time of day (HH:MM)."},
-	"invalid_role":                {"Vai trò phải là admin, team_leader, warehouse_manager hoặc staff.", "The role must be admin, team_leader, warehouse_manager or staff."},
+	"invalid_role":                {"Vai trò phải là quản trị (admin), trưởng nhóm (team_leader), trưởng kho (warehouse_manager) hoặc nhân viên (staff).", "The role must be admin, team leader (team_leader), warehouse manager (warehouse_manager) or staff."},
 	"invalid_tax_code":            {"Mã số thuế không hợp lệ (10 hoặc 13 chữ số).", "Not a valid tax code (10 or 13 digits)."},
 	"invalid_field_type":          {"Kiểu trường không hợp lệ.", "Not a valid field type."},
 	"invalid_key":                 {"Mã trường chỉ gồm chữ thường, số và dấu gạch dưới, bắt đầu bằng chữ.", "A field key is lower-case letters, digits and underscores, starting with a letter."},
@@ -111,9 +114,9 @@ var fieldMessages = map[string]message{
 	"must_be_future":              {"Phải là thời điểm trong tương lai.", "Must be in the future."},
 	"email_taken":                 {"Email này đã được dùng cho một nhân viên khác.", "This email is already used by another user."},
 	"subject_taken":               {"Tài khoản đăng nhập này đã gắn với một nhân viên khác.", "This sign-in is already linked to another user."},
-	"not_condition_groups":        {"Phải là danh sách các nhóm điều kiện [[{field, op, value}]].", "Must be a list of condition groups [[{field, op, value}]]."},
+	"not_condition_groups":        {"Phải là danh sách các nhóm điều kiện, mỗi điều kiện có field, op và value.", "Must be a list of condition groups, each condition with a field, op and value."},
 	"not_condition_group":         {"Phải là một nhóm (danh sách) điều kiện.", "Must be a group (list) of conditions."},
-	"not_a_condition":             {"Phải là một điều kiện {field, op, value}.", "Must be a condition {field, op, value}."},
+	"not_a_condition":             {"Phải là một điều kiện có field, op và value.", "Must be a condition with a field, op and value."},
 	"empty_group":                 {"Nhóm điều kiện không được để trống.", "A condition group can't be empty."},
 	"operator_not_allowed":        {"Phép so sánh \"{op}\" không dùng được cho kiểu {type} (dùng: {allowed}).", "The operator \"{op}\" can't be used on a {type} field (use: {allowed})."},
 	"duplicate_customer":          {"{criterion} đã tồn tại trong khách hàng {name} thuộc chủ sở hữu {owner}", "{criterion} already exists in customer {name} owned by {owner}"},
@@ -141,7 +144,7 @@ var fieldMessages = map[string]message{
 	"only_for_schedule":           {"Chỉ dùng cho lịch định kỳ (type schedule).", "Only for schedules (type schedule)."},
 	"only_for_anniversary":        {"Chỉ dùng cho ngày kỷ niệm (type anniversary).", "Only for anniversaries (type anniversary)."},
 	"schedule_takes_every_and_at": {"Lịch định kỳ chỉ có every và at.", "A schedule takes only every and at."},
-	"all_or_groups":               {"Chọn tất cả bản ghi ({\"all\": true}) hoặc nhóm điều kiện ({\"groups\": [...]}), không cả hai.", "Choose all records ({\"all\": true}) or condition groups ({\"groups\": [...]}), not both."},
+	"all_or_groups":               {"Chọn tất cả bản ghi (\"all\": true) hoặc nhóm điều kiện (\"groups\"), không cả hai.", "Choose all records (\"all\": true) or condition groups (\"groups\"), not both."},
 	"user_or_distribution_rule":   {"Chọn người dùng hoặc quy tắc phân bổ, không cả hai.", "Give a user or a distribution rule, not both."},
 	"orders_only":                 {"Chỉ dùng cho quy trình của phân hệ đơn hàng.", "Only for flows of the orders module."},
 	"email_only":                  {"Chỉ dùng cho email.", "Only for emails."},
@@ -185,6 +188,18 @@ var thingNames = map[string]message{
 	"care_flow":         {"quy trình chăm sóc", "care flow"},
 }
 
+// roleNames name the roles in messages.
+var roleNames = map[string]message{
+	"admin":             {"quản trị", "admin"},
+	"team_leader":       {"trưởng nhóm", "team leader"},
+	"warehouse_manager": {"trưởng kho", "warehouse manager"},
+	"staff":             {"nhân viên", "staff"},
+}
+
+// paramNames name, by param, the codes a param may hold: a message shows
+// the name in its language, not the code.
+var paramNames = map[string]map[string]message{"what": thingNames, "criterion": criterionLabels, "role": roleNames}
+
 func (m message) in(lang string) string {
 	if lang == "en" {
 		return m.en
@@ -196,15 +211,8 @@ func (m message) in(lang string) string {
 func render(m message, lang string, params map[string]string) string {
 	text := m.in(lang)
 	for k, v := range params {
-		if k == "what" {
-			if n, ok := thingNames[v]; ok {
-				v = n.in(lang)
-			}
-		}
-		if k == "criterion" {
-			if n, ok := criterionLabels[v]; ok {
-				v = n.in(lang)
-			}
+		if n, ok := paramNames[k][v]; ok {
+			v = n.in(lang)
 		}
 		text = strings.ReplaceAll(text, "{"+k+"}", v)
 	}
@@ -212,6 +220,24 @@ func render(m message, lang string, params map[string]string) string {
 		// A sentence that starts with a name starts with a capital.
 		r, size := utf8.DecodeRuneInString(text)
 		text = string(unicode.ToUpper(r)) + text[size:]
+	}
+	return text
+}
+
+// placeholder is a {param} of a message.
+var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// unfilled returns the placeholders a rendered text still holds: its code
+// was given without a param its message needs.
+func unfilled(text string) []string { return placeholder.FindAllString(text, -1) }
+
+// renderChecked renders a problem's message (path "" for its detail) and
+// logs, as the bug it is, any placeholder the error's params left unfilled.
+func renderChecked(r *http.Request, log *slog.Logger, code, path string, m message, lang string, params map[string]string) string {
+	text := render(m, lang, params)
+	if missing := unfilled(text); len(missing) > 0 {
+		log.ErrorContext(r.Context(), "message placeholder not filled", "code", code, "path", path,
+			"placeholders", strings.Join(missing, " "), "request_path", r.URL.Path)
 	}
 	return text
 }

@@ -10,12 +10,12 @@ import (
 func (a *API) routesOrders() {
 	svc := a.cfg.Orders
 	a.handle("GET /v1/orders", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		limit, err := limitParam(r)
+		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
 		}
-		page, err := svc.List(r.Context(), c, r.URL.Query().Get("customer_id"), limit, r.URL.Query().Get("cursor"))
-		return ok(w, page, err)
+		page, err := svc.List(r.Context(), c, r.URL.Query().Get("customer_id"), limit, cursor)
+		return writePage(w, r, c, page, err)
 	})
 	a.handle("POST /v1/orders", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		var in orders.Input

@@ -77,7 +77,7 @@ func problemFor(r *http.Request, log *slog.Logger, err error, lang string) Probl
 		Title:  http.StatusText(status),
 		Status: status,
 		Code:   code,
-		Detail: render(msg, lang, de.Params),
+		Detail: renderChecked(r, log, code, "", msg, lang, de.Params),
 		Errors: []ProblemField{},
 	}
 	for _, f := range de.Fields {
@@ -88,7 +88,7 @@ func problemFor(r *http.Request, log *slog.Logger, err error, lang string) Probl
 		if !ok {
 			fm = message{vi: f.Code, en: f.Code}
 		}
-		p.Errors = append(p.Errors, ProblemField{Path: f.Path, Code: f.Code, Message: render(fm, lang, f.Params)})
+		p.Errors = append(p.Errors, ProblemField{Path: f.Path, Code: f.Code, Message: renderChecked(r, log, f.Code, f.Path, fm, lang, f.Params)})
 	}
 	return p
 }

@@ -46,7 +46,7 @@ func (a *API) routesSetup() {
 	a.admin("DELETE /v1/users/{id}", itemHandler(svc.DeactivateUser))
 
 	a.handle("GET /v1/teams", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		return writeJSON(w, http.StatusOK, list[*domain.Team]{Items: nonNil(c.Org.Teams)})
+		return writeJSON(w, http.StatusOK, list[*domain.Team]{Items: c.Org.Teams})
 	})
 	a.admin("POST /v1/teams", saveHandler(svc.SaveTeam, "/v1/teams/", ""))
 	a.handle("GET /v1/teams/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
@@ -57,7 +57,7 @@ func (a *API) routesSetup() {
 	a.admin("DELETE /v1/teams/{id}", deleteHandler(svc.DeleteTeam, "id"))
 
 	a.handle("GET /v1/warehouses", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		return writeJSON(w, http.StatusOK, list[*domain.Warehouse]{Items: nonNil(c.Org.Warehouses)})
+		return writeJSON(w, http.StatusOK, list[*domain.Warehouse]{Items: c.Org.Warehouses})
 	})
 	a.admin("POST /v1/warehouses", saveHandler(svc.SaveWarehouse, "/v1/warehouses/", ""))
 	a.handle("GET /v1/warehouses/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
@@ -68,7 +68,7 @@ func (a *API) routesSetup() {
 	a.admin("DELETE /v1/warehouses/{id}", deleteHandler(svc.DeleteWarehouse, "id"))
 
 	a.handle("GET /v1/pipelines", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		return writeJSON(w, http.StatusOK, list[*domain.Pipeline]{Items: nonNil(c.Org.Pipelines)})
+		return writeJSON(w, http.StatusOK, list[*domain.Pipeline]{Items: c.Org.Pipelines})
 	})
 	a.admin("POST /v1/pipelines", saveHandler(svc.SavePipeline, "/v1/pipelines/", ""))
 	a.handle("GET /v1/pipelines/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {

@@ -10,14 +10,14 @@ import (
 func (a *API) routesTasks() {
 	svc := a.cfg.Tasks
 	a.handle("GET /v1/tasks", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		limit, err := limitParam(r)
+		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
 		}
 		q := r.URL.Query()
 		page, err := svc.List(r.Context(), c, task.Filter{AssigneeID: q.Get("assignee_id"), CustomerID: q.Get("customer_id"),
-			Status: q.Get("status"), Limit: limit, Cursor: q.Get("cursor")})
-		return ok(w, page, err)
+			Status: q.Get("status"), Limit: limit, Cursor: cursor})
+		return writePage(w, r, c, page, err)
 	})
 	a.handle("POST /v1/tasks", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
 		in, err := taskInput(w, r)

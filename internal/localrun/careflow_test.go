@@ -369,7 +369,8 @@ func TestCareFlowEditAfterRunAppliesTomorrow(t *testing.T) {
 	}
 }
 
-// A clone is an inactive copy, identical but for its identity.
+// A clone is an inactive copy, identical but for its identity and its
+// name, which says it is a copy.
 func TestCareFlowClone(t *testing.T) {
 	c := newCare(t)
 	email := c.sendEmail()
@@ -381,7 +382,10 @@ func TestCareFlowClone(t *testing.T) {
 	if clone["active"] != false || clone["id"] == orig["id"] || clone["version"] != float64(1) {
 		t.Fatalf("clone: %v", clone)
 	}
-	for _, k := range []string{"module", "name", "description", "when", "condition", "actions"} {
+	if clone["name"] != orig["name"].(string)+" (bản sao)" {
+		t.Fatalf("clone's name = %v, want %v (bản sao)", clone["name"], orig["name"])
+	}
+	for _, k := range []string{"module", "description", "when", "condition", "actions"} {
 		if fmt.Sprint(clone[k]) != fmt.Sprint(orig[k]) {
 			t.Fatalf("clone's %s = %v, want %v", k, clone[k], orig[k])
 		}

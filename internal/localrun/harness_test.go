@@ -172,7 +172,32 @@ func (c *client) do(method, path string, body any) *reply {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return &reply{t: c.t, req: method + " " + path, Status: resp.StatusCode, Header: resp.Header, Body: b}
+	r := &reply{t: c.t, req: method + " " + path, Status: resp.StatusCode, Header: resp.Header, Body: b}
+	r.checkMessages()
+	return r
+}
+
+// checkMessages fails the test when a problem's detail or an error's
+// message still holds a brace: a {param} its code was given without.
+func (r *reply) checkMessages() {
+	r.t.Helper()
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+		return
+	}
+	var p httpapi.Problem
+	if err := json.Unmarshal(r.Body, &p); err != nil {
+		r.t.Errorf("%s: problem+json that is not a problem: %v: %s", r.req, err, r.Body)
+		return
+	}
+	texts := []string{p.Detail}
+	for _, e := range p.Errors {
+		texts = append(texts, e.Message)
+	}
+	for _, text := range texts {
+		if strings.ContainsAny(text, "{}") {
+			r.t.Errorf("%s: message %q has a brace (an unfilled placeholder?): %s", r.req, text, r.Body)
+		}
+	}
 }
 
 // ok fails the test unless the status is want.
