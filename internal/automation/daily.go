@@ -61,7 +61,7 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 	}
 	byTenant := map[string][]*Rule{}
 	for _, it := range items {
-		r, err := decode[Rule](it)
+		r, err := store.Decode[Rule](it)
 		if err != nil {
 			return 0, err
 		}
@@ -121,7 +121,7 @@ func (s *Service) startRun(ctx context.Context, tenant string, day domain.Date, 
 		var ops []store.TxOp
 		for _, id := range ids {
 			ops = append(ops, store.TxPut(store.Item{Key: markerKey(tenant, id, day), Type: typeMarker, Version: 1,
-				Doc: encode(map[string]string{"run": g.ID})}, store.NotExist))
+				Doc: store.Doc(map[string]string{"run": g.ID})}, store.NotExist))
 		}
 		for _, id := range ids {
 			ops = append(ops, store.TxPut(runItem(&Run{ID: g.ID, RuleID: id, Trigger: TriggerDaily, StartedAt: now, Date: g.Date,
@@ -292,17 +292,13 @@ func (s *Service) finish(ctx context.Context, g *runGroup, version int64) error 
 func (s *Service) countOutcomes(ctx context.Context, tenant, rule, run string) (int, error) {
 	n := 0
 	q := store.Query{PK: ruleLogPK(tenant, rule), SK: store.SKBeginsWith, A: "OUT#" + run + "#", Limit: 1000}
-	for {
-		page, err := s.st.Query(ctx, q)
+	for _, err := range store.Items(ctx, s.st, q) {
 		if err != nil {
 			return 0, fmt.Errorf("automation: count outcomes: %w", err)
 		}
-		n += len(page.Items)
-		if page.Cursor == "" {
-			return n, nil
-		}
-		q.Cursor = page.Cursor
+		n++
 	}
+	return n, nil
 }
 
 func addCounts(total, cp *checkpoint) {

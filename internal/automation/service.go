@@ -310,7 +310,7 @@ func (s *Service) Runs(ctx context.Context, c *crm.Caller, id string, limit int,
 	}
 	out := &crm.Page[Run]{Items: []Run{}, NextCursor: page.Cursor}
 	for _, it := range page.Items {
-		run, err := decode[Run](it)
+		run, err := store.Decode[Run](it)
 		if err != nil {
 			return nil, err
 		}
@@ -320,7 +320,7 @@ func (s *Service) Runs(ctx context.Context, c *crm.Caller, id string, limit int,
 		}
 		run.Outcomes = []Outcome{}
 		for _, oi := range outs.Items {
-			o, err := decode[Outcome](oi)
+			o, err := store.Decode[Outcome](oi)
 			if err != nil {
 				return nil, err
 			}
@@ -348,7 +348,7 @@ func (s *Service) CustomerLog(ctx context.Context, c *crm.Caller, customerID str
 	}
 	out := &crm.Page[Outcome]{Items: []Outcome{}, NextCursor: page.Cursor}
 	for _, it := range page.Items {
-		o, err := decode[Outcome](it)
+		o, err := store.Decode[Outcome](it)
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,6 @@ package automation
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -44,26 +43,9 @@ func jobPK(t, run string) string      { return "T#" + t + "#JOB#" + run }
 func markerKey(t, rule string, day domain.Date) store.Key {
 	return store.Key{PK: ruleLogPK(t, rule), SK: "DAILY#" + day.String()}
 }
-func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
-
-func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("automation: encode %T: %v", v, err)) // our own types: a bug
-	}
-	return b
-}
-
-func decode[T any](it store.Item) (*T, error) {
-	v := new(T)
-	if err := json.Unmarshal(it.Doc, v); err != nil {
-		return nil, fmt.Errorf("automation: decode %s: %w", it.Key, err)
-	}
-	return v, nil
-}
 
 func (r *Rule) item() store.Item {
-	it := store.Item{Key: ruleKey(r.Tenant, r.ID), Type: typeRule, Version: r.Version, Doc: encode(r)}
+	it := store.Item{Key: ruleKey(r.Tenant, r.ID), Type: typeRule, Version: r.Version, Doc: store.Doc(r)}
 	if r.Enabled && r.Trigger.Type == TriggerDaily {
 		it.Index[0] = store.IndexKey{PK: dailyIndexPK, SK: r.Tenant + "#" + r.ID}
 	}
@@ -74,24 +56,18 @@ func (r *Rule) item() store.Item {
 func (s *Service) loadRules(ctx context.Context, tenant string) ([]*Rule, error) {
 	var out []*Rule
 	q := store.Query{PK: rulesPK(tenant), Limit: 500}
-	for {
-		page, err := s.st.Query(ctx, q)
+	for it, err := range store.Items(ctx, s.st, q) {
 		if err != nil {
 			return nil, fmt.Errorf("automation: read rules: %w", err)
 		}
-		for _, it := range page.Items {
-			r, err := decode[Rule](it)
-			if err != nil {
-				return nil, err
-			}
-			r.Version = it.Version
-			out = append(out, r)
+		r, err := store.Decode[Rule](it)
+		if err != nil {
+			return nil, err
 		}
-		if page.Cursor == "" {
-			return out, nil
-		}
-		q.Cursor = page.Cursor
+		r.Version = it.Version
+		out = append(out, r)
 	}
+	return out, nil
 }
 
 func (s *Service) loadRule(ctx context.Context, tenant, id string) (*Rule, error) {
@@ -102,7 +78,7 @@ func (s *Service) loadRule(ctx context.Context, tenant, id string) (*Rule, error
 	if err != nil {
 		return nil, fmt.Errorf("automation: read rule %s: %w", id, err)
 	}
-	r, err := decode[Rule](it)
+	r, err := store.Decode[Rule](it)
 	if err != nil {
 		return nil, err
 	}
@@ -152,19 +128,19 @@ type Outcome struct {
 
 // outcomeOps records an outcome in the rule's log and the customer's.
 func outcomeOps(tenant string, o Outcome) []store.TxOp {
-	doc := encode(o)
+	doc := store.Doc(o)
 	return []store.TxOp{
 		store.TxPut(store.Item{Key: store.Key{PK: ruleLogPK(tenant, o.RuleID), SK: "OUT#" + o.RunID + "#" + o.CustomerID},
 			Type: typeOutcome, Version: 1, Doc: doc}, store.None),
-		store.TxPut(store.Item{Key: store.Key{PK: crm.CustomerPartition(tenant, o.CustomerID), SK: "AUTO#" + sortTime(o.At) + "#" + o.ID},
+		store.TxPut(store.Item{Key: store.Key{PK: crm.CustomerPartition(tenant, o.CustomerID), SK: "AUTO#" + store.SortTime(o.At) + "#" + o.ID},
 			Type: typeLog, Version: 1, Doc: doc}, store.None),
 	}
 }
 
 func runKey(r *Run) store.Key {
-	return store.Key{PK: ruleLogPK(r.Tenant, r.RuleID), SK: "RUN#" + sortTime(r.StartedAt) + "#" + r.ID}
+	return store.Key{PK: ruleLogPK(r.Tenant, r.RuleID), SK: "RUN#" + store.SortTime(r.StartedAt) + "#" + r.ID}
 }
 
 func runItem(r *Run) store.Item {
-	return store.Item{Key: runKey(r), Type: typeRun, Version: 1, Doc: encode(r)}
+	return store.Item{Key: runKey(r), Type: typeRun, Version: 1, Doc: store.Doc(r)}
 }

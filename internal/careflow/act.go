@@ -29,7 +29,7 @@ func (s *Service) actOn(ctx context.Context, run *runCtx, rec record, occ string
 	t, f := run.group.Tenant, &run.group.Flow
 	mark := doneKey(t, f.ID, occ, rec.id)
 	if it, err := s.st.Get(ctx, mark); err == nil {
-		d, err := decode[done](it)
+		d, err := store.Decode[done](it)
 		return err == nil && d.Run == run.group.ID, err
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return false, fmt.Errorf("careflow: read marker: %w", err)
@@ -55,7 +55,7 @@ func (s *Service) actOn(ctx context.Context, run *runCtx, rec record, occ string
 		return false, err
 	}
 	err := s.st.Put(ctx, store.Item{Key: mark, Type: typeDone, Version: 1,
-		Doc: encode(done{Run: run.group.ID, At: s.now()})}, store.NotExist)
+		Doc: store.Doc(done{Run: run.group.ID, At: s.now()})}, store.NotExist)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return false, nil // another delivery of the job finished the record
 	}

@@ -75,7 +75,7 @@ func (s *Service) ApplyForRule(ctx context.Context, o *crm.Org, fire RuleRun, ac
 	}
 	// Kept a little over a year: a firing is never handled again after
 	// that.
-	err = s.st.Put(ctx, store.Item{Key: mark, Type: typeDone, Version: 1, Doc: encode(done{Run: fire.Run, At: s.now()}),
+	err = s.st.Put(ctx, store.Item{Key: mark, Type: typeDone, Version: 1, Doc: store.Doc(done{Run: fire.Run, At: s.now()}),
 		ExpiresAt: s.now().Add(400 * 24 * time.Hour)}, store.NotExist)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil

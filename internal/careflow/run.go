@@ -29,8 +29,8 @@ type Run struct {
 }
 
 func runItem(r *Run) store.Item {
-	return store.Item{Key: store.Key{PK: logPK(r.Tenant, r.FlowID), SK: "RUN#" + sortTime(r.StartedAt) + "#" + r.ID},
-		Type: typeRun, Version: 1, Doc: encode(r)}
+	return store.Item{Key: store.Key{PK: logPK(r.Tenant, r.FlowID), SK: "RUN#" + store.SortTime(r.StartedAt) + "#" + r.ID},
+		Type: typeRun, Version: 1, Doc: store.Doc(r)}
 }
 
 // done records that a flow acted on a record for an occurrence, in which
@@ -257,7 +257,7 @@ func (s *Service) Runs(ctx context.Context, c *crm.Caller, id string, limit int,
 	}
 	out := &crm.Page[Run]{Items: []Run{}, NextCursor: page.Cursor}
 	for _, it := range page.Items {
-		r, err := decode[Run](it)
+		r, err := store.Decode[Run](it)
 		if err != nil {
 			return nil, err
 		}

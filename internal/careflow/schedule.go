@@ -60,7 +60,7 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 	}
 	byTenant := map[string][]*Flow{}
 	for _, it := range items {
-		f, err := decode[Flow](it)
+		f, err := store.Decode[Flow](it)
 		if err != nil {
 			return 0, err
 		}
@@ -117,7 +117,7 @@ func (s *Service) startRun(ctx context.Context, f *Flow, day domain.Date, occurs
 		CreatedAt: now, SentAt: now}, Flow: *f}
 	ops := []store.TxOp{
 		store.TxPut(store.Item{Key: markerKey(f.Tenant, f.ID, day), Type: typeMarker, Version: 1,
-			Doc: encode(map[string]string{"run": g.ID})}, store.NotExist),
+			Doc: store.Doc(map[string]string{"run": g.ID})}, store.NotExist),
 		store.TxPut(runItem(&Run{ID: g.ID, FlowID: f.ID, Date: g.Date, StartedAt: now, Status: "running", Tenant: f.Tenant}), store.NotExist),
 	}
 	err := s.st.Transact(ctx, append(ops, s.runs.Start(g, now)...))

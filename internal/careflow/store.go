@@ -2,10 +2,8 @@ package careflow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"tend/internal/domain"
 	"tend/internal/store"
@@ -48,27 +46,10 @@ func markerKey(t, flow string, day domain.Date) store.Key {
 func doneKey(t, flow, occurrence, record string) store.Key {
 	return store.Key{PK: logPK(t, flow), SK: "DONE#" + occurrence + "#" + record}
 }
-func jobPK(t, run string) string  { return "T#" + t + "#CFJOB#" + run }
-func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
-
-func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("careflow: encode %T: %v", v, err)) // our own types: a bug
-	}
-	return b
-}
-
-func decode[T any](it store.Item) (*T, error) {
-	v := new(T)
-	if err := json.Unmarshal(it.Doc, v); err != nil {
-		return nil, fmt.Errorf("careflow: decode %s: %w", it.Key, err)
-	}
-	return v, nil
-}
+func jobPK(t, run string) string { return "T#" + t + "#CFJOB#" + run }
 
 func (f *Flow) item() store.Item {
-	it := store.Item{Key: flowKey(f.Tenant, f.ID), Type: typeFlow, Version: f.Version, Doc: encode(f)}
+	it := store.Item{Key: flowKey(f.Tenant, f.ID), Type: typeFlow, Version: f.Version, Doc: store.Doc(f)}
 	if f.Active {
 		it.Index[0] = store.IndexKey{PK: activeIndexPK, SK: f.Tenant + "#" + f.ID}
 	}
@@ -83,7 +64,7 @@ func (s *Service) loadFlow(ctx context.Context, tenant, id string) (*Flow, error
 	if err != nil {
 		return nil, fmt.Errorf("careflow: read flow %s: %w", id, err)
 	}
-	f, err := decode[Flow](it)
+	f, err := store.Decode[Flow](it)
 	if err != nil {
 		return nil, err
 	}
@@ -94,24 +75,18 @@ func (s *Service) loadFlow(ctx context.Context, tenant, id string) (*Flow, error
 func (s *Service) loadFlows(ctx context.Context, tenant string) ([]*Flow, error) {
 	var out []*Flow
 	q := store.Query{PK: flowsPK(tenant), SK: store.SKBeginsWith, A: "F#", Limit: 500}
-	for {
-		page, err := s.st.Query(ctx, q)
+	for it, err := range store.Items(ctx, s.st, q) {
 		if err != nil {
 			return nil, fmt.Errorf("careflow: read flows: %w", err)
 		}
-		for _, it := range page.Items {
-			f, err := decode[Flow](it)
-			if err != nil {
-				return nil, err
-			}
-			f.Version = it.Version
-			out = append(out, f)
+		f, err := store.Decode[Flow](it)
+		if err != nil {
+			return nil, err
 		}
-		if page.Cursor == "" {
-			return out, nil
-		}
-		q.Cursor = page.Cursor
+		f.Version = it.Version
+		out = append(out, f)
 	}
+	return out, nil
 }
 
 // activeSet is the ids of a module's active flows: activation adds to it
@@ -128,10 +103,10 @@ func (s *Service) loadActive(ctx context.Context, tenant string, m Module) (*act
 	if err != nil {
 		return nil, store.None, 0, fmt.Errorf("careflow: read active flows: %w", err)
 	}
-	set, err := decode[activeSet](it)
+	set, err := store.Decode[activeSet](it)
 	return set, store.IfVersion(it.Version), it.Version, err
 }
 
 func activeItem(tenant string, m Module, set *activeSet, version int64) store.Item {
-	return store.Item{Key: activeKey(tenant, m), Type: typeActive, Version: version, Doc: encode(set)}
+	return store.Item{Key: activeKey(tenant, m), Type: typeActive, Version: version, Doc: store.Doc(set)}
 }

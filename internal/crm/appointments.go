@@ -54,7 +54,7 @@ func (s *Service) appointments(ctx context.Context, tenant, customerID string) (
 	}
 	out := make([]domain.Appointment, 0, len(items))
 	for _, it := range items {
-		a, err := decode[domain.Appointment](it)
+		a, err := store.Decode[domain.Appointment](it)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +122,7 @@ func (s *Service) SaveAppointment(ctx context.Context, c *Caller, customerID, id
 		return []store.TxOp{store.TxPut(appointmentItem(c.Tenant(), a), cond)}, nil
 	})
 	if err != nil {
-		if conflictIndex(err) >= 0 || errors.Is(err, errStale) {
+		if store.FailedOp(err) >= 0 || errors.Is(err, errStale) {
 			return nil, versionConflict("appointment")
 		}
 		return nil, err

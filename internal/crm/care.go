@@ -41,7 +41,7 @@ func subItems[T any](ctx context.Context, s *Service, c *Caller, customerID, pre
 	}
 	out := &Page[T]{Items: make([]T, 0, len(page.Items)), NextCursor: page.Cursor}
 	for _, it := range page.Items {
-		v, err := decode[T](it)
+		v, err := store.Decode[T](it)
 		if err != nil {
 			return nil, err
 		}
@@ -121,7 +121,7 @@ func (s *Service) AddNote(ctx context.Context, c *Caller, customerID string, in 
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	it := store.Item{Key: store.Key{PK: customerPK(c.Tenant(), customerID), SK: "NOTE#" + sortTime(now) + "#" + n.ID}, Type: typeNote, Version: 1, Doc: encode(n)}
+	it := store.Item{Key: store.Key{PK: customerPK(c.Tenant(), customerID), SK: "NOTE#" + store.SortTime(now) + "#" + n.ID}, Type: typeNote, Version: 1, Doc: store.Doc(n)}
 	if err := s.addCare(ctx, c, customerID, "note_added", now, it); err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (s *Service) activity(tenant, author, customerID string, in ActivityInput) 
 	if err := p.Err(); err != nil {
 		return nil, store.Item{}, err
 	}
-	it := store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: "ACT#" + sortTime(a.At) + "#" + a.ID}, Type: typeActivity, Version: 1, Doc: encode(a)}
+	it := store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: "ACT#" + store.SortTime(a.At) + "#" + a.ID}, Type: typeActivity, Version: 1, Doc: store.Doc(a)}
 	return a, it, nil
 }
 
@@ -258,6 +258,6 @@ func (s *Service) call(tenant, userID, customerID string, in CallInput) (*domain
 	if err := p.Err(); err != nil {
 		return nil, store.Item{}, err
 	}
-	it := store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: "CALL#" + sortTime(call.At) + "#" + call.ID}, Type: typeCall, Version: 1, Doc: encode(call)}
+	it := store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: "CALL#" + store.SortTime(call.At) + "#" + call.ID}, Type: typeCall, Version: 1, Doc: store.Doc(call)}
 	return call, it, nil
 }

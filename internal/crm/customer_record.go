@@ -3,10 +3,11 @@ package crm
 import (
 	"context"
 	"fmt"
-	gojson "github.com/goccy/go-json"
 	"maps"
 	"slices"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 
 	"tend/internal/domain"
 	"tend/internal/store"
@@ -34,7 +35,7 @@ type Cause struct {
 
 // item is the record as a store item, with its list index keys.
 func (r *customerRecord) item() store.Item {
-	it := store.Item{Key: customerKey(r.TenantID, r.ID), Type: typeCustomer, Version: r.Version, Doc: encode(r)}
+	it := store.Item{Key: customerKey(r.TenantID, r.ID), Type: typeCustomer, Version: r.Version, Doc: store.Doc(r)}
 	if r.DeletedAt != nil {
 		it.Index[0] = store.IndexKey{PK: trashPK(r.TenantID), SK: listKey(*r.DeletedAt, r.ID)}
 		return it
@@ -110,6 +111,6 @@ func historyItem(tenant, customerID string, version int64, at time.Time, actor d
 	if e.Changes == nil {
 		e.Changes = []domain.FieldChange{}
 	}
-	sk := fmt.Sprintf("H#%s#%019d#%s", sortTime(at), version, e.ID)
-	return store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: sk}, Type: typeHistory, Version: 1, Doc: encode(e)}
+	sk := fmt.Sprintf("H#%s#%019d#%s", store.SortTime(at), version, e.ID)
+	return store.Item{Key: store.Key{PK: customerPK(tenant, customerID), SK: sk}, Type: typeHistory, Version: 1, Doc: store.Doc(e)}
 }

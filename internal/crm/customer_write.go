@@ -81,7 +81,7 @@ func (s *Service) commitAudited(ctx context.Context, o *Org, before, after *cust
 	if err == nil {
 		return true, nil
 	}
-	i := conflictIndex(err)
+	i := store.FailedOp(err)
 	switch {
 	case i < 0:
 		return false, fmt.Errorf("crm: write customer %s: %w", after.ID, err)
@@ -109,7 +109,7 @@ func shareOps(r *customerRecord, before []string) []store.TxOp {
 	for _, u := range r.SharedWith {
 		if !slices.Contains(before, u) {
 			ops = append(ops, store.TxPut(store.Item{Key: store.Key{PK: sharePK(r.TenantID, u), SK: sk}, Type: typeShare, Version: 1,
-				Doc: encode(map[string]string{"customer_id": r.ID})}, store.None))
+				Doc: store.Doc(map[string]string{"customer_id": r.ID})}, store.None))
 		}
 	}
 	return ops

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"tend/internal/domain"
+	"tend/internal/store"
 )
 
 // jsonDiff is the history diff computed by the most obvious means, through
@@ -31,7 +32,7 @@ func jsonDiff(before, after *domain.Customer) []domain.FieldChange {
 	var changes []domain.FieldChange
 	for _, k := range sorted {
 		bv, av := b[k], a[k]
-		if string(encode(bv)) == string(encode(av)) || (before == nil && isZeroScalar(av)) {
+		if string(store.Doc(bv)) == string(store.Doc(av)) || (before == nil && isZeroScalar(av)) {
 			continue
 		}
 		changes = append(changes, domain.FieldChange{Field: k, Before: bv, After: av})
@@ -44,7 +45,7 @@ var notAudited = map[string]bool{"id": true, "version": true, "updated_at": true
 
 func flatten(c *domain.Customer) map[string]any {
 	var m map[string]any
-	if err := json.Unmarshal(encode(c), &m); err != nil {
+	if err := json.Unmarshal(store.Doc(c), &m); err != nil {
 		panic(fmt.Sprintf("crm: flatten customer: %v", err))
 	}
 	out := make(map[string]any, len(m))

@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -79,7 +80,7 @@ func claimItem(tenant, criterion, value, customerID string) store.Item {
 	return store.Item{
 		Key: claimKey(tenant, criterion, value), Type: typeClaim, Version: 1,
 		Index: [4]store.IndexKey{{PK: claimIndexPK(tenant, criterion), SK: value}},
-		Doc:   encode(claimDoc{CustomerID: customerID, Criterion: criterion}),
+		Doc:   store.Doc(claimDoc{CustomerID: customerID, Criterion: criterion}),
 	}
 }
 
@@ -223,7 +224,7 @@ func (s *Service) backfillClaims(ctx context.Context, o *Org, crit string) (int,
 			if err == nil {
 				return nil
 			}
-			i := conflictIndex(err)
+			i := store.FailedOp(err)
 			if i < 0 {
 				return err
 			}
@@ -250,7 +251,7 @@ func (s *Service) releaseClaims(ctx context.Context, tenant, crit string) error 
 		return err
 	}
 	for _, it := range items {
-		claim, err := decode[claimDoc](it)
+		claim, err := store.Decode[claimDoc](it)
 		if err != nil {
 			return err
 		}
@@ -276,7 +277,7 @@ func (s *Service) releaseClaim(ctx context.Context, tenant string, key store.Key
 			ops = append(ops, store.TxPut(next.item(), store.IfVersion(holder.Version)))
 		}
 		err = s.store.Transact(ctx, ops)
-		if conflictIndex(err) < 0 {
+		if store.FailedOp(err) < 0 {
 			return err
 		}
 	}
@@ -288,24 +289,25 @@ func (s *Service) releaseClaim(ctx context.Context, tenant string, key store.Key
 func (s *Service) eachCustomer(ctx context.Context, tenant string, fn func(*customerRecord) error) error {
 	for shard := range CustomerShards {
 		q := store.Query{Index: store.GSI1, PK: allCustomersPK(tenant, shard), Limit: 500, DocsOnly: true}
-		for {
-			page, err := s.store.Query(ctx, q)
-			if err != nil {
-				return err
-			}
-			for _, it := range page.Items {
-				r, err := decodeCustomer(it)
-				if err != nil {
-					return err
-				}
-				if err := fn(r); err != nil {
-					return err
-				}
-			}
-			if page.Cursor == "" {
-				break
-			}
-			q.Cursor = page.Cursor
+		if err := s.eachCustomerOf(ctx, q, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachCustomerOf calls fn for every customer a query of an index lists.
+func (s *Service) eachCustomerOf(ctx context.Context, q store.Query, fn func(*customerRecord) error) error {
+	for it, err := range store.Items(ctx, s.store, q) {
+		if err != nil {
+			return fmt.Errorf("crm: read customers: %w", err)
+		}
+		r, err := decodeCustomer(it)
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -66,7 +66,7 @@ func userSubjectKey(t, sub string) store.Key {
 	return store.Key{PK: tenantPK(t), SK: "USUB#" + sub}
 }
 func subjectInviteKey(sub string, created time.Time, t, user string) store.Key {
-	return store.Key{PK: subjectInvitePK(sub), SK: sortTime(created) + "#" + t + "#" + user}
+	return store.Key{PK: subjectInvitePK(sub), SK: store.SortTime(created) + "#" + t + "#" + user}
 }
 func teamKey(t, id string) store.Key      { return store.Key{PK: tenantPK(t), SK: "TEAM#" + id} }
 func warehouseKey(t, id string) store.Key { return store.Key{PK: tenantPK(t), SK: "WH#" + id} }
@@ -109,8 +109,5 @@ func shardOf(id string) int {
 	return int(h.Sum32() % CustomerShards)
 }
 
-// sortTime formats t so that sort keys order like times: fixed width UTC.
-func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
-
 // listKey is a customer's sort key in every list index.
-func listKey(created time.Time, id string) string { return sortTime(created) + "#" + id }
+func listKey(created time.Time, id string) string { return store.SortTime(created) + "#" + id }

@@ -102,14 +102,14 @@ func (s *Service) readOrg(ctx context.Context, tenant string) (*Org, error) {
 	for _, it := range items {
 		switch it.Type {
 		case typeWorkspace:
-			w, err := decode[domain.Workspace](it)
+			w, err := store.Decode[domain.Workspace](it)
 			if err != nil {
 				return nil, err
 			}
 			w.Version = it.Version
 			o.Workspace, found = *w, true
 		case typeUser:
-			u, err := decode[domain.User](it)
+			u, err := store.Decode[domain.User](it)
 			if err != nil {
 				return nil, err
 			}
@@ -117,28 +117,28 @@ func (s *Service) readOrg(ctx context.Context, tenant string) (*Org, error) {
 			o.Users = append(o.Users, u)
 			o.users[u.ID] = u
 		case typeTeam:
-			t, err := decode[domain.Team](it)
+			t, err := store.Decode[domain.Team](it)
 			if err != nil {
 				return nil, err
 			}
 			t.Version = it.Version
 			o.Teams = append(o.Teams, t)
 		case typeWarehouse:
-			w, err := decode[domain.Warehouse](it)
+			w, err := store.Decode[domain.Warehouse](it)
 			if err != nil {
 				return nil, err
 			}
 			w.Version = it.Version
 			o.Warehouses = append(o.Warehouses, w)
 		case typePipeline:
-			p, err := decode[domain.Pipeline](it)
+			p, err := store.Decode[domain.Pipeline](it)
 			if err != nil {
 				return nil, err
 			}
 			p.Version = it.Version
 			o.Pipelines = append(o.Pipelines, p)
 		case typeField:
-			f, err := decode[domain.FieldDef](it)
+			f, err := store.Decode[domain.FieldDef](it)
 			if err != nil {
 				return nil, err
 			}
@@ -146,7 +146,7 @@ func (s *Service) readOrg(ctx context.Context, tenant string) (*Org, error) {
 			o.Fields = append(o.Fields, *f)
 		case typeSetting:
 			if it.SK == settingKey(tenant, settingDuplicates).SK {
-				d, err := decode[DuplicateSettings](it)
+				d, err := store.Decode[DuplicateSettings](it)
 				if err != nil {
 					return nil, err
 				}

@@ -17,9 +17,9 @@ import (
 const reminderIndexPK = "APPT#REMIND"
 
 func appointmentItem(tenant string, a domain.Appointment) store.Item {
-	it := store.Item{Key: appointmentKey(tenant, a.CustomerID, a.ID), Type: typeAppointment, Version: a.Version, Doc: encode(a)}
+	it := store.Item{Key: appointmentKey(tenant, a.CustomerID, a.ID), Type: typeAppointment, Version: a.Version, Doc: store.Doc(a)}
 	if at, ok := a.RemindAt(); ok {
-		it.Index[0] = store.IndexKey{PK: reminderIndexPK, SK: sortTime(at) + "#" + tenant + "#" + a.CustomerID + "#" + a.ID}
+		it.Index[0] = store.IndexKey{PK: reminderIndexPK, SK: store.SortTime(at) + "#" + tenant + "#" + a.CustomerID + "#" + a.ID}
 	}
 	return it
 }
@@ -32,13 +32,13 @@ type DueReminder struct {
 
 // DueReminders lists the appointments whose reminder is due by now.
 func (s *Service) DueReminders(ctx context.Context, now time.Time, limit int) ([]DueReminder, error) {
-	page, err := s.store.Query(ctx, store.Query{Index: store.GSI1, PK: reminderIndexPK, SK: store.SKLe, A: sortTime(now) + "#~", Limit: limit})
+	page, err := s.store.Query(ctx, store.Query{Index: store.GSI1, PK: reminderIndexPK, SK: store.SKLe, A: store.SortTime(now) + "#~", Limit: limit})
 	if err != nil {
 		return nil, fmt.Errorf("crm: read due reminders: %w", err)
 	}
 	out := make([]DueReminder, 0, len(page.Items))
 	for _, it := range page.Items {
-		a, err := decode[domain.Appointment](it)
+		a, err := store.Decode[domain.Appointment](it)
 		if err != nil {
 			return nil, err
 		}

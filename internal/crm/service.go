@@ -6,7 +6,6 @@ package crm
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,23 +39,6 @@ func (s *Service) Store() store.Store { return s.store }
 // Clock returns the service's clock.
 func (s *Service) Clock() domain.Clock { return s.clock }
 
-func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only our own entity types are encoded; failing here is a bug.
-		panic(fmt.Sprintf("crm: encode %T: %v", v, err))
-	}
-	return b
-}
-
-func decode[T any](it store.Item) (*T, error) {
-	v := new(T)
-	if err := json.Unmarshal(it.Doc, v); err != nil {
-		return nil, fmt.Errorf("crm: decode %s %s: %w", it.Type, it.Key, err)
-	}
-	return v, nil
-}
-
 // get reads and decodes one item; a missing item is a NotFound user error
 // naming what.
 func get[T any](ctx context.Context, st store.Store, key store.Key, what string) (*T, store.Item, error) {
@@ -67,18 +49,8 @@ func get[T any](ctx context.Context, st store.Store, key store.Key, what string)
 	if err != nil {
 		return nil, it, fmt.Errorf("crm: read %s: %w", what, err)
 	}
-	v, err := decode[T](it)
+	v, err := store.Decode[T](it)
 	return v, it, err
-}
-
-// conflictIndex returns the index of the transaction item whose condition
-// failed, or -1.
-func conflictIndex(err error) int {
-	var tx *store.TxError
-	if errors.As(err, &tx) && errors.Is(err, store.ErrConditionFailed) {
-		return tx.Index
-	}
-	return -1
 }
 
 // versionConflict is the error for a write that lost an optimistic race or

@@ -18,7 +18,7 @@ func (s *Service) saveSetup(ctx context.Context, key store.Key, typ, what string
 		cond = store.IfVersion(prev)
 	}
 	err := s.store.Transact(ctx, []store.TxOp{
-		store.TxPut(store.Item{Key: key, Type: typ, Version: version, Doc: encode(doc)}, cond),
+		store.TxPut(store.Item{Key: key, Type: typ, Version: version, Doc: store.Doc(doc)}, cond),
 		SetupChanged(strings.TrimPrefix(key.PK, "T#")), // set-up items live in the tenant's root partition
 	})
 	if errors.Is(err, store.ErrConditionFailed) {

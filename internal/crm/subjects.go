@@ -30,14 +30,14 @@ type subjectRef struct {
 // bindSubjectOps claims u's subject in its workspace and binds it to u.
 func bindSubjectOps(u *domain.User) []store.TxOp {
 	return []store.TxOp{subjectClaimOp(u), store.TxPut(store.Item{Key: subjectKey(u.AuthSubject), Type: typeSubject, Version: 1,
-		Doc: encode(subjectRef{TenantID: u.TenantID, UserID: u.ID})}, store.NotExist)}
+		Doc: store.Doc(subjectRef{TenantID: u.TenantID, UserID: u.ID})}, store.NotExist)}
 }
 
 // inviteSubjectOps claims u's subject in its workspace and invites it to
 // u, as of now. Nothing outside the workspace is read or checked.
 func inviteSubjectOps(u *domain.User, now time.Time) []store.TxOp {
 	return []store.TxOp{subjectClaimOp(u), store.TxPut(store.Item{Key: subjectInviteKey(u.AuthSubject, now, u.TenantID, u.ID),
-		Type: typeInvite, Version: 1, Doc: encode(subjectRef{TenantID: u.TenantID, UserID: u.ID})}, store.None)}
+		Type: typeInvite, Version: 1, Doc: store.Doc(subjectRef{TenantID: u.TenantID, UserID: u.ID})}, store.None)}
 }
 
 // subjectClaimOp claims u's subject in its workspace: two users of one
@@ -45,7 +45,7 @@ func inviteSubjectOps(u *domain.User, now time.Time) []store.TxOp {
 // nothing outside the workspace).
 func subjectClaimOp(u *domain.User) store.TxOp {
 	return store.TxPut(store.Item{Key: userSubjectKey(u.TenantID, u.AuthSubject), Type: typeClaim, Version: 1,
-		Doc: encode(map[string]string{"user_id": u.ID})}, store.NotExist)
+		Doc: store.Doc(map[string]string{"user_id": u.ID})}, store.NotExist)
 }
 
 // releaseSubjectOps frees old's subject: its claim in the workspace, its
@@ -61,7 +61,7 @@ func (s *Service) releaseSubjectOps(ctx context.Context, old *domain.User) ([]st
 		return nil, fmt.Errorf("crm: read subject invitations: %w", err)
 	}
 	for _, it := range invites {
-		ref, err := decode[subjectRef](it)
+		ref, err := store.Decode[subjectRef](it)
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +98,7 @@ func (s *Service) subjectUser(ctx context.Context, subject string) (*subjectRef,
 			return nil, err
 		}
 		err = s.store.Transact(ctx, []store.TxOp{
-			store.TxPut(store.Item{Key: subjectKey(subject), Type: typeSubject, Version: 1, Doc: encode(inv)}, store.NotExist),
+			store.TxPut(store.Item{Key: subjectKey(subject), Type: typeSubject, Version: 1, Doc: store.Doc(inv)}, store.NotExist),
 			// The user must still be as read: active and carrying the subject.
 			store.TxCheck(userKey(inv.TenantID, inv.UserID), store.IfVersion(version)),
 		})
@@ -117,30 +117,24 @@ func (s *Service) subjectUser(ctx context.Context, subject string) (*subjectRef,
 // still active and still carries it, with that user's version.
 func (s *Service) oldestInvitation(ctx context.Context, subject string) (*subjectRef, int64, error) {
 	q := store.Query{PK: subjectInvitePK(subject), Limit: 100}
-	for {
-		page, err := s.store.Query(ctx, q)
+	for it, err := range store.Items(ctx, s.store, q) {
 		if err != nil {
 			return nil, 0, fmt.Errorf("crm: read subject invitations: %w", err)
 		}
-		for _, it := range page.Items {
-			inv, err := decode[subjectRef](it)
-			if err != nil {
-				return nil, 0, err
-			}
-			org, err := s.LoadOrg(ctx, inv.TenantID)
-			if errors.Is(err, domain.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, 0, err
-			}
-			if u, ok := org.User(inv.UserID); ok && u.Active && u.AuthSubject == subject {
-				return inv, u.Version, nil
-			}
+		inv, err := store.Decode[subjectRef](it)
+		if err != nil {
+			return nil, 0, err
 		}
-		if page.Cursor == "" {
-			return nil, 0, domain.Errorf(domain.ErrUnauthorized, "unknown_subject")
+		org, err := s.LoadOrg(ctx, inv.TenantID)
+		if errors.Is(err, domain.ErrNotFound) {
+			continue
 		}
-		q.Cursor = page.Cursor
+		if err != nil {
+			return nil, 0, err
+		}
+		if u, ok := org.User(inv.UserID); ok && u.Active && u.AuthSubject == subject {
+			return inv, u.Version, nil
+		}
 	}
+	return nil, 0, domain.Errorf(domain.ErrUnauthorized, "unknown_subject")
 }

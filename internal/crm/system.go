@@ -295,25 +295,7 @@ func (s *Service) CustomerImage(ctx context.Context, tenant, id string) (*domain
 // EachCustomerOfWarehouse calls fn for every live customer of a warehouse.
 func (s *Service) EachCustomerOfWarehouse(ctx context.Context, tenant, warehouse string, fn func(*domain.Customer) error) error {
 	q := store.Query{Index: store.GSI3, PK: warehousePK(tenant, warehouse), Limit: 500, DocsOnly: true}
-	for {
-		page, err := s.store.Query(ctx, q)
-		if err != nil {
-			return fmt.Errorf("crm: read warehouse %s: %w", warehouse, err)
-		}
-		for _, it := range page.Items {
-			r, err := decodeCustomer(it)
-			if err != nil {
-				return err
-			}
-			if err := fn(&r.Customer); err != nil {
-				return err
-			}
-		}
-		if page.Cursor == "" {
-			return nil
-		}
-		q.Cursor = page.Cursor
-	}
+	return s.eachCustomerOf(ctx, q, func(r *customerRecord) error { return fn(&r.Customer) })
 }
 
 // ClaimHolder returns the customer holding a duplicate-check value (a

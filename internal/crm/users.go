@@ -30,14 +30,14 @@ func userOps(u, old *domain.User) []store.TxOp {
 	if old != nil {
 		cond = store.IfVersion(old.Version)
 	}
-	ops := []store.TxOp{store.TxPut(store.Item{Key: userKey(u.TenantID, u.ID), Type: typeUser, Version: u.Version, Doc: encode(u)}, cond)}
+	ops := []store.TxOp{store.TxPut(store.Item{Key: userKey(u.TenantID, u.ID), Type: typeUser, Version: u.Version, Doc: store.Doc(u)}, cond)}
 	if old == nil || old.Email != u.Email {
 		if old != nil && old.Email != "" {
 			ops = append(ops, store.TxDelete(userEmailKey(u.TenantID, old.Email), store.None))
 		}
 		if u.Email != "" {
 			ops = append(ops, store.TxPut(store.Item{Key: userEmailKey(u.TenantID, u.Email), Type: typeClaim, Version: 1,
-				Doc: encode(map[string]string{"user_id": u.ID})}, store.NotExist))
+				Doc: store.Doc(map[string]string{"user_id": u.ID})}, store.NotExist))
 		}
 	}
 	return ops
@@ -223,7 +223,7 @@ func (s *Service) membershipOps(o *Org, user string, before, after []string) []s
 			next.MemberIDs = slices.DeleteFunc(slices.Clone(t.MemberIDs), func(id string) bool { return id == user })
 		}
 		next.Version, next.UpdatedAt = t.Version+1, s.now()
-		ops = append(ops, store.TxPut(store.Item{Key: teamKey(o.Workspace.ID, t.ID), Type: typeTeam, Version: next.Version, Doc: encode(next)}, store.IfVersion(t.Version)))
+		ops = append(ops, store.TxPut(store.Item{Key: teamKey(o.Workspace.ID, t.ID), Type: typeTeam, Version: next.Version, Doc: store.Doc(next)}, store.IfVersion(t.Version)))
 	}
 	return ops
 }
@@ -232,7 +232,7 @@ func (s *Service) membershipOps(o *Org, user string, before, after []string) []s
 // taken in the workspace, or a concurrent change (of the user, or of the
 // binding of the subject it gives up).
 func userConflict(err error, ops []store.TxOp) error {
-	i := conflictIndex(err)
+	i := store.FailedOp(err)
 	if i < 0 {
 		return err
 	}

@@ -54,15 +54,15 @@ func (s *Service) CreateWorkspace(ctx context.Context, in NewWorkspace) (*domain
 	}
 	dup := DuplicateSettings{Criteria: []string{CriterionEmail, CriterionPhone}, UpdatedAt: now, Version: 1}
 	ops := []store.TxOp{
-		store.TxPut(store.Item{Key: workspaceKey(ws.ID), Type: typeWorkspace, Version: 1, Doc: encode(ws)}, store.NotExist),
-		store.TxPut(store.Item{Key: settingKey(ws.ID, settingDuplicates), Type: typeSetting, Version: 1, Doc: encode(dup)}, store.NotExist),
+		store.TxPut(store.Item{Key: workspaceKey(ws.ID), Type: typeWorkspace, Version: 1, Doc: store.Doc(ws)}, store.NotExist),
+		store.TxPut(store.Item{Key: settingKey(ws.ID, settingDuplicates), Type: typeSetting, Version: 1, Doc: store.Doc(dup)}, store.NotExist),
 	}
 	ops = append(ops, userOps(admin, nil)...)
 	// The caller has just signed in as the subject: bound at once.
 	ops = append(ops, bindSubjectOps(admin)...)
 	ops = append(ops, SetupChanged(ws.ID))
 	if err := s.store.Transact(ctx, ops); err != nil {
-		if i := conflictIndex(err); i >= 0 {
+		if i := store.FailedOp(err); i >= 0 {
 			return nil, nil, domain.Errorf(domain.ErrConflict, "subject_taken")
 		}
 		return nil, nil, err
@@ -129,7 +129,7 @@ func (s *Service) UpdateWorkspace(ctx context.Context, c *Caller, in WorkspaceIn
 	}
 	ws.Version, ws.UpdatedAt = prev+1, s.now()
 	err := s.store.Transact(ctx, []store.TxOp{
-		store.TxPut(store.Item{Key: workspaceKey(ws.ID), Type: typeWorkspace, Version: ws.Version, Doc: encode(ws)}, store.IfVersion(prev)),
+		store.TxPut(store.Item{Key: workspaceKey(ws.ID), Type: typeWorkspace, Version: ws.Version, Doc: store.Doc(ws)}, store.IfVersion(prev)),
 		SetupChanged(ws.ID),
 	})
 	if errors.Is(err, store.ErrConditionFailed) {

@@ -75,7 +75,7 @@ func key(scope, k string) store.Key {
 func (k *Keeper) Begin(ctx context.Context, scope, idemKey, fingerprint string) (*Response, error) {
 	now := k.clock.Now()
 	it := store.Item{Key: key(scope, idemKey), Type: itemType, Version: 1, ExpiresAt: now.Add(lockFor),
-		Doc: mustJSON(record{Fingerprint: fingerprint})}
+		Doc: store.Doc(record{Fingerprint: fingerprint})}
 	err := k.st.Put(ctx, it, store.NotExist)
 	if err == nil {
 		return nil, nil
@@ -106,7 +106,7 @@ func (k *Keeper) Begin(ctx context.Context, scope, idemKey, fingerprint string) 
 // Finish remembers the answer to the request that took the key.
 func (k *Keeper) Finish(ctx context.Context, scope, idemKey, fingerprint string, resp Response) error {
 	it := store.Item{Key: key(scope, idemKey), Type: itemType, Version: 2, ExpiresAt: k.clock.Now().Add(Retention),
-		Doc: mustJSON(record{Fingerprint: fingerprint, Done: true, Response: &resp})}
+		Doc: store.Doc(record{Fingerprint: fingerprint, Done: true, Response: &resp})}
 	if err := k.st.Put(ctx, it, store.IfVersion(1)); err != nil {
 		return fmt.Errorf("idempotency: remember answer: %w", err)
 	}
@@ -117,14 +117,6 @@ func (k *Keeper) Finish(ctx context.Context, scope, idemKey, fingerprint string,
 // retrying (a server error), so that a retry runs again.
 func (k *Keeper) Abandon(ctx context.Context, scope, idemKey string) error {
 	return k.st.Delete(ctx, key(scope, idemKey), store.IfVersion(1))
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("idempotency: encode: %v", err))
-	}
-	return b
 }
 
 // Remembered reports whether an HTTP status is an answer to keep: every

@@ -53,12 +53,8 @@ func pk(tenant, user string) string { return "T#" + tenant + "#INBOX#" + user }
 // Its key is derived from id, so writing it again (a retried transaction)
 // does not notify twice.
 func Item(tenant string, n Notification) store.Item {
-	b, err := json.Marshal(n)
-	if err != nil {
-		panic(fmt.Sprintf("inbox: encode: %v", err)) // our own type
-	}
-	return store.Item{Key: store.Key{PK: pk(tenant, n.UserID), SK: n.At.UTC().Format("2006-01-02T15:04:05.000000000Z") + "#" + n.ID},
-		Type: "notification", Version: 1, Doc: b}
+	return store.Item{Key: store.Key{PK: pk(tenant, n.UserID), SK: store.SortTime(n.At) + "#" + n.ID},
+		Type: "notification", Version: 1, Doc: store.Doc(n)}
 }
 
 // Service reads inboxes.

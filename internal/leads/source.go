@@ -71,12 +71,8 @@ func sourceKey(id string) store.Key { return store.Key{PK: "LEADSRC#" + id, SK: 
 func listPK(tenant string) string   { return "T#" + tenant + "#LEADSRCS" }
 
 func (r *record) item() store.Item {
-	b, err := json.Marshal(r)
-	if err != nil {
-		panic(fmt.Sprintf("leads: encode: %v", err)) // our own type
-	}
-	return store.Item{Key: sourceKey(r.ID), Type: "lead_source", Version: r.Version, Doc: b,
-		Index: [4]store.IndexKey{{PK: listPK(r.Tenant), SK: r.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + r.ID}}}
+	return store.Item{Key: sourceKey(r.ID), Type: "lead_source", Version: r.Version, Doc: store.Doc(r),
+		Index: [4]store.IndexKey{{PK: listPK(r.Tenant), SK: store.SortTime(r.CreatedAt) + "#" + r.ID}}}
 }
 
 // Service manages lead sources and takes their leads.

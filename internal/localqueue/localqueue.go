@@ -82,10 +82,8 @@ const itemType = "queue"
 func (q *Queue) pk() string    { return "LOCAL#Q#" + q.name }
 func (q *Queue) dlqPK() string { return "LOCAL#DLQ#" + q.name }
 
-func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
-
 func (q *Queue) key(visible time.Time, id string) store.Key {
-	return store.Key{PK: q.pk(), SK: sortTime(visible) + "#" + id}
+	return store.Key{PK: q.pk(), SK: store.SortTime(visible) + "#" + id}
 }
 
 func (q *Queue) item(visible time.Time, m message, version int64) store.Item {
@@ -99,7 +97,7 @@ func (q *Queue) Send(ctx context.Context, body []byte, delay time.Duration) erro
 	// Ids sort by when they were sent, so that messages visible at the same
 	// time are handed out in the order they were sent (SQS makes no such
 	// promise; locally it makes runs easy to follow).
-	m := message{ID: fmt.Sprintf("%s.%012d.%s", sortTime(now), q.sent.Add(1), domain.NewID("m")), Body: body, SentAt: now}
+	m := message{ID: fmt.Sprintf("%s.%012d.%s", store.SortTime(now), q.sent.Add(1), domain.NewID("m")), Body: body, SentAt: now}
 	if err := q.st.Put(ctx, q.item(now.Add(delay), m, 1), store.NotExist); err != nil {
 		return fmt.Errorf("localqueue %s: send: %w", q.name, err)
 	}
@@ -115,7 +113,7 @@ func (q *Queue) Drain(ctx context.Context, handle func(ctx context.Context, body
 	var done atomic.Int64
 	for {
 		now := q.clock.Now()
-		page, err := q.st.Query(ctx, store.Query{PK: q.pk(), SK: store.SKLe, A: sortTime(now) + "#~", Limit: 100})
+		page, err := q.st.Query(ctx, store.Query{PK: q.pk(), SK: store.SKLe, A: store.SortTime(now) + "#~", Limit: 100})
 		if err != nil {
 			return int(done.Load()), fmt.Errorf("localqueue %s: read: %w", q.name, err)
 		}
@@ -184,7 +182,7 @@ func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx co
 	next := []store.TxOp{store.TxDelete(leased.Key, store.Exists)}
 	if m.Attempts >= q.opts.MaxAttempts {
 		dl, _ := json.Marshal(DeadLetter{Body: m.Body, Attempts: m.Attempts, Error: m.Error, At: now})
-		next = append(next, store.TxPut(store.Item{Key: store.Key{PK: q.dlqPK(), SK: sortTime(now) + "#" + m.ID}, Type: itemType, Version: 1, Doc: dl}, store.NotExist))
+		next = append(next, store.TxPut(store.Item{Key: store.Key{PK: q.dlqPK(), SK: store.SortTime(now) + "#" + m.ID}, Type: itemType, Version: 1, Doc: dl}, store.NotExist))
 	} else {
 		next = append(next, store.TxPut(q.item(now.Add(q.opts.Backoff(m.Attempts)), m, 1), store.NotExist))
 	}
@@ -218,17 +216,9 @@ func (q *Queue) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
 }
 
 func (q *Queue) all(ctx context.Context, pk string) ([]store.Item, error) {
-	var out []store.Item
-	qu := store.Query{PK: pk, Limit: 1000}
-	for {
-		page, err := q.st.Query(ctx, qu)
-		if err != nil {
-			return nil, fmt.Errorf("localqueue %s: read: %w", q.name, err)
-		}
-		out = append(out, page.Items...)
-		if page.Cursor == "" {
-			return out, nil
-		}
-		qu.Cursor = page.Cursor
+	items, err := store.QueryAll(ctx, q.st, store.Query{PK: pk, Limit: 1000})
+	if err != nil {
+		return nil, fmt.Errorf("localqueue %s: %w", q.name, err)
 	}
+	return items, nil
 }

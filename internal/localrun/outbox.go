@@ -86,23 +86,15 @@ func (o *Outbox) keep(ctx context.Context, m Message) (string, error) {
 // List returns every message sent, oldest first.
 func (o *Outbox) List(ctx context.Context) ([]Message, error) {
 	out := []Message{}
-	q := store.Query{PK: outboxPK, Limit: 1000}
-	for {
-		page, err := o.st.Query(ctx, q)
+	for it, err := range store.Items(ctx, o.st, store.Query{PK: outboxPK, Limit: 1000}) {
 		if err != nil {
 			return nil, err
 		}
-		for _, it := range page.Items {
-			var m Message
-			if err := json.Unmarshal(it.Doc, &m); err != nil {
-				return nil, err
-			}
-			out = append(out, m)
+		m, err := store.Decode[Message](it)
+		if err != nil {
+			return nil, err
 		}
-		if page.Cursor == "" {
-			break
-		}
-		q.Cursor = page.Cursor
+		out = append(out, *m)
 	}
 	sortMessages(out)
 	return out, nil

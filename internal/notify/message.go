@@ -129,8 +129,6 @@ func shardOf(id string) int {
 	return int(h.Sum32() % pendingShards)
 }
 
-func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
-
 // IDOf derives a message's id from its key: writing the same key twice
 // writes the same item, which "must not exist" lets through once.
 func IDOf(key string) string {
@@ -146,9 +144,9 @@ func (m *Message) item(nextLook time.Time) store.Item {
 		panic(fmt.Sprintf("notify: encode message: %v", err)) // our own type: a bug
 	}
 	it := store.Item{Key: messageKey(m.Tenant, m.ID), Type: typeMessage, Version: m.Version, Doc: b}
-	created := sortTime(m.CreatedAt) + "#" + m.ID
+	created := store.SortTime(m.CreatedAt) + "#" + m.ID
 	if m.open() {
-		it.Index[0] = store.IndexKey{PK: pendingPK(shardOf(m.ID)), SK: sortTime(nextLook) + "#" + m.Tenant + "#" + m.ID}
+		it.Index[0] = store.IndexKey{PK: pendingPK(shardOf(m.ID)), SK: store.SortTime(nextLook) + "#" + m.Tenant + "#" + m.ID}
 	}
 	it.Index[1] = store.IndexKey{PK: listPK(m.Tenant), SK: created}
 	if m.CustomerID != "" {

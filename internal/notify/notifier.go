@@ -153,7 +153,7 @@ func (s *Service) takeAdSlot(ctx context.Context, m *Message, now time.Time) (*s
 	if !ok {
 		return nil, next, nil
 	}
-	op := store.TxPut(store.Item{Key: key, Type: typeAdLog, Version: version + 1, Doc: encode(adLog{Sent: append(kept, now)}),
+	op := store.TxPut(store.Item{Key: key, Type: typeAdLog, Version: version + 1, Doc: store.Doc(adLog{Sent: append(kept, now)}),
 		ExpiresAt: now.Add(adLimitPeriod)}, cond)
 	return &op, time.Time{}, nil
 }
@@ -248,19 +248,10 @@ func (s *Service) deadLetter(ctx context.Context, m *Message) error {
 	if s.dead == nil {
 		return nil
 	}
-	body := encode(map[string]any{"tenant": m.Tenant, "id": m.ID, "channel": m.Channel, "to": m.To,
+	body := store.Doc(map[string]any{"tenant": m.Tenant, "id": m.ID, "channel": m.Channel, "to": m.To,
 		"attempts": m.Attempts, "error": m.LastError})
 	if err := s.dead.Send(ctx, body, 0); err != nil {
 		return fmt.Errorf("notify: dead-letter %s: %w", m.ID, err)
 	}
 	return nil
-}
-
-// encode marshals our own types.
-func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("notify: encode %T: %v", v, err))
-	}
-	return b
 }

@@ -159,7 +159,7 @@ func (s *Service) Dispatch(ctx context.Context, msgs []*Message) error {
 }
 
 func (s *Service) send(ctx context.Context, m *Message, delay time.Duration) error {
-	if err := s.queue.Send(ctx, encode(queueMessage{Tenant: m.Tenant, ID: m.ID}), delay); err != nil {
+	if err := s.queue.Send(ctx, store.Doc(queueMessage{Tenant: m.Tenant, ID: m.ID}), delay); err != nil {
 		return fmt.Errorf("notify: queue message %s: %w", m.ID, err)
 	}
 	return nil
@@ -172,33 +172,26 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 	now := s.now()
 	sent := 0
 	for shard := range pendingShards {
-		q := store.Query{Index: store.GSI1, PK: pendingPK(shard), SK: store.SKLe, A: sortTime(now) + "#~", Limit: 200}
-		for {
-			page, err := s.st.Query(ctx, q)
+		q := store.Query{Index: store.GSI1, PK: pendingPK(shard), SK: store.SKLe, A: store.SortTime(now) + "#~", Limit: 200}
+		for it, err := range store.Items(ctx, s.st, q) {
 			if err != nil {
 				return sent, fmt.Errorf("notify: read pending messages: %w", err)
 			}
-			for _, it := range page.Items {
-				m, err := decodeMessage(it)
-				if err != nil {
-					return sent, err
-				}
-				if err := s.send(ctx, m, max(m.DueAt.Sub(now), 0)); err != nil {
-					return sent, err
-				}
-				sent++
-				// Look again later; if the message moved meanwhile (sent,
-				// say), its new state decides.
-				m.Version++
-				err = s.st.Put(ctx, m.item(now.Add(stallAfter)), store.IfVersion(it.Version))
-				if err != nil && !errors.Is(err, store.ErrConditionFailed) {
-					return sent, fmt.Errorf("notify: reschedule %s: %w", m.ID, err)
-				}
+			m, err := decodeMessage(it)
+			if err != nil {
+				return sent, err
 			}
-			if page.Cursor == "" {
-				break
+			if err := s.send(ctx, m, max(m.DueAt.Sub(now), 0)); err != nil {
+				return sent, err
 			}
-			q.Cursor = page.Cursor
+			sent++
+			// Look again later; if the message moved meanwhile (sent,
+			// say), its new state decides.
+			m.Version++
+			err = s.st.Put(ctx, m.item(now.Add(stallAfter)), store.IfVersion(it.Version))
+			if err != nil && !errors.Is(err, store.ErrConditionFailed) {
+				return sent, fmt.Errorf("notify: reschedule %s: %w", m.ID, err)
+			}
 		}
 	}
 	return sent, nil

@@ -80,8 +80,8 @@ func summaryKey(t, customer, id string) store.Key {
 }
 
 func (o *Order) item() store.Item {
-	lk := o.OrderedAt.UTC().Format("2006-01-02T15:04:05.000000000Z") + "#" + o.ID
-	return store.Item{Key: orderKey(o.Tenant, o.ID), Type: ItemType, Version: o.Version, Doc: mustJSON(o),
+	lk := store.SortTime(o.OrderedAt) + "#" + o.ID
+	return store.Item{Key: orderKey(o.Tenant, o.ID), Type: ItemType, Version: o.Version, Doc: store.Doc(o),
 		Index: [4]store.IndexKey{{PK: allPK(o.Tenant), SK: lk}, {PK: byCustomerPK(o.Tenant, o.CustomerID), SK: lk}}}
 }
 
@@ -93,15 +93,7 @@ type summary struct {
 
 func (o *Order) summaryItem() store.Item {
 	return store.Item{Key: summaryKey(o.Tenant, o.CustomerID, o.ID), Type: typeSummary, Version: 1,
-		Doc: mustJSON(summary{Amount: o.Amount, Status: o.Status, OrderedAt: o.OrderedAt})}
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("orders: encode %T: %v", v, err)) // our own types
-	}
-	return b
+		Doc: store.Doc(summary{Amount: o.Amount, Status: o.Status, OrderedAt: o.OrderedAt})}
 }
 
 // Service keeps orders.

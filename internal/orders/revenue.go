@@ -57,28 +57,21 @@ func (s *Service) Recompute(ctx context.Context, tenant, customerID string) erro
 	var revenue int64
 	var last *time.Time
 	q := store.Query{PK: crm.CustomerPartition(tenant, customerID), SK: store.SKBeginsWith, A: "ORDER#", Limit: 1000}
-	for {
-		page, err := s.st.Query(ctx, q)
+	for it, err := range store.Items(ctx, s.st, q) {
 		if err != nil {
 			return fmt.Errorf("orders: read summaries: %w", err)
 		}
-		for _, it := range page.Items {
-			var sum summary
-			if err := json.Unmarshal(it.Doc, &sum); err != nil {
-				return fmt.Errorf("orders: decode %s: %w", it.Key, err)
-			}
-			if sum.Status != StatusCompleted {
-				continue
-			}
-			revenue += sum.Amount
-			if at := sum.OrderedAt.UTC(); last == nil || at.After(*last) {
-				last = &at
-			}
+		var sum summary
+		if err := json.Unmarshal(it.Doc, &sum); err != nil {
+			return fmt.Errorf("orders: decode %s: %w", it.Key, err)
 		}
-		if page.Cursor == "" {
-			break
+		if sum.Status != StatusCompleted {
+			continue
 		}
-		q.Cursor = page.Cursor
+		revenue += sum.Amount
+		if at := sum.OrderedAt.UTC(); last == nil || at.After(*last) {
+			last = &at
+		}
 	}
 	o, err := s.crm.LoadOrg(ctx, tenant)
 	if err != nil {

@@ -100,7 +100,7 @@ func (r *Runs) shardKey(tenant, run string, shard int) store.Key {
 // RecordItem is a run record as an item, listed as open until done.
 func (r *Runs) RecordItem(rec Record, version int64) store.Item {
 	h := rec.Head()
-	it := store.Item{Key: r.recordKey(h.Tenant, h.ID), Type: r.ItemType, Version: version, Doc: r.encode(rec)}
+	it := store.Item{Key: r.recordKey(h.Tenant, h.ID), Type: r.ItemType, Version: version, Doc: store.Doc(rec)}
 	if !h.Done {
 		it.Index[0] = store.IndexKey{PK: r.OpenPK, SK: h.Tenant + "#" + h.ID}
 	}
@@ -115,7 +115,7 @@ func (r *Runs) Start(rec Record, now time.Time) []store.TxOp {
 	ops := []store.TxOp{store.TxPut(r.RecordItem(rec, 1), store.NotExist)}
 	for shard := range rec.Shards() {
 		ops = append(ops, store.TxPut(store.Item{Key: r.shardKey(h.Tenant, h.ID, shard), Type: r.ItemType, Version: 1,
-			Doc: r.encode(Progress{UpdatedAt: now})}, store.NotExist))
+			Doc: store.Doc(Progress{UpdatedAt: now})}, store.NotExist))
 	}
 	return ops
 }
@@ -133,7 +133,7 @@ func (r *Runs) SendJobs(ctx context.Context, rec Record) error {
 }
 
 func (r *Runs) send(ctx context.Context, tenant, run string, shard int) error {
-	if err := r.Jobs.Send(ctx, r.encode(Job{Kind: r.Kind, Tenant: tenant, Run: run, Shard: shard}), 0); err != nil {
+	if err := r.Jobs.Send(ctx, store.Doc(Job{Kind: r.Kind, Tenant: tenant, Run: run, Shard: shard}), 0); err != nil {
 		return fmt.Errorf("%s: send job %s/%d: %w", r.Kind, run, shard, err)
 	}
 	return nil
@@ -186,7 +186,7 @@ func (r *Runs) Checkpoint(ctx context.Context, tenant, run string, shard int, cp
 // store.ErrConditionFailed: that delivery runs the shard now.
 func (r *Runs) SaveCheckpoint(ctx context.Context, j Job, cp any, version int64) error {
 	err := r.Store.Put(ctx, store.Item{Key: r.shardKey(j.Tenant, j.Run, j.Shard), Type: r.ItemType, Version: version + 1,
-		Doc: r.encode(cp)}, store.IfVersion(version))
+		Doc: store.Doc(cp)}, store.IfVersion(version))
 	if err != nil {
 		return fmt.Errorf("%s: checkpoint %s/%d: %w", r.Kind, j.Run, j.Shard, err)
 	}
@@ -266,12 +266,4 @@ func (r *Runs) Finish(ctx context.Context, rec Record, version int64, ops ...sto
 		return false, fmt.Errorf("%s: finish run %s: %w", r.Kind, rec.Head().ID, err)
 	}
 	return true, nil
-}
-
-func (r *Runs) encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("%s: encode %T: %v", r.Kind, v, err)) // our own types: a bug
-	}
-	return b
 }

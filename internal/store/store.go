@@ -291,15 +291,11 @@ func Limit(n int) int {
 // workspace's set-up, the rules due on a tick).
 func QueryAll(ctx context.Context, st Store, q Query) ([]Item, error) {
 	var all []Item
-	for {
-		page, err := st.Query(ctx, q)
+	for it, err := range Items(ctx, st, q) {
 		if err != nil {
-			return nil, fmt.Errorf("query %s %s: %w", q.Index, q.PK, err)
+			return nil, err
 		}
-		all = append(all, page.Items...)
-		if page.Cursor == "" {
-			return all, nil
-		}
-		q.Cursor = page.Cursor
+		all = append(all, it)
 	}
+	return all, nil
 }

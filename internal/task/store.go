@@ -2,11 +2,9 @@ package task
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"tend/internal/domain"
 	"tend/internal/store"
@@ -42,17 +40,14 @@ func statusPK(t, user, status string) string {
 	return "T#" + t + "#TASKS#ASGST#" + user + "#" + status
 }
 
-// sortTime formats t so that sort keys order like times: fixed width UTC.
-func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
-
 // validID reports whether id can name a task in a key: not empty, not too
 // long, and without the key separator.
 func validID(id string) bool { return id != "" && len(id) <= 200 && !strings.Contains(id, "#") }
 
 // item is the task as a store item, with its secondary keys.
 func (t *Task) item() store.Item {
-	sk := sortTime(t.CreatedAt) + "#" + t.ID
-	it := store.Item{Key: taskKey(t.TenantID, t.ID), Type: typeTask, Version: t.Version, Doc: encode(t)}
+	sk := store.SortTime(t.CreatedAt) + "#" + t.ID
+	it := store.Item{Key: taskKey(t.TenantID, t.ID), Type: typeTask, Version: t.Version, Doc: store.Doc(t)}
 	it.Index[0] = store.IndexKey{PK: allPK(t.TenantID), SK: sk}
 	it.Index[1] = store.IndexKey{PK: assigneePK(t.TenantID, t.AssigneeID), SK: sk}
 	if t.CustomerID != "" {
@@ -65,15 +60,7 @@ func (t *Task) item() store.Item {
 // claimItem marks id as used for good.
 func claimItem(t *Task) store.Item {
 	return store.Item{Key: claimKey(t.TenantID, t.ID), Type: typeClaim, Version: 1,
-		Doc: encode(map[string]string{"task_id": t.ID})}
-}
-
-func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("task: encode %T: %v", v, err)) // our own types: a bug
-	}
-	return b
+		Doc: store.Doc(map[string]string{"task_id": t.ID})}
 }
 
 // decode reads a task item; the item's version is the task's.
@@ -81,9 +68,9 @@ func decode(it store.Item) (*Task, error) {
 	if it.Type != typeTask {
 		return nil, fmt.Errorf("task: %s holds a %q, not a task", it.Key, it.Type)
 	}
-	t := &Task{}
-	if err := json.Unmarshal(it.Doc, t); err != nil {
-		return nil, fmt.Errorf("task: decode %s: %w", it.Key, err)
+	t, err := store.Decode[Task](it)
+	if err != nil {
+		return nil, err
 	}
 	if t.RelatedUserIDs == nil {
 		t.RelatedUserIDs = []string{}

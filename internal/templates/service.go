@@ -84,7 +84,7 @@ func (s *Service) Create(ctx context.Context, c *crm.Caller, kind Kind, in *Inpu
 		return nil, err
 	}
 	if err := s.st.Transact(ctx, saveOps(t, nil)); err != nil {
-		if conflictIndex(err) == 1 {
+		if store.FailedOp(err) == 1 {
 			return nil, nameTaken(t.Name)
 		}
 		return nil, fmt.Errorf("templates: save %s template: %w", kind, err)
@@ -110,7 +110,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, kind Kind, id strin
 		t.Version, t.UpdatedAt = old.Version+1, s.now()
 		ops := saveOps(&t, old)
 		err = s.st.Transact(ctx, ops)
-		switch i := conflictIndex(err); {
+		switch i := store.FailedOp(err); {
 		case err == nil:
 			return &t, nil
 		case i == 0 && in.Version == nil && attempt < retries:
@@ -139,9 +139,9 @@ func (s *Service) Delete(ctx context.Context, c *crm.Caller, kind Kind, id strin
 		switch {
 		case err == nil:
 			return nil
-		case conflictIndex(err) == 0 && attempt < retries:
+		case store.FailedOp(err) == 0 && attempt < retries:
 			continue // changed (renamed) meanwhile: its claim may have moved
-		case conflictIndex(err) == 0:
+		case store.FailedOp(err) == 0:
 			return versionConflict()
 		}
 		return fmt.Errorf("templates: delete %s template %s: %w", kind, id, err)

@@ -2,7 +2,6 @@ package templates
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -35,29 +34,21 @@ type nameClaim struct {
 	TemplateID string `json:"template_id"`
 }
 
-func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("templates: encode %T: %v", v, err)) // our own types: a bug
-	}
-	return b
-}
-
 func decode(it store.Item) (*Template, error) {
-	t := new(Template)
-	if err := json.Unmarshal(it.Doc, t); err != nil {
-		return nil, fmt.Errorf("templates: decode %s: %w", it.Key, err)
+	t, err := store.Decode[Template](it)
+	if err != nil {
+		return nil, err
 	}
 	t.Version = it.Version
 	return t, nil
 }
 
 func (t *Template) item() store.Item {
-	return store.Item{Key: templateKey(t.Tenant, t.Kind, t.ID), Type: typeTemplate, Version: t.Version, Doc: encode(t)}
+	return store.Item{Key: templateKey(t.Tenant, t.Kind, t.ID), Type: typeTemplate, Version: t.Version, Doc: store.Doc(t)}
 }
 
 func claimItem(t *Template) store.Item {
-	return store.Item{Key: nameKey(t.Tenant, t.Kind, t.Name), Type: typeName, Version: 1, Doc: encode(nameClaim{TemplateID: t.ID})}
+	return store.Item{Key: nameKey(t.Tenant, t.Kind, t.Name), Type: typeName, Version: 1, Doc: store.Doc(nameClaim{TemplateID: t.ID})}
 }
 
 // saveOps writes t (new when old is nil, else over old at its version) and
@@ -92,31 +83,15 @@ func (s *Service) load(ctx context.Context, tenant string, kind Kind, id string)
 func (s *Service) loadAll(ctx context.Context, tenant string, kind Kind) ([]*Template, error) {
 	var out []*Template
 	q := store.Query{PK: templatesPK(tenant, kind), SK: store.SKBeginsWith, A: "ID#", Limit: 500}
-	for {
-		page, err := s.st.Query(ctx, q)
+	for it, err := range store.Items(ctx, s.st, q) {
 		if err != nil {
 			return nil, fmt.Errorf("templates: list %s templates: %w", kind, err)
 		}
-		for _, it := range page.Items {
-			t, err := decode(it)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, t)
+		t, err := decode(it)
+		if err != nil {
+			return nil, err
 		}
-		if page.Cursor == "" {
-			return out, nil
-		}
-		q.Cursor = page.Cursor
+		out = append(out, t)
 	}
-}
-
-// conflictIndex returns the index of the transaction op whose condition
-// failed, or -1.
-func conflictIndex(err error) int {
-	var tx *store.TxError
-	if errors.As(err, &tx) && errors.Is(err, store.ErrConditionFailed) {
-		return tx.Index
-	}
-	return -1
+	return out, nil
 }
