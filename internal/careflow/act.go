@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tend/internal/check"
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/inbox"
@@ -251,7 +252,7 @@ func (a *acting) recipients(act Action, channel string) []recipient {
 			to = n
 		} else {
 			to = strings.ToLower(to)
-			if !crm.ValidEmail(to) {
+			if !check.ValidEmail(to) {
 				return
 			}
 		}

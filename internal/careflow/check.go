@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"tend/internal/check"
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/phone"
@@ -27,9 +28,9 @@ type compiled struct {
 	set  *rules.Set // nil when the condition is "all"
 }
 
-// check validates a flow against the workspace and compiles it, reporting
+// checkFlow validates a flow against the workspace and compiles it, reporting
 // every problem with its path.
-func check(f *Flow, o *crm.Org, r refs) (*compiled, error) {
+func checkFlow(f *Flow, o *crm.Org, r refs) (*compiled, error) {
 	var p domain.Problems
 	switch fault := domain.TextFault(f.Name, false); {
 	case strings.TrimSpace(f.Name) == "":
@@ -234,7 +235,7 @@ func checkMessage(f *Flow, a Action, o *crm.Org, r refs, kind templates.Kind, at
 		}
 	}
 	for i, addr := range a.ToAddresses {
-		if !crm.ValidEmail(addr) {
+		if !check.ValidEmail(addr) {
 			p.Add(fmt.Sprintf("%s.to_addresses[%d]", at, i), "invalid_email")
 		}
 	}

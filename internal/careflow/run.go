@@ -91,7 +91,7 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 	if err != nil {
 		return err
 	}
-	c, err := check(&g.Flow, o, r)
+	c, err := checkFlow(&g.Flow, o, r)
 	if err != nil {
 		// The workspace changed under the flow (a template or field was
 		// removed): the run does nothing, and says why.

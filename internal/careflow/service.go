@@ -155,7 +155,7 @@ func (s *Service) build(ctx context.Context, c *crm.Caller, f *Flow, in *Input) 
 	if err != nil {
 		return err
 	}
-	_, err = check(f, c.Org, r)
+	_, err = checkFlow(f, c.Org, r)
 	return err
 }
 
@@ -301,7 +301,7 @@ func (s *Service) setActive(ctx context.Context, c *crm.Caller, id string, on bo
 			if err != nil {
 				return nil, err
 			}
-			if _, err := check(f, c.Org, r); err != nil {
+			if _, err := checkFlow(f, c.Org, r); err != nil {
 				return nil, err
 			}
 		}

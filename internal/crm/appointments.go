@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"tend/internal/check"
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -145,10 +146,10 @@ func applyAppointment(a *domain.Appointment, in AppointmentInput, creating bool)
 		a.At = in.At.UTC()
 	}
 	if in.Title != nil {
-		a.Title = checkText(&p, "title", *in.Title, 200, true)
+		a.Title = check.Text(&p, "title", *in.Title, 200, true)
 	}
 	if in.Note != nil {
-		a.Note = checkLines(&p, "note", *in.Note, 5000, false)
+		a.Note = check.Lines(&p, "note", *in.Note, 5000, false)
 	}
 	if in.RemindBefore != nil {
 		if *in.RemindBefore < 0 || time.Duration(*in.RemindBefore) > 7*24*time.Hour {

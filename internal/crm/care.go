@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"tend/internal/check"
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -117,7 +118,7 @@ func (s *Service) AddNote(ctx context.Context, c *Caller, customerID string, in 
 	var p domain.Problems
 	now := s.now()
 	n := &domain.Note{ID: domain.NewID("note"), CustomerID: customerID, AuthorID: c.User.ID, CreatedAt: now,
-		Body: checkLines(&p, "body", in.Body, 10000, true)}
+		Body: check.Lines(&p, "body", in.Body, 10000, true)}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -173,8 +174,8 @@ func (s *Service) activity(tenant, author, customerID string, in ActivityInput) 
 	var p domain.Problems
 	now := s.now()
 	a := &domain.Activity{ID: domain.NewID("act"), CustomerID: customerID, AuthorID: author, CreatedAt: now, At: now,
-		Name:        checkText(&p, "name", in.Name, 200, true),
-		Description: checkLines(&p, "description", in.Description, 5000, false),
+		Name:        check.Text(&p, "name", in.Name, 200, true),
+		Description: check.Lines(&p, "description", in.Description, 5000, false),
 		Type:        in.Type}
 	if in.Type == "" {
 		p.Add("type", "required")
@@ -233,9 +234,9 @@ func (s *Service) call(tenant, userID, customerID string, in CallInput) (*domain
 	now := s.now()
 	call := &domain.Call{ID: domain.NewID("call"), CustomerID: customerID, UserID: userID, CreatedAt: now, At: now,
 		Direction: in.Direction, Duration: in.Duration,
-		Phone:     checkPhone(&p, "phone", in.Phone),
-		Result:    checkText(&p, "result", in.Result, 100, false),
-		Note:      checkLines(&p, "note", in.Note, 5000, false),
+		Phone:     check.Phone(&p, "phone", in.Phone),
+		Result:    check.Text(&p, "result", in.Result, 100, false),
+		Note:      check.Lines(&p, "note", in.Note, 5000, false),
 		Recording: strings.TrimSpace(in.Recording)}
 	switch call.Direction {
 	case "":

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"tend/internal/check"
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -87,7 +88,7 @@ const MaxBulk = 500
 // others with the reason.
 func (s *Service) BulkSetStep(ctx context.Context, c *Caller, in BulkStepInput) (*BulkResult, error) {
 	var p domain.Problems
-	ids := dedupe(in.IDs)
+	ids := check.Dedupe(in.IDs)
 	switch {
 	case len(ids) == 0:
 		p.Add("ids", "required")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tend/internal/check"
 	"tend/internal/domain"
 	"tend/internal/jsonin"
 )
@@ -239,23 +240,23 @@ func applySystem(o *Org, c *domain.Customer, key string, v json.RawMessage, p *d
 	}
 	switch key {
 	case domain.FieldName:
-		c.Name = checkText(p, key, s, writable[key], true)
+		c.Name = check.Text(p, key, s, writable[key], true)
 	case domain.FieldPhone:
-		c.Phone = checkPhone(p, key, s)
+		c.Phone = check.Phone(p, key, s)
 	case domain.FieldFax:
-		c.Fax = checkPhone(p, key, s)
+		c.Fax = check.Phone(p, key, s)
 	case domain.FieldEmail:
-		c.Email = checkEmail(p, key, s, false)
+		c.Email = check.Email(p, key, s, false)
 	case domain.FieldTaxCode:
 		c.TaxCode = checkTaxCode(p, key, s)
 	case domain.FieldBusinessAddress:
-		c.BusinessAddress = checkLines(p, key, s, writable[key], false)
+		c.BusinessAddress = check.Lines(p, key, s, writable[key], false)
 	case domain.FieldOfficeAddress:
-		c.OfficeAddress = checkLines(p, key, s, writable[key], false)
+		c.OfficeAddress = check.Lines(p, key, s, writable[key], false)
 	case domain.FieldDescription:
-		c.Description = checkLines(p, key, s, writable[key], false)
+		c.Description = check.Lines(p, key, s, writable[key], false)
 	case domain.FieldSource:
-		c.Source = checkText(p, key, s, writable[key], false)
+		c.Source = check.Text(p, key, s, writable[key], false)
 	case domain.FieldBirthday, domain.FieldFoundingDate:
 		d, err := parseOptionalDate(s)
 		if err != nil {
@@ -331,7 +332,7 @@ func checkTags(p *domain.Problems, tags []string) []string {
 		case t == "":
 			continue
 		case len([]rune(t)) > 50:
-			p.Add(indexPath(domain.FieldTags, i), "too_long", "max", "50")
+			p.Add(check.Index(domain.FieldTags, i), "too_long", "max", "50")
 			continue
 		}
 		if f := domain.Fold(t); !slices.Contains(seen, f) {
@@ -380,11 +381,11 @@ func customValue(o *Org, f domain.FieldDef, v json.RawMessage, path string, p *d
 			p.Add(path, "expected_text_list")
 			return nil, false
 		}
-		list = dedupe(list)
+		list = check.Dedupe(list)
 		good := true
 		for i, o := range list {
 			if !f.HasOption(o) {
-				p.Add(indexPath(path, i), "not_an_option", "value", o)
+				p.Add(check.Index(path, i), "not_an_option", "value", o)
 				good = false
 			}
 		}
@@ -426,15 +427,15 @@ func customValue(o *Org, f domain.FieldDef, v json.RawMessage, path string, p *d
 		}
 	case domain.TypePhone:
 		n := len(p.Fields)
-		s = checkPhone(p, path, s)
+		s = check.Phone(p, path, s)
 		return s, len(p.Fields) == n
 	case domain.TypeEmail:
 		n := len(p.Fields)
-		s = checkEmail(p, path, s, false)
+		s = check.Email(p, path, s, false)
 		return s, len(p.Fields) == n
 	default:
 		n := len(p.Fields)
-		s = checkLines(p, path, s, 2000, false)
+		s = check.Lines(p, path, s, 2000, false)
 		return s, len(p.Fields) == n
 	}
 	return s, true

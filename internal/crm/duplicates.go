@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"tend/internal/check"
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -165,10 +166,10 @@ func (s *Service) UpdateDuplicateSettings(ctx context.Context, c *Caller, criter
 		return nil, err
 	}
 	var p domain.Problems
-	criteria = dedupe(criteria)
+	criteria = check.Dedupe(criteria)
 	for i, crit := range criteria {
 		if !slices.Contains(Criteria, crit) {
-			p.Add(indexPath("criteria", i), "unknown_criterion", "value", crit)
+			p.Add(check.Index("criteria", i), "unknown_criterion", "value", crit)
 		}
 	}
 	if err := p.Err(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"tend/internal/check"
 	"tend/internal/domain"
 )
 
@@ -88,7 +89,7 @@ func (s *Service) SaveField(ctx context.Context, c *Caller, key string, in Field
 		checkNewField(c.Org, &f, in, &p)
 	}
 	if in.Label != nil {
-		f.Label = checkText(&p, "label", *in.Label, 100, true)
+		f.Label = check.Text(&p, "label", *in.Label, 100, true)
 	} else if key == "" {
 		p.Add("label", "required")
 	}
@@ -153,9 +154,9 @@ func checkOptions(p *domain.Problems, opts []string) []string {
 	}
 	out := make([]string, 0, len(opts))
 	for i, o := range opts {
-		o = checkText(p, indexPath("options", i), o, 100, true)
+		o = check.Text(p, check.Index("options", i), o, 100, true)
 		if o != "" && slices.Contains(out, o) {
-			p.Add(indexPath("options", i), "duplicate_option")
+			p.Add(check.Index("options", i), "duplicate_option")
 		}
 		out = append(out, o)
 	}

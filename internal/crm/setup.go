@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"tend/internal/check"
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -62,9 +63,9 @@ func checkVersion(given *int64, current int64, what string) error {
 // checkUsers checks a list of user ids; role, when given, is the role the
 // users must have (or be admins) for the list to mean anything.
 func checkUsers(o *Org, p *domain.Problems, path string, ids []string, role domain.Role) []string {
-	ids = dedupe(ids)
+	ids = check.Dedupe(ids)
 	for i, id := range ids {
-		checkUser(o, p, indexPath(path, i), id, role)
+		checkUser(o, p, check.Index(path, i), id, role)
 	}
 	return ids
 }
@@ -113,7 +114,7 @@ func (s *Service) SaveTeam(ctx context.Context, c *Caller, id string, in TeamInp
 		p.Add("name", "required")
 	}
 	if in.Name != nil {
-		t.Name = checkText(&p, "name", *in.Name, 200, true)
+		t.Name = check.Text(&p, "name", *in.Name, 200, true)
 	}
 	if in.LeaderID != nil {
 		t.LeaderID = *in.LeaderID
@@ -174,7 +175,7 @@ func (s *Service) SaveWarehouse(ctx context.Context, c *Caller, id string, in Wa
 		p.Add("name", "required")
 	}
 	if in.Name != nil {
-		w.Name = checkText(&p, "name", *in.Name, 200, true)
+		w.Name = check.Text(&p, "name", *in.Name, 200, true)
 	}
 	if in.ManagerIDs != nil {
 		w.ManagerIDs = checkUsers(c.Org, &p, "manager_ids", *in.ManagerIDs, domain.RoleWarehouseManager)
@@ -234,7 +235,7 @@ func (s *Service) SavePipeline(ctx context.Context, c *Caller, id string, in Pip
 		p.Add("steps", "required")
 	}
 	if in.Name != nil {
-		pl.Name = checkText(&p, "name", *in.Name, 200, true)
+		pl.Name = check.Text(&p, "name", *in.Name, 200, true)
 	}
 	if in.Steps != nil {
 		pl.Steps = checkSteps(&p, pl, *in.Steps)
@@ -261,8 +262,8 @@ func checkSteps(p *domain.Problems, pl *domain.Pipeline, steps []domain.Step) []
 	out := make([]domain.Step, 0, len(steps))
 	var names []string
 	for i, st := range steps {
-		at := indexPath("steps", i)
-		st.Name = checkText(p, at+".name", st.Name, 100, true)
+		at := check.Index("steps", i)
+		st.Name = check.Text(p, at+".name", st.Name, 100, true)
 		folded := domain.Fold(st.Name)
 		if st.Name != "" && slices.Contains(names, folded) {
 			p.Add(at+".name", "duplicate_name")

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"tend/internal/check"
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -166,13 +167,13 @@ func activeAdmins(o *Org) int {
 
 func applyUser(o *Org, u *domain.User, in UserInput, p *domain.Problems) {
 	if in.Name != nil {
-		u.Name = checkText(p, "name", *in.Name, 200, true)
+		u.Name = check.Text(p, "name", *in.Name, 200, true)
 	}
 	if in.Email != nil {
-		u.Email = checkEmail(p, "email", *in.Email, true)
+		u.Email = check.Email(p, "email", *in.Email, true)
 	}
 	if in.Phone != nil {
-		u.Phone = checkPhone(p, "phone", *in.Phone)
+		u.Phone = check.Phone(p, "phone", *in.Phone)
 	}
 	if in.Role != nil {
 		if !domain.ValidRole(*in.Role) {
@@ -181,10 +182,10 @@ func applyUser(o *Org, u *domain.User, in UserInput, p *domain.Problems) {
 		u.Role = *in.Role
 	}
 	if in.TeamIDs != nil {
-		ids := dedupe(*in.TeamIDs)
+		ids := check.Dedupe(*in.TeamIDs)
 		for i, id := range ids {
 			if _, ok := o.Team(id); !ok {
-				p.Add(indexPath("team_ids", i), "unknown_team", "value", id)
+				p.Add(check.Index("team_ids", i), "unknown_team", "value", id)
 			}
 		}
 		u.TeamIDs = ids

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"tend/internal/check"
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -48,7 +49,7 @@ func (s *Service) CreateWorkspace(ctx context.Context, in NewWorkspace) (*domain
 	if admin.AuthSubject == "" {
 		admin.AuthSubject = admin.ID
 	}
-	admin.Email = checkEmail(&p, "admin_email", admin.Email, true)
+	admin.Email = check.Email(&p, "admin_email", admin.Email, true)
 	if err := p.Err(); err != nil {
 		return nil, nil, err
 	}

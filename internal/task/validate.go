@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
+	"tend/internal/check"
 	"tend/internal/crm"
 	"tend/internal/domain"
 )
@@ -32,12 +32,12 @@ func (s *Service) apply(ctx context.Context, o *crm.Org, c *crm.Caller, t *Task,
 	}
 	var p domain.Problems
 	if in.Title != nil {
-		t.Title = checkText(&p, "title", *in.Title, maxTitle, true)
+		t.Title = check.Text(&p, "title", *in.Title, maxTitle, true)
 	} else if creating {
 		p.Add("title", "required")
 	}
 	if in.Description != nil {
-		t.Description = checkLines(&p, "description", *in.Description, maxDescription, false)
+		t.Description = check.Lines(&p, "description", *in.Description, maxDescription, false)
 	}
 	if in.Type != nil {
 		t.Type = oneOf(&p, "type", *in.Type, Types, TypeTodo, creating)
@@ -72,7 +72,7 @@ func (s *Service) apply(ctx context.Context, o *crm.Org, c *crm.Caller, t *Task,
 		t.CustomerID = id
 	}
 	if in.OrderID != nil {
-		t.OrderID = checkText(&p, "order_id", *in.OrderID, maxRef, false)
+		t.OrderID = check.Text(&p, "order_id", *in.OrderID, maxRef, false)
 	}
 	if in.DueOn != nil {
 		t.DueOn = *in.DueOn
@@ -83,31 +83,6 @@ func (s *Service) apply(ctx context.Context, o *crm.Org, c *crm.Caller, t *Task,
 		}
 	}
 	return p.Err()
-}
-
-// checkText trims a one-line text and records whether it is missing, too
-// long or not text (domain.TextFault).
-func checkText(p *domain.Problems, path, s string, max int, required bool) string {
-	return checkString(p, path, s, max, required, false)
-}
-
-// checkLines is checkText for text that may run over several lines.
-func checkLines(p *domain.Problems, path, s string, max int, required bool) string {
-	return checkString(p, path, s, max, required, true)
-}
-
-func checkString(p *domain.Problems, path, s string, max int, required, multiline bool) string {
-	s = strings.TrimSpace(s)
-	fault := domain.TextFault(s, multiline)
-	switch {
-	case s == "" && required:
-		p.Add(path, "required")
-	case fault != "":
-		p.Add(path, fault)
-	case utf8.RuneCountInString(s) > max:
-		p.Add(path, "too_long", "max", fmt.Sprint(max))
-	}
-	return s
 }
 
 // oneOf checks a value against its list; the empty value is the default

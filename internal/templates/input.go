@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"tend/internal/check"
 	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/jsonin"
@@ -98,12 +99,12 @@ func propertyPath(name string) string {
 func apply(o *crm.Org, t *Template, in *Input, creating bool) error {
 	var p domain.Problems
 	if in.Name != nil || creating {
-		t.Name = checkText(&p, "name", deref(in.Name), MaxName)
+		t.Name = check.Text(&p, "name", deref(in.Name), MaxName, true)
 	}
 	switch t.Kind {
 	case KindEmail:
 		if in.Subject != nil || creating {
-			t.Subject = checkText(&p, "subject", deref(in.Subject), MaxSubject)
+			t.Subject = check.Text(&p, "subject", deref(in.Subject), MaxSubject, true)
 			// A template serves any module: order keys are accepted too.
 			Check(o, ModuleOrders, "subject", t.Subject, false, &p)
 		}
@@ -127,22 +128,6 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// checkText trims a one-line text and checks it is there, is text
-// (domain.TextFault: one line, no control characters) and is not too long.
-func checkText(p *domain.Problems, path, s string, max int) string {
-	s = strings.TrimSpace(s)
-	fault := domain.TextFault(s, false)
-	switch {
-	case s == "":
-		p.Add(path, "required")
-	case fault != "":
-		p.Add(path, fault)
-	case utf8.RuneCountInString(s) > max:
-		p.Add(path, "too_long", "max", fmt.Sprint(max))
-	}
-	return s
 }
 
 // checkBody checks a body, kept as written (white space may be meant).

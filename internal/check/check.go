@@ -1,4 +1,7 @@
-package crm
+// Package check holds the checks every input shares: texts, emails,
+// phones, lists of ids. Each records what is wrong at its path in a
+// domain.Problems and returns the value as it is to be stored.
+package check
 
 import (
 	"fmt"
@@ -11,20 +14,20 @@ import (
 	"tend/internal/phone"
 )
 
-// checkText trims a one-line text (a name, a title) and checks it: a
+// Text trims a one-line text (a name, a title) and checks it: a
 // required text must not be empty, and no text may be too long or hold a
 // line break, a tab or another control character.
-func checkText(p *domain.Problems, path, s string, max int, required bool) string {
-	return checkString(p, path, s, max, required, false)
+func Text(p *domain.Problems, path, s string, max int, required bool) string {
+	return text(p, path, s, max, required, false)
 }
 
-// checkLines is checkText for text that may run over several lines (a
+// Lines is Text for text that may run over several lines (a
 // description, a note, an address): tabs and line breaks are kept.
-func checkLines(p *domain.Problems, path, s string, max int, required bool) string {
-	return checkString(p, path, s, max, required, true)
+func Lines(p *domain.Problems, path, s string, max int, required bool) string {
+	return text(p, path, s, max, required, true)
 }
 
-func checkString(p *domain.Problems, path, s string, max int, required, multiline bool) string {
+func text(p *domain.Problems, path, s string, max int, required, multiline bool) string {
 	s = strings.TrimSpace(s)
 	fault := domain.TextFault(s, multiline)
 	switch {
@@ -38,8 +41,8 @@ func checkString(p *domain.Problems, path, s string, max int, required, multilin
 	return s
 }
 
-// checkEmail returns the address lower-cased, or records why it is not one.
-func checkEmail(p *domain.Problems, path, s string, required bool) string {
+// Email returns the address lower-cased, or records why it is not one.
+func Email(p *domain.Problems, path, s string, required bool) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
 		if required {
@@ -67,8 +70,8 @@ func ValidEmail(s string) bool {
 	return at > 0 && strings.Contains(domainPart, ".") && !strings.HasPrefix(domainPart, ".") && !strings.HasSuffix(domainPart, ".")
 }
 
-// checkPhone returns the number in E.164 (empty stays empty).
-func checkPhone(p *domain.Problems, path, s string) string {
+// Phone returns the number in E.164 (empty stays empty).
+func Phone(p *domain.Problems, path, s string) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
@@ -80,10 +83,11 @@ func checkPhone(p *domain.Problems, path, s string) string {
 	return n
 }
 
-func indexPath(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
+// Index is the path of the i-th element of a list.
+func Index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
 
-// dedupe drops empty and repeated strings, keeping order.
-func dedupe(in []string) []string {
+// Dedupe drops empty and repeated strings, keeping order.
+func Dedupe(in []string) []string {
 	out := make([]string, 0, len(in))
 	seen := map[string]bool{}
 	for _, s := range in {
