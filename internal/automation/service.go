@@ -210,7 +210,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *Rule
 	}
 	prev := r.Version
 	if in.Version != nil && *in.Version != prev {
-		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "rule")
+		return nil, domain.VersionConflict("rule")
 	}
 	if err := s.build(ctx, c, r, in, false); err != nil {
 		return nil, err
@@ -218,7 +218,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *Rule
 	r.Version, r.UpdatedAt = prev+1, s.now()
 	err = s.st.Transact(ctx, []store.TxOp{store.TxPut(r.item(), store.IfVersion(prev)), crm.SetupChanged(r.Tenant)})
 	if errors.Is(err, store.ErrConditionFailed) {
-		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "rule")
+		return nil, domain.VersionConflict("rule")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("automation: save rule: %w", err)

@@ -204,7 +204,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *Inpu
 	prev := f.Version
 	switch {
 	case in.Version != nil && *in.Version != prev:
-		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "care_flow")
+		return nil, domain.VersionConflict("care_flow")
 	case f.Active:
 		return nil, domain.Errorf(domain.ErrConflict, "care_flow_active")
 	case in.Module != nil && *in.Module != f.Module:
@@ -228,7 +228,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *Inpu
 	f.Version, f.UpdatedAt = prev+1, now
 	err = s.st.Put(ctx, f.item(), store.IfVersion(prev))
 	if errors.Is(err, store.ErrConditionFailed) {
-		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "care_flow")
+		return nil, domain.VersionConflict("care_flow")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("careflow: save flow: %w", err)
@@ -272,7 +272,7 @@ func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
 			return err
 		}
 	}
-	return domain.Errorf(domain.ErrConflict, "version_conflict", "what", "care_flow")
+	return domain.VersionConflict("care_flow")
 }
 
 // Activate switches a flow on, if its module has room (admins only).
@@ -326,7 +326,7 @@ func (s *Service) setActive(ctx context.Context, c *crm.Caller, id string, on bo
 		}
 		return f, nil
 	}
-	return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "care_flow")
+	return nil, domain.VersionConflict("care_flow")
 }
 
 // joinActive is the op adding f to its module's active list, refused when
@@ -451,7 +451,7 @@ func (s *Service) Reorder(ctx context.Context, c *crm.Caller, ids []string) ([]*
 	if len(ops) > 0 {
 		err := s.st.Transact(ctx, ops)
 		if errors.Is(err, store.ErrConditionFailed) {
-			return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "care_flow")
+			return nil, domain.VersionConflict("care_flow")
 		}
 		if err != nil {
 			return nil, fmt.Errorf("careflow: reorder: %w", err)

@@ -124,7 +124,7 @@ func (s *Service) SaveAppointment(ctx context.Context, c *Caller, customerID, id
 	})
 	if err != nil {
 		if store.FailedOp(err) >= 0 || errors.Is(err, errStale) {
-			return nil, versionConflict("appointment")
+			return nil, domain.VersionConflict("appointment")
 		}
 		return nil, err
 	}

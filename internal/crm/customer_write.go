@@ -139,7 +139,7 @@ func (s *Service) mutate(ctx context.Context, o *Org, id string, actor domain.Ac
 		case errors.Is(err, errStale) && attempt < 8:
 			continue
 		case errors.Is(err, errStale):
-			return nil, versionConflict("customer")
+			return nil, domain.VersionConflict("customer")
 		case err != nil:
 			return nil, err
 		case !wrote:
@@ -270,7 +270,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, c *Caller, id string, in *
 			return nil, err
 		}
 		if in.Version != nil && *in.Version != before.Version {
-			return nil, versionConflict("customer")
+			return nil, domain.VersionConflict("customer")
 		}
 		p := in.apply(c.Org, &after.Customer, false, s.now())
 		if p.Empty() && (after.OwnerID != before.OwnerID || after.WarehouseID != before.WarehouseID) && !sc.CanAssign(after.OwnerID, after.WarehouseID) {

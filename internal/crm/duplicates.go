@@ -123,7 +123,7 @@ func claimOps(settings DuplicateSettings, before map[string]string, after *custo
 // duplicateError explains a claim that another customer holds: "Email đã
 // tồn tại trong khách hàng A thuộc chủ sở hữu X".
 func (s *Service) duplicateError(ctx context.Context, o *Org, key store.Key) error {
-	claim, _, err := get[claimDoc](ctx, s.store, key, "claim")
+	claim, _, err := store.Load[claimDoc](ctx, s.store, key, "claim")
 	if err != nil {
 		return err
 	}

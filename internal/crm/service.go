@@ -5,9 +5,7 @@
 package crm
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -38,25 +36,5 @@ func (s *Service) Store() store.Store { return s.store }
 
 // Clock returns the service's clock.
 func (s *Service) Clock() domain.Clock { return s.clock }
-
-// get reads and decodes one item; a missing item is a NotFound user error
-// naming what.
-func get[T any](ctx context.Context, st store.Store, key store.Key, what string) (*T, store.Item, error) {
-	it, err := st.Get(ctx, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, it, domain.NotFound(what)
-	}
-	if err != nil {
-		return nil, it, fmt.Errorf("crm: read %s: %w", what, err)
-	}
-	v, err := store.Decode[T](it)
-	return v, it, err
-}
-
-// versionConflict is the error for a write that lost an optimistic race or
-// named an old version.
-func versionConflict(what string) error {
-	return domain.Errorf(domain.ErrConflict, "version_conflict", "what", what)
-}
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

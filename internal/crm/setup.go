@@ -23,7 +23,7 @@ func (s *Service) saveSetup(ctx context.Context, key store.Key, typ, what string
 		SetupChanged(strings.TrimPrefix(key.PK, "T#")), // set-up items live in the tenant's root partition
 	})
 	if errors.Is(err, store.ErrConditionFailed) {
-		return versionConflict(what)
+		return domain.VersionConflict(what)
 	}
 	return err
 }
@@ -55,7 +55,7 @@ func editable[T any](id string, fresh *T, find func(string) (*T, bool), version 
 
 func checkVersion(given *int64, current int64, what string) error {
 	if given != nil && *given != current {
-		return versionConflict(what)
+		return domain.VersionConflict(what)
 	}
 	return nil
 }

@@ -69,7 +69,7 @@ func (s *Service) releaseSubjectOps(ctx context.Context, old *domain.User) ([]st
 			ops = append(ops, store.TxDelete(it.Key, store.None))
 		}
 	}
-	ref, bound, err := get[subjectRef](ctx, s.store, subjectKey(old.AuthSubject), "user")
+	ref, bound, err := store.Load[subjectRef](ctx, s.store, subjectKey(old.AuthSubject), "user")
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
 		ops = append(ops, store.TxCheck(subjectKey(old.AuthSubject), store.NotExist))
@@ -89,7 +89,7 @@ func (s *Service) subjectUser(ctx context.Context, subject string) (*subjectRef,
 	// it read (a binding written, the invited user changed): a few rounds
 	// settle it.
 	for range 3 {
-		ref, _, err := get[subjectRef](ctx, s.store, subjectKey(subject), "user")
+		ref, _, err := store.Load[subjectRef](ctx, s.store, subjectKey(subject), "user")
 		if !errors.Is(err, domain.ErrNotFound) {
 			return ref, err
 		}
@@ -110,7 +110,7 @@ func (s *Service) subjectUser(ctx context.Context, subject string) (*subjectRef,
 			return nil, fmt.Errorf("crm: bind subject: %w", err)
 		}
 	}
-	return nil, versionConflict("user")
+	return nil, domain.VersionConflict("user")
 }
 
 // oldestInvitation returns the oldest invitation of subject whose user is

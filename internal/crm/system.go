@@ -110,7 +110,7 @@ func (s *Service) EditAs(ctx context.Context, o *Org, customerID string, cause *
 		case errors.Is(err, errStale) && attempt < 8:
 			continue
 		case errors.Is(err, errStale):
-			return nil, versionConflict("customer")
+			return nil, domain.VersionConflict("customer")
 		case err != nil:
 			return nil, err
 		}

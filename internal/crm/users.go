@@ -116,7 +116,7 @@ func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserI
 		}
 	}
 	if in.Version != nil && *in.Version != old.Version {
-		return nil, versionConflict("user")
+		return nil, domain.VersionConflict("user")
 	}
 	u := *old
 	u.TeamIDs = slices.Clone(old.TeamIDs)
@@ -243,5 +243,5 @@ func userConflict(err error, ops []store.TxOp) error {
 	case strings.HasPrefix(sk, "USUB#"):
 		return &domain.Error{Kind: domain.ErrConflict, Code: "subject_taken", Fields: []domain.FieldError{{Path: "auth_subject", Code: "subject_taken"}}}
 	}
-	return versionConflict("user")
+	return domain.VersionConflict("user")
 }

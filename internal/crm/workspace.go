@@ -134,7 +134,7 @@ func (s *Service) UpdateWorkspace(ctx context.Context, c *Caller, in WorkspaceIn
 		SetupChanged(ws.ID),
 	})
 	if errors.Is(err, store.ErrConditionFailed) {
-		return nil, versionConflict("workspace")
+		return nil, domain.VersionConflict("workspace")
 	}
 	if err != nil {
 		return nil, err

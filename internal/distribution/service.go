@@ -196,7 +196,7 @@ func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) 
 			return nil, err
 		}
 		if in.Version != nil && *in.Version != cur.Version {
-			return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "distribution_rule")
+			return nil, domain.VersionConflict("distribution_rule")
 		}
 		r, prev = cur, cur.Version
 	}
@@ -211,7 +211,7 @@ func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) 
 	}
 	err := s.st.Transact(ctx, []store.TxOp{store.TxPut(r.item(), cond), crm.SetupChanged(r.Tenant)})
 	if errors.Is(err, store.ErrConditionFailed) {
-		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "distribution_rule")
+		return nil, domain.VersionConflict("distribution_rule")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("distribution: save rule: %w", err)

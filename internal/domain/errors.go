@@ -64,6 +64,12 @@ func Errorf(kind error, code string, kv ...string) *Error {
 // NotFound says a thing of a kind ("customer", "user") does not exist.
 func NotFound(what string) *Error { return Errorf(ErrNotFound, "not_found", "what", what) }
 
+// VersionConflict says a write lost an optimistic race, or named an old
+// version of a thing of a kind ("customer", "rule").
+func VersionConflict(what string) *Error {
+	return Errorf(ErrConflict, "version_conflict", "what", what)
+}
+
 // Forbidden says the caller may not do this.
 func Forbidden() *Error { return Errorf(ErrForbidden, "forbidden") }
 

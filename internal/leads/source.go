@@ -175,7 +175,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in Input
 		return nil, err
 	}
 	if in.Version != nil && *in.Version != r.Version {
-		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "lead_source")
+		return nil, domain.VersionConflict("lead_source")
 	}
 	if err := r.apply(c.Org, in); err != nil {
 		return nil, err
@@ -219,7 +219,7 @@ func (s *Service) save(ctx context.Context, r *record) error {
 	r.Version, r.UpdatedAt = prev+1, s.clock.Now().UTC()
 	err := s.st.Put(ctx, r.item(), store.IfVersion(prev))
 	if errors.Is(err, store.ErrConditionFailed) {
-		return domain.Errorf(domain.ErrConflict, "version_conflict", "what", "lead_source")
+		return domain.VersionConflict("lead_source")
 	}
 	return err
 }

@@ -150,7 +150,7 @@ func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) 
 			return nil, err
 		}
 		if in.Version != nil && *in.Version != v {
-			return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "order")
+			return nil, domain.VersionConflict("order")
 		}
 		cp := *cur
 		o, old, prev = &cp, cur, v
@@ -176,7 +176,7 @@ func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) 
 	}
 	err := s.st.Transact(ctx, ops)
 	if errors.Is(err, store.ErrConditionFailed) {
-		return nil, domain.Errorf(domain.ErrConflict, "version_conflict", "what", "order")
+		return nil, domain.VersionConflict("order")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("orders: save: %w", err)

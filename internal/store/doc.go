@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"iter"
 	"time"
+
+	"tend/internal/domain"
 )
 
 // Doc encodes an entity as an item's document. Only the project's own
@@ -27,6 +29,20 @@ func Decode[T any](it Item) (*T, error) {
 		return nil, fmt.Errorf("store: decode %s %s: %w", it.Type, it.Key, err)
 	}
 	return v, nil
+}
+
+// Load reads and decodes one item; a missing item is a NotFound user error
+// naming what ("customer", "rule").
+func Load[T any](ctx context.Context, st Store, key Key, what string) (*T, Item, error) {
+	it, err := st.Get(ctx, key)
+	if errors.Is(err, ErrNotFound) {
+		return nil, it, domain.NotFound(what)
+	}
+	if err != nil {
+		return nil, it, fmt.Errorf("read %s: %w", what, err)
+	}
+	v, err := Decode[T](it)
+	return v, it, err
 }
 
 // SortTime formats t so that sort keys order like times: fixed width, UTC,

@@ -201,5 +201,5 @@ func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
 // versionConflict is the error for a write that named an old version or
 // lost a race; the same as the CRM core's.
 func versionConflict() error {
-	return domain.Errorf(domain.ErrConflict, "version_conflict", "what", "task")
+	return domain.VersionConflict("task")
 }

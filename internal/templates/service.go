@@ -164,7 +164,7 @@ func (s *Service) editable(ctx context.Context, c *crm.Caller, kind Kind, id str
 // versionConflict is the error for a write that named an old version or
 // lost a race, as the CRM core reports it.
 func versionConflict() error {
-	return domain.Errorf(domain.ErrConflict, "version_conflict", "what", "template")
+	return domain.VersionConflict("template")
 }
 
 // nameTaken says another template of the kind has the name.
