@@ -9,11 +9,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/distribution"
 	"tend/internal/lambdaevent"
 	"tend/internal/services"
 	"tend/internal/tendtest"
+	"tend/internal/workspace"
 )
 
 // The sample distribution message, pointed at a real rule and customer,
@@ -25,23 +26,23 @@ func TestSampleDistributionMessage(t *testing.T) {
 	svc := services.Build(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
 	c, admin := w.Admin(), w.AdminUser
 	str := func(s string) *string { return &s }
-	staff, err := svc.CRM.CreateUser(ctx, c, crm.UserInput{Name: str("Nhân viên"), Email: str("nv@d.vn")})
+	staff, err := svc.Workspaces.CreateUser(ctx, c, workspace.UserInput{Name: str("Nhân viên"), Email: str("nv@d.vn")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wh, err := svc.CRM.SaveWarehouse(ctx, c, "", crm.WarehouseInput{Name: str("Kho")})
+	wh, err := svc.Workspaces.SaveWarehouse(ctx, c, "", workspace.WarehouseInput{Name: str("Kho")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ = svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	c, _ = svc.Workspaces.Authenticate(ctx, admin.AuthSubject)
 	typ := distribution.RoundRobin
 	rule, err := svc.Distribution.Save(ctx, c, "", distribution.Input{Name: str("Xoay vòng"), Type: &typ, WarehouseID: &wh.ID,
 		Staff: &[]distribution.Staff{{UserID: staff.ID}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, _ := crm.ParseCustomerInput([]byte(`{"name":"Lead","warehouse_id":"` + wh.ID + `"}`))
-	cu, err := svc.CRM.CreateCustomer(ctx, c, in)
+	in, _ := customer.ParseInput([]byte(`{"name":"Lead","warehouse_id":"` + wh.ID + `"}`))
+	cu, err := svc.Customers.CreateCustomer(ctx, c, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestSampleDistributionMessage(t *testing.T) {
 		if err != nil || len(resp.BatchItemFailures) != 0 {
 			t.Fatalf("delivery %d: %+v, %v", delivery, resp, err)
 		}
-		got, _ := svc.CRM.GetCustomer(ctx, c, cu.ID)
+		got, _ := svc.Customers.GetCustomer(ctx, c, cu.ID)
 		if got.OwnerID != staff.ID || got.Version != 2 {
 			t.Fatalf("delivery %d: owner %q at version %d, want %s at 2", delivery, got.OwnerID, got.Version, staff.ID)
 		}

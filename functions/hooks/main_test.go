@@ -50,7 +50,7 @@ func TestSampleWebhook(t *testing.T) {
 	if err := json.Unmarshal([]byte(first.Body), &acc); err != nil {
 		t.Fatal(err)
 	}
-	cu, err := svc.CRM.GetCustomer(ctx, c, acc.CustomerID)
+	cu, err := svc.Customers.GetCustomer(ctx, c, acc.CustomerID)
 	if err != nil || cu.Name != "Trần Văn Bảo" || cu.Phone != "+84987123456" || cu.Source != name {
 		t.Fatalf("stored lead = %+v, %v", cu, err)
 	}

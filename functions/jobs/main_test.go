@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"tend/internal/automation"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/services"
 	"tend/internal/tendtest"
 )
@@ -65,8 +65,8 @@ func TestSampleJobs(t *testing.T) {
 	svc := services.Build(w.DB, services.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
 	c := w.Admin()
 	for _, name := range []string{"Khách A", "Khách B", "Khách C"} {
-		in, _ := crm.ParseCustomerInput([]byte(`{"name":"` + name + `"}`))
-		if _, err := svc.CRM.CreateCustomer(ctx, c, in); err != nil {
+		in, _ := customer.ParseInput([]byte(`{"name":"` + name + `"}`))
+		if _, err := svc.Customers.CreateCustomer(ctx, c, in); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -85,7 +85,7 @@ func TestSampleJobs(t *testing.T) {
 			t.Fatalf("job %d: %+v, %v", j.Shard, out, err)
 		}
 	}
-	page, err := svc.CRM.ListCustomers(ctx, c, crm.ListQuery{})
+	page, err := svc.Customers.ListCustomers(ctx, c, customer.ListQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"tend/internal/automation"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/lambdaevent"
 	"tend/internal/services"
 	"tend/internal/tendtest"
@@ -44,8 +44,8 @@ func TestSampleTick(t *testing.T) {
 	queue := &sent{}
 	svc := services.Build(w.DB, services.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
 	c := w.Admin()
-	in, _ := crm.ParseCustomerInput([]byte(`{"name":"Khách A"}`))
-	if _, err := svc.CRM.CreateCustomer(ctx, c, in); err != nil {
+	in, _ := customer.ParseInput([]byte(`{"name":"Khách A"}`))
+	if _, err := svc.Customers.CreateCustomer(ctx, c, in); err != nil {
 		t.Fatal(err)
 	}
 	rule, _ := automation.ParseRule([]byte(`{"name":"Ghim","trigger":{"type":"daily","at":"08:00"},"actions":[{"type":"pin"}]}`))
@@ -64,8 +64,8 @@ func TestSampleTick(t *testing.T) {
 			t.Fatalf("tick %d: %v, %v; want %d runs started", n+1, out, err, want)
 		}
 	}
-	if len(queue.jobs) != crm.CustomerShards {
-		t.Fatalf("%d jobs sent, want one per shard (%d)", len(queue.jobs), crm.CustomerShards)
+	if len(queue.jobs) != customer.Shards {
+		t.Fatalf("%d jobs sent, want one per shard (%d)", len(queue.jobs), customer.Shards)
 	}
 	if _, err := handle(ctx, json.RawMessage(`{"kind":"tock"}`)); err == nil {
 		t.Fatal("an unknown event was accepted")

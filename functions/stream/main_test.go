@@ -10,11 +10,12 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"tend/internal/automation"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/orders"
 	"tend/internal/services"
 	"tend/internal/tendtest"
+	"tend/internal/workspace"
 )
 
 // The sample stream batch (insert, modify: revenue 0 → 3,500,000, remove)
@@ -27,16 +28,16 @@ func TestSampleStreamBatch(t *testing.T) {
 	c, admin := w.Admin(), w.AdminUser
 	str := func(s string) *string { return &s }
 	typ := domain.TypeSelect
-	if _, err := svc.CRM.SaveField(ctx, c, "", crm.FieldInput{Key: str("customer_type"), Label: str("Loại"), Type: &typ, Options: &[]string{"Thường", "VIP"}}); err != nil {
+	if _, err := svc.Workspaces.SaveField(ctx, c, "", workspace.FieldInput{Key: str("customer_type"), Label: str("Loại"), Type: &typ, Options: &[]string{"Thường", "VIP"}}); err != nil {
 		t.Fatal(err)
 	}
-	c, _ = svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	c, _ = svc.Workspaces.Authenticate(ctx, admin.AuthSubject)
 	in, _ := automation.ParseRule([]byte(`{"name":"VIP","trigger":{"type":"created_or_updated"},"conditions":[[{"field":"revenue","op":"gt","value":3000000}]],"actions":[{"type":"set_field","field":"customer_type","value":"VIP"}]}`))
 	if _, err := svc.Automation.Create(ctx, c, in); err != nil {
 		t.Fatal(err)
 	}
-	cin, _ := crm.ParseCustomerInput([]byte(`{"name":"Nguyễn Văn A","fields":{"customer_type":"Thường"}}`))
-	cu, err := svc.CRM.CreateCustomer(ctx, c, cin)
+	cin, _ := customer.ParseInput([]byte(`{"name":"Nguyễn Văn A","fields":{"customer_type":"Thường"}}`))
+	cu, err := svc.Customers.CreateCustomer(ctx, c, cin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestSampleStreamBatch(t *testing.T) {
 		if err != nil || len(resp.BatchItemFailures) != 0 {
 			t.Fatalf("delivery %d: %+v, %v", delivery, resp, err)
 		}
-		got, err := svc.CRM.GetCustomer(ctx, c, cu.ID)
+		got, err := svc.Customers.GetCustomer(ctx, c, cu.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,11 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"tend/infra/template"
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/dynamo"
 	"tend/internal/leads"
 	"tend/internal/services"
+	"tend/internal/workspace"
 )
 
 // Config is what Setup works from.
@@ -96,12 +96,12 @@ func seed(ctx context.Context, svc *services.Services, eventsDir string) (string
 	if err != nil {
 		return "", nil, err
 	}
-	ws, admin, err := svc.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Tend (sam local)", AdminName: "Trần Thị Lan",
+	ws, admin, err := svc.Workspaces.CreateWorkspace(ctx, workspace.NewWorkspace{Name: "Tend (sam local)", AdminName: "Trần Thị Lan",
 		AdminEmail: "lan.tran@example.com", AdminSubject: sub})
 	if err != nil {
 		return "", nil, fmt.Errorf("seed the workspace: %w", err)
 	}
-	c, err := svc.CRM.Authenticate(ctx, admin.AuthSubject)
+	c, err := svc.Workspaces.Authenticate(ctx, admin.AuthSubject)
 	if err != nil {
 		return "", nil, err
 	}

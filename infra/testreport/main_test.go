@@ -10,7 +10,7 @@ func TestReport(t *testing.T) {
 	pass := `{"Action":"pass","Package":"tend/internal/sqlite","Test":"TestConformance/PutGetRoundTrip"}`
 	pkg := `{"Action":"pass","Package":"tend/internal/sqlite","Elapsed":0.2}`
 	skip := `{"Action":"skip","Package":"tend/internal/dynamo","Test":"TestConformance"}`
-	fail := `{"Action":"fail","Package":"tend/internal/crm","Test":"TestX"}`
+	fail := `{"Action":"fail","Package":"tend/internal/customer","Test":"TestX"}`
 	tests := []struct {
 		name, in string
 		ci       bool
@@ -20,7 +20,7 @@ func TestReport(t *testing.T) {
 		{"all pass", lines(pass, pkg), true, 0, "PASS sqlite TestConformance/PutGetRoundTrip"},
 		{"skip outside CI", lines(pass, skip, pkg), false, 0, "SKIP tend/internal/dynamo TestConformance"},
 		{"skip in CI", lines(pass, skip, pkg), true, 1, "skipped tests are not allowed"},
-		{"failure", lines(fail, pkg), false, 1, "FAIL tend/internal/crm TestX"},
+		{"failure", lines(fail, pkg), false, 1, "FAIL tend/internal/customer TestX"},
 		{"build output passes through", lines("# tend/internal/x", pkg), false, 0, "# tend/internal/x"},
 	}
 	for _, tc := range tests {

@@ -6,9 +6,10 @@ import (
 	"time"
 
 	"tend/internal/careflow"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/rules"
+	"tend/internal/workspace"
 )
 
 // apply is a compiled action: it changes c as the action says. ref is the
@@ -39,7 +40,7 @@ func (c *compiled) touches(changed map[string]bool) bool {
 
 // compileRule checks a rule against the workspace and compiles it. Every
 // problem is reported with its path.
-func compileRule(r *Rule, o *crm.Org) (*compiled, error) {
+func compileRule(r *Rule, o *workspace.Org) (*compiled, error) {
 	var p domain.Problems
 	switch {
 	case r.Name == "":
@@ -89,7 +90,7 @@ func compileRule(r *Rule, o *crm.Org) (*compiled, error) {
 	return c, nil
 }
 
-func compileAction(a Action, o *crm.Org, at string, p *domain.Problems) apply {
+func compileAction(a Action, o *workspace.Org, at string, p *domain.Problems) apply {
 	switch a.Type {
 	case ActionSetField:
 		return compileSetField(a, o, at, p)
@@ -132,12 +133,12 @@ func compileAction(a Action, o *crm.Org, at string, p *domain.Problems) apply {
 // to the customer.
 func noChange(*domain.Customer, time.Time, *time.Location) error { return nil }
 
-func compileSetField(a Action, o *crm.Org, at string, p *domain.Problems) apply {
+func compileSetField(a Action, o *workspace.Org, at string, p *domain.Problems) apply {
 	if a.Field == "" {
 		p.Add(at+".field", "required")
 		return nil
 	}
-	if !o.WritableField(a.Field) {
+	if !customer.WritableField(o, a.Field) {
 		if f, ok := domain.SystemField(a.Field); ok && f.ReadOnly {
 			p.Add(at+".field", "read_only")
 		} else {
@@ -150,7 +151,7 @@ func compileSetField(a Action, o *crm.Org, at string, p *domain.Problems) apply 
 		value = []byte("null")
 	}
 	// Check the value as an edit of a blank customer would.
-	if err := crm.SetField(o, &domain.Customer{Name: "x"}, a.Field, value, time.Time{}); err != nil {
+	if err := customer.SetField(o, &domain.Customer{Name: "x"}, a.Field, value, time.Time{}); err != nil {
 		// The value's problem, with its params (the user or warehouse
 		// named), at the action's value.
 		f := domain.FieldError{Code: "invalid_value"}
@@ -164,11 +165,11 @@ func compileSetField(a Action, o *crm.Org, at string, p *domain.Problems) apply 
 	}
 	field := a.Field
 	return func(c *domain.Customer, ref time.Time, _ *time.Location) error {
-		return crm.SetField(o, c, field, value, ref)
+		return customer.SetField(o, c, field, value, ref)
 	}
 }
 
-func compileStep(a Action, o *crm.Org, at string, p *domain.Problems) apply {
+func compileStep(a Action, o *workspace.Org, at string, p *domain.Problems) apply {
 	pl, ok := o.Pipeline(a.PipelineID)
 	switch {
 	case a.PipelineID == "":
@@ -196,6 +197,6 @@ func compileStep(a Action, o *crm.Org, at string, p *domain.Problems) apply {
 		if _, in := c.Pipelines[pipeline]; add && in {
 			return nil // already in it: adding leaves its step alone
 		}
-		return crm.SetStep(o, c, pipeline, step)
+		return customer.SetStep(o, c, pipeline, step)
 	}
 }

@@ -7,11 +7,12 @@ import (
 	"slices"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/rules"
 	"tend/internal/shardrun"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // JobKind names daily-run shard jobs on the jobs queue.
@@ -29,7 +30,7 @@ type runGroup struct {
 
 // Shards implements shardrun.Record: a daily run goes through every
 // customer.
-func (g *runGroup) Shards() int { return crm.CustomerShards }
+func (g *runGroup) Shards() int { return customer.Shards }
 
 // checkpoint is how far a shard of a daily run got: a crash resumes from
 // here instead of starting over.
@@ -47,7 +48,7 @@ func dailyRuns(st store.Store, jobs Queue) *shardrun.Runs {
 
 // maxGroupRules keeps a run's claim (a marker per rule, the run, the
 // shard checkpoints) within one transaction.
-const maxGroupRules = store.MaxTransactItems - crm.CustomerShards - 1
+const maxGroupRules = store.MaxTransactItems - customer.Shards - 1
 
 // Tick starts the daily runs that are due: each enabled daily rule runs
 // once per local day of its workspace, at its time or at the first tick
@@ -55,7 +56,7 @@ const maxGroupRules = store.MaxTransactItems - crm.CustomerShards - 1
 // is claimed with a "must not exist" marker. It also re-sends jobs of runs
 // that stalled. It returns how many runs it started.
 func (s *Service) Tick(ctx context.Context) (int, error) {
-	items, err := store.QueryAll(ctx, s.st, store.Query{Index: store.GSI1, PK: dailyIndexPK, Limit: 500})
+	items, err := store.QueryAll(ctx, s.Store, store.Query{Index: store.GSI1, PK: dailyIndexPK, Limit: 500})
 	if err != nil {
 		return 0, fmt.Errorf("automation: read daily rules: %w", err)
 	}
@@ -70,7 +71,7 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 	started := 0
 	now := s.now()
 	for tenant, rs := range byTenant {
-		o, err := s.crm.LoadOrg(ctx, tenant)
+		o, err := s.Orgs.LoadOrg(ctx, tenant)
 		if errors.Is(err, domain.ErrNotFound) {
 			continue
 		}
@@ -127,7 +128,7 @@ func (s *Service) startRun(ctx context.Context, tenant string, day domain.Date, 
 			ops = append(ops, store.TxPut(runItem(&Run{ID: g.ID, RuleID: id, Trigger: TriggerDaily, StartedAt: now, Date: g.Date,
 				Status: "running", Tenant: tenant}), store.NotExist))
 		}
-		err := s.st.Transact(ctx, append(ops, s.runs.Start(g, now)...))
+		err := s.Store.Transact(ctx, append(ops, s.runs.Start(g, now)...))
 		var tx *store.TxError
 		if errors.As(err, &tx) && tx.Index < len(ids) {
 			// That rule already ran today (a repeated tick): leave it out.
@@ -137,7 +138,7 @@ func (s *Service) startRun(ctx context.Context, tenant string, day domain.Date, 
 		if err != nil {
 			return false, fmt.Errorf("automation: claim daily run: %w", err)
 		}
-		s.log.Info("daily run started", "tenant", tenant, "run", g.ID, "rules", len(g.RuleIDs), "date", g.Date)
+		s.Log.Info("daily run started", "tenant", tenant, "run", g.ID, "rules", len(g.RuleIDs), "date", g.Date)
 		return true, s.runs.SendJobs(ctx, g)
 	}
 	return false, nil
@@ -184,7 +185,7 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 		}
 		return nil
 	}
-	o, err := s.crm.LoadOrg(ctx, j.Tenant)
+	o, err := s.Orgs.LoadOrg(ctx, j.Tenant)
 	if err != nil {
 		return err
 	}
@@ -196,7 +197,7 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 		cp.Matched, cp.Changed = map[string]int{}, map[string]int{}
 	}
 	for {
-		page, next, err := s.crm.CustomersOfShard(ctx, j.Tenant, j.Shard, jobPage, cp.Cursor)
+		page, next, err := s.Customers.CustomersOfShard(ctx, j.Tenant, j.Shard, jobPage, cp.Cursor)
 		if err != nil {
 			return err
 		}
@@ -245,7 +246,7 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 }
 
 // dailyRules compiles the run's rules that are still enabled daily rules.
-func (s *Service) dailyRules(ctx context.Context, o *crm.Org, ids []string) []*compiled {
+func (s *Service) dailyRules(ctx context.Context, o *workspace.Org, ids []string) []*compiled {
 	var out []*compiled
 	for _, id := range ids {
 		r, err := s.loadRule(ctx, o.Workspace.ID, id)
@@ -254,7 +255,7 @@ func (s *Service) dailyRules(ctx context.Context, o *crm.Org, ids []string) []*c
 		}
 		c, err := s.compiledFor(r, o)
 		if err != nil {
-			s.log.Warn("rule does not compile", "tenant", o.Workspace.ID, "rule", id, "err", err)
+			s.Log.Warn("rule does not compile", "tenant", o.Workspace.ID, "rule", id, "err", err)
 			continue
 		}
 		out = append(out, c)
@@ -284,7 +285,7 @@ func (s *Service) finish(ctx context.Context, g *runGroup, version int64) error 
 	}
 	done, err := s.runs.Finish(ctx, g, version, ops...)
 	if done {
-		s.log.Info("daily run done", "tenant", g.Tenant, "run", g.ID, "evaluated", totals.Evaluated)
+		s.Log.Info("daily run done", "tenant", g.Tenant, "run", g.ID, "evaluated", totals.Evaluated)
 	}
 	return err
 }
@@ -292,7 +293,7 @@ func (s *Service) finish(ctx context.Context, g *runGroup, version int64) error 
 func (s *Service) countOutcomes(ctx context.Context, tenant, rule, run string) (int, error) {
 	n := 0
 	q := store.Query{PK: ruleLogPK(tenant, rule), SK: store.SKBeginsWith, A: "OUT#" + run + "#", Limit: 1000}
-	for _, err := range store.Items(ctx, s.st, q) {
+	for _, err := range store.Items(ctx, s.Store, q) {
 		if err != nil {
 			return 0, fmt.Errorf("automation: count outcomes: %w", err)
 		}
@@ -314,7 +315,7 @@ func addCounts(total, cp *checkpoint) {
 // liveCounts fills a running daily run's figures from its checkpoints.
 func (s *Service) liveCounts(ctx context.Context, tenant string, run *Run) error {
 	totals := &checkpoint{Matched: map[string]int{}, Changed: map[string]int{}}
-	for shard := range crm.CustomerShards {
+	for shard := range customer.Shards {
 		cp, _, err := s.checkpoint(ctx, tenant, run.ID, shard)
 		if err != nil {
 			return err

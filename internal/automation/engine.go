@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"tend/internal/careflow"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/inbox"
 	"tend/internal/notify"
 	"tend/internal/rules"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // MaxChainDepth bounds chains of rule writes: the rules fired by one
@@ -29,7 +30,7 @@ type fired struct {
 
 // eventRules returns the enabled created / created_or_updated rules of a
 // workspace, compiled.
-func (s *Service) eventRules(ctx context.Context, o *crm.Org) ([]*compiled, error) {
+func (s *Service) eventRules(ctx context.Context, o *workspace.Org) ([]*compiled, error) {
 	rs, err := s.rulesOf(ctx, o)
 	if err != nil {
 		return nil, err
@@ -43,7 +44,7 @@ func (s *Service) eventRules(ctx context.Context, o *crm.Org) ([]*compiled, erro
 		if err != nil {
 			// The workspace changed under the rule (a field it names was
 			// removed): it can't run until it is fixed.
-			s.log.Warn("rule does not compile", "tenant", o.Workspace.ID, "rule", r.ID, "err", err)
+			s.Log.Warn("rule does not compile", "tenant", o.Workspace.ID, "rule", r.ID, "err", err)
 			continue
 		}
 		out = append(out, c)
@@ -53,7 +54,7 @@ func (s *Service) eventRules(ctx context.Context, o *crm.Org) ([]*compiled, erro
 
 // rulesOf returns a workspace's rules, read once per set-up version (rule
 // writes move it).
-func (s *Service) rulesOf(ctx context.Context, o *crm.Org) ([]*Rule, error) {
+func (s *Service) rulesOf(ctx context.Context, o *workspace.Org) ([]*Rule, error) {
 	if c, ok := s.rules.Load(o.Workspace.ID); ok && c.(*cachedRules).version == o.SetupVersion {
 		return c.(*cachedRules).rules, nil
 	}
@@ -70,11 +71,11 @@ func (s *Service) rulesOf(ctx context.Context, o *crm.Org) ([]*Rule, error) {
 // customer match (it did not before, or the change touched a field the
 // rule reads). A change may be handled twice: actions that would change
 // nothing write nothing, and the logs are keyed by the change.
-func (s *Service) HandleChange(ctx context.Context, old, new *crm.Image) error {
+func (s *Service) HandleChange(ctx context.Context, old, new *customer.Image) error {
 	if new == nil || new.Customer.Deleted() {
 		return nil
 	}
-	o, err := s.crm.LoadOrg(ctx, new.Tenant)
+	o, err := s.Orgs.LoadOrg(ctx, new.Tenant)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil // the workspace is gone
 	}
@@ -92,7 +93,7 @@ func (s *Service) HandleChange(ctx context.Context, old, new *crm.Image) error {
 	}
 	loc := o.Workspace.Location()
 	env := rules.NewEnv(s.now(), loc)
-	changed := crm.ChangedFields(before, cu)
+	changed := customer.ChangedFields(before, cu)
 	var hits []fired
 	for _, r := range rs {
 		if !r.set.Match(cu, env) {
@@ -134,14 +135,14 @@ func (s *Service) HandleChange(ctx context.Context, old, new *crm.Image) error {
 
 // effects carries out the care-flow actions of the fired rules (messages,
 // tasks, hand-overs), once per rule, customer and firing.
-func (s *Service) effects(ctx context.Context, o *crm.Org, cu *domain.Customer, hits []fired, run runRef) error {
+func (s *Service) effects(ctx context.Context, o *workspace.Org, cu *domain.Customer, hits []fired, run runRef) error {
 	for _, h := range hits {
 		if len(h.rule.effects) == 0 || s.Effects == nil {
 			continue
 		}
 		r := h.rule.rule
 		err := s.Effects.ApplyForRule(ctx, o, careflow.RuleRun{Rule: notify.Source{Kind: "rule", ID: r.ID, Name: r.Name},
-			Run: run.id, Customer: cu, At: run.at, Cause: &crm.Cause{Rules: []string{r.ID}, Depth: run.depth + 1}}, h.rule.effects)
+			Run: run.id, Customer: cu, At: run.at, Cause: &customer.Cause{Rules: []string{r.ID}, Depth: run.depth + 1}}, h.rule.effects)
 		if err != nil {
 			return fmt.Errorf("automation: effects of rule %s: %w", r.ID, err)
 		}
@@ -161,15 +162,15 @@ type runRef struct {
 // act applies the fired rules' actions to the customer in one write, each
 // rule the author of its own history entry, with the outcomes logged in the
 // same transaction.
-func (s *Service) act(ctx context.Context, o *crm.Org, customerID string, hits []fired, run runRef, env *rules.Env) ([]crm.EditOutcome, error) {
+func (s *Service) act(ctx context.Context, o *workspace.Org, customerID string, hits []fired, run runRef, env *rules.Env) ([]customer.EditOutcome, error) {
 	loc := o.Workspace.Location()
-	edits := make([]crm.Edit, len(hits))
+	edits := make([]customer.Edit, len(hits))
 	ids := make([]string, len(hits))
 	skipped := make([][]string, len(hits))
 	for i, h := range hits {
 		h, i := h, i
 		ids[i] = h.rule.rule.ID
-		edits[i] = crm.Edit{
+		edits[i] = customer.Edit{
 			Actor:  domain.Actor{Kind: domain.ActorAutomation, ID: h.rule.rule.ID, Name: h.rule.rule.Name},
 			Action: "automation",
 			Guard:  func(c *domain.Customer) bool { return h.rule.set.Match(c, env) },
@@ -193,7 +194,7 @@ func (s *Service) act(ctx context.Context, o *crm.Org, customerID string, hits [
 			CustomerID: c.ID, CustomerName: c.Name, At: run.at, Matched: &why, Changes: changes,
 			Skipped: skipped[i], Depth: run.depth + 1}
 	}
-	logs := func(c *domain.Customer, out []crm.EditOutcome) []store.TxOp {
+	logs := func(c *domain.Customer, out []customer.EditOutcome) []store.TxOp {
 		var ops []store.TxOp
 		for i, e := range out {
 			if len(e.Changes) == 0 {
@@ -207,7 +208,7 @@ func (s *Service) act(ctx context.Context, o *crm.Org, customerID string, hits [
 		}
 		return ops
 	}
-	out, err := s.crm.EditAs(ctx, o, customerID, &crm.Cause{Rules: ids, Depth: run.depth + 1}, edits, logs)
+	out, err := s.Customers.EditAs(ctx, o, customerID, &customer.Cause{Rules: ids, Depth: run.depth + 1}, edits, logs)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, nil // deleted meanwhile
 	}
@@ -222,7 +223,7 @@ func eventRun(tenant string, oc Outcome) *Run {
 
 // logCut records, for each rule that matched too deep in a chain, that it
 // was not applied.
-func (s *Service) logCut(ctx context.Context, o *crm.Org, cu *domain.Customer, hits []fired, run runRef) error {
+func (s *Service) logCut(ctx context.Context, o *workspace.Org, cu *domain.Customer, hits []fired, run runRef) error {
 	var ops []store.TxOp
 	for _, h := range hits {
 		r := h.rule.rule
@@ -230,7 +231,7 @@ func (s *Service) logCut(ctx context.Context, o *crm.Org, cu *domain.Customer, h
 		oc := Outcome{ID: run.id + "_" + r.ID, RuleID: r.ID, RuleName: r.Name, RunID: run.id, Trigger: r.Trigger.Type,
 			CustomerID: cu.ID, CustomerName: cu.Name, At: run.at, Matched: &why, Changes: []domain.FieldChange{},
 			Cut: true, Depth: run.depth + 1, Skipped: []string{cutReason(o.Workspace.Language)}}
-		s.log.Warn("automation chain cut", "tenant", o.Workspace.ID, "rule", r.ID, "customer", cu.ID, "depth", run.depth)
+		s.Log.Warn("automation chain cut", "tenant", o.Workspace.ID, "rule", r.ID, "customer", cu.ID, "depth", run.depth)
 		ops = append(ops, outcomeOps(o.Workspace.ID, oc)...)
 		run := eventRun(o.Workspace.ID, oc)
 		run.Changed = 0
@@ -238,7 +239,7 @@ func (s *Service) logCut(ctx context.Context, o *crm.Org, cu *domain.Customer, h
 	}
 	for len(ops) > 0 {
 		n := min(len(ops), store.MaxTransactItems)
-		if err := s.st.Transact(ctx, ops[:n]); err != nil {
+		if err := s.Store.Transact(ctx, ops[:n]); err != nil {
 			return fmt.Errorf("automation: log cut: %w", err)
 		}
 		ops = ops[n:]
@@ -258,16 +259,16 @@ func cutReason(lang string) string {
 // changes it: a customer that already is as the rules want is left alone
 // without a read or a write.
 func wouldChange(hits []fired, cu *domain.Customer, ref time.Time, loc *time.Location) bool {
-	dry := crm.CloneCustomer(cu)
+	dry := customer.Clone(cu)
 	for _, h := range hits {
 		for _, act := range h.rule.actions {
-			before := crm.CloneCustomer(dry)
+			before := customer.Clone(dry)
 			if act(dry, ref, loc) != nil {
 				dry = before // a refused action changes nothing
 			}
 		}
 	}
-	return !crm.SameCustomer(cu, dry)
+	return !customer.Same(cu, dry)
 }
 
 // applyAll applies the rule's actions in order and explains the ones that
@@ -287,13 +288,13 @@ func (c *compiled) applyAll(cu *domain.Customer, ref time.Time, loc *time.Locati
 			}
 			continue
 		}
-		before := crm.CloneCustomer(cu)
+		before := customer.Clone(cu)
 		if err := act(cu, ref, loc); err != nil {
 			*cu = *before
 			skipped = append(skipped, fmt.Sprintf("actions[%d] %s refused: %s", i, a.Type, refusal(err)))
 			continue
 		}
-		if len(crm.Diff(before, cu)) == 0 {
+		if len(customer.Diff(before, cu)) == 0 {
 			skipped = append(skipped, fmt.Sprintf("actions[%d] %s: no change", i, a.Type))
 		}
 	}

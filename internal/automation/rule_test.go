@@ -6,21 +6,21 @@ import (
 	"time"
 
 	"tend/internal/automation"
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/tendtest"
+	"tend/internal/workspace"
 )
 
 var now = time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC)
 
 // admin returns an admin of a workspace with a select field, a number
 // field and a pipeline, over a fresh SQLite store.
-func admin(tb testing.TB) (*automation.Service, *crm.Caller, *domain.Pipeline) {
+func admin(tb testing.TB) (*automation.Service, *workspace.Caller, *domain.Pipeline) {
 	tb.Helper()
 	w := tendtest.MustOpen(tb, tendtest.Options{Name: "Rules", Clock: tendtest.NewClock(now)})
 	w.Field("customer_type", "Loại", domain.TypeSelect, "Thường", "VIP")
 	pl := w.Pipeline("Bán hàng", "Mới", "Chốt")
-	return automation.New(w.CRM, nil, nil), w.Admin(), pl
+	return automation.New(automation.Deps{Store: w.DB, Clock: w.Clock, Orgs: w.Workspaces, Customers: w.Customers}), w.Admin(), pl
 }
 
 func TestSaveRuleRefusesWhatDoesNotFit(t *testing.T) {

@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"tend/internal/careflow"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/rules"
 	"tend/internal/shardrun"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Queue takes jobs for later: SQS in AWS, a durable table locally.
@@ -30,17 +31,38 @@ type Hooks struct {
 	AfterCustomer func(job Job, customerID string) error
 }
 
+// Orgs reads workspaces' set-ups.
+type Orgs interface {
+	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
+}
+
+// Customers are the customer operations rules need: reading customers,
+// one by one, shard by shard or all, and editing them as a rule.
+type Customers interface {
+	GetCustomer(ctx context.Context, c *workspace.Caller, id string) (*domain.Customer, error)
+	EachCustomer(ctx context.Context, tenant string, fn func(*domain.Customer) error) error
+	CustomersOfShard(ctx context.Context, tenant string, shard, limit int, cursor string) ([]*domain.Customer, string, error)
+	EditAs(ctx context.Context, o *workspace.Org, customerID string, cause *customer.Cause, edits []customer.Edit, logs customer.Logs) ([]customer.EditOutcome, error)
+}
+
+// Deps are what the automation service works with. Effects carries out
+// the care-flow actions rules may take (messages, tasks, hand-overs);
+// without it, rules can't name them.
+type Deps struct {
+	Store     store.Store
+	Clock     domain.Clock
+	Log       *slog.Logger
+	Orgs      Orgs
+	Customers Customers
+	Jobs      Queue
+	Effects   *careflow.Service
+}
+
 // Service manages rules and runs them.
 type Service struct {
-	crm   *crm.Service
-	st    store.Store
-	clock domain.Clock
-	log   *slog.Logger
+	Deps
 	runs  *shardrun.Runs
 	Hooks Hooks
-	// Effects carries out the care-flow actions rules may take (messages,
-	// tasks, hand-overs); without it, rules can't name them.
-	Effects *careflow.Service
 
 	cache sync.Map // compile key → *compiled
 	rules sync.Map // tenant → *cachedRules
@@ -52,19 +74,20 @@ type cachedRules struct {
 	rules   []*Rule
 }
 
-// New returns the automation service; jobs receives daily-run shard jobs.
-func New(c *crm.Service, jobs Queue, log *slog.Logger) *Service {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+// New returns the automation service; d.Jobs receives daily-run shard
+// jobs.
+func New(d Deps) *Service {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log, runs: dailyRuns(c.Store(), jobs)}
+	return &Service{Deps: d, runs: dailyRuns(d.Store, d.Jobs)}
 }
 
-func (s *Service) now() time.Time { return s.clock.Now().UTC() }
+func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
 
 // compiledFor returns the rule compiled against the workspace, compiling
 // it once per rule version and workspace set-up.
-func (s *Service) compiledFor(r *Rule, o *crm.Org) (*compiled, error) {
+func (s *Service) compiledFor(r *Rule, o *workspace.Org) (*compiled, error) {
 	key := fmt.Sprintf("%s/%s/%d/%s", r.Tenant, r.ID, r.Version, setupStamp(o))
 	if c, ok := s.cache.Load(key); ok {
 		return c.(*compiled), nil
@@ -78,7 +101,7 @@ func (s *Service) compiledFor(r *Rule, o *crm.Org) (*compiled, error) {
 }
 
 // setupStamp changes whenever a field or pipeline a rule may name changes.
-func setupStamp(o *crm.Org) string {
+func setupStamp(o *workspace.Org) string {
 	var b strings.Builder
 	for _, f := range o.Fields {
 		fmt.Fprintf(&b, "%s:%d,", f.Key, f.Version)
@@ -91,7 +114,7 @@ func setupStamp(o *crm.Org) string {
 }
 
 // List returns the workspace's rules, oldest first.
-func (s *Service) List(ctx context.Context, c *crm.Caller) ([]*Rule, error) {
+func (s *Service) List(ctx context.Context, c *workspace.Caller) ([]*Rule, error) {
 	rs, err := s.loadRules(ctx, c.Tenant())
 	if err != nil {
 		return nil, err
@@ -104,12 +127,12 @@ func (s *Service) List(ctx context.Context, c *crm.Caller) ([]*Rule, error) {
 }
 
 // Get returns a rule.
-func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Rule, error) {
+func (s *Service) Get(ctx context.Context, c *workspace.Caller, id string) (*Rule, error) {
 	return s.loadRule(ctx, c.Tenant(), id)
 }
 
 // build applies an input to a rule (a new one when r is fresh).
-func (s *Service) build(ctx context.Context, c *crm.Caller, r *Rule, in *RuleInput, creating bool) error {
+func (s *Service) build(ctx context.Context, c *workspace.Caller, r *Rule, in *RuleInput, creating bool) error {
 	var p domain.Problems
 	if creating {
 		if in.Name == nil {
@@ -158,7 +181,7 @@ func (s *Service) build(ctx context.Context, c *crm.Caller, r *Rule, in *RuleInp
 
 // checkEffects checks a rule's care-flow actions: what they name must
 // exist (templates, users, distribution rules).
-func (s *Service) checkEffects(ctx context.Context, o *crm.Org, r *Rule) error {
+func (s *Service) checkEffects(ctx context.Context, o *workspace.Org, r *Rule) error {
 	var actions []careflow.Action
 	var paths []string
 	var p domain.Problems
@@ -180,7 +203,7 @@ func (s *Service) checkEffects(ctx context.Context, o *crm.Org, r *Rule) error {
 
 // Create saves a new rule (admins only). Rules are enabled unless the
 // input says otherwise.
-func (s *Service) Create(ctx context.Context, c *crm.Caller, in *RuleInput) (*Rule, error) {
+func (s *Service) Create(ctx context.Context, c *workspace.Caller, in *RuleInput) (*Rule, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
@@ -193,14 +216,14 @@ func (s *Service) Create(ctx context.Context, c *crm.Caller, in *RuleInput) (*Ru
 	if err := s.build(ctx, c, r, in, true); err != nil {
 		return nil, err
 	}
-	if err := s.st.Transact(ctx, []store.TxOp{store.TxPut(r.item(), store.NotExist), crm.SetupChanged(r.Tenant)}); err != nil {
+	if err := s.Store.Transact(ctx, []store.TxOp{store.TxPut(r.item(), store.NotExist), workspace.SetupChanged(r.Tenant)}); err != nil {
 		return nil, fmt.Errorf("automation: save rule: %w", err)
 	}
 	return r, nil
 }
 
 // Update changes a rule (admins only).
-func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *RuleInput) (*Rule, error) {
+func (s *Service) Update(ctx context.Context, c *workspace.Caller, id string, in *RuleInput) (*Rule, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
@@ -216,7 +239,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *Rule
 		return nil, err
 	}
 	r.Version, r.UpdatedAt = prev+1, s.now()
-	err = s.st.Transact(ctx, []store.TxOp{store.TxPut(r.item(), store.IfVersion(prev)), crm.SetupChanged(r.Tenant)})
+	err = s.Store.Transact(ctx, []store.TxOp{store.TxPut(r.item(), store.IfVersion(prev)), workspace.SetupChanged(r.Tenant)})
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil, domain.VersionConflict("rule")
 	}
@@ -227,14 +250,14 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *Rule
 }
 
 // Delete removes a rule (admins only); its log stays.
-func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
+func (s *Service) Delete(ctx context.Context, c *workspace.Caller, id string) error {
 	if err := c.RequireAdmin(); err != nil {
 		return err
 	}
 	if _, err := s.loadRule(ctx, c.Tenant(), id); err != nil {
 		return err
 	}
-	return s.st.Transact(ctx, []store.TxOp{store.TxDelete(ruleKey(c.Tenant(), id), store.None), crm.SetupChanged(c.Tenant())})
+	return s.Store.Transact(ctx, []store.TxOp{store.TxDelete(ruleKey(c.Tenant(), id), store.None), workspace.SetupChanged(c.Tenant())})
 }
 
 // Preview is what a rule would do now.
@@ -256,7 +279,7 @@ const PreviewSize = 20
 
 // Preview counts the customers a rule would match now and shows what it
 // would change for a sample of them, writing nothing (admins only).
-func (s *Service) Preview(ctx context.Context, c *crm.Caller, in *RuleInput) (*Preview, error) {
+func (s *Service) Preview(ctx context.Context, c *workspace.Caller, in *RuleInput) (*Preview, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
@@ -275,18 +298,18 @@ func (s *Service) Preview(ctx context.Context, c *crm.Caller, in *RuleInput) (*P
 	loc := c.Org.Workspace.Location()
 	env := rules.NewEnv(now, loc)
 	out := &Preview{Sample: []PreviewSample{}}
-	err = s.crm.EachCustomer(ctx, c.Tenant(), func(cu *domain.Customer) error {
+	err = s.Customers.EachCustomer(ctx, c.Tenant(), func(cu *domain.Customer) error {
 		ex := comp.set.Explain(cu, env)
 		if !ex.Matched {
 			return nil
 		}
 		out.Matched++
 		if len(out.Sample) < PreviewSize {
-			after := crm.CloneCustomer(cu)
+			after := customer.Clone(cu)
 			for _, act := range comp.actions {
 				_ = act(after, now, loc) // a refused action shows as no change
 			}
-			changes := crm.Diff(cu, after)
+			changes := customer.Diff(cu, after)
 			if changes == nil {
 				changes = []domain.FieldChange{}
 			}
@@ -299,22 +322,22 @@ func (s *Service) Preview(ctx context.Context, c *crm.Caller, in *RuleInput) (*P
 
 // Runs lists a rule's executions, newest first, each with (up to 100 of)
 // its per-customer outcomes.
-func (s *Service) Runs(ctx context.Context, c *crm.Caller, id string, limit int, cursor string) (*crm.Page[Run], error) {
+func (s *Service) Runs(ctx context.Context, c *workspace.Caller, id string, limit int, cursor string) (*domain.Page[Run], error) {
 	if _, err := s.loadRule(ctx, c.Tenant(), id); err != nil {
 		return nil, err
 	}
-	page, err := s.st.Query(ctx, store.Query{PK: ruleLogPK(c.Tenant(), id), SK: store.SKBeginsWith, A: "RUN#",
-		Reverse: true, Limit: crm.ListLimit(limit), Cursor: cursor})
+	page, err := s.Store.Query(ctx, store.Query{PK: ruleLogPK(c.Tenant(), id), SK: store.SKBeginsWith, A: "RUN#",
+		Reverse: true, Limit: domain.ListLimit(limit), Cursor: cursor})
 	if err != nil {
-		return nil, badCursor(err)
+		return nil, store.CursorError(err)
 	}
-	out := &crm.Page[Run]{Items: []Run{}, NextCursor: page.Cursor}
+	out := &domain.Page[Run]{Items: []Run{}, NextCursor: page.Cursor}
 	for _, it := range page.Items {
 		run, err := store.Decode[Run](it)
 		if err != nil {
 			return nil, err
 		}
-		outs, err := s.st.Query(ctx, store.Query{PK: ruleLogPK(c.Tenant(), id), SK: store.SKBeginsWith, A: "OUT#" + run.ID + "#", Limit: 100})
+		outs, err := s.Store.Query(ctx, store.Query{PK: ruleLogPK(c.Tenant(), id), SK: store.SKBeginsWith, A: "OUT#" + run.ID + "#", Limit: 100})
 		if err != nil {
 			return nil, err
 		}
@@ -337,16 +360,16 @@ func (s *Service) Runs(ctx context.Context, c *crm.Caller, id string, limit int,
 }
 
 // CustomerLog lists what rules did to a customer and why, newest first.
-func (s *Service) CustomerLog(ctx context.Context, c *crm.Caller, customerID string, limit int, cursor string) (*crm.Page[Outcome], error) {
-	if _, err := s.crm.GetCustomer(ctx, c, customerID); err != nil {
+func (s *Service) CustomerLog(ctx context.Context, c *workspace.Caller, customerID string, limit int, cursor string) (*domain.Page[Outcome], error) {
+	if _, err := s.Customers.GetCustomer(ctx, c, customerID); err != nil {
 		return nil, err
 	}
-	page, err := s.st.Query(ctx, store.Query{PK: crm.CustomerPartition(c.Tenant(), customerID), SK: store.SKBeginsWith, A: "AUTO#",
-		Reverse: true, Limit: crm.ListLimit(limit), Cursor: cursor})
+	page, err := s.Store.Query(ctx, store.Query{PK: customer.Partition(c.Tenant(), customerID), SK: store.SKBeginsWith, A: "AUTO#",
+		Reverse: true, Limit: domain.ListLimit(limit), Cursor: cursor})
 	if err != nil {
-		return nil, badCursor(err)
+		return nil, store.CursorError(err)
 	}
-	out := &crm.Page[Outcome]{Items: []Outcome{}, NextCursor: page.Cursor}
+	out := &domain.Page[Outcome]{Items: []Outcome{}, NextCursor: page.Cursor}
 	for _, it := range page.Items {
 		o, err := store.Decode[Outcome](it)
 		if err != nil {
@@ -355,11 +378,4 @@ func (s *Service) CustomerLog(ctx context.Context, c *crm.Caller, customerID str
 		out.Items = append(out.Items, *o)
 	}
 	return out, nil
-}
-
-func badCursor(err error) error {
-	if errors.Is(err, store.ErrInvalid) {
-		return &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
-	}
-	return err
 }

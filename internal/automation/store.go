@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/rules"
 	"tend/internal/store"
@@ -56,7 +56,7 @@ func (r *Rule) item() store.Item {
 func (s *Service) loadRules(ctx context.Context, tenant string) ([]*Rule, error) {
 	var out []*Rule
 	q := store.Query{PK: rulesPK(tenant), Limit: 500}
-	for it, err := range store.Items(ctx, s.st, q) {
+	for it, err := range store.Items(ctx, s.Store, q) {
 		if err != nil {
 			return nil, fmt.Errorf("automation: read rules: %w", err)
 		}
@@ -71,7 +71,7 @@ func (s *Service) loadRules(ctx context.Context, tenant string) ([]*Rule, error)
 }
 
 func (s *Service) loadRule(ctx context.Context, tenant, id string) (*Rule, error) {
-	it, err := s.st.Get(ctx, ruleKey(tenant, id))
+	it, err := s.Store.Get(ctx, ruleKey(tenant, id))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, domain.NotFound("rule")
 	}
@@ -132,7 +132,7 @@ func outcomeOps(tenant string, o Outcome) []store.TxOp {
 	return []store.TxOp{
 		store.TxPut(store.Item{Key: store.Key{PK: ruleLogPK(tenant, o.RuleID), SK: "OUT#" + o.RunID + "#" + o.CustomerID},
 			Type: typeOutcome, Version: 1, Doc: doc}, store.None),
-		store.TxPut(store.Item{Key: store.Key{PK: crm.CustomerPartition(tenant, o.CustomerID), SK: "AUTO#" + store.SortTime(o.At) + "#" + o.ID},
+		store.TxPut(store.Item{Key: store.Key{PK: customer.Partition(tenant, o.CustomerID), SK: "AUTO#" + store.SortTime(o.At) + "#" + o.ID},
 			Type: typeLog, Version: 1, Doc: doc}, store.None),
 	}
 }

@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"tend/internal/check"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/inbox"
 	"tend/internal/notify"
 	"tend/internal/store"
 	"tend/internal/task"
 	"tend/internal/templates"
+	"tend/internal/workspace"
 )
 
 // actOn applies the flow's actions to a record for an occurrence, once:
@@ -37,7 +38,7 @@ func (s *Service) actOn(ctx context.Context, run *runCtx, rec record, occ string
 	}
 	cu := rec.customer
 	if rec.order != nil {
-		c, err := s.CRM.CustomerImage(ctx, t, rec.order.CustomerID)
+		c, err := s.Customers.CustomerImage(ctx, t, rec.order.CustomerID)
 		if errors.Is(err, domain.ErrNotFound) {
 			return false, nil // the order's customer is gone
 		}
@@ -116,7 +117,7 @@ func (s *Service) writeOnce(ctx context.Context, ops []store.TxOp) error {
 // acting is one record being acted on, by a care flow or a rule.
 type acting struct {
 	s      *Service
-	org    *crm.Org
+	org    *workspace.Org
 	refs   refs
 	day    domain.Date // the local day acted for
 	at     time.Time   // the moment acted for (merge field "today", field updates)
@@ -129,7 +130,7 @@ type acting struct {
 	cu     *domain.Customer
 	// cause is carried by the edits of a rule's actions, so that the
 	// chain of rule writes stays bounded.
-	cause *crm.Cause
+	cause *customer.Cause
 	msgs  []*notify.Message
 }
 
@@ -167,7 +168,7 @@ func (a *acting) edit(ctx context.Context, actions []Action) error {
 		return nil
 	}
 	at := a.at
-	edit := crm.Edit{Actor: a.author(), Action: string(a.actor), Apply: func(c *domain.Customer) error {
+	edit := customer.Edit{Actor: a.author(), Action: string(a.actor), Apply: func(c *domain.Customer) error {
 		for _, act := range fields {
 			keys := make([]string, 0, len(act.Fields))
 			for k := range act.Fields {
@@ -175,7 +176,7 @@ func (a *acting) edit(ctx context.Context, actions []Action) error {
 			}
 			slices.Sort(keys)
 			for _, k := range keys {
-				if err := crm.SetField(o, c, k, act.Fields[k], at); err != nil {
+				if err := customer.SetField(o, c, k, act.Fields[k], at); err != nil {
 					return err
 				}
 			}
@@ -186,7 +187,7 @@ func (a *acting) edit(ctx context.Context, actions []Action) error {
 		return nil
 	}}
 	lang := o.Workspace.Language
-	logs := func(c *domain.Customer, out []crm.EditOutcome) []store.TxOp {
+	logs := func(c *domain.Customer, out []customer.EditOutcome) []store.TxOp {
 		if to == "" || a.cu.OwnerID == to || len(out) == 0 || len(out[0].Changes) == 0 {
 			return nil
 		}
@@ -195,7 +196,7 @@ func (a *acting) edit(ctx context.Context, actions []Action) error {
 			Body:       inbox.Say(lang, c.Name+" ("+c.Code+") được bàn giao cho bạn: ", c.Name+" ("+c.Code+") was handed over to you: ") + a.source.Name,
 			CustomerID: c.ID, At: a.s.now()}), store.None)}
 	}
-	out, err := a.s.CRM.EditAs(ctx, o, a.cu.ID, a.cause, []crm.Edit{edit}, logs)
+	out, err := a.s.Customers.EditAs(ctx, o, a.cu.ID, a.cause, []customer.Edit{edit}, logs)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}

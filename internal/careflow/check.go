@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"tend/internal/check"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/phone"
 	"tend/internal/rules"
 	"tend/internal/task"
 	"tend/internal/templates"
+	"tend/internal/workspace"
 )
 
 // refs are what a flow names outside itself, looked up before it is
@@ -30,7 +31,7 @@ type compiled struct {
 
 // checkFlow validates a flow against the workspace and compiles it, reporting
 // every problem with its path.
-func checkFlow(f *Flow, o *crm.Org, r refs) (*compiled, error) {
+func checkFlow(f *Flow, o *workspace.Org, r refs) (*compiled, error) {
 	var p domain.Problems
 	switch fault := domain.TextFault(f.Name, false); {
 	case strings.TrimSpace(f.Name) == "":
@@ -77,7 +78,7 @@ func checkFlow(f *Flow, o *crm.Org, r refs) (*compiled, error) {
 	return c, nil
 }
 
-func checkWhen(f *Flow, o *crm.Org, p *domain.Problems) {
+func checkWhen(f *Flow, o *workspace.Org, p *domain.Problems) {
 	w := f.When
 	if _, ok := domain.ParseClock(w.At); !ok {
 		p.Add("when.at", "invalid_clock")
@@ -118,7 +119,7 @@ func checkWhen(f *Flow, o *crm.Org, p *domain.Problems) {
 
 // isDateField reports whether key is a date or time field of the module's
 // records: an order's date, or a customer's date and time fields.
-func isDateField(m Module, o *crm.Org, key string) bool {
+func isDateField(m Module, o *workspace.Org, key string) bool {
 	if m == ModuleOrders {
 		return key == "ordered_at"
 	}
@@ -131,7 +132,7 @@ func isDateField(m Module, o *crm.Org, key string) bool {
 	return ok && (t == domain.TypeDate || t == domain.TypeDateTime)
 }
 
-func checkAction(f *Flow, a Action, o *crm.Org, r refs, at string, p *domain.Problems) {
+func checkAction(f *Flow, a Action, o *workspace.Org, r refs, at string, p *domain.Problems) {
 	switch a.Type {
 	case ActionUpdateFields:
 		checkUpdate(a, o, at, p)
@@ -169,7 +170,7 @@ func checkAction(f *Flow, a Action, o *crm.Org, r refs, at string, p *domain.Pro
 	}
 }
 
-func checkUpdate(a Action, o *crm.Org, at string, p *domain.Problems) {
+func checkUpdate(a Action, o *workspace.Org, at string, p *domain.Problems) {
 	if len(a.Fields) == 0 {
 		p.Add(at+".fields", "required")
 	}
@@ -179,12 +180,12 @@ func checkUpdate(a Action, o *crm.Org, at string, p *domain.Problems) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if !o.WritableField(k) {
+		if !customer.WritableField(o, k) {
 			p.Add(at+".fields."+k, "unknown_field", "field", k)
 			continue
 		}
 		// Check the value as an edit of a blank customer would.
-		if err := crm.SetField(o, &domain.Customer{Name: "x"}, k, a.Fields[k], time.Time{}); err != nil {
+		if err := customer.SetField(o, &domain.Customer{Name: "x"}, k, a.Fields[k], time.Time{}); err != nil {
 			p.Add(at+".fields."+k, problemCode(err))
 		}
 	}
@@ -199,7 +200,7 @@ func problemCode(err error) string {
 
 // checkMessage checks an email or SMS action: its template, its
 // recipients.
-func checkMessage(f *Flow, a Action, o *crm.Org, r refs, kind templates.Kind, at string, p *domain.Problems) {
+func checkMessage(f *Flow, a Action, o *workspace.Org, r refs, kind templates.Kind, at string, p *domain.Problems) {
 	t, ok := r.templates[a.TemplateID]
 	switch {
 	case a.TemplateID == "":
@@ -249,7 +250,7 @@ func checkMessage(f *Flow, a Action, o *crm.Org, r refs, kind templates.Kind, at
 	_ = f
 }
 
-func checkTask(f *Flow, a Action, o *crm.Org, at string, p *domain.Problems) {
+func checkTask(f *Flow, a Action, o *workspace.Org, at string, p *domain.Problems) {
 	switch fault := domain.TextFault(a.Title, false); {
 	case strings.TrimSpace(a.Title) == "":
 		p.Add(at+".title", "required")
@@ -285,7 +286,7 @@ func checkDays(d *int, at string, p *domain.Problems) {
 	}
 }
 
-func checkUser(o *crm.Org, id, at string, p *domain.Problems) {
+func checkUser(o *workspace.Org, id, at string, p *domain.Problems) {
 	if u, ok := o.User(id); !ok || !u.Active {
 		p.Add(at, "unknown_user", "value", id)
 	}

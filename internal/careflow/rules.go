@@ -7,10 +7,11 @@ import (
 	"slices"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/notify"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // RuleActions are the care-flow actions automation rules may take too:
@@ -23,7 +24,7 @@ func IsRuleAction(typ string) bool { return slices.Contains(RuleActions, typ) }
 // CheckRuleActions checks a rule's care-flow actions against the
 // workspace as a customers flow's would be, each reported at its path
 // ("actions[2].template_id").
-func (s *Service) CheckRuleActions(ctx context.Context, o *crm.Org, actions []Action, paths []string) error {
+func (s *Service) CheckRuleActions(ctx context.Context, o *workspace.Org, actions []Action, paths []string) error {
 	f := &Flow{Module: ModuleCustomers, Actions: actions, Tenant: o.Workspace.ID}
 	r, err := s.refsOf(ctx, o.Workspace.ID, f)
 	if err != nil {
@@ -43,7 +44,7 @@ type RuleRun struct {
 	Run      string // the change ("evt_<customer>_v<version>") or the daily run
 	Customer *domain.Customer
 	At       time.Time
-	Cause    *crm.Cause
+	Cause    *customer.Cause
 }
 
 // ruleMarkKey records that a rule's firing on a customer had its effects.
@@ -53,7 +54,7 @@ func ruleMarkKey(t, rule, run, customer string) store.Key {
 
 // ApplyForRule carries out a rule's care-flow actions for one firing:
 // messages through the outbox, tasks, hand-overs, each at most once.
-func (s *Service) ApplyForRule(ctx context.Context, o *crm.Org, fire RuleRun, actions []Action) error {
+func (s *Service) ApplyForRule(ctx context.Context, o *workspace.Org, fire RuleRun, actions []Action) error {
 	t := o.Workspace.ID
 	mark := ruleMarkKey(t, fire.Rule.ID, fire.Run, fire.Customer.ID)
 	if _, err := s.st.Get(ctx, mark); err == nil {

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"time"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/orders"
 	"tend/internal/rules"
 	"tend/internal/shardrun"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Run is one day's run of a flow.
@@ -83,7 +83,7 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 		}
 		return nil
 	}
-	o, err := s.CRM.LoadOrg(ctx, j.Tenant)
+	o, err := s.Orgs.LoadOrg(ctx, j.Tenant)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ var errStale = errors.New("careflow: job overtaken by another delivery")
 type runCtx struct {
 	group *runGroup
 	flow  *compiled
-	org   *crm.Org
+	org   *workspace.Org
 	refs  refs
 	loc   *time.Location
 	day   domain.Date
@@ -188,7 +188,7 @@ func (s *Service) page(ctx context.Context, m Module, j Job, cursor string) ([]r
 		}
 		return out, next, nil
 	}
-	cs, next, err := s.CRM.CustomersOfShard(ctx, j.Tenant, j.Shard, jobPage, cursor)
+	cs, next, err := s.Customers.CustomersOfShard(ctx, j.Tenant, j.Shard, jobPage, cursor)
 	if err != nil {
 		return nil, "", err
 	}
@@ -243,19 +243,19 @@ func (s *Service) finish(ctx context.Context, g *runGroup, version int64) error 
 }
 
 // Runs lists a flow's runs, newest first.
-func (s *Service) Runs(ctx context.Context, c *crm.Caller, id string, limit int, cursor string) (*crm.Page[Run], error) {
+func (s *Service) Runs(ctx context.Context, c *workspace.Caller, id string, limit int, cursor string) (*domain.Page[Run], error) {
 	if _, err := s.loadFlow(ctx, c.Tenant(), id); err != nil {
 		return nil, err
 	}
 	page, err := s.st.Query(ctx, store.Query{PK: logPK(c.Tenant(), id), SK: store.SKBeginsWith, A: "RUN#",
-		Reverse: true, Limit: crm.ListLimit(limit), Cursor: cursor})
+		Reverse: true, Limit: domain.ListLimit(limit), Cursor: cursor})
 	if errors.Is(err, store.ErrInvalid) {
 		return nil, &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := &crm.Page[Run]{Items: []Run{}, NextCursor: page.Cursor}
+	out := &domain.Page[Run]{Items: []Run{}, NextCursor: page.Cursor}
 	for _, it := range page.Items {
 		r, err := store.Decode[Run](it)
 		if err != nil {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/shardrun"
 	"tend/internal/store"
@@ -70,7 +70,7 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 	started := 0
 	now := s.now()
 	for tenant, fs := range byTenant {
-		o, err := s.CRM.LoadOrg(ctx, tenant)
+		o, err := s.Orgs.LoadOrg(ctx, tenant)
 		if errors.Is(err, domain.ErrNotFound) {
 			continue
 		}
@@ -106,7 +106,7 @@ func shardsOf(m Module) int {
 	if m == ModuleOrders {
 		return 1
 	}
-	return crm.CustomerShards
+	return customer.Shards
 }
 
 // startRun claims the flow's day and sends one job per shard. It reports

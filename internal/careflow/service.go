@@ -9,8 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"tend/internal/crm"
-	"tend/internal/distribution"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/notify"
 	"tend/internal/orders"
@@ -18,6 +17,7 @@ import (
 	"tend/internal/store"
 	"tend/internal/task"
 	"tend/internal/templates"
+	"tend/internal/workspace"
 )
 
 // Queue takes jobs for later: SQS in AWS, a durable table locally.
@@ -32,14 +32,57 @@ type Hooks struct {
 	AfterRecord func(job Job, recordID string) error
 }
 
-// Deps are the services a flow's actions go through.
+// Orgs reads workspaces' set-ups.
+type Orgs interface {
+	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
+}
+
+// Customers are the customer operations of flows: reading customers, one
+// or shard by shard, and editing them as a flow.
+type Customers interface {
+	CustomerImage(ctx context.Context, tenant, id string) (*domain.Customer, error)
+	CustomersOfShard(ctx context.Context, tenant string, shard, limit int, cursor string) ([]*domain.Customer, string, error)
+	EditAs(ctx context.Context, o *workspace.Org, customerID string, cause *customer.Cause, edits []customer.Edit, logs customer.Logs) ([]customer.EditOutcome, error)
+}
+
+// Templates reads the email and SMS templates flows send.
+type Templates interface {
+	Load(ctx context.Context, tenant string, kind templates.Kind, id string) (*templates.Template, error)
+}
+
+// Tasks creates the tasks flows assign.
+type Tasks interface {
+	CreateAs(ctx context.Context, o *workspace.Org, actor domain.Actor, id string, in *task.Input, source task.Source) (*task.Task, bool, error)
+}
+
+// Outbox writes the emails and SMS flows send and hands them to the notifier.
+type Outbox interface {
+	Prepare(o *workspace.Org, d notify.Draft) (*notify.Message, store.TxOp)
+	Dispatch(ctx context.Context, msgs []*notify.Message) error
+}
+
+// Distribution hands customers over through distribution rules.
+type Distribution interface {
+	RuleExists(ctx context.Context, tenant, id string) (bool, error)
+	HandOver(ctx context.Context, tenant, ruleID, customerID, owner, episode string) error
+}
+
+// Orders reads a workspace's orders, page by page, for flows over orders.
+type Orders interface {
+	Page(ctx context.Context, tenant string, limit int, cursor string) ([]*orders.Order, string, error)
+}
+
+// Deps are what flows work with and their actions go through.
 type Deps struct {
-	CRM          *crm.Service
-	Templates    *templates.Service
-	Tasks        *task.Service
-	Notify       *notify.Service
-	Distribution *distribution.Service
-	Orders       *orders.Service
+	Store        store.Store
+	Clock        domain.Clock
+	Orgs         Orgs
+	Customers    Customers
+	Templates    Templates
+	Tasks        Tasks
+	Notify       Outbox
+	Distribution Distribution
+	Orders       Orders
 	// Jobs receives the shards of runs.
 	Jobs Queue
 	Log  *slog.Logger
@@ -59,14 +102,14 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{Deps: d, st: d.CRM.Store(), clock: d.CRM.Clock(), runs: flowRuns(d.CRM.Store(), d.Jobs)}
+	return &Service{Deps: d, st: d.Store, clock: d.Clock, runs: flowRuns(d.Store, d.Jobs)}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 
 // List returns the workspace's flows, of one module when m is set, in
 // order of priority.
-func (s *Service) List(ctx context.Context, c *crm.Caller, m Module) ([]*Flow, error) {
+func (s *Service) List(ctx context.Context, c *workspace.Caller, m Module) ([]*Flow, error) {
 	fs, err := s.loadFlows(ctx, c.Tenant())
 	if err != nil {
 		return nil, err
@@ -94,7 +137,7 @@ func sortFlows(fs []*Flow) {
 }
 
 // Get returns a flow.
-func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Flow, error) {
+func (s *Service) Get(ctx context.Context, c *workspace.Caller, id string) (*Flow, error) {
 	return s.loadFlow(ctx, c.Tenant(), id)
 }
 
@@ -126,7 +169,7 @@ func (s *Service) refsOf(ctx context.Context, tenant string, f *Flow) (refs, err
 }
 
 // build applies an input to a flow and checks the result.
-func (s *Service) build(ctx context.Context, c *crm.Caller, f *Flow, in *Input) error {
+func (s *Service) build(ctx context.Context, c *workspace.Caller, f *Flow, in *Input) error {
 	if in.Module != nil {
 		f.Module = *in.Module
 	}
@@ -160,7 +203,7 @@ func (s *Service) build(ctx context.Context, c *crm.Caller, f *Flow, in *Input) 
 }
 
 // Create saves a new flow, inactive (admins only).
-func (s *Service) Create(ctx context.Context, c *crm.Caller, in *Input) (*Flow, error) {
+func (s *Service) Create(ctx context.Context, c *workspace.Caller, in *Input) (*Flow, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
@@ -193,7 +236,7 @@ func (s *Service) nextPriority(ctx context.Context, tenant string, m Module) int
 // Update changes an inactive flow (admins only). An active flow can't be
 // edited [không thể chỉnh sửa quy trình đang được kích hoạt]; an edit made
 // on a day the flow already ran takes effect the day after.
-func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *Input) (*Flow, error) {
+func (s *Service) Update(ctx context.Context, c *workspace.Caller, id string, in *Input) (*Flow, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
@@ -250,7 +293,7 @@ func (s *Service) ranOn(ctx context.Context, f *Flow, day domain.Date) (bool, er
 
 // Delete removes a flow (admins only), taking it off its module's active
 // list; its log stays.
-func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
+func (s *Service) Delete(ctx context.Context, c *workspace.Caller, id string) error {
 	if err := c.RequireAdmin(); err != nil {
 		return err
 	}
@@ -276,16 +319,16 @@ func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
 }
 
 // Activate switches a flow on, if its module has room (admins only).
-func (s *Service) Activate(ctx context.Context, c *crm.Caller, id string) (*Flow, error) {
+func (s *Service) Activate(ctx context.Context, c *workspace.Caller, id string) (*Flow, error) {
 	return s.setActive(ctx, c, id, true)
 }
 
 // Deactivate switches a flow off (admins only).
-func (s *Service) Deactivate(ctx context.Context, c *crm.Caller, id string) (*Flow, error) {
+func (s *Service) Deactivate(ctx context.Context, c *workspace.Caller, id string) (*Flow, error) {
 	return s.setActive(ctx, c, id, false)
 }
 
-func (s *Service) setActive(ctx context.Context, c *crm.Caller, id string, on bool) (*Flow, error) {
+func (s *Service) setActive(ctx context.Context, c *workspace.Caller, id string, on bool) (*Flow, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
@@ -354,7 +397,7 @@ func (s *Service) leaveActive(ctx context.Context, f *Flow) (store.TxOp, error) 
 }
 
 // Clone saves an inactive copy of a flow [nhân bản] (admins only).
-func (s *Service) Clone(ctx context.Context, c *crm.Caller, id string) (*Flow, error) {
+func (s *Service) Clone(ctx context.Context, c *workspace.Caller, id string) (*Flow, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
@@ -391,7 +434,7 @@ func copyName(name, lang string) string {
 
 // Reorder sets the priorities of a module's flows to the order of ids
 // (admins only); flows left out keep their order after them.
-func (s *Service) Reorder(ctx context.Context, c *crm.Caller, ids []string) ([]*Flow, error) {
+func (s *Service) Reorder(ctx context.Context, c *workspace.Caller, ids []string) ([]*Flow, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}

@@ -3,8 +3,8 @@ package careflow
 import (
 	"time"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/workspace"
 )
 
 // dueOn reports whether a flow runs on a local day: anniversaries and
@@ -70,7 +70,7 @@ func anniversaryIn(d domain.Date, y int) domain.Date {
 }
 
 // customerDate reads a date or time field of a customer as a local date.
-func customerDate(o *crm.Org, c *domain.Customer, key string, loc *time.Location) (domain.Date, bool) {
+func customerDate(o *workspace.Org, c *domain.Customer, key string, loc *time.Location) (domain.Date, bool) {
 	switch key {
 	case "birthday":
 		return c.Birthday, !c.Birthday.IsZero()

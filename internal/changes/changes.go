@@ -9,17 +9,17 @@ import (
 
 	"tend/internal/automation"
 	"tend/internal/careflow"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/distribution"
-	"tend/internal/inbox"
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/store"
+	"tend/internal/timeline"
 )
 
 // Types are the item types the stream consumer handles; the stream's event
 // filter and the local feed keep only these.
-var Types = []string{crm.CustomerItemType, orders.ItemType}
+var Types = []string{customer.ItemType, orders.ItemType}
 
 // Router hands each change to its consumers.
 type Router struct {
@@ -32,7 +32,7 @@ type Router struct {
 // removed one. A change may come twice; every consumer is idempotent.
 func (r *Router) Handle(ctx context.Context, typ string, old, new *store.Item) error {
 	switch typ {
-	case crm.CustomerItemType:
+	case customer.ItemType:
 		before, err := image(old)
 		if err != nil {
 			return err
@@ -51,11 +51,11 @@ func (r *Router) Handle(ctx context.Context, typ string, old, new *store.Item) e
 	return nil
 }
 
-func image(it *store.Item) (*crm.Image, error) {
+func image(it *store.Item) (*customer.Image, error) {
 	if it == nil {
 		return nil, nil
 	}
-	im, err := crm.DecodeImage(*it)
+	im, err := customer.DecodeImage(*it)
 	if err != nil {
 		return nil, fmt.Errorf("changes: %w", err)
 	}
@@ -71,14 +71,14 @@ type Ticker struct {
 	CareFlows    *careflow.Service
 	Distribution *distribution.Service
 	Notify       *notify.Service
-	Reminders    inbox.Reminders
+	Reminders    *timeline.Service
 }
 
 // Tick runs one tick and says how much it started.
 func (t Ticker) Tick(ctx context.Context) (int, error) {
 	total := 0
 	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick,
-		t.Reminders.Tick} {
+		t.Reminders.SendReminders} {
 		n, err := tick(ctx)
 		total += n
 		if err != nil {

@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"slices"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/inbox"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // ErrNoStaff is returned while none of a rule's staff can take customers:
@@ -22,7 +23,7 @@ var ErrNoStaff = errors.New("distribution: no listed staff member is available")
 // the rotation position is claimed once per customer and episode, and the
 // assignment is conditional on the customer still waiting.
 func (s *Service) give(ctx context.Context, m Message) error {
-	o, err := s.crm.LoadOrg(ctx, m.Tenant)
+	o, err := s.orgs.LoadOrg(ctx, m.Tenant)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}
@@ -38,7 +39,7 @@ func (s *Service) give(ctx context.Context, m Message) error {
 		return nil // the rule was deleted meanwhile
 	}
 	r := rs[i]
-	cu, err := s.crm.CustomerImage(ctx, m.Tenant, m.Customer)
+	cu, err := s.customers.CustomerImage(ctx, m.Tenant, m.Customer)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}
@@ -89,7 +90,7 @@ func (s *Service) give(ctx context.Context, m Message) error {
 
 // available lists the rule's staff who can take customers now: active, not
 // away, and not the owner a reclaim takes the customer from.
-func available(o *crm.Org, r *Rule, exclude string) []Staff {
+func available(o *workspace.Org, r *Rule, exclude string) []Staff {
 	var out []Staff
 	for _, st := range r.Staff {
 		u, ok := o.User(st.UserID)
@@ -147,7 +148,7 @@ func (s *Service) claimSlot(ctx context.Context, m Message) (int64, error) {
 // assign makes to the owner, if the customer is still as the message
 // found it, with the rule as the author, the new owner (and a reclaimed
 // one) notified and the staff member's count moved, in one transaction.
-func (s *Service) assign(ctx context.Context, o *crm.Org, r *Rule, m Message, to string, n int64) error {
+func (s *Service) assign(ctx context.Context, o *workspace.Org, r *Rule, m Message, to string, n int64) error {
 	action, actor := "distributed", domain.Actor{Kind: domain.ActorDistribution, ID: r.ID, Name: r.Name}
 	switch m.Kind {
 	case KindReclaim:
@@ -155,13 +156,13 @@ func (s *Service) assign(ctx context.Context, o *crm.Org, r *Rule, m Message, to
 	case KindHandOver:
 		action = "handed_over"
 	}
-	edit := crm.Edit{Actor: actor, Action: action,
+	edit := customer.Edit{Actor: actor, Action: action,
 		Guard: func(c *domain.Customer) bool { return r.covers(c, m) && episodeMatches(c, m) },
 		Apply: func(c *domain.Customer) error { c.OwnerID = to; return nil },
 	}
 	id := "dist_" + m.Rule + "_" + m.Customer + "_" + m.Episode
 	lang := o.Workspace.Language
-	logs := func(c *domain.Customer, _ []crm.EditOutcome) []store.TxOp {
+	logs := func(c *domain.Customer, _ []customer.EditOutcome) []store.TxOp {
 		now := s.now()
 		who := c.Name + " (" + c.Code + ")"
 		ops := []store.TxOp{
@@ -183,7 +184,7 @@ func (s *Service) assign(ctx context.Context, o *crm.Org, r *Rule, m Message, to
 		}
 		return ops
 	}
-	_, err := s.crm.EditAs(ctx, o, m.Customer, nil, []crm.Edit{edit}, logs)
+	_, err := s.customers.EditAs(ctx, o, m.Customer, nil, []customer.Edit{edit}, logs)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}

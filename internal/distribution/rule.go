@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/workspace"
 )
 
 // Type is how a rule gives customers out.
@@ -105,7 +105,7 @@ func (r *Rule) apply(in Input) {
 }
 
 // check validates a rule against the workspace, naming each bad element.
-func (r *Rule) check(o *crm.Org) error {
+func (r *Rule) check(o *workspace.Org) error {
 	var p domain.Problems
 	switch {
 	case r.Name == "":

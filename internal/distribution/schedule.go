@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -36,11 +36,11 @@ type Message struct {
 // distributed warehouse and step without an owner (created by hand, by an
 // import, a webhook or a rule, or moved there), after the rule's delay. A
 // change handled twice schedules once.
-func (s *Service) HandleChange(ctx context.Context, old, new *crm.Image) error {
+func (s *Service) HandleChange(ctx context.Context, old, new *customer.Image) error {
 	if new == nil || new.Customer.Deleted() || new.Customer.OwnerID != "" {
 		return nil
 	}
-	o, err := s.crm.LoadOrg(ctx, new.Tenant)
+	o, err := s.orgs.LoadOrg(ctx, new.Tenant)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}
@@ -166,7 +166,7 @@ func (s *Service) scanReclaims(ctx context.Context) (int, error) {
 		if err != nil {
 			return sent, fmt.Errorf("distribution: mark reclaim scan: %w", err)
 		}
-		err = s.crm.EachCustomerOfWarehouse(ctx, r.Tenant, r.WarehouseID, func(c *domain.Customer) error {
+		err = s.customers.EachCustomerOfWarehouse(ctx, r.Tenant, r.WarehouseID, func(c *domain.Customer) error {
 			if !r.inScope(c) || c.OwnerID == "" || !stale(c, now, time.Duration(r.ReclaimAfter)) {
 				return nil
 			}

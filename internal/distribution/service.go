@@ -10,9 +10,10 @@ import (
 	"sync"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Queue takes distribution messages for later: SQS in AWS (at most 15
@@ -31,15 +32,30 @@ type Hooks struct {
 	AfterWrite  func(m Message) error
 }
 
+// Orgs reads workspaces' set-ups.
+type Orgs interface {
+	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
+}
+
+// Customers are the customer operations distribution needs: reading a
+// customer as it is, the customers of a warehouse (reclaim), and giving a
+// customer its owner.
+type Customers interface {
+	CustomerImage(ctx context.Context, tenant, id string) (*domain.Customer, error)
+	EachCustomerOfWarehouse(ctx context.Context, tenant, warehouse string, fn func(*domain.Customer) error) error
+	EditAs(ctx context.Context, o *workspace.Org, customerID string, cause *customer.Cause, edits []customer.Edit, logs customer.Logs) ([]customer.EditOutcome, error)
+}
+
 // Service manages distribution rules and gives customers out.
 type Service struct {
-	crm   *crm.Service
-	st    store.Store
-	clock domain.Clock
-	log   *slog.Logger
-	queue Queue
-	Hooks Hooks
-	cache sync.Map // tenant → *cachedRules
+	orgs      Orgs
+	customers Customers
+	st        store.Store
+	clock     domain.Clock
+	log       *slog.Logger
+	queue     Queue
+	Hooks     Hooks
+	cache     sync.Map // tenant → *cachedRules
 }
 
 // cachedRules are a workspace's rules as of a set-up version (rule writes
@@ -50,7 +66,7 @@ type cachedRules struct {
 }
 
 // rulesOf returns a workspace's rules, read once per set-up version.
-func (s *Service) rulesOf(ctx context.Context, o *crm.Org) ([]*Rule, error) {
+func (s *Service) rulesOf(ctx context.Context, o *workspace.Org) ([]*Rule, error) {
 	if c, ok := s.cache.Load(o.Workspace.ID); ok && c.(*cachedRules).version == o.SetupVersion {
 		return c.(*cachedRules).rules, nil
 	}
@@ -64,11 +80,11 @@ func (s *Service) rulesOf(ctx context.Context, o *crm.Org) ([]*Rule, error) {
 
 // New returns the distribution service; queue receives assignment
 // messages.
-func New(c *crm.Service, queue Queue, log *slog.Logger) *Service {
+func New(st store.Store, clock domain.Clock, log *slog.Logger, orgs Orgs, customers Customers, queue Queue) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log, queue: queue}
+	return &Service{orgs: orgs, customers: customers, st: st, clock: clock, log: log, queue: queue}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
@@ -173,17 +189,17 @@ func (s *Service) rule(ctx context.Context, tenant, id string) (*Rule, error) {
 }
 
 // List returns the workspace's rules by priority.
-func (s *Service) List(ctx context.Context, c *crm.Caller) ([]*Rule, error) {
+func (s *Service) List(ctx context.Context, c *workspace.Caller) ([]*Rule, error) {
 	return s.rules(ctx, c.Tenant())
 }
 
 // Get returns a rule.
-func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Rule, error) {
+func (s *Service) Get(ctx context.Context, c *workspace.Caller, id string) (*Rule, error) {
 	return s.rule(ctx, c.Tenant(), id)
 }
 
 // Save creates (id "") or changes a rule (admins only).
-func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) (*Rule, error) {
+func (s *Service) Save(ctx context.Context, c *workspace.Caller, id string, in Input) (*Rule, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
@@ -209,7 +225,7 @@ func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) 
 	if prev > 0 {
 		cond = store.IfVersion(prev)
 	}
-	err := s.st.Transact(ctx, []store.TxOp{store.TxPut(r.item(), cond), crm.SetupChanged(r.Tenant)})
+	err := s.st.Transact(ctx, []store.TxOp{store.TxPut(r.item(), cond), workspace.SetupChanged(r.Tenant)})
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil, domain.VersionConflict("distribution_rule")
 	}
@@ -221,14 +237,14 @@ func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) 
 
 // Delete removes a rule (admins only); customers it gave out keep their
 // owner.
-func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
+func (s *Service) Delete(ctx context.Context, c *workspace.Caller, id string) error {
 	if err := c.RequireAdmin(); err != nil {
 		return err
 	}
 	if _, err := s.rule(ctx, c.Tenant(), id); err != nil {
 		return err
 	}
-	return s.st.Transact(ctx, []store.TxOp{store.TxDelete(ruleKey(c.Tenant(), id), store.None), crm.SetupChanged(c.Tenant())})
+	return s.st.Transact(ctx, []store.TxOp{store.TxDelete(ruleKey(c.Tenant(), id), store.None), workspace.SetupChanged(c.Tenant())})
 }
 
 // StaffStats is one listed staff member's figures.
@@ -250,7 +266,7 @@ type Stats struct {
 }
 
 // Stats returns a rule's figures.
-func (s *Service) Stats(ctx context.Context, c *crm.Caller, id string) (*Stats, error) {
+func (s *Service) Stats(ctx context.Context, c *workspace.Caller, id string) (*Stats, error) {
 	r, err := s.rule(ctx, c.Tenant(), id)
 	if err != nil {
 		return nil, err
@@ -296,18 +312,18 @@ type Assignment struct {
 }
 
 // Assignments lists a rule's assignments in the order of its rotation.
-func (s *Service) Assignments(ctx context.Context, c *crm.Caller, id string, limit int, cursor string) (*crm.Page[Assignment], error) {
+func (s *Service) Assignments(ctx context.Context, c *workspace.Caller, id string, limit int, cursor string) (*domain.Page[Assignment], error) {
 	if _, err := s.rule(ctx, c.Tenant(), id); err != nil {
 		return nil, err
 	}
-	page, err := s.st.Query(ctx, store.Query{PK: assignmentKey(c.Tenant(), id, 0).PK, Limit: crm.ListLimit(limit), Cursor: cursor})
+	page, err := s.st.Query(ctx, store.Query{PK: assignmentKey(c.Tenant(), id, 0).PK, Limit: domain.ListLimit(limit), Cursor: cursor})
 	if errors.Is(err, store.ErrInvalid) {
 		return nil, &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := &crm.Page[Assignment]{Items: []Assignment{}, NextCursor: page.Cursor}
+	out := &domain.Page[Assignment]{Items: []Assignment{}, NextCursor: page.Cursor}
 	for _, it := range page.Items {
 		var a Assignment
 		if err := json.Unmarshal(it.Doc, &a); err != nil {

@@ -70,6 +70,15 @@ func VersionConflict(what string) *Error {
 	return Errorf(ErrConflict, "version_conflict", "what", what)
 }
 
+// CheckVersion refuses a write that names a version (given, when set)
+// other than the current one.
+func CheckVersion(given *int64, current int64, what string) error {
+	if given != nil && *given != current {
+		return VersionConflict(what)
+	}
+	return nil
+}
+
 // Forbidden says the caller may not do this.
 func Forbidden() *Error { return Errorf(ErrForbidden, "forbidden") }
 

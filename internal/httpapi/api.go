@@ -1,5 +1,5 @@
-// Package httpapi is Tend's HTTP API: plain net/http handlers over the CRM
-// core, with authentication, role checks, problem+json errors in the
+// Package httpapi is Tend's HTTP API: plain net/http handlers over the
+// services, with authentication, role checks, problem+json errors in the
 // caller's language and idempotent writes. The same handler runs behind API
 // Gateway on Lambda and on the local runner.
 package httpapi
@@ -21,7 +21,7 @@ import (
 
 	"tend/internal/automation"
 	"tend/internal/careflow"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/idempotency"
@@ -31,11 +31,15 @@ import (
 	"tend/internal/orders"
 	"tend/internal/task"
 	"tend/internal/templates"
+	"tend/internal/timeline"
+	"tend/internal/workspace"
 )
 
 // Config holds what the API needs.
 type Config struct {
-	CRM          *crm.Service
+	Workspaces   *workspace.Service
+	Customers    *customer.Service
+	Timeline     *timeline.Service
 	Automation   *automation.Service
 	Orders       *orders.Service
 	Distribution *distribution.Service
@@ -69,7 +73,7 @@ type API struct {
 
 // handler serves one authenticated request; a returned error becomes a
 // problem answer.
-type handler func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error
+type handler func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error
 
 // New builds the API.
 func New(cfg Config) *API {
@@ -79,6 +83,7 @@ func New(cfg Config) *API {
 	a := &API{cfg: cfg, mux: http.NewServeMux()}
 	a.routesSetup()
 	a.routesCustomers()
+	a.routesTimeline()
 	a.routesAutomations()
 	a.routesOrders()
 	a.routesLeads()
@@ -171,7 +176,7 @@ func (a *API) handle(pattern string, h handler) {
 // admin registers an endpoint only admins may call: the role is checked
 // before the body is even read.
 func (a *API) admin(pattern string, h handler) {
-	onlyAdmins := func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	onlyAdmins := func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		if err := c.RequireAdmin(); err != nil {
 			return err
 		}
@@ -215,17 +220,17 @@ func (a *API) serve(w *recorder, r *http.Request, h handler) {
 	}
 }
 
-func (a *API) caller(r *http.Request) (*crm.Caller, error) {
+func (a *API) caller(r *http.Request) (*workspace.Caller, error) {
 	subject, err := a.cfg.Auth.Subject(r)
 	if err != nil {
 		return nil, err
 	}
-	return a.cfg.CRM.Authenticate(r.Context(), subject)
+	return a.cfg.Workspaces.Authenticate(r.Context(), subject)
 }
 
 // idempotent runs h once per Idempotency-Key: a repeat of the same request
 // gets the first answer back and changes nothing.
-func (a *API) idempotent(w *recorder, r *http.Request, c *crm.Caller, h handler) error {
+func (a *API) idempotent(w *recorder, r *http.Request, c *workspace.Caller, h handler) error {
 	lang := language(r, c.Org.Workspace.Language)
 	return a.once(w, r, "T#"+c.Tenant()+"#U#"+c.User.ID, lang, func() error { return h(w, r, c) })
 }

@@ -4,19 +4,19 @@ import (
 	"net/http"
 
 	"tend/internal/automation"
-	"tend/internal/crm"
+	"tend/internal/workspace"
 )
 
 func (a *API) routesAutomations() {
 	svc := a.cfg.Automation
-	a.handle("GET /v1/automations", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/automations", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		rs, err := svc.List(r.Context(), c)
 		if err != nil {
 			return err
 		}
 		return writeJSON(w, http.StatusOK, list[*automation.Rule]{Items: rs})
 	})
-	a.admin("POST /v1/automations", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("POST /v1/automations", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := ruleInput(w, r)
 		if err != nil {
 			return err
@@ -27,7 +27,7 @@ func (a *API) routesAutomations() {
 		}
 		return created(w, "/v1/automations/"+rule.ID, rule)
 	})
-	a.admin("POST /v1/automations/preview", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("POST /v1/automations/preview", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := ruleInput(w, r)
 		if err != nil {
 			return err
@@ -36,7 +36,7 @@ func (a *API) routesAutomations() {
 		return ok(w, p, err)
 	})
 	a.handle("GET /v1/automations/{id}", itemHandler(svc.Get))
-	a.admin("PATCH /v1/automations/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("PATCH /v1/automations/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := ruleInput(w, r)
 		if err != nil {
 			return err

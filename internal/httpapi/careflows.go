@@ -4,13 +4,13 @@ import (
 	"net/http"
 
 	"tend/internal/careflow"
-	"tend/internal/crm"
 	"tend/internal/notify"
+	"tend/internal/workspace"
 )
 
 func (a *API) routesCareFlows() {
 	svc := a.cfg.CareFlows
-	a.handle("GET /v1/care-flows", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/care-flows", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		m := careflow.Module(r.URL.Query().Get("module"))
 		if m != "" && m != careflow.ModuleCustomers && m != careflow.ModuleOrders {
 			return fieldError("module", "invalid_value")
@@ -18,7 +18,7 @@ func (a *API) routesCareFlows() {
 		fs, err := svc.List(r.Context(), c, m)
 		return ok(w, list[*careflow.Flow]{Items: fs}, err)
 	})
-	a.admin("POST /v1/care-flows", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("POST /v1/care-flows", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := careFlowInput(w, r)
 		if err != nil {
 			return err
@@ -29,7 +29,7 @@ func (a *API) routesCareFlows() {
 		}
 		return created(w, "/v1/care-flows/"+f.ID, f)
 	})
-	a.admin("PUT /v1/care-flows/order", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("PUT /v1/care-flows/order", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in struct {
 			IDs []string `json:"ids"`
 		}
@@ -40,7 +40,7 @@ func (a *API) routesCareFlows() {
 		return ok(w, list[*careflow.Flow]{Items: fs}, err)
 	})
 	a.handle("GET /v1/care-flows/{id}", itemHandler(svc.Get))
-	a.admin("PATCH /v1/care-flows/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("PATCH /v1/care-flows/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := careFlowInput(w, r)
 		if err != nil {
 			return err
@@ -51,7 +51,7 @@ func (a *API) routesCareFlows() {
 	a.admin("DELETE /v1/care-flows/{id}", deleteHandler(svc.Delete, "id"))
 	a.admin("POST /v1/care-flows/{id}/activate", itemHandler(svc.Activate))
 	a.admin("POST /v1/care-flows/{id}/deactivate", itemHandler(svc.Deactivate))
-	a.admin("POST /v1/care-flows/{id}/clone", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("POST /v1/care-flows/{id}/clone", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		f, err := svc.Clone(r.Context(), c, r.PathValue("id"))
 		if err != nil {
 			return err
@@ -71,7 +71,7 @@ func careFlowInput(w http.ResponseWriter, r *http.Request) (*careflow.Input, err
 
 // routesMessages serves the delivery records of emails and SMS.
 func (a *API) routesMessages() {
-	a.handle("GET /v1/messages", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/messages", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err

@@ -5,25 +5,26 @@ import (
 	"net/http"
 	"strconv"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
+	"tend/internal/workspace"
 )
 
 func (a *API) routesCustomers() {
-	svc := a.cfg.CRM
-	a.handle("GET /v1/customers", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	svc := a.cfg.Customers
+	a.handle("GET /v1/customers", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
 		}
 		q := r.URL.Query()
-		page, err := svc.ListCustomers(r.Context(), c, crm.ListQuery{
+		page, err := svc.ListCustomers(r.Context(), c, customer.ListQuery{
 			Q: q.Get("q"), Filter: q.Get("filter"), Sort: q.Get("sort"), Limit: limit, Cursor: cursor,
 			Deleted: q.Get("deleted") == "true",
 		})
 		return writePage(w, r, c, page, err)
 	})
-	a.handle("POST /v1/customers", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("POST /v1/customers", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := customerInput(w, r)
 		if err != nil {
 			return err
@@ -35,7 +36,7 @@ func (a *API) routesCustomers() {
 		return created(w, "/v1/customers/"+cu.ID, cu)
 	})
 	a.handle("GET /v1/customers/{id}", itemHandler(svc.GetCustomer))
-	a.handle("PATCH /v1/customers/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("PATCH /v1/customers/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := customerInput(w, r)
 		if err != nil {
 			return err
@@ -45,16 +46,16 @@ func (a *API) routesCustomers() {
 	})
 	a.handle("DELETE /v1/customers/{id}", deleteHandler(svc.DeleteCustomer, "id"))
 	a.handle("POST /v1/customers/{id}/restore", itemHandler(svc.RestoreCustomer))
-	a.handle("POST /v1/customers/{id}/step", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		var in crm.StepInput
+	a.handle("POST /v1/customers/{id}/step", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		var in customer.StepInput
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
 		}
 		cu, err := svc.SetStep(r.Context(), c, r.PathValue("id"), in)
 		return ok(w, cu, err)
 	})
-	a.handle("POST /v1/customers/bulk/step", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		var in crm.BulkStepInput
+	a.handle("POST /v1/customers/bulk/step", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		var in customer.BulkStepInput
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
 		}
@@ -70,7 +71,7 @@ func (a *API) routesCustomers() {
 		}
 		return writeJSON(w, http.StatusOK, out)
 	})
-	a.handle("PUT /v1/customers/{id}/shares", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("PUT /v1/customers/{id}/shares", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in struct {
 			UserIDs []string `json:"user_ids"`
 		}
@@ -83,8 +84,8 @@ func (a *API) routesCustomers() {
 		cu, err := svc.SetShares(r.Context(), c, r.PathValue("id"), in.UserIDs)
 		return ok(w, cu, err)
 	})
-	a.handle("POST /v1/customers/{id}/pin", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		var in crm.PinInput
+	a.handle("POST /v1/customers/{id}/pin", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		var in customer.PinInput
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
 		}
@@ -92,51 +93,7 @@ func (a *API) routesCustomers() {
 		return ok(w, cu, err)
 	})
 	a.handle("DELETE /v1/customers/{id}/pin", itemHandler(svc.Unpin))
-	a.handle("GET /v1/customers/{id}/history", pagedHandler(svc.History))
-	a.handle("GET /v1/customers/{id}/notes", pagedHandler(svc.Notes))
-	a.handle("POST /v1/customers/{id}/notes", addHandler(svc.AddNote))
-	a.handle("GET /v1/customers/{id}/activities", pagedHandler(svc.Activities))
-	a.handle("POST /v1/customers/{id}/activities", addHandler(svc.AddActivity))
-	a.handle("GET /v1/customers/{id}/calls", pagedHandler(svc.Calls))
-	a.handle("POST /v1/customers/{id}/calls", addHandler(svc.AddCall))
-	a.handle("GET /v1/customers/{id}/appointments", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		appts, err := svc.Appointments(r.Context(), c, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, list[domain.Appointment]{Items: appts})
-	})
-	a.handle("POST /v1/customers/{id}/appointments", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		var in crm.AppointmentInput
-		if err := decodeBody(w, r, &in); err != nil {
-			return err
-		}
-		ap, err := svc.SaveAppointment(r.Context(), c, r.PathValue("id"), "", in)
-		if err != nil {
-			return err
-		}
-		return created(w, "/v1/customers/"+ap.CustomerID+"/appointments/"+ap.ID, ap)
-	})
-	a.handle("GET /v1/customers/{id}/appointments/{appointment_id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		ap, err := svc.Appointment(r.Context(), c, r.PathValue("id"), r.PathValue("appointment_id"))
-		return ok(w, ap, err)
-	})
-	a.handle("PATCH /v1/customers/{id}/appointments/{appointment_id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		var in crm.AppointmentInput
-		if err := decodeBody(w, r, &in); err != nil {
-			return err
-		}
-		ap, err := svc.SaveAppointment(r.Context(), c, r.PathValue("id"), r.PathValue("appointment_id"), in)
-		return ok(w, ap, err)
-	})
-	a.handle("DELETE /v1/customers/{id}/appointments/{appointment_id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		if err := svc.DeleteAppointment(r.Context(), c, r.PathValue("id"), r.PathValue("appointment_id")); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	})
-	a.handle("GET /v1/lookup", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/lookup", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
@@ -158,12 +115,12 @@ type bulkFailure struct {
 }
 
 // customerInput reads a customer body.
-func customerInput(w http.ResponseWriter, r *http.Request) (*crm.CustomerInput, error) {
+func customerInput(w http.ResponseWriter, r *http.Request) (*customer.Input, error) {
 	raw, err := readBody(w, r)
 	if err != nil {
 		return nil, err
 	}
-	return crm.ParseCustomerInput(raw)
+	return customer.ParseInput(raw)
 }
 
 // limitParam reads ?limit= (1 to 500; absent is the default).
@@ -180,8 +137,8 @@ func limitParam(r *http.Request) (int, error) {
 }
 
 // pagedHandler serves a paged list of a customer's sub-items.
-func pagedHandler[T any](list func(ctx context.Context, c *crm.Caller, id string, limit int, cursor string) (*crm.Page[T], error)) handler {
-	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+func pagedHandler[T any](list func(ctx context.Context, c *workspace.Caller, id string, limit int, cursor string) (*domain.Page[T], error)) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
@@ -192,8 +149,8 @@ func pagedHandler[T any](list func(ctx context.Context, c *crm.Caller, id string
 }
 
 // addHandler serves the creation of a customer's sub-item.
-func addHandler[In any, Out any](add func(ctx context.Context, c *crm.Caller, id string, in In) (*Out, error)) handler {
-	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+func addHandler[In any, Out any](add func(ctx context.Context, c *workspace.Caller, id string, in In) (*Out, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in In
 		if err := decodeBody(w, r, &in); err != nil {
 			return err

@@ -7,22 +7,23 @@ import (
 	"net/http"
 	"strings"
 
-	"tend/internal/crm"
 	"tend/internal/distribution"
+	"tend/internal/domain"
 	"tend/internal/inbox"
 	"tend/internal/leads"
+	"tend/internal/workspace"
 )
 
 func (a *API) routesLeads() {
 	svc := a.cfg.Leads
-	a.handle("GET /v1/lead-sources", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/lead-sources", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		srcs, err := svc.List(r.Context(), c)
 		if err != nil {
 			return err
 		}
 		return writeJSON(w, http.StatusOK, list[*leads.Source]{Items: srcs})
 	})
-	a.admin("POST /v1/lead-sources", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("POST /v1/lead-sources", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in leads.Input
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
@@ -43,7 +44,7 @@ func (a *API) routesLeads() {
 
 func (a *API) routesDistribution() {
 	svc := a.cfg.Distribution
-	a.handle("GET /v1/distribution-rules", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/distribution-rules", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		rs, err := svc.List(r.Context(), c)
 		if err != nil {
 			return err
@@ -57,7 +58,7 @@ func (a *API) routesDistribution() {
 	// A rule's figures and assignments name every owner's customers: admins only.
 	a.admin("GET /v1/distribution-rules/{id}/stats", itemHandler(svc.Stats))
 	a.admin("GET /v1/distribution-rules/{id}/assignments", pagedHandler(svc.Assignments))
-	a.handle("GET /v1/notifications", pagedHandler(func(ctx context.Context, c *crm.Caller, _ string, limit int, cursor string) (*crm.Page[inbox.Notification], error) {
+	a.handle("GET /v1/notifications", pagedHandler(func(ctx context.Context, c *workspace.Caller, _ string, limit int, cursor string) (*domain.Page[inbox.Notification], error) {
 		return a.cfg.Inbox.List(ctx, c, limit, cursor)
 	}))
 }

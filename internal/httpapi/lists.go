@@ -10,7 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"tend/internal/crm"
+	"tend/internal/domain"
+	"tend/internal/workspace"
 )
 
 // list is the answer of every list, paged or not. It is the one place a
@@ -30,7 +31,7 @@ func (l list[T]) MarshalJSON() ([]byte, error) {
 
 // pageParams reads a paged list's ?limit= and ?cursor=; the cursor must be
 // one this list gave for this query (see sealCursor).
-func pageParams(r *http.Request, c *crm.Caller) (limit int, cursor string, err error) {
+func pageParams(r *http.Request, c *workspace.Caller) (limit int, cursor string, err error) {
 	limit, err = limitParam(r)
 	if err != nil {
 		return 0, "", err
@@ -41,7 +42,7 @@ func pageParams(r *http.Request, c *crm.Caller) (limit int, cursor string, err e
 
 // writePage answers a page of a list, or the error; its next cursor is
 // sealed to the request's query.
-func writePage[T any](w http.ResponseWriter, r *http.Request, c *crm.Caller, page *crm.Page[T], err error) error {
+func writePage[T any](w http.ResponseWriter, r *http.Request, c *workspace.Caller, page *domain.Page[T], err error) error {
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, c *crm.Caller, pag
 // cursorStamp is a short hash of the caller (workspace and user), the
 // route and path, and the query parameters other than cursor and limit,
 // canonicalised: in key order, parameters with no value left out.
-func cursorStamp(r *http.Request, c *crm.Caller) string {
+func cursorStamp(r *http.Request, c *workspace.Caller) string {
 	h := sha256.New()
 	part(h, c.Tenant())
 	part(h, c.User.ID)
@@ -90,7 +91,7 @@ func part(h hash.Hash, s string) {
 
 // sealCursor puts the request's stamp before a list layer's cursor ("" is
 // the last page, and stays "").
-func sealCursor(r *http.Request, c *crm.Caller, cursor string) string {
+func sealCursor(r *http.Request, c *workspace.Caller, cursor string) string {
 	if cursor == "" {
 		return ""
 	}
@@ -99,7 +100,7 @@ func sealCursor(r *http.Request, c *crm.Caller, cursor string) string {
 
 // unsealCursor checks a sealed cursor against the request and returns the
 // list layer's cursor.
-func unsealCursor(r *http.Request, c *crm.Caller, sealed string) (string, error) {
+func unsealCursor(r *http.Request, c *workspace.Caller, sealed string) (string, error) {
 	if sealed == "" {
 		return "", nil
 	}

@@ -3,13 +3,13 @@ package httpapi
 import (
 	"net/http"
 
-	"tend/internal/crm"
 	"tend/internal/orders"
+	"tend/internal/workspace"
 )
 
 func (a *API) routesOrders() {
 	svc := a.cfg.Orders
-	a.handle("GET /v1/orders", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/orders", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
@@ -17,7 +17,7 @@ func (a *API) routesOrders() {
 		page, err := svc.List(r.Context(), c, r.URL.Query().Get("customer_id"), limit, cursor)
 		return writePage(w, r, c, page, err)
 	})
-	a.handle("POST /v1/orders", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("POST /v1/orders", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in orders.Input
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
@@ -29,7 +29,7 @@ func (a *API) routesOrders() {
 		return created(w, "/v1/orders/"+o.ID, o)
 	})
 	a.handle("GET /v1/orders/{id}", itemHandler(svc.Get))
-	a.handle("PATCH /v1/orders/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("PATCH /v1/orders/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in orders.Input
 		if err := decodeBody(w, r, &in); err != nil {
 			return err

@@ -4,21 +4,21 @@ import (
 	"context"
 	"net/http"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/workspace"
 )
 
 func (a *API) routesSetup() {
-	svc := a.cfg.CRM
-	a.handle("GET /v1/me", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	svc := a.cfg.Workspaces
+	a.handle("GET /v1/me", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		return writeJSON(w, http.StatusOK, me{User: c.User, Workspace: &c.Org.Workspace})
 	})
 
-	a.handle("GET /v1/users", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/users", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		return writeJSON(w, http.StatusOK, list[*domain.User]{Items: svc.ListUsers(c)})
 	})
-	a.admin("POST /v1/users", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		var in crm.UserInput
+	a.admin("POST /v1/users", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		var in workspace.UserInput
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
 		}
@@ -28,15 +28,15 @@ func (a *API) routesSetup() {
 		}
 		return created(w, "/v1/users/"+u.ID, u)
 	})
-	a.handle("GET /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		u, err := svc.GetUser(c, r.PathValue("id"))
 		return ok(w, u, err)
 	})
-	a.handle("PATCH /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("PATCH /v1/users/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		if !c.IsAdmin() && r.PathValue("id") != c.User.ID {
 			return domain.Errorf(domain.ErrForbidden, "admin_only")
 		}
-		var in crm.UserInput
+		var in workspace.UserInput
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
 		}
@@ -45,54 +45,54 @@ func (a *API) routesSetup() {
 	})
 	a.admin("DELETE /v1/users/{id}", itemHandler(svc.DeactivateUser))
 
-	a.handle("GET /v1/teams", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/teams", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		return writeJSON(w, http.StatusOK, list[*domain.Team]{Items: c.Org.Teams})
 	})
 	a.admin("POST /v1/teams", saveHandler(svc.SaveTeam, "/v1/teams/", ""))
-	a.handle("GET /v1/teams/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/teams/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		t, err := svc.GetTeam(c, r.PathValue("id"))
 		return ok(w, t, err)
 	})
 	a.admin("PATCH /v1/teams/{id}", saveHandler(svc.SaveTeam, "", "id"))
 	a.admin("DELETE /v1/teams/{id}", deleteHandler(svc.DeleteTeam, "id"))
 
-	a.handle("GET /v1/warehouses", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/warehouses", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		return writeJSON(w, http.StatusOK, list[*domain.Warehouse]{Items: c.Org.Warehouses})
 	})
 	a.admin("POST /v1/warehouses", saveHandler(svc.SaveWarehouse, "/v1/warehouses/", ""))
-	a.handle("GET /v1/warehouses/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/warehouses/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		wh, err := svc.GetWarehouse(c, r.PathValue("id"))
 		return ok(w, wh, err)
 	})
 	a.admin("PATCH /v1/warehouses/{id}", saveHandler(svc.SaveWarehouse, "", "id"))
 	a.admin("DELETE /v1/warehouses/{id}", deleteHandler(svc.DeleteWarehouse, "id"))
 
-	a.handle("GET /v1/pipelines", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/pipelines", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		return writeJSON(w, http.StatusOK, list[*domain.Pipeline]{Items: c.Org.Pipelines})
 	})
 	a.admin("POST /v1/pipelines", saveHandler(svc.SavePipeline, "/v1/pipelines/", ""))
-	a.handle("GET /v1/pipelines/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/pipelines/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		p, err := svc.GetPipeline(c, r.PathValue("id"))
 		return ok(w, p, err)
 	})
 	a.admin("PATCH /v1/pipelines/{id}", saveHandler(svc.SavePipeline, "", "id"))
 	a.admin("DELETE /v1/pipelines/{id}", deleteHandler(svc.DeletePipeline, "id"))
 
-	a.handle("GET /v1/fields", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/fields", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		return writeJSON(w, http.StatusOK, list[domain.FieldDef]{Items: svc.ListFields(c)})
 	})
 	a.admin("POST /v1/fields", saveHandler(svc.SaveField, "/v1/fields/", ""))
-	a.handle("GET /v1/fields/{key}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/fields/{key}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		f, err := svc.GetField(c, r.PathValue("key"))
 		return ok(w, f, err)
 	})
 	a.admin("PATCH /v1/fields/{key}", saveHandler(svc.SaveField, "", "key"))
 	a.admin("DELETE /v1/fields/{key}", deleteHandler(svc.DeleteField, "key"))
 
-	a.handle("GET /v1/settings/duplicates", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/settings/duplicates", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		return writeJSON(w, http.StatusOK, svc.GetDuplicateSettings(c))
 	})
-	a.admin("PUT /v1/settings/duplicates", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.admin("PUT /v1/settings/duplicates", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in struct {
 			Criteria []string `json:"criteria"`
 			Version  *int64   `json:"version"`
@@ -103,14 +103,14 @@ func (a *API) routesSetup() {
 		if in.Criteria == nil {
 			return fieldError("criteria", "required")
 		}
-		res, err := svc.UpdateDuplicateSettings(r.Context(), c, in.Criteria, in.Version)
+		res, err := a.cfg.Customers.UpdateDuplicateSettings(r.Context(), c, in.Criteria, in.Version)
 		return ok(w, res, err)
 	})
-	a.handle("GET /v1/settings/workspace", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/settings/workspace", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		return writeJSON(w, http.StatusOK, c.Org.Workspace)
 	})
-	a.admin("PUT /v1/settings/workspace", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
-		var in crm.WorkspaceInput
+	a.admin("PUT /v1/settings/workspace", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		var in workspace.WorkspaceInput
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
 		}
@@ -127,15 +127,15 @@ type me struct {
 // createWorkspace opens a workspace for a signed-in subject that belongs
 // to none yet, making it the admin.
 func (a *API) createWorkspace(w http.ResponseWriter, r *http.Request, subject string) error {
-	if _, err := a.cfg.CRM.Authenticate(r.Context(), subject); err == nil || domain.CodeOf(err) == "user_inactive" {
+	if _, err := a.cfg.Workspaces.Authenticate(r.Context(), subject); err == nil || domain.CodeOf(err) == "user_inactive" {
 		return domain.Errorf(domain.ErrConflict, "already_member")
 	}
-	var in crm.NewWorkspace
+	var in workspace.NewWorkspace
 	if err := decodeBody(w, r, &in); err != nil {
 		return err
 	}
 	in.AdminSubject = subject
-	ws, admin, err := a.cfg.CRM.CreateWorkspace(r.Context(), in)
+	ws, admin, err := a.cfg.Workspaces.CreateWorkspace(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -148,8 +148,8 @@ func (a *API) createWorkspace(w http.ResponseWriter, r *http.Request, subject st
 // saveHandler serves the create (POST, with a Location; param "") or the
 // change (PATCH, the entity named by the path parameter param) of a set-up
 // entity.
-func saveHandler[In any, Out any](save func(ctx context.Context, c *crm.Caller, id string, in In) (*Out, error), location, param string) handler {
-	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+func saveHandler[In any, Out any](save func(ctx context.Context, c *workspace.Caller, id string, in In) (*Out, error), location, param string) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in In
 		if err := decodeBody(w, r, &in); err != nil {
 			return err
@@ -166,8 +166,8 @@ func saveHandler[In any, Out any](save func(ctx context.Context, c *crm.Caller, 
 	}
 }
 
-func deleteHandler(del func(ctx context.Context, c *crm.Caller, id string) error, param string) handler {
-	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+func deleteHandler(del func(ctx context.Context, c *workspace.Caller, id string) error, param string) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		if err := del(r.Context(), c, r.PathValue(param)); err != nil {
 			return err
 		}
@@ -178,8 +178,8 @@ func deleteHandler(del func(ctx context.Context, c *crm.Caller, id string) error
 
 // itemHandler serves a read of, or an action on, the item named by the
 // path's {id}: 200 with what fn returns.
-func itemHandler[Out any](fn func(ctx context.Context, c *crm.Caller, id string) (Out, error)) handler {
-	return func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+func itemHandler[Out any](fn func(ctx context.Context, c *workspace.Caller, id string) (Out, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		out, err := fn(r.Context(), c, r.PathValue("id"))
 		return ok(w, out, err)
 	}

@@ -3,13 +3,13 @@ package httpapi
 import (
 	"net/http"
 
-	"tend/internal/crm"
 	"tend/internal/task"
+	"tend/internal/workspace"
 )
 
 func (a *API) routesTasks() {
 	svc := a.cfg.Tasks
-	a.handle("GET /v1/tasks", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("GET /v1/tasks", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err
@@ -19,7 +19,7 @@ func (a *API) routesTasks() {
 			Status: q.Get("status"), Limit: limit, Cursor: cursor})
 		return writePage(w, r, c, page, err)
 	})
-	a.handle("POST /v1/tasks", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("POST /v1/tasks", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := taskInput(w, r)
 		if err != nil {
 			return err
@@ -31,7 +31,7 @@ func (a *API) routesTasks() {
 		return created(w, "/v1/tasks/"+t.ID, t)
 	})
 	a.handle("GET /v1/tasks/{id}", itemHandler(svc.Get))
-	a.handle("PATCH /v1/tasks/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+	a.handle("PATCH /v1/tasks/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := taskInput(w, r)
 		if err != nil {
 			return err

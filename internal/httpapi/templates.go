@@ -3,8 +3,8 @@ package httpapi
 import (
 	"net/http"
 
-	"tend/internal/crm"
 	"tend/internal/templates"
+	"tend/internal/workspace"
 )
 
 // routesTemplates serves email and SMS templates: anyone reads them,
@@ -13,11 +13,11 @@ func (a *API) routesTemplates() {
 	for _, kind := range []templates.Kind{templates.KindEmail, templates.KindSMS} {
 		base := "/v1/templates/" + string(kind)
 		svc := a.cfg.Templates
-		a.handle("GET "+base, func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		a.handle("GET "+base, func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 			ts, err := svc.List(r.Context(), c, kind, r.URL.Query().Get("q"))
 			return ok(w, list[*templates.Template]{Items: ts}, err)
 		})
-		a.admin("POST "+base, func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		a.admin("POST "+base, func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 			in, err := templateInput(w, r, kind)
 			if err != nil {
 				return err
@@ -28,11 +28,11 @@ func (a *API) routesTemplates() {
 			}
 			return created(w, base+"/"+t.ID, t)
 		})
-		a.handle("GET "+base+"/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		a.handle("GET "+base+"/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 			t, err := svc.Get(r.Context(), c, kind, r.PathValue("id"))
 			return ok(w, t, err)
 		})
-		a.admin("PATCH "+base+"/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		a.admin("PATCH "+base+"/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 			in, err := templateInput(w, r, kind)
 			if err != nil {
 				return err
@@ -40,7 +40,7 @@ func (a *API) routesTemplates() {
 			t, err := svc.Update(r.Context(), c, kind, r.PathValue("id"), in)
 			return ok(w, t, err)
 		})
-		a.admin("DELETE "+base+"/{id}", func(w http.ResponseWriter, r *http.Request, c *crm.Caller) error {
+		a.admin("DELETE "+base+"/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 			if err := svc.Delete(r.Context(), c, kind, r.PathValue("id")); err != nil {
 				return err
 			}

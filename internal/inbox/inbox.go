@@ -7,13 +7,12 @@ package inbox
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Kinds of notification.
@@ -64,15 +63,12 @@ type Service struct{ st store.Store }
 func New(st store.Store) *Service { return &Service{st: st} }
 
 // List returns the caller's notifications, newest first.
-func (s *Service) List(ctx context.Context, c *crm.Caller, limit int, cursor string) (*crm.Page[Notification], error) {
-	page, err := s.st.Query(ctx, store.Query{PK: pk(c.Tenant(), c.User.ID), Reverse: true, Limit: crm.ListLimit(limit), Cursor: cursor})
-	if errors.Is(err, store.ErrInvalid) {
-		return nil, &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
-	}
+func (s *Service) List(ctx context.Context, c *workspace.Caller, limit int, cursor string) (*domain.Page[Notification], error) {
+	page, err := s.st.Query(ctx, store.Query{PK: pk(c.Tenant(), c.User.ID), Reverse: true, Limit: domain.ListLimit(limit), Cursor: cursor})
 	if err != nil {
-		return nil, fmt.Errorf("inbox: read: %w", err)
+		return nil, fmt.Errorf("inbox: read: %w", store.CursorError(err))
 	}
-	out := &crm.Page[Notification]{Items: []Notification{}, NextCursor: page.Cursor}
+	out := &domain.Page[Notification]{Items: []Notification{}, NextCursor: page.Cursor}
 	for _, it := range page.Items {
 		var n Notification
 		if err := json.Unmarshal(it.Doc, &n); err != nil {

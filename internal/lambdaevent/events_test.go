@@ -14,7 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/lambdaevent"
 	"tend/internal/store"
 )
@@ -71,7 +71,7 @@ func TestSampleStreamBatch(t *testing.T) {
 		if err != nil {
 			t.Fatalf("record %d: ChangeFromRecord: %v", i, err)
 		}
-		if c.Kind != w.kind || c.Type != crm.CustomerItemType || c.Key.PK != "T#ws_demo#C#cus_sample1" || c.Key.SK != "A" {
+		if c.Kind != w.kind || c.Type != customer.ItemType || c.Key.PK != "T#ws_demo#C#cus_sample1" || c.Key.SK != "A" {
 			t.Errorf("record %d: %s %s %v, want %s customer T#ws_demo#C#cus_sample1|A", i, c.Kind, c.Type, c.Key, w.kind)
 		}
 		// Sequence numbers grow along a shard; as decimal strings of equal
@@ -103,7 +103,7 @@ func TestSampleStreamBatch(t *testing.T) {
 // checks it against the sample's story and the real key layout.
 func checkSampleImage(t *testing.T, what string, c lambdaevent.StreamChange, it store.Item, version, revenue int64) {
 	t.Helper()
-	im, err := crm.DecodeImage(it)
+	im, err := customer.DecodeImage(it)
 	if err != nil {
 		t.Fatalf("%s: DecodeImage: %v", what, err)
 	}
@@ -137,13 +137,13 @@ func checkSampleImage(t *testing.T, what string, c lambdaevent.StreamChange, it 
 	}
 }
 
-// shardOf mirrors crm's placement of customers in the sharded "all
-// customers" index (FNV-1a modulo crm.CustomerShards). If crm changes it,
+// shardOf mirrors package customer's placement of customers in the sharded "all
+// customers" index (FNV-1a modulo customer.Shards). If it changes,
 // regenerate the sample's GSI1PK.
 func shardOf(id string) int {
 	h := fnv.New32a()
 	h.Write([]byte(id))
-	return int(h.Sum32() % crm.CustomerShards)
+	return int(h.Sum32() % customer.Shards)
 }
 
 func TestSampleSQSJobsMessage(t *testing.T) {

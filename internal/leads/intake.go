@@ -9,10 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/jsonin"
 	"tend/internal/phone"
+	"tend/internal/timeline"
+	"tend/internal/workspace"
 )
 
 // Verified is a source whose request's signature checked out, with when
@@ -38,7 +40,7 @@ func (s *Service) Verify(ctx context.Context, sourceID, timestamp, signature str
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock.Now()
+	now := s.Clock.Now()
 	secrets := []string{r.Secret}
 	if r.PreviousSecret != "" && now.Before(r.PreviousUntil) {
 		secrets = append(secrets, r.PreviousSecret)
@@ -75,7 +77,7 @@ func (s *Service) Lead(ctx context.Context, v *Verified, body []byte) (*Accepted
 
 func (s *Service) lead(ctx context.Context, v *Verified, body []byte, rp replay) (*Accepted, error) {
 	src := &v.rec.Source
-	o, err := s.crm.LoadOrg(ctx, src.Tenant)
+	o, err := s.Orgs.LoadOrg(ctx, src.Tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +90,7 @@ func (s *Service) lead(ctx context.Context, v *Verified, body []byte, rp replay)
 		return nil, err
 	}
 	actor := domain.Actor{Kind: domain.ActorWebhook, ID: src.ID, Name: src.Name}
-	cu, err := s.crm.CreateCustomerAs(ctx, o, in, actor, rp.marking(accepted))
+	cu, err := s.Customers.CreateCustomerAs(ctx, o, in, actor, rp.marking(accepted))
 	if err == nil {
 		return &Accepted{CustomerID: cu.ID}, nil
 	}
@@ -101,8 +103,8 @@ func (s *Service) lead(ctx context.Context, v *Verified, body []byte, rp replay)
 	if len(summary) > 2000 {
 		summary = summary[:2000] + "…"
 	}
-	at := s.clock.Now().UTC()
-	if _, err := s.crm.AddActivityAs(ctx, o, actor, holder, crm.ActivityInput{
+	at := s.Clock.Now().UTC()
+	if _, err := s.Timeline.AddActivityAs(ctx, o, actor, holder, timeline.ActivityInput{
 		Name: "Lead lặp lại từ nguồn " + src.Name, Type: domain.ActivityOther, Description: summary, At: &at,
 	}, rp.marking(repeated)); err != nil {
 		return nil, fmt.Errorf("leads: record repeated lead on %s: %w", holder, err)
@@ -136,8 +138,8 @@ func compact(body []byte) []byte {
 // Map turns a lead's JSON into customer input through the source's
 // mapping. A mapped path the payload lacks is left out, except for the
 // name, which a customer must have.
-func Map(o *crm.Org, src *Source, doc any) (*crm.CustomerInput, error) {
-	in := crm.NewCustomerInput()
+func Map(o *workspace.Org, src *Source, doc any) (*customer.Input, error) {
+	in := customer.NewInput()
 	var p domain.Problems
 	for key, raw := range src.Mapping {
 		path, err := ParsePath(raw)
@@ -175,7 +177,7 @@ func Map(o *crm.Org, src *Source, doc any) (*crm.CustomerInput, error) {
 // and booleans for text fields become text ("phone": 912345678), numbers
 // in text become numbers for number fields, and a single text becomes a
 // one-element list for list fields.
-func asFieldValue(o *crm.Org, field string, v any) any {
+func asFieldValue(o *workspace.Org, field string, v any) any {
 	typ, _ := o.FieldType(field)
 	switch typ {
 	case domain.TypeNumber, domain.TypeMoney:
@@ -230,7 +232,7 @@ func (s *Service) Call(ctx context.Context, v *Verified, body []byte) (*Accepted
 
 func (s *Service) call(ctx context.Context, v *Verified, body []byte, rp replay) (*Accepted, error) {
 	src := &v.rec.Source
-	o, err := s.crm.LoadOrg(ctx, src.Tenant)
+	o, err := s.Orgs.LoadOrg(ctx, src.Tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +243,7 @@ func (s *Service) call(ctx context.Context, v *Verified, body []byte, rp replay)
 	if err := jsonin.Strict(body, &rec); err != nil {
 		return nil, err
 	}
-	in := crm.CallInput{Direction: domain.CallDirection(rec.Direction), Phone: rec.Phone, At: rec.At, Result: rec.Result,
+	in := timeline.CallInput{Direction: domain.CallDirection(rec.Direction), Phone: rec.Phone, At: rec.At, Result: rec.Result,
 		Note: rec.Note, Recording: rec.Recording}
 	switch {
 	case rec.Duration != nil:
@@ -267,12 +269,12 @@ func (s *Service) call(ctx context.Context, v *Verified, body []byte, rp replay)
 		userID = ""
 	}
 	actor := domain.Actor{Kind: domain.ActorWebhook, ID: src.ID, Name: src.Name}
-	customerID, found, err := s.crm.ClaimHolder(ctx, o, crm.CriterionPhone, number)
+	customerID, found, err := s.Customers.ClaimHolder(ctx, o, workspace.CriterionPhone, number)
 	if err != nil {
 		return nil, err
 	}
 	if !found {
-		lead := crm.NewCustomerInput()
+		lead := customer.NewInput()
 		name, _ := json.Marshal("Khách gọi " + number)
 		lead.SetSystem(domain.FieldName, name)
 		p, _ := json.Marshal(number)
@@ -283,7 +285,7 @@ func (s *Service) call(ctx context.Context, v *Verified, body []byte, rp replay)
 			return nil, err
 		}
 	}
-	if _, err := s.crm.AddCallAs(ctx, o, actor, userID, customerID, in, rp.marking(accepted)); err != nil {
+	if _, err := s.Timeline.AddCallAs(ctx, o, actor, userID, customerID, in, rp.marking(accepted)); err != nil {
 		return nil, err
 	}
 	return &Accepted{CustomerID: customerID}, nil
@@ -292,8 +294,8 @@ func (s *Service) call(ctx context.Context, v *Verified, body []byte, rp replay)
 // createCaller makes a customer of a caller. When the number turns out to
 // be taken meanwhile (a copy of the same call, or another call from it,
 // made the customer first), the call goes to that customer.
-func (s *Service) createCaller(ctx context.Context, o *crm.Org, lead *crm.CustomerInput, actor domain.Actor) (string, error) {
-	cu, err := s.crm.CreateCustomerAs(ctx, o, lead, actor, nil)
+func (s *Service) createCaller(ctx context.Context, o *workspace.Org, lead *customer.Input, actor domain.Actor) (string, error) {
+	cu, err := s.Customers.CreateCustomerAs(ctx, o, lead, actor, nil)
 	if err == nil {
 		return cu.ID, nil
 	}
@@ -306,7 +308,7 @@ func (s *Service) createCaller(ctx context.Context, o *crm.Org, lead *crm.Custom
 
 // withDefaults puts a lead in the source's warehouse and step, with the
 // source's name as its source.
-func withDefaults(in *crm.CustomerInput, src *Source) {
+func withDefaults(in *customer.Input, src *Source) {
 	if src.WarehouseID != "" {
 		in.SetSystem(domain.FieldWarehouse, json.RawMessage(fmt.Sprintf("%q", src.WarehouseID)))
 	}

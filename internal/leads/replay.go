@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/store"
 )
 
@@ -46,7 +46,7 @@ func (v *Verified) replayOf(hook string, body []byte) replay {
 
 // marking writes the marker with the answer of a request that went to the
 // customer answer names, with what the request does to that customer.
-func (r replay) marking(answer func(customerID string) Accepted) crm.Also {
+func (r replay) marking(answer func(customerID string) Accepted) customer.Also {
 	return func(customerID string) []store.TxOp {
 		doc, err := json.Marshal(answer(customerID))
 		if err != nil {
@@ -64,7 +64,7 @@ func repeated(id string) Accepted { return Accepted{CustomerID: id, DuplicateOf:
 // replayed returns the answer of the copy of a request that was taken, or
 // nil when none was.
 func (s *Service) replayed(ctx context.Context, r replay) (*Accepted, error) {
-	it, err := s.st.Get(ctx, r.key)
+	it, err := s.Store.Get(ctx, r.key)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}

@@ -14,9 +14,11 @@ import (
 	"strings"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/timeline"
+	"tend/internal/workspace"
 )
 
 // Source is a lead source: where its leads go and how its JSON maps to
@@ -77,22 +79,47 @@ func (r *record) item() store.Item {
 
 // Service manages lead sources and takes their leads.
 type Service struct {
-	crm   *crm.Service
-	st    store.Store
-	clock domain.Clock
-	log   *slog.Logger
+	Deps
+}
+
+// Orgs reads workspaces' set-ups.
+type Orgs interface {
+	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
+}
+
+// Customers are the customer operations of intake: creating a lead's
+// customer, and finding the customer a duplicate-check value belongs to.
+type Customers interface {
+	CreateCustomerAs(ctx context.Context, o *workspace.Org, in *customer.Input, actor domain.Actor, also customer.Also) (*domain.Customer, error)
+	ClaimHolder(ctx context.Context, o *workspace.Org, criterion, value string) (string, bool, error)
+}
+
+// Timeline records a repeated lead as an activity, and a call record.
+type Timeline interface {
+	AddActivityAs(ctx context.Context, o *workspace.Org, actor domain.Actor, customerID string, in timeline.ActivityInput, also customer.Also) (*domain.Activity, error)
+	AddCallAs(ctx context.Context, o *workspace.Org, actor domain.Actor, userID, customerID string, in timeline.CallInput, also customer.Also) (*domain.Call, error)
+}
+
+// Deps are what the lead service works with.
+type Deps struct {
+	Store     store.Store
+	Clock     domain.Clock
+	Log       *slog.Logger
+	Orgs      Orgs
+	Customers Customers
+	Timeline  Timeline
 }
 
 // New returns the lead service.
-func New(c *crm.Service, log *slog.Logger) *Service {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+func New(d Deps) *Service {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log}
+	return &Service{Deps: d}
 }
 
 func (s *Service) load(ctx context.Context, id string) (*record, error) {
-	it, err := s.st.Get(ctx, sourceKey(id))
+	it, err := s.Store.Get(ctx, sourceKey(id))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, domain.NotFound("lead_source")
 	}
@@ -108,7 +135,7 @@ func (s *Service) load(ctx context.Context, id string) (*record, error) {
 }
 
 // loadFor reads a source of the caller's workspace.
-func (s *Service) loadFor(ctx context.Context, c *crm.Caller, id string) (*record, error) {
+func (s *Service) loadFor(ctx context.Context, c *workspace.Caller, id string) (*record, error) {
 	r, err := s.load(ctx, id)
 	if err == nil && r.Tenant != c.Tenant() {
 		return nil, domain.NotFound("lead_source")
@@ -117,8 +144,8 @@ func (s *Service) loadFor(ctx context.Context, c *crm.Caller, id string) (*recor
 }
 
 // List returns the workspace's sources (without secrets).
-func (s *Service) List(ctx context.Context, c *crm.Caller) ([]*Source, error) {
-	page, err := s.st.Query(ctx, store.Query{Index: store.GSI1, PK: listPK(c.Tenant()), Limit: 1000})
+func (s *Service) List(ctx context.Context, c *workspace.Caller) ([]*Source, error) {
+	page, err := s.Store.Query(ctx, store.Query{Index: store.GSI1, PK: listPK(c.Tenant()), Limit: 1000})
 	if err != nil {
 		return nil, fmt.Errorf("leads: list sources: %w", err)
 	}
@@ -135,7 +162,7 @@ func (s *Service) List(ctx context.Context, c *crm.Caller) ([]*Source, error) {
 }
 
 // Get returns a source (without its secret).
-func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Source, error) {
+func (s *Service) Get(ctx context.Context, c *workspace.Caller, id string) (*Source, error) {
 	r, err := s.loadFor(ctx, c, id)
 	if err != nil {
 		return nil, err
@@ -144,11 +171,11 @@ func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Source, e
 }
 
 // Create adds a source (admins only) and answers its secret, once.
-func (s *Service) Create(ctx context.Context, c *crm.Caller, in Input) (*WithSecret, error) {
+func (s *Service) Create(ctx context.Context, c *workspace.Caller, in Input) (*WithSecret, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
-	now := s.clock.Now().UTC()
+	now := s.Clock.Now().UTC()
 	r := &record{Source: Source{ID: domain.NewID("src"), Tenant: c.Tenant(), Enabled: true, CreatedAt: now, UpdatedAt: now, Version: 1},
 		Secret: newSecret()}
 	if in.Mapping == nil {
@@ -159,14 +186,14 @@ func (s *Service) Create(ctx context.Context, c *crm.Caller, in Input) (*WithSec
 	if err := r.apply(c.Org, in); err != nil {
 		return nil, err
 	}
-	if err := s.st.Put(ctx, r.item(), store.NotExist); err != nil {
+	if err := s.Store.Put(ctx, r.item(), store.NotExist); err != nil {
 		return nil, fmt.Errorf("leads: save source: %w", err)
 	}
 	return &WithSecret{Source: &r.Source, Secret: r.Secret}, nil
 }
 
 // Update changes a source (admins only); the secret stays.
-func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in Input) (*Source, error) {
+func (s *Service) Update(ctx context.Context, c *workspace.Caller, id string, in Input) (*Source, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
@@ -188,7 +215,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in Input
 
 // RotateSecret gives a source a new secret, answered once; the previous
 // one is honoured for a day (admins only).
-func (s *Service) RotateSecret(ctx context.Context, c *crm.Caller, id string) (*WithSecret, error) {
+func (s *Service) RotateSecret(ctx context.Context, c *workspace.Caller, id string) (*WithSecret, error) {
 	if err := c.RequireAdmin(); err != nil {
 		return nil, err
 	}
@@ -196,7 +223,7 @@ func (s *Service) RotateSecret(ctx context.Context, c *crm.Caller, id string) (*
 	if err != nil {
 		return nil, err
 	}
-	r.PreviousSecret, r.PreviousUntil, r.Secret = r.Secret, s.clock.Now().UTC().Add(rotationGrace), newSecret()
+	r.PreviousSecret, r.PreviousUntil, r.Secret = r.Secret, s.Clock.Now().UTC().Add(rotationGrace), newSecret()
 	if err := s.save(ctx, r); err != nil {
 		return nil, err
 	}
@@ -204,20 +231,20 @@ func (s *Service) RotateSecret(ctx context.Context, c *crm.Caller, id string) (*
 }
 
 // Delete removes a source (admins only): its webhook stops taking leads.
-func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
+func (s *Service) Delete(ctx context.Context, c *workspace.Caller, id string) error {
 	if err := c.RequireAdmin(); err != nil {
 		return err
 	}
 	if _, err := s.loadFor(ctx, c, id); err != nil {
 		return err
 	}
-	return s.st.Delete(ctx, sourceKey(id), store.None)
+	return s.Store.Delete(ctx, sourceKey(id), store.None)
 }
 
 func (s *Service) save(ctx context.Context, r *record) error {
 	prev := r.Version
-	r.Version, r.UpdatedAt = prev+1, s.clock.Now().UTC()
-	err := s.st.Put(ctx, r.item(), store.IfVersion(prev))
+	r.Version, r.UpdatedAt = prev+1, s.Clock.Now().UTC()
+	err := s.Store.Put(ctx, r.item(), store.IfVersion(prev))
 	if errors.Is(err, store.ErrConditionFailed) {
 		return domain.VersionConflict("lead_source")
 	}
@@ -225,7 +252,7 @@ func (s *Service) save(ctx context.Context, r *record) error {
 }
 
 // apply sets and checks the input against the workspace.
-func (r *record) apply(o *crm.Org, in Input) error {
+func (r *record) apply(o *workspace.Org, in Input) error {
 	var p domain.Problems
 	if in.Name != nil {
 		r.Name = strings.TrimSpace(*in.Name)
@@ -269,7 +296,7 @@ func (r *record) apply(o *crm.Org, in Input) error {
 
 // checkMapping checks that every key is a field a lead may set and every
 // path compiles; name must be mapped.
-func checkMapping(o *crm.Org, m map[string]string, p *domain.Problems) {
+func checkMapping(o *workspace.Org, m map[string]string, p *domain.Problems) {
 	if _, ok := m["name"]; !ok {
 		p.Add("mapping.name", "required")
 	}
@@ -280,7 +307,7 @@ func checkMapping(o *crm.Org, m map[string]string, p *domain.Problems) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		at := "mapping." + k
-		if !o.WritableField(strings.TrimPrefix(k, "fields.")) || k == "owner_id" || k == "warehouse_id" || k == "owner" || k == "warehouse" {
+		if !customer.WritableField(o, strings.TrimPrefix(k, "fields.")) || k == "owner_id" || k == "warehouse_id" || k == "owner" || k == "warehouse" {
 			p.Add(at, "unknown_field", "field", k)
 			continue
 		}

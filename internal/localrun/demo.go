@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Demo names the demo workspace and its people.
@@ -62,12 +63,12 @@ func ptr[T any](v T) *T { return &v }
 // three staff, a warehouse, a sales pipeline, two custom fields and a few
 // customers.
 func (a *App) seed(ctx context.Context) (*Demo, error) {
-	ws, admin, err := a.CRM.CreateWorkspace(ctx, crm.NewWorkspace{Name: "Công ty Demo Tend", AdminName: "Quản trị viên", AdminEmail: "admin@demo.tend.example"})
+	ws, admin, err := a.Workspaces.CreateWorkspace(ctx, workspace.NewWorkspace{Name: "Công ty Demo Tend", AdminName: "Quản trị viên", AdminEmail: "admin@demo.tend.example"})
 	if err != nil {
 		return nil, err
 	}
 	d := &Demo{TenantID: ws.ID, AdminID: admin.ID, Users: map[string]string{"admin": admin.ID}, Steps: map[string]string{}}
-	c, err := a.CRM.Authenticate(ctx, admin.AuthSubject)
+	c, err := a.Workspaces.Authenticate(ctx, admin.AuthSubject)
 	if err != nil {
 		return nil, err
 	}
@@ -81,26 +82,26 @@ func (a *App) seed(ctx context.Context) (*Demo, error) {
 		{"staff3", "Phạm Quốc Huy", "huy@demo.tend.example", domain.RoleStaff},
 	}
 	for _, p := range people {
-		u, err := a.CRM.CreateUser(ctx, c, crm.UserInput{Name: ptr(p.name), Email: ptr(p.email), Role: ptr(p.role)})
+		u, err := a.Workspaces.CreateUser(ctx, c, workspace.UserInput{Name: ptr(p.name), Email: ptr(p.email), Role: ptr(p.role)})
 		if err != nil {
 			return nil, fmt.Errorf("user %s: %w", p.name, err)
 		}
 		d.Users[p.key] = u.ID
 	}
-	if c, err = a.CRM.Authenticate(ctx, admin.AuthSubject); err != nil {
+	if c, err = a.Workspaces.Authenticate(ctx, admin.AuthSubject); err != nil {
 		return nil, err
 	}
-	if _, err := a.CRM.SaveTeam(ctx, c, "", crm.TeamInput{Name: ptr("Nhóm kinh doanh 1"), LeaderID: ptr(d.Users["leader"]),
+	if _, err := a.Workspaces.SaveTeam(ctx, c, "", workspace.TeamInput{Name: ptr("Nhóm kinh doanh 1"), LeaderID: ptr(d.Users["leader"]),
 		MemberIDs: &[]string{d.Users["staff1"], d.Users["staff2"], d.Users["staff3"]}}); err != nil {
 		return nil, err
 	}
-	wh, err := a.CRM.SaveWarehouse(ctx, c, "", crm.WarehouseInput{Name: ptr("Facebook Ads")})
+	wh, err := a.Workspaces.SaveWarehouse(ctx, c, "", workspace.WarehouseInput{Name: ptr("Facebook Ads")})
 	if err != nil {
 		return nil, err
 	}
 	d.Warehouse = wh.ID
 	steps := []domain.Step{{Name: "Mới"}, {Name: "Đang tư vấn"}, {Name: "Chốt đơn"}, {Name: "Cần chăm sóc lại"}, {Name: "Thất bại"}}
-	pl, err := a.CRM.SavePipeline(ctx, c, "", crm.PipelineInput{Name: ptr("Bán hàng"), Steps: &steps})
+	pl, err := a.Workspaces.SavePipeline(ctx, c, "", workspace.PipelineInput{Name: ptr("Bán hàng"), Steps: &steps})
 	if err != nil {
 		return nil, err
 	}
@@ -109,21 +110,21 @@ func (a *App) seed(ctx context.Context) (*Demo, error) {
 		d.Steps[s.Name] = s.ID
 	}
 	renewal := []domain.Step{{Name: "Chờ gia hạn"}, {Name: "Đã tái mua"}}
-	rp, err := a.CRM.SavePipeline(ctx, c, "", crm.PipelineInput{Name: ptr("Gia hạn / tái mua"), Steps: &renewal})
+	rp, err := a.Workspaces.SavePipeline(ctx, c, "", workspace.PipelineInput{Name: ptr("Gia hạn / tái mua"), Steps: &renewal})
 	if err != nil {
 		return nil, err
 	}
 	d.Renewal = rp.ID
-	fields := []crm.FieldInput{
+	fields := []workspace.FieldInput{
 		{Key: ptr("customer_type"), Label: ptr("Loại khách hàng"), Type: ptr(domain.TypeSelect), Options: &[]string{"Thường", "Tiềm năng", "VIP"}},
 		{Key: ptr("company_size"), Label: ptr("Quy mô công ty"), Type: ptr(domain.TypeNumber)},
 	}
 	for _, f := range fields {
-		if _, err := a.CRM.SaveField(ctx, c, "", f); err != nil {
+		if _, err := a.Workspaces.SaveField(ctx, c, "", f); err != nil {
 			return nil, err
 		}
 	}
-	if c, err = a.CRM.Authenticate(ctx, admin.AuthSubject); err != nil {
+	if c, err = a.Workspaces.Authenticate(ctx, admin.AuthSubject); err != nil {
 		return nil, err
 	}
 	customers := []string{
@@ -136,11 +137,11 @@ func (a *App) seed(ctx context.Context) (*Demo, error) {
 	stepNames := []string{"Mới", "Đang tư vấn", "Chốt đơn", "Mới"}
 	for i, tmpl := range customers {
 		raw := fmt.Sprintf(tmpl, owners[i], wh.ID, pl.ID, d.Steps[stepNames[i]])
-		in, err := crm.ParseCustomerInput([]byte(raw))
+		in, err := customer.ParseInput([]byte(raw))
 		if err != nil {
 			return nil, err
 		}
-		cu, err := a.CRM.CreateCustomer(ctx, c, in)
+		cu, err := a.Customers.CreateCustomer(ctx, c, in)
 		if err != nil {
 			return nil, fmt.Errorf("customer %d: %w", i, err)
 		}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/workspace"
 )
 
 // routesDev serves the local runner's helpers under /dev (API.md).
@@ -61,7 +61,7 @@ func (a *App) routesDev(mux *http.ServeMux) {
 			devError(w, http.StatusBadRequest, `send {"name": "..."}`)
 			return
 		}
-		ws, admin, err := a.CRM.CreateWorkspace(r.Context(), crm.NewWorkspace{Name: in.Name, Timezone: in.Timezone,
+		ws, admin, err := a.Workspaces.CreateWorkspace(r.Context(), workspace.NewWorkspace{Name: in.Name, Timezone: in.Timezone,
 			Language: in.Language, AdminName: "Admin " + in.Name, AdminEmail: "admin@" + slug(in.Name) + ".example"})
 		if err != nil {
 			devError(w, statusFor(err), err.Error())

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Filter narrows a list of messages.
@@ -20,11 +20,11 @@ type Filter struct {
 
 // List returns delivery records, newest first: a customer's, to whoever
 // may see the customer, or the whole workspace's, to an admin.
-func (s *Service) List(ctx context.Context, c *crm.Caller, f Filter) (*crm.Page[*Message], error) {
-	q := store.Query{Index: store.GSI2, PK: listPK(c.Tenant()), Reverse: true, Limit: crm.ListLimit(f.Limit), Cursor: f.Cursor}
+func (s *Service) List(ctx context.Context, c *workspace.Caller, f Filter) (*domain.Page[*Message], error) {
+	q := store.Query{Index: store.GSI2, PK: listPK(c.Tenant()), Reverse: true, Limit: domain.ListLimit(f.Limit), Cursor: f.Cursor}
 	switch {
 	case f.CustomerID != "":
-		if _, err := s.crm.GetCustomer(ctx, c, f.CustomerID); err != nil {
+		if _, err := s.customers.GetCustomer(ctx, c, f.CustomerID); err != nil {
 			return nil, err
 		}
 		q.Index, q.PK = store.GSI3, customerPK(c.Tenant(), f.CustomerID)
@@ -37,7 +37,7 @@ func (s *Service) List(ctx context.Context, c *crm.Caller, f Filter) (*crm.Page[
 		return nil, &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed",
 			Fields: []domain.FieldError{{Path: "status", Code: "invalid_value"}}}
 	}
-	out := &crm.Page[*Message]{Items: []*Message{}}
+	out := &domain.Page[*Message]{Items: []*Message{}}
 	// A status filter reads past what it drops, a few pages at most per
 	// answer; the cursor carries on from where the reading stopped.
 	for range 10 {

@@ -42,7 +42,7 @@ func (s *Service) HandleMessage(ctx context.Context, body []byte) error {
 	case now.Before(m.DueAt):
 		return nil // early (a stale copy): the tick sends it when it is due
 	}
-	o, err := s.crm.LoadOrg(ctx, m.Tenant)
+	o, err := s.orgs.LoadOrg(ctx, m.Tenant)
 	if errors.Is(err, domain.ErrNotFound) {
 		return s.settle(ctx, m, StatusSkipped, "workspace_gone", "")
 	}
@@ -83,7 +83,7 @@ func (s *Service) optedOut(ctx context.Context, m *Message) (bool, error) {
 	if !m.ToCustomer || m.CustomerID == "" {
 		return false, nil
 	}
-	cu, err := s.crm.CustomerImage(ctx, m.Tenant, m.CustomerID)
+	cu, err := s.customers.CustomerImage(ctx, m.Tenant, m.CustomerID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return true, nil // deleted for good: nobody to write to
 	}

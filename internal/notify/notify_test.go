@@ -8,10 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/notify"
 	"tend/internal/tendtest"
+	"tend/internal/workspace"
 )
 
 var hanoi, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
@@ -62,20 +63,20 @@ func (p *provider) SendSMS(_ context.Context, m domain.SMS) (string, error) {
 
 type world struct {
 	t           *testing.T
-	crm         *crm.Service
+	tw          *tendtest.World
 	svc         *notify.Service
 	clock       *tendtest.Clock
 	queue, dead *queue
 	provider    *provider
-	caller      *crm.Caller
+	caller      *workspace.Caller
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	clock := tendtest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, hanoi))
 	tw := tendtest.MustOpen(t, tendtest.Options{Name: "Notify", Clock: clock})
-	w := &world{t: t, crm: tw.CRM, clock: clock, queue: &queue{}, dead: &queue{}, provider: &provider{}, caller: tw.Admin()}
-	w.svc = notify.New(w.crm, notify.Ports{Queue: w.queue, Dead: w.dead, Mailer: w.provider, Texter: w.provider},
+	w := &world{t: t, tw: tw, clock: clock, queue: &queue{}, dead: &queue{}, provider: &provider{}, caller: tw.Admin()}
+	w.svc = notify.New(notify.Ports{Store: tw.DB, Clock: clock, Orgs: tw.Workspaces, Customers: tw.Customers, Queue: w.queue, Dead: w.dead, Mailer: w.provider, Texter: w.provider},
 		notify.Options{From: "cskh@tend.vn"}, nil)
 	return w
 }
@@ -84,7 +85,7 @@ func newWorld(t *testing.T) *world {
 func (w *world) put(d notify.Draft) *notify.Message {
 	w.t.Helper()
 	m, op := w.svc.Prepare(w.caller.Org, d)
-	if err := w.crm.Store().Put(w.t.Context(), op.Item, op.Cond); err != nil {
+	if err := w.tw.DB.Put(w.t.Context(), op.Item, op.Cond); err != nil {
 		w.t.Fatal(err)
 	}
 	if err := w.svc.Dispatch(w.t.Context(), []*notify.Message{m}); err != nil {
@@ -170,14 +171,14 @@ func TestRejectedFailsAtOnce(t *testing.T) {
 // A customer who opts out after the message was written gets nothing.
 func TestOptOutBeforeSending(t *testing.T) {
 	w := newWorld(t)
-	in, _ := crm.ParseCustomerInput([]byte(`{"name":"Khách","email":"k@n.vn"}`))
-	cu, err := w.crm.CreateCustomer(t.Context(), w.caller, in)
+	in, _ := customer.ParseInput([]byte(`{"name":"Khách","email":"k@n.vn"}`))
+	cu, err := w.tw.Customers.CreateCustomer(t.Context(), w.caller, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := w.put(notify.Draft{Channel: notify.ChannelEmail, To: "k@n.vn", Subject: "S", Body: "B", Key: "k1", CustomerID: cu.ID, Customer: true})
-	in, _ = crm.ParseCustomerInput([]byte(`{"email_opt_out":true}`))
-	if _, err := w.crm.UpdateCustomer(t.Context(), w.caller, cu.ID, in); err != nil {
+	in, _ = customer.ParseInput([]byte(`{"email_opt_out":true}`))
+	if _, err := w.tw.Customers.UpdateCustomer(t.Context(), w.caller, cu.ID, in); err != nil {
 		t.Fatal(err)
 	}
 	w.handle(m)
@@ -192,7 +193,7 @@ func TestSameKeyOneMessage(t *testing.T) {
 	d := notify.Draft{Channel: notify.ChannelEmail, To: "k@n.vn", Subject: "S", Body: "B", Key: "flow:cus:2026-11-23:0:k@n.vn"}
 	w.put(d)
 	_, op := w.svc.Prepare(w.caller.Org, d)
-	if err := w.crm.Store().Put(t.Context(), op.Item, op.Cond); err == nil {
+	if err := w.tw.DB.Put(t.Context(), op.Item, op.Cond); err == nil {
 		t.Fatal("a second message with the same key was written")
 	}
 }
@@ -209,11 +210,11 @@ func TestDecree91(t *testing.T) {
 		t.Fatalf("06:30 ad: %+v", r)
 	}
 	// With the workspace's quiet hours off, the decree's hours still hold.
-	ws := crm.WorkspaceInput{QuietHours: &domain.QuietHours{From: "00:00", To: "00:00"}}
-	if _, err := w.crm.UpdateWorkspace(t.Context(), w.caller, ws); err != nil {
+	ws := workspace.WorkspaceInput{QuietHours: &domain.QuietHours{From: "00:00", To: "00:00"}}
+	if _, err := w.tw.Workspaces.UpdateWorkspace(t.Context(), w.caller, ws); err != nil {
 		t.Fatal(err)
 	}
-	w.caller, _ = w.crm.Authenticate(t.Context(), w.caller.User.AuthSubject)
+	w.caller, _ = w.tw.Workspaces.Authenticate(t.Context(), w.caller.User.AuthSubject)
 	early := w.put(sms("+84912000001", "ad1", true))
 	if r := w.record(early.ID); !r.DueAt.Equal(time.Date(2026, 11, 23, 7, 0, 0, 0, hanoi)) || r.Deferred != "ad_hours" {
 		t.Fatalf("06:30 ad without quiet hours: %+v", r)

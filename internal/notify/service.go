@@ -7,9 +7,9 @@ import (
 	"log/slog"
 	"time"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Queue carries work for later: SQS in AWS, a durable table locally.
@@ -46,31 +46,49 @@ type Options struct {
 
 // Service is the outbox and the notifier.
 type Service struct {
-	crm     *crm.Service
-	st      store.Store
-	clock   domain.Clock
-	log     *slog.Logger
-	queue   Queue
-	dead    Queue
-	mailer  Mailer
-	texter  Texter
-	printer Printer
-	opts    Options
+	orgs      Orgs
+	customers Customers
+	st        store.Store
+	clock     domain.Clock
+	log       *slog.Logger
+	queue     Queue
+	dead      Queue
+	mailer    Mailer
+	texter    Texter
+	printer   Printer
+	opts      Options
 }
 
-// Ports are the notifier's dependencies: the notifications queue, its
+// Orgs reads workspaces' set-ups.
+type Orgs interface {
+	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
+}
+
+// Customers reads customers: as the caller may see them (delivery records
+// of a customer) and as they are (opt-outs at send time).
+type Customers interface {
+	GetCustomer(ctx context.Context, c *workspace.Caller, id string) (*domain.Customer, error)
+	CustomerImage(ctx context.Context, tenant, id string) (*domain.Customer, error)
+}
+
+// Ports are the notifier's dependencies: the store and clock, the
+// workspaces and customers it reads, the notifications queue, its
 // dead-letter queue, and the providers. A producer (a care flow) needs
 // only the queue; the others may be nil where nothing is sent.
 type Ports struct {
-	Queue   Queue
-	Dead    Queue
-	Mailer  Mailer
-	Texter  Texter
-	Printer Printer
+	Store     store.Store
+	Clock     domain.Clock
+	Orgs      Orgs
+	Customers Customers
+	Queue     Queue
+	Dead      Queue
+	Mailer    Mailer
+	Texter    Texter
+	Printer   Printer
 }
 
 // New returns the service.
-func New(c *crm.Service, p Ports, opts Options, log *slog.Logger) *Service {
+func New(p Ports, opts Options, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -80,7 +98,7 @@ func New(c *crm.Service, p Ports, opts Options, log *slog.Logger) *Service {
 	if opts.Lease <= 0 {
 		opts.Lease = 2 * time.Minute
 	}
-	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log, queue: p.Queue, dead: p.Dead,
+	return &Service{orgs: p.Orgs, customers: p.Customers, st: p.Store, clock: p.Clock, log: log, queue: p.Queue, dead: p.Dead,
 		mailer: p.Mailer, texter: p.Texter, printer: p.Printer, opts: opts}
 }
 
@@ -99,7 +117,7 @@ const stallAfter = 10 * time.Minute
 // workspace's quiet hours (or outside Decree 91's hours for advertising),
 // at the next moment it may go out. The caller writes the returned op in
 // the transaction that decides the message, then calls Dispatch.
-func (s *Service) Prepare(o *crm.Org, d Draft) (*Message, store.TxOp) {
+func (s *Service) Prepare(o *workspace.Org, d Draft) (*Message, store.TxOp) {
 	now := s.now()
 	m := &Message{ID: IDOf(d.Key), Key: d.Key, Channel: d.Channel, To: d.To, Subject: d.Subject, Body: d.Body,
 		Advertising: d.Advertising && d.Channel == ChannelSMS, AttachPDF: d.AttachRecord && d.Channel == ChannelEmail,
@@ -112,7 +130,7 @@ func (s *Service) Prepare(o *crm.Org, d Draft) (*Message, store.TxOp) {
 
 // sendable says when m may go out at the earliest from t, and why later
 // than t if it is.
-func (s *Service) sendable(o *crm.Org, m *Message, t time.Time) (time.Time, string) {
+func (s *Service) sendable(o *workspace.Org, m *Message, t time.Time) (time.Time, string) {
 	quiet, hasQuiet := quietWindow(o.Workspace.QuietHours, o.Workspace.Location())
 	at := sendableAt(t, quiet, hasQuiet, m.Advertising)
 	switch {

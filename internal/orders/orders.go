@@ -14,9 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Status is where an order stands.
@@ -75,8 +76,8 @@ type Input struct {
 func orderKey(t, id string) store.Key { return store.Key{PK: "T#" + t + "#ORDER#" + id, SK: "A"} }
 func allPK(t string) string           { return "T#" + t + "#ORDERS" }
 func byCustomerPK(t, c string) string { return "T#" + t + "#CORD#" + c }
-func summaryKey(t, customer, id string) store.Key {
-	return store.Key{PK: crm.CustomerPartition(t, customer), SK: "ORDER#" + id}
+func summaryKey(t, customerID, id string) store.Key {
+	return store.Key{PK: customer.Partition(t, customerID), SK: "ORDER#" + id}
 }
 
 func (o *Order) item() store.Item {
@@ -96,23 +97,38 @@ func (o *Order) summaryItem() store.Item {
 		Doc: store.Doc(summary{Amount: o.Amount, Status: o.Status, OrderedAt: o.OrderedAt})}
 }
 
-// Service keeps orders.
-type Service struct {
-	crm   *crm.Service
-	st    store.Store
-	clock domain.Clock
-	log   *slog.Logger
+// Orgs reads workspaces' set-ups.
+type Orgs interface {
+	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
 }
 
-// New returns the order book over the CRM core's store.
-func New(c *crm.Service, log *slog.Logger) *Service {
+// Customers are the customer operations orders need: whether the caller
+// may see or change the customer an order is for, and the revenue edit.
+type Customers interface {
+	GetCustomer(ctx context.Context, c *workspace.Caller, id string) (*domain.Customer, error)
+	CanChangeCustomer(ctx context.Context, c *workspace.Caller, id string) (*domain.Customer, error)
+	Visible(ctx context.Context, c *workspace.Caller, ids []string) (map[string]bool, error)
+	EditAs(ctx context.Context, o *workspace.Org, customerID string, cause *customer.Cause, edits []customer.Edit, logs customer.Logs) ([]customer.EditOutcome, error)
+}
+
+// Service keeps orders.
+type Service struct {
+	orgs      Orgs
+	customers Customers
+	st        store.Store
+	clock     domain.Clock
+	log       *slog.Logger
+}
+
+// New returns the order book over a store.
+func New(st store.Store, clock domain.Clock, log *slog.Logger, orgs Orgs, customers Customers) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{crm: c, st: c.Store(), clock: c.Clock(), log: log}
+	return &Service{orgs: orgs, customers: customers, st: st, clock: clock, log: log}
 }
 
-func (s *Service) load(ctx context.Context, c *crm.Caller, id string) (*Order, int64, error) {
+func (s *Service) load(ctx context.Context, c *workspace.Caller, id string) (*Order, int64, error) {
 	it, err := s.st.Get(ctx, orderKey(c.Tenant(), id))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, 0, domain.NotFound("order")
@@ -125,21 +141,21 @@ func (s *Service) load(ctx context.Context, c *crm.Caller, id string) (*Order, i
 		return nil, 0, fmt.Errorf("orders: decode %s: %w", id, err)
 	}
 	o.Version = it.Version
-	if _, err := s.crm.GetCustomer(ctx, c, o.CustomerID); err != nil {
+	if _, err := s.customers.GetCustomer(ctx, c, o.CustomerID); err != nil {
 		return nil, 0, domain.NotFound("order")
 	}
 	return &o, it.Version, nil
 }
 
 // Get returns an order of a customer the caller may see.
-func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Order, error) {
+func (s *Service) Get(ctx context.Context, c *workspace.Caller, id string) (*Order, error) {
 	o, _, err := s.load(ctx, c, id)
 	return o, err
 }
 
 // Save creates (id "") or changes an order of a customer the caller may
 // change. The order and the customer's summary of it are written together.
-func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) (*Order, error) {
+func (s *Service) Save(ctx context.Context, c *workspace.Caller, id string, in Input) (*Order, error) {
 	now := s.clock.Now().UTC()
 	o := &Order{ID: domain.NewID("ord"), Tenant: c.Tenant(), Status: StatusNew, Items: []Line{}, OrderedAt: now, CreatedAt: now}
 	var prev int64
@@ -159,7 +175,7 @@ func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) 
 		return nil, err
 	}
 	if o.Code == "" {
-		n, err := s.crm.Counter(ctx, c.Tenant(), "order")
+		n, err := s.st.Incr(ctx, workspace.CounterKey(c.Tenant(), "order"), 1)
 		if err != nil {
 			return nil, err
 		}
@@ -184,16 +200,16 @@ func (s *Service) Save(ctx context.Context, c *crm.Caller, id string, in Input) 
 	return o, nil
 }
 
-func (s *Service) apply(ctx context.Context, c *crm.Caller, o *Order, in Input, creating bool) error {
+func (s *Service) apply(ctx context.Context, c *workspace.Caller, o *Order, in Input, creating bool) error {
 	var p domain.Problems
 	if in.CustomerID != nil {
-		if _, err := s.crm.CanChangeCustomer(ctx, c, *in.CustomerID); err != nil {
+		if _, err := s.customers.CanChangeCustomer(ctx, c, *in.CustomerID); err != nil {
 			p.Add("customer_id", "unknown_customer", "value", *in.CustomerID)
 		}
 		o.CustomerID = *in.CustomerID
 	} else if creating {
 		p.Add("customer_id", "required")
-	} else if _, err := s.crm.CanChangeCustomer(ctx, c, o.CustomerID); err != nil {
+	} else if _, err := s.customers.CanChangeCustomer(ctx, c, o.CustomerID); err != nil {
 		return err
 	}
 	if in.Code != nil {
@@ -255,12 +271,12 @@ func (s *Service) apply(ctx context.Context, c *crm.Caller, o *Order, in Input, 
 }
 
 // Delete removes an order and its summary.
-func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
+func (s *Service) Delete(ctx context.Context, c *workspace.Caller, id string) error {
 	o, v, err := s.load(ctx, c, id)
 	if err != nil {
 		return err
 	}
-	if _, err := s.crm.CanChangeCustomer(ctx, c, o.CustomerID); err != nil {
+	if _, err := s.customers.CanChangeCustomer(ctx, c, o.CustomerID); err != nil {
 		return err
 	}
 	return s.st.Transact(ctx, []store.TxOp{
@@ -271,10 +287,10 @@ func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
 
 // List returns a page of orders, newest first: a customer's (customerID
 // set) or every order of the customers the caller may see.
-func (s *Service) List(ctx context.Context, c *crm.Caller, customerID string, limit int, cursor string) (*crm.Page[*Order], error) {
-	q := store.Query{Index: store.GSI1, PK: allPK(c.Tenant()), Reverse: true, Limit: crm.ListLimit(limit), Cursor: cursor}
+func (s *Service) List(ctx context.Context, c *workspace.Caller, customerID string, limit int, cursor string) (*domain.Page[*Order], error) {
+	q := store.Query{Index: store.GSI1, PK: allPK(c.Tenant()), Reverse: true, Limit: domain.ListLimit(limit), Cursor: cursor}
 	if customerID != "" {
-		if _, err := s.crm.GetCustomer(ctx, c, customerID); err != nil {
+		if _, err := s.customers.GetCustomer(ctx, c, customerID); err != nil {
 			return nil, err
 		}
 		q.Index, q.PK = store.GSI2, byCustomerPK(c.Tenant(), customerID)
@@ -286,7 +302,7 @@ func (s *Service) List(ctx context.Context, c *crm.Caller, customerID string, li
 	if err != nil {
 		return nil, err
 	}
-	out := &crm.Page[*Order]{Items: []*Order{}, NextCursor: page.Cursor}
+	out := &domain.Page[*Order]{Items: []*Order{}, NextCursor: page.Cursor}
 	var orders []*Order
 	var ids []string
 	for _, it := range page.Items {
@@ -298,7 +314,7 @@ func (s *Service) List(ctx context.Context, c *crm.Caller, customerID string, li
 		orders = append(orders, &o)
 		ids = append(ids, o.CustomerID)
 	}
-	visible, err := s.crm.Visible(ctx, c, slices.Clone(ids))
+	visible, err := s.customers.Visible(ctx, c, slices.Clone(ids))
 	if err != nil {
 		return nil, err
 	}

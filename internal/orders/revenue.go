@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -56,7 +56,7 @@ func (s *Service) HandleChange(ctx context.Context, old, new *store.Item) error 
 func (s *Service) Recompute(ctx context.Context, tenant, customerID string) error {
 	var revenue int64
 	var last *time.Time
-	q := store.Query{PK: crm.CustomerPartition(tenant, customerID), SK: store.SKBeginsWith, A: "ORDER#", Limit: 1000}
+	q := store.Query{PK: customer.Partition(tenant, customerID), SK: store.SKBeginsWith, A: "ORDER#", Limit: 1000}
 	for it, err := range store.Items(ctx, s.st, q) {
 		if err != nil {
 			return fmt.Errorf("orders: read summaries: %w", err)
@@ -73,11 +73,11 @@ func (s *Service) Recompute(ctx context.Context, tenant, customerID string) erro
 			last = &at
 		}
 	}
-	o, err := s.crm.LoadOrg(ctx, tenant)
+	o, err := s.orgs.LoadOrg(ctx, tenant)
 	if err != nil {
 		return err
 	}
-	_, err = s.crm.EditAs(ctx, o, customerID, nil, []crm.Edit{{Actor: actor, Action: "revenue_updated",
+	_, err = s.customers.EditAs(ctx, o, customerID, nil, []customer.Edit{{Actor: actor, Action: "revenue_updated",
 		Apply: func(c *domain.Customer) error {
 			c.Revenue, c.LastOrderAt = revenue, last
 			return nil

@@ -13,9 +13,9 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/templates"
+	"tend/internal/workspace"
 )
 
 //go:embed fonts/DejaVuSans.ttf
@@ -23,24 +23,40 @@ var dejaVuSans []byte
 
 const font = "DejaVu"
 
-// Service prints records.
-type Service struct{ crm *crm.Service }
+// Orgs reads workspaces' set-ups.
+type Orgs interface {
+	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
+}
 
-// New returns the printer over the CRM.
-func New(c *crm.Service) *Service { return &Service{crm: c} }
+// Customers reads customers as they are.
+type Customers interface {
+	CustomerImage(ctx context.Context, tenant, id string) (*domain.Customer, error)
+}
+
+// Service prints records.
+type Service struct {
+	orgs      Orgs
+	customers Customers
+	clock     domain.Clock
+}
+
+// New returns the printer.
+func New(clock domain.Clock, orgs Orgs, customers Customers) *Service {
+	return &Service{orgs: orgs, customers: customers, clock: clock}
+}
 
 // CustomerPDF prints a customer of a workspace as a PDF attachment named
 // after its code.
 func (s *Service) CustomerPDF(ctx context.Context, tenant, customerID string) (domain.Attachment, error) {
-	o, err := s.crm.LoadOrg(ctx, tenant)
+	o, err := s.orgs.LoadOrg(ctx, tenant)
 	if err != nil {
 		return domain.Attachment{}, err
 	}
-	cu, err := s.crm.CustomerImage(ctx, tenant, customerID)
+	cu, err := s.customers.CustomerImage(ctx, tenant, customerID)
 	if err != nil {
 		return domain.Attachment{}, err
 	}
-	data, err := Customer(o, cu, s.crm.Clock().Now())
+	data, err := Customer(o, cu, s.clock.Now())
 	if err != nil {
 		return domain.Attachment{}, err
 	}
@@ -59,7 +75,7 @@ var labels = map[string]map[string]string{
 
 // Customer prints a customer's record: its filled system fields, its
 // custom fields, its owner and its pipeline steps, as people read them.
-func Customer(o *crm.Org, cu *domain.Customer, now time.Time) ([]byte, error) {
+func Customer(o *workspace.Org, cu *domain.Customer, now time.Time) ([]byte, error) {
 	lang := o.Workspace.Language
 	if labels[lang] == nil {
 		lang = domain.DefaultLanguage

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/recordpdf"
 	"tend/internal/tendtest"
@@ -18,13 +18,13 @@ func TestCustomerPDF(t *testing.T) {
 	now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Spa Hoa Mai", Clock: tendtest.NewClock(now)})
 	w.Field("hang_the", "Hạng thẻ", domain.TypeText)
-	core, c := w.CRM, w.Admin()
-	in, _ := crm.ParseCustomerInput([]byte(`{"name":"Nguyễn Thị Ánh Tuyết","phone":"0912345678","birthday":"1990-11-23","fields":{"hang_the":"Vàng"}}`))
+	core, c := w.Customers, w.Admin()
+	in, _ := customer.ParseInput([]byte(`{"name":"Nguyễn Thị Ánh Tuyết","phone":"0912345678","birthday":"1990-11-23","fields":{"hang_the":"Vàng"}}`))
 	cu, err := core.CreateCustomer(ctx, c, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	att, err := recordpdf.New(core).CustomerPDF(ctx, c.Tenant(), cu.ID)
+	att, err := recordpdf.New(w.Clock, w.Workspaces, w.Customers).CustomerPDF(ctx, c.Tenant(), cu.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"tend/internal/automation"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/tendtest"
 )
@@ -43,14 +43,14 @@ func BenchmarkDailyRun(b *testing.B) {
 	const customers = 20000
 	clock := tendtest.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	w := tendtest.MustOpen(b, tendtest.Options{Name: "Bench", Clock: clock})
-	ctx, core := b.Context(), w.CRM
+	ctx, core := b.Context(), w.Customers
 	w.Field("customer_type", "Loại", domain.TypeSelect, "Thường", "VIP")
 	if _, err := core.UpdateDuplicateSettings(ctx, w.Admin(), []string{}, nil); err != nil {
 		b.Fatal(err)
 	}
 	c := w.Admin()
 	for i := range customers {
-		in, err := crm.ParseCustomerInput(fmt.Appendf(nil, `{"name":"Khách hàng %d","phone":"09%08d","email":"kh%d@example.vn","tags":["t%d"],"fields":{"customer_type":"Thường"},"birthday":"1990-%02d-%02d"}`,
+		in, err := customer.ParseInput(fmt.Appendf(nil, `{"name":"Khách hàng %d","phone":"09%08d","email":"kh%d@example.vn","tags":["t%d"],"fields":{"customer_type":"Thường"},"birthday":"1990-%02d-%02d"}`,
 			i, i, i, i%50, i%12+1, i%28+1))
 		if err != nil {
 			b.Fatal(err)
@@ -60,7 +60,7 @@ func BenchmarkDailyRun(b *testing.B) {
 		}
 	}
 	jobs := &jobList{}
-	auto := automation.New(core, jobs, nil)
+	auto := automation.New(automation.Deps{Store: w.DB, Clock: clock, Orgs: w.Workspaces, Customers: w.Customers, Jobs: jobs})
 	for i := range 20 {
 		// Varied conditions over text, numbers, tags and dates; a handful
 		// of customers match each rule (changed on the first day only).

@@ -14,7 +14,7 @@ import (
 	"tend/internal/automation"
 	"tend/internal/careflow"
 	"tend/internal/changes"
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/httpapi"
@@ -27,13 +27,17 @@ import (
 	"tend/internal/store"
 	"tend/internal/task"
 	"tend/internal/templates"
+	"tend/internal/timeline"
+	"tend/internal/workspace"
 )
 
 // Services are Tend's services over one store.
 type Services struct {
 	Store        store.Store
 	Clock        domain.Clock
-	CRM          *crm.Service
+	Workspaces   *workspace.Service
+	Customers    *customer.Service
+	Timeline     *timeline.Service
 	Automation   *automation.Service
 	Orders       *orders.Service
 	Distribution *distribution.Service
@@ -87,29 +91,32 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 		snd.Texter = noSender{}
 	}
 	s := &Services{Store: st, Clock: clock, Log: log}
-	s.CRM = crm.New(st, clock, log)
-	s.Automation = automation.New(s.CRM, q.Jobs, log)
-	s.Distribution = distribution.New(s.CRM, q.Distribution, log)
-	s.Orders = orders.New(s.CRM, log)
-	s.Leads = leads.New(s.CRM, log)
+	s.Workspaces = workspace.New(st, clock, log)
+	s.Customers = customer.New(st, clock, log)
+	s.Timeline = timeline.New(st, clock, log, s.Workspaces, s.Customers)
+	s.Distribution = distribution.New(st, clock, log, s.Workspaces, s.Customers, q.Distribution)
+	s.Orders = orders.New(st, clock, log, s.Workspaces, s.Customers)
+	s.Leads = leads.New(leads.Deps{Store: st, Clock: clock, Log: log, Orgs: s.Workspaces, Customers: s.Customers, Timeline: s.Timeline})
 	s.Inbox = inbox.New(st)
-	s.Templates = templates.New(s.CRM)
-	s.Tasks = task.New(s.CRM)
-	s.Notify = notify.New(s.CRM, notify.Ports{Queue: q.Notifications, Dead: q.NotificationsDLQ, Mailer: snd.Mailer, Texter: snd.Texter,
-		Printer: recordpdf.New(s.CRM)},
+	s.Templates = templates.New(st, clock)
+	s.Tasks = task.New(st, clock, s.Customers)
+	s.Notify = notify.New(notify.Ports{Store: st, Clock: clock, Orgs: s.Workspaces, Customers: s.Customers,
+		Queue: q.Notifications, Dead: q.NotificationsDLQ, Mailer: snd.Mailer, Texter: snd.Texter,
+		Printer: recordpdf.New(clock, s.Workspaces, s.Customers)},
 		notify.Options{From: snd.From}, log)
-	s.CareFlows = careflow.New(careflow.Deps{CRM: s.CRM, Templates: s.Templates, Tasks: s.Tasks, Notify: s.Notify,
-		Distribution: s.Distribution, Orders: s.Orders, Jobs: q.Jobs, Log: log})
-	s.Automation.Effects = s.CareFlows
+	s.CareFlows = careflow.New(careflow.Deps{Store: st, Clock: clock, Orgs: s.Workspaces, Customers: s.Customers,
+		Templates: s.Templates, Tasks: s.Tasks, Notify: s.Notify, Distribution: s.Distribution, Orders: s.Orders, Jobs: q.Jobs, Log: log})
+	s.Automation = automation.New(automation.Deps{Store: st, Clock: clock, Log: log, Orgs: s.Workspaces, Customers: s.Customers,
+		Jobs: q.Jobs, Effects: s.CareFlows})
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: inbox.Reminders{CRM: s.CRM}}
+		Reminders: s.Timeline}
 	return s
 }
 
 // API is the HTTP API over the services, with callers identified by auth.
 func (s *Services) API(auth httpapi.Authenticator) *httpapi.API {
-	return httpapi.New(httpapi.Config{CRM: s.CRM, Automation: s.Automation, Orders: s.Orders, Distribution: s.Distribution,
+	return httpapi.New(httpapi.Config{Workspaces: s.Workspaces, Customers: s.Customers, Timeline: s.Timeline, Automation: s.Automation, Orders: s.Orders, Distribution: s.Distribution,
 		Leads: s.Leads, Inbox: s.Inbox, Templates: s.Templates, Tasks: s.Tasks, CareFlows: s.CareFlows, Notify: s.Notify,
 		Auth: auth, Idempotency: idempotency.New(s.Store, s.Clock), Log: s.Log})
 }

@@ -45,6 +45,15 @@ func Load[T any](ctx context.Context, st Store, key Key, what string) (*T, Item,
 	return v, it, err
 }
 
+// CursorError turns an adapter's refusal of a page cursor into the user
+// error for it; other errors pass as they are.
+func CursorError(err error) error {
+	if errors.Is(err, ErrInvalid) {
+		return domain.InvalidCursor()
+	}
+	return err
+}
+
 // SortTime formats t so that sort keys order like times: fixed width, UTC,
 // to the nanosecond. It is part of stored keys: never change it.
 func SortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }

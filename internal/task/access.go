@@ -3,8 +3,8 @@ package task
 import (
 	"slices"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/workspace"
 )
 
 // Who may do what with a task (SPEC §0, applied to tasks):
@@ -25,7 +25,7 @@ func createdBy(t *Task, u *domain.User) bool {
 
 // leads reports whether leader is a team leader of a team that member
 // belongs to.
-func leads(o *crm.Org, leader *domain.User, member string) bool {
+func leads(o *workspace.Org, leader *domain.User, member string) bool {
 	if leader.Role != domain.RoleTeamLeader || member == "" {
 		return false
 	}
@@ -38,15 +38,15 @@ func leads(o *crm.Org, leader *domain.User, member string) bool {
 }
 
 // canChange reports whether the caller may change the task.
-func canChange(c *crm.Caller, t *Task) bool {
+func canChange(c *workspace.Caller, t *Task) bool {
 	u := c.User
 	return u.IsAdmin() || t.AssigneeID == u.ID || createdBy(t, u) || leads(c.Org, u, t.AssigneeID)
 }
 
 // canSee reports whether the caller may see the task.
-func canSee(c *crm.Caller, t *Task) bool {
+func canSee(c *workspace.Caller, t *Task) bool {
 	return canChange(c, t) || slices.Contains(t.RelatedUserIDs, c.User.ID)
 }
 
 // canDelete reports whether the caller may delete the task.
-func canDelete(c *crm.Caller, t *Task) bool { return c.IsAdmin() || createdBy(t, c.User) }
+func canDelete(c *workspace.Caller, t *Task) bool { return c.IsAdmin() || createdBy(t, c.User) }

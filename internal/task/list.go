@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"slices"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Filter narrows a list of tasks; empty fields don't filter.
@@ -30,20 +30,20 @@ const maxScanned = 2000
 // them; a filter by assignee or customer lists those tasks that the caller
 // may see. A page may hold fewer tasks than the limit while more remain:
 // go on until the cursor is empty.
-func (s *Service) List(ctx context.Context, c *crm.Caller, f Filter) (*crm.Page[*Task], error) {
+func (s *Service) List(ctx context.Context, c *workspace.Caller, f Filter) (*domain.Page[*Task], error) {
 	q, err := s.plan(ctx, c, f)
 	if err != nil {
 		return nil, err
 	}
-	limit := crm.ListLimit(f.Limit)
-	out := &crm.Page[*Task]{Items: []*Task{}}
+	limit := domain.ListLimit(f.Limit)
+	out := &domain.Page[*Task]{Items: []*Task{}}
 	for scanned := 0; ; {
 		// Read no more than the page still needs, so that the store's
 		// cursor is exactly where this page ends.
 		q.Limit = limit - len(out.Items)
 		page, err := s.st.Query(ctx, q)
 		if errors.Is(err, store.ErrInvalid) && q.Cursor != "" {
-			return nil, badCursor()
+			return nil, domain.InvalidCursor()
 		}
 		if err != nil {
 			return nil, fmt.Errorf("task: list %s: %w", q.PK, err)
@@ -67,7 +67,7 @@ func (s *Service) List(ctx context.Context, c *crm.Caller, f Filter) (*crm.Page[
 }
 
 // plan checks the filter and picks the index that reads the fewest tasks.
-func (s *Service) plan(ctx context.Context, c *crm.Caller, f Filter) (store.Query, error) {
+func (s *Service) plan(ctx context.Context, c *workspace.Caller, f Filter) (store.Query, error) {
 	var p domain.Problems
 	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
 		p.Add("status", "invalid_value", "value", f.Status)
@@ -96,7 +96,7 @@ func (s *Service) plan(ctx context.Context, c *crm.Caller, f Filter) (store.Quer
 	}
 	if f.CustomerID != "" {
 		// The customer must be one the caller may see.
-		if _, err := s.crm.GetCustomer(ctx, c, f.CustomerID); err != nil {
+		if _, err := s.customers.GetCustomer(ctx, c, f.CustomerID); err != nil {
 			return store.Query{}, err
 		}
 	}
@@ -104,16 +104,9 @@ func (s *Service) plan(ctx context.Context, c *crm.Caller, f Filter) (store.Quer
 }
 
 // keep reports whether a listed task passes the filter and may be seen.
-func keep(c *crm.Caller, t *Task, f Filter) bool {
+func keep(c *workspace.Caller, t *Task, f Filter) bool {
 	return (f.AssigneeID == "" || t.AssigneeID == f.AssigneeID) &&
 		(f.CustomerID == "" || t.CustomerID == f.CustomerID) &&
 		(f.Status == "" || t.Status == f.Status) &&
 		canSee(c, t)
-}
-
-// badCursor is the problem of a cursor the store refuses, the same as the
-// CRM core's.
-func badCursor() error {
-	return &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed",
-		Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
 }

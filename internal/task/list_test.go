@@ -6,9 +6,9 @@ import (
 	"slices"
 	"testing"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/task"
+	"tend/internal/workspace"
 )
 
 func TestList(t *testing.T) {
@@ -64,7 +64,7 @@ func TestList(t *testing.T) {
 }
 
 // listAll reads every page of a list.
-func listAll(t *testing.T, w *world, c *crm.Caller, f task.Filter, limit int) ([]*task.Task, int) {
+func listAll(t *testing.T, w *world, c *workspace.Caller, f task.Filter, limit int) ([]*task.Task, int) {
 	t.Helper()
 	var all []*task.Task
 	f.Limit = limit

@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/inbox"
 	"tend/internal/task"
 	"tend/internal/tendtest"
+	"tend/internal/workspace"
 )
 
 // clock is a test clock that moves one millisecond on every reading, so
@@ -40,7 +41,7 @@ func (c *clock) Now() time.Time {
 //	gone      staff, deactivated
 type world struct {
 	t     *testing.T
-	crm   *crm.Service
+	tw    *tendtest.World
 	tasks *task.Service
 	inbox *inbox.Service
 	clock *clock
@@ -52,8 +53,8 @@ func newWorld(t *testing.T, lang string) *world {
 	ctx := t.Context()
 	clk := &clock{now: time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC)}
 	tw := tendtest.MustOpen(t, tendtest.Options{Name: "Tasks", Language: lang, AdminName: "Quản trị", Clock: clk})
-	svc := tw.CRM
-	w := &world{t: t, crm: svc, tasks: task.New(svc), inbox: inbox.New(tw.DB), clock: clk, users: map[string]*domain.User{"admin": tw.AdminUser}}
+	svc := tw.Workspaces
+	w := &world{t: t, tw: tw, tasks: task.New(tw.DB, clk, tw.Customers), inbox: inbox.New(tw.DB), clock: clk, users: map[string]*domain.User{"admin": tw.AdminUser}}
 	roles := []struct {
 		name string
 		role domain.Role
@@ -63,7 +64,7 @@ func newWorld(t *testing.T, lang string) *world {
 	}
 	for _, r := range roles {
 		name, email, role := r.name, r.name+"@t.vn", r.role
-		u, err := svc.CreateUser(ctx, w.as("admin"), crm.UserInput{Name: &name, Email: &email, Role: &role})
+		u, err := svc.CreateUser(ctx, w.as("admin"), workspace.UserInput{Name: &name, Email: &email, Role: &role})
 		if err != nil {
 			t.Fatalf("create user %s: %v", r.name, err)
 		}
@@ -71,7 +72,7 @@ func newWorld(t *testing.T, lang string) *world {
 	}
 	for _, team := range []struct{ name, leader, member string }{{"Nhóm 1", "leader", "assignee"}, {"Nhóm 2", "leader2", "stranger"}} {
 		name, leader, members := team.name, w.id(team.leader), []string{w.id(team.member)}
-		if _, err := svc.SaveTeam(ctx, w.as("admin"), "", crm.TeamInput{Name: &name, LeaderID: &leader, MemberIDs: &members}); err != nil {
+		if _, err := svc.SaveTeam(ctx, w.as("admin"), "", workspace.TeamInput{Name: &name, LeaderID: &leader, MemberIDs: &members}); err != nil {
 			t.Fatalf("create team: %v", err)
 		}
 	}
@@ -92,10 +93,10 @@ func (w *world) id(name string) string {
 }
 
 // as is a user as the caller, with the workspace's current set-up.
-func (w *world) as(name string) *crm.Caller {
+func (w *world) as(name string) *workspace.Caller {
 	w.t.Helper()
 	u := w.users[name]
-	o, err := w.crm.LoadOrg(w.t.Context(), u.TenantID)
+	o, err := w.tw.Workspaces.LoadOrg(w.t.Context(), u.TenantID)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -103,13 +104,13 @@ func (w *world) as(name string) *crm.Caller {
 	if !ok {
 		w.t.Fatalf("user %s not in the workspace", name)
 	}
-	return &crm.Caller{User: cu, Org: o}
+	return &workspace.Caller{User: cu, Org: o}
 }
 
 // org is the workspace's current set-up.
-func (w *world) org() *crm.Org {
+func (w *world) org() *workspace.Org {
 	w.t.Helper()
-	o, err := w.crm.LoadOrg(w.t.Context(), w.users["admin"].TenantID)
+	o, err := w.tw.Workspaces.LoadOrg(w.t.Context(), w.users["admin"].TenantID)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -119,11 +120,11 @@ func (w *world) org() *crm.Org {
 // customer makes a customer owned by a user.
 func (w *world) customer(name, owner string) *domain.Customer {
 	w.t.Helper()
-	in, err := crm.ParseCustomerInput([]byte(`{"name":"` + name + `","owner_id":"` + w.id(owner) + `"}`))
+	in, err := customer.ParseInput([]byte(`{"name":"` + name + `","owner_id":"` + w.id(owner) + `"}`))
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	c, err := w.crm.CreateCustomer(w.t.Context(), w.as("admin"), in)
+	c, err := w.tw.Customers.CreateCustomer(w.t.Context(), w.as("admin"), in)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"slices"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/inbox"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // notifyOps tells users of a task written at its current version: the
@@ -16,7 +16,7 @@ import (
 // twice, and deactivated users are not told. The notifications' ids derive
 // from the task, the user and the version, so writing them again can only
 // rewrite the same items.
-func notifyOps(o *crm.Org, t *Task, by domain.Actor, assigned bool, tell []string) []store.TxOp {
+func notifyOps(o *workspace.Org, t *Task, by domain.Actor, assigned bool, tell []string) []store.TxOp {
 	var ops []store.TxOp
 	done := map[string]bool{}
 	if by.Kind == domain.ActorUser {
@@ -59,7 +59,7 @@ func added(before, now []string) []string {
 }
 
 // message is a notification's title and body in the workspace's language.
-func message(o *crm.Org, t *Task, by domain.Actor, kind string) (title, body string) {
+func message(o *workspace.Org, t *Task, by domain.Actor, kind string) (title, body string) {
 	en := o.Workspace.Language == "en"
 	switch {
 	case kind == inbox.KindTaskAssigned && en:

@@ -5,21 +5,28 @@ import (
 	"errors"
 	"fmt"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
+
+// Customers reads the customers tasks are about: as the caller may see
+// them, or as they are for tasks that rules and flows create.
+type Customers interface {
+	GetCustomer(ctx context.Context, c *workspace.Caller, id string) (*domain.Customer, error)
+	CustomerImage(ctx context.Context, tenant, id string) (*domain.Customer, error)
+}
 
 // Service keeps tasks.
 type Service struct {
-	crm   *crm.Service
-	st    store.Store
-	clock domain.Clock
+	customers Customers
+	st        store.Store
+	clock     domain.Clock
 }
 
-// New returns the task service over the CRM core's store and clock.
-func New(c *crm.Service) *Service {
-	return &Service{crm: c, st: c.Store(), clock: c.Clock()}
+// New returns the task service over a store.
+func New(st store.Store, clock domain.Clock, customers Customers) *Service {
+	return &Service{customers: customers, st: st, clock: clock}
 }
 
 // fresh is a new task with the defaults, before the input is applied.
@@ -31,7 +38,7 @@ func (s *Service) fresh(tenant, id string, by domain.Actor) *Task {
 
 // Create makes a task from a user's input and notifies its assignee and
 // related users.
-func (s *Service) Create(ctx context.Context, c *crm.Caller, in *Input) (*Task, error) {
+func (s *Service) Create(ctx context.Context, c *workspace.Caller, in *Input) (*Task, error) {
 	t := s.fresh(c.Tenant(), domain.NewID("task"), c.Actor())
 	if err := s.apply(ctx, c.Org, c, t, in, true); err != nil {
 		return nil, err
@@ -51,7 +58,7 @@ func (s *Service) Create(ctx context.Context, c *crm.Caller, in *Input) (*Task, 
 // created false. When it was made and has since been deleted, nothing is
 // made again either and the task is nil. The customer need only exist in
 // the workspace.
-func (s *Service) CreateAs(ctx context.Context, o *crm.Org, actor domain.Actor, id string, in *Input, source Source) (*Task, bool, error) {
+func (s *Service) CreateAs(ctx context.Context, o *workspace.Org, actor domain.Actor, id string, in *Input, source Source) (*Task, bool, error) {
 	if !validID(id) {
 		return nil, false, fmt.Errorf("task: create %q: not a usable id", id)
 	}
@@ -107,7 +114,7 @@ func (s *Service) made(ctx context.Context, tenant, id string) (*Task, bool, err
 }
 
 // Get returns a task the caller may see.
-func (s *Service) Get(ctx context.Context, c *crm.Caller, id string) (*Task, error) {
+func (s *Service) Get(ctx context.Context, c *workspace.Caller, id string) (*Task, error) {
 	t, err := s.load(ctx, c.Tenant(), id)
 	if err != nil {
 		return nil, err
@@ -126,19 +133,19 @@ const maxAttempts = 3
 // since is refused (version_conflict); without one, a change that lost a
 // race is applied again to the fresh task. A new assignee, and the related
 // users, are notified; so are related users added by the change.
-func (s *Service) Update(ctx context.Context, c *crm.Caller, id string, in *Input) (*Task, error) {
+func (s *Service) Update(ctx context.Context, c *workspace.Caller, id string, in *Input) (*Task, error) {
 	for attempt := 1; ; attempt++ {
 		t, err := s.update(ctx, c, id, in)
 		if !errors.Is(err, store.ErrConditionFailed) {
 			return t, err
 		}
 		if in.Version != nil || attempt == maxAttempts {
-			return nil, versionConflict()
+			return nil, domain.VersionConflict("task")
 		}
 	}
 }
 
-func (s *Service) update(ctx context.Context, c *crm.Caller, id string, in *Input) (*Task, error) {
+func (s *Service) update(ctx context.Context, c *workspace.Caller, id string, in *Input) (*Task, error) {
 	old, err := s.Get(ctx, c, id)
 	if err != nil {
 		return nil, err
@@ -147,7 +154,7 @@ func (s *Service) update(ctx context.Context, c *crm.Caller, id string, in *Inpu
 		return nil, domain.Forbidden()
 	}
 	if in.Version != nil && *in.Version != old.Version {
-		return nil, versionConflict()
+		return nil, domain.VersionConflict("task")
 	}
 	t := old.clone()
 	if err := s.apply(ctx, c.Org, c, t, in, false); err != nil {
@@ -180,7 +187,7 @@ func completion(t *Task, was string) {
 }
 
 // Delete removes a task; only its creator and admins may.
-func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
+func (s *Service) Delete(ctx context.Context, c *workspace.Caller, id string) error {
 	t, err := s.Get(ctx, c, id)
 	if err != nil {
 		return err
@@ -190,16 +197,10 @@ func (s *Service) Delete(ctx context.Context, c *crm.Caller, id string) error {
 	}
 	err = s.st.Delete(ctx, taskKey(t.TenantID, t.ID), store.IfVersion(t.Version))
 	if errors.Is(err, store.ErrConditionFailed) {
-		return versionConflict()
+		return domain.VersionConflict("task")
 	}
 	if err != nil {
 		return fmt.Errorf("task: delete %s: %w", id, err)
 	}
 	return nil
-}
-
-// versionConflict is the error for a write that named an old version or
-// lost a race; the same as the CRM core's.
-func versionConflict() error {
-	return domain.VersionConflict("task")
 }

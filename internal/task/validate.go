@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"tend/internal/check"
-	"tend/internal/crm"
 	"tend/internal/domain"
+	"tend/internal/workspace"
 )
 
 // Limits of a task's values.
@@ -26,7 +26,7 @@ const (
 // Values the task already has are not checked again, so that a task stays
 // editable when, say, its customer has since moved out of the caller's
 // sight.
-func (s *Service) apply(ctx context.Context, o *crm.Org, c *crm.Caller, t *Task, in *Input, creating bool) error {
+func (s *Service) apply(ctx context.Context, o *workspace.Org, c *workspace.Caller, t *Task, in *Input, creating bool) error {
 	if in == nil {
 		in = &Input{}
 	}
@@ -98,7 +98,7 @@ func oneOf(p *domain.Problems, path, v string, allowed []string, def string, cre
 }
 
 // checkAssignee requires an active user of the workspace.
-func checkAssignee(o *crm.Org, p *domain.Problems, id string) {
+func checkAssignee(o *workspace.Org, p *domain.Problems, id string) {
 	u, ok := o.User(id)
 	switch {
 	case !ok:
@@ -110,7 +110,7 @@ func checkAssignee(o *crm.Org, p *domain.Problems, id string) {
 
 // checkRelated drops empty and repeated ids and requires the others to be
 // users of the workspace (those already on the task are kept as they are).
-func checkRelated(o *crm.Org, p *domain.Problems, ids, had []string) []string {
+func checkRelated(o *workspace.Org, p *domain.Problems, ids, had []string) []string {
 	out := make([]string, 0, len(ids))
 	for i, id := range ids {
 		id = strings.TrimSpace(id)
@@ -130,13 +130,13 @@ func checkRelated(o *crm.Org, p *domain.Problems, ids, had []string) []string {
 
 // checkCustomer requires a live customer of the workspace that the caller,
 // if any, may see. Only a failure to read is returned as an error.
-func (s *Service) checkCustomer(ctx context.Context, o *crm.Org, c *crm.Caller, p *domain.Problems, id string) error {
+func (s *Service) checkCustomer(ctx context.Context, o *workspace.Org, c *workspace.Caller, p *domain.Problems, id string) error {
 	var cu *domain.Customer
 	var err error
 	if c != nil {
-		cu, err = s.crm.GetCustomer(ctx, c, id)
+		cu, err = s.customers.GetCustomer(ctx, c, id)
 	} else {
-		cu, err = s.crm.CustomerImage(ctx, o.Workspace.ID, id)
+		cu, err = s.customers.CustomerImage(ctx, o.Workspace.ID, id)
 	}
 	switch {
 	case errors.Is(err, domain.ErrNotFound):

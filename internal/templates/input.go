@@ -9,9 +9,9 @@ import (
 	"unicode/utf8"
 
 	"tend/internal/check"
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/jsonin"
+	"tend/internal/workspace"
 )
 
 // Input creates or changes a template; on a change, absent parts are kept.
@@ -96,7 +96,7 @@ func propertyPath(name string) string {
 
 // apply validates the input against the workspace and writes it into t,
 // reporting every problem at once. creating requires every part.
-func apply(o *crm.Org, t *Template, in *Input, creating bool) error {
+func apply(o *workspace.Org, t *Template, in *Input, creating bool) error {
 	var p domain.Problems
 	if in.Name != nil || creating {
 		t.Name = check.Text(&p, "name", deref(in.Name), MaxName, true)

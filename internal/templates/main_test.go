@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/templates"
 	"tend/internal/tendtest"
+	"tend/internal/workspace"
 )
 
 // now is the tests' clock: 09:00 on 15 June 2026 in Hà Nội.
@@ -18,10 +18,9 @@ var now = time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC)
 // an admin and a staff member.
 type env struct {
 	svc   *templates.Service
-	crm   *crm.Service
-	org   *crm.Org
-	admin *crm.Caller
-	staff *crm.Caller
+	org   *workspace.Org
+	admin *workspace.Caller
+	staff *workspace.Caller
 }
 
 func str(s string) *string { return &s }
@@ -40,12 +39,12 @@ func newEnv(t *testing.T, lang string) *env {
 	w.Field("partner", "Đối tác", domain.TypeBoolean)
 	w.Field("manager", "Quản lý", domain.TypeUser)
 	w.Field("title", "Chức vụ", domain.TypeText)
-	staff, err := w.CRM.CreateUser(t.Context(), w.Admin(), crm.UserInput{Name: str("Trần Thị Lan"), Email: str("lan@hoasen.vn"), Phone: str("0912345678")})
+	staff, err := w.Workspaces.CreateUser(t.Context(), w.Admin(), workspace.UserInput{Name: str("Trần Thị Lan"), Email: str("lan@hoasen.vn"), Phone: str("0912345678")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sc := w.SignIn(staff)
-	return &env{svc: templates.New(w.CRM), crm: w.CRM, org: sc.Org, admin: w.Admin(), staff: sc}
+	return &env{svc: templates.New(w.DB, w.Clock), org: sc.Org, admin: w.Admin(), staff: sc}
 }
 
 // problem is one field error as the tests compare it.

@@ -11,21 +11,20 @@ import (
 	"strings"
 	"time"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Service manages templates.
 type Service struct {
-	crm   *crm.Service
 	st    store.Store
 	clock domain.Clock
 }
 
-// New returns the templates service over the CRM core's store and clock.
-func New(c *crm.Service) *Service {
-	return &Service{crm: c, st: c.Store(), clock: c.Clock()}
+// New returns the templates service over a store.
+func New(st store.Store, clock domain.Clock) *Service {
+	return &Service{st: st, clock: clock}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
@@ -37,7 +36,7 @@ const retries = 4
 // List returns the templates of a kind whose name contains q, ignoring
 // case and diacritics ("sinh nhat" finds "Chúc mừng sinh nhật"), sorted by
 // name; an empty q lists them all. Every user may read templates.
-func (s *Service) List(ctx context.Context, c *crm.Caller, kind Kind, q string) ([]*Template, error) {
+func (s *Service) List(ctx context.Context, c *workspace.Caller, kind Kind, q string) ([]*Template, error) {
 	if !kind.Valid() {
 		return nil, domain.NotFound("template")
 	}
@@ -62,7 +61,7 @@ func (s *Service) List(ctx context.Context, c *crm.Caller, kind Kind, q string) 
 }
 
 // Get returns a template.
-func (s *Service) Get(ctx context.Context, c *crm.Caller, kind Kind, id string) (*Template, error) {
+func (s *Service) Get(ctx context.Context, c *workspace.Caller, kind Kind, id string) (*Template, error) {
 	return s.load(ctx, c.Tenant(), kind, id)
 }
 
@@ -73,7 +72,7 @@ func (s *Service) Load(ctx context.Context, tenant string, kind Kind, id string)
 
 // Create saves a new template. Every user may create templates; the
 // name must not be used by another template of the kind.
-func (s *Service) Create(ctx context.Context, c *crm.Caller, kind Kind, in *Input) (*Template, error) {
+func (s *Service) Create(ctx context.Context, c *workspace.Caller, kind Kind, in *Input) (*Template, error) {
 	if !kind.Valid() {
 		return nil, domain.NotFound("template")
 	}
@@ -94,14 +93,14 @@ func (s *Service) Create(ctx context.Context, c *crm.Caller, kind Kind, in *Inpu
 
 // Update changes a template: its author or an admin may. Absent parts are
 // kept; a given version must be the current one.
-func (s *Service) Update(ctx context.Context, c *crm.Caller, kind Kind, id string, in *Input) (*Template, error) {
+func (s *Service) Update(ctx context.Context, c *workspace.Caller, kind Kind, id string, in *Input) (*Template, error) {
 	for attempt := 0; ; attempt++ {
 		old, err := s.editable(ctx, c, kind, id)
 		if err != nil {
 			return nil, err
 		}
 		if in.Version != nil && *in.Version != old.Version {
-			return nil, versionConflict()
+			return nil, domain.VersionConflict("template")
 		}
 		t := *old
 		if err := apply(c.Org, &t, in, false); err != nil {
@@ -116,7 +115,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, kind Kind, id strin
 		case i == 0 && in.Version == nil && attempt < retries:
 			continue // changed meanwhile: apply the input to the new version
 		case i == 0:
-			return nil, versionConflict()
+			return nil, domain.VersionConflict("template")
 		case i > 0 && ops[i].IsPut():
 			return nil, nameTaken(t.Name)
 		}
@@ -126,7 +125,7 @@ func (s *Service) Update(ctx context.Context, c *crm.Caller, kind Kind, id strin
 
 // Delete removes a template (its author or an admin). Rules and campaigns
 // that name it find it gone when they send.
-func (s *Service) Delete(ctx context.Context, c *crm.Caller, kind Kind, id string) error {
+func (s *Service) Delete(ctx context.Context, c *workspace.Caller, kind Kind, id string) error {
 	for attempt := 0; ; attempt++ {
 		t, err := s.editable(ctx, c, kind, id)
 		if err != nil {
@@ -142,7 +141,7 @@ func (s *Service) Delete(ctx context.Context, c *crm.Caller, kind Kind, id strin
 		case store.FailedOp(err) == 0 && attempt < retries:
 			continue // changed (renamed) meanwhile: its claim may have moved
 		case store.FailedOp(err) == 0:
-			return versionConflict()
+			return domain.VersionConflict("template")
 		}
 		return fmt.Errorf("templates: delete %s template %s: %w", kind, id, err)
 	}
@@ -150,7 +149,7 @@ func (s *Service) Delete(ctx context.Context, c *crm.Caller, kind Kind, id strin
 
 // editable loads a template the caller may change: their own, or any for
 // an admin.
-func (s *Service) editable(ctx context.Context, c *crm.Caller, kind Kind, id string) (*Template, error) {
+func (s *Service) editable(ctx context.Context, c *workspace.Caller, kind Kind, id string) (*Template, error) {
 	t, err := s.load(ctx, c.Tenant(), kind, id)
 	if err != nil {
 		return nil, err
@@ -159,12 +158,6 @@ func (s *Service) editable(ctx context.Context, c *crm.Caller, kind Kind, id str
 		return nil, domain.Forbidden()
 	}
 	return t, nil
-}
-
-// versionConflict is the error for a write that named an old version or
-// lost a race, as the CRM core reports it.
-func versionConflict() error {
-	return domain.VersionConflict("template")
 }
 
 // nameTaken says another template of the kind has the name.

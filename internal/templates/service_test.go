@@ -153,7 +153,7 @@ func TestUpdate(t *testing.T) {
 	if got.Version != 2 || got.Name != "Chào mừng" || got.Subject != "Chào {{name}}" || got.Body != "Xin chào {{owner_name}}" || !got.CreatedAt.Equal(tpl.CreatedAt) {
 		t.Errorf("updated %+v", got)
 	}
-	// A stale version is refused, as the CRM core refuses it.
+	// A stale version is refused, as every write refuses it.
 	_, err = e.svc.Update(ctx, e.staff, templates.KindEmail, tpl.ID, &templates.Input{Body: str("x"), Version: &v1})
 	wantCode(t, err, domain.ErrConflict, "version_conflict")
 	// Bad input changes nothing.
@@ -288,7 +288,7 @@ func TestRenderTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	subject, body := tpl.Render(templates.Record{Org: e.org, Customer: customer(e.org), Now: now})
+	subject, body := tpl.Render(templates.Record{Org: e.org, Customer: sampleCustomer(e.org), Now: now})
 	if subject != "Chúc mừng sinh nhật Nguyễn Văn An" || body != "Ngày 20/12/1990 — Trần Thị Lan" {
 		t.Errorf("rendered %q / %q", subject, body)
 	}

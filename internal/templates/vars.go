@@ -5,9 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/rules"
+	"tend/internal/workspace"
 )
 
 // Modules a template or task text is used in: the merge keys differ.
@@ -49,7 +49,7 @@ type Order struct {
 // and in the orders module one of their orders. Now is the time of the
 // rendering ("today").
 type Record struct {
-	Org      *crm.Org
+	Org      *workspace.Org
 	Customer *domain.Customer
 	Order    *Order
 	Now      time.Time
@@ -58,7 +58,7 @@ type Record struct {
 // Keys lists the merge keys of a workspace in a module ("customers" or
 // "orders"): the system customer fields, the custom fields, the owner's
 // and workspace's, today, and in orders the order's.
-func Keys(o *crm.Org, module string) []string {
+func Keys(o *workspace.Org, module string) []string {
 	keys := make([]string, 0, len(domain.SystemFields)+len(extraKeys)+len(orderKeys)+len(o.Fields))
 	for _, f := range domain.SystemFields {
 		keys = append(keys, f.Key)
@@ -75,7 +75,7 @@ func Keys(o *crm.Org, module string) []string {
 
 // Known returns whether a key is a merge field of the workspace in a
 // module. It reads the set-up once; keep it while the set-up is the same.
-func Known(o *crm.Org, module string) func(key string) bool {
+func Known(o *workspace.Org, module string) func(key string) bool {
 	set := make(map[string]bool)
 	for _, k := range Keys(o, module) {
 		set[k] = true
@@ -86,7 +86,7 @@ func Known(o *crm.Org, module string) func(key string) bool {
 // Check adds an unknown_merge_field problem at path for each distinct key
 // of text that is not a merge field of the workspace in the module. Task
 // texts (task=true) are checked in both forms, {{key}} and #key.
-func Check(o *crm.Org, module, path, text string, task bool, p *domain.Problems) {
+func Check(o *workspace.Org, module, path, text string, task bool, p *domain.Problems) {
 	refs := Refs(text)
 	if task {
 		refs = TaskRefs(text)
@@ -115,7 +115,7 @@ func Check(o *crm.Org, module, path, text string, task bool, p *domain.Problems)
 func (r Record) Lookup(key string) (string, bool) {
 	o := r.Org
 	if o == nil {
-		o = &crm.Org{Workspace: domain.Workspace{Language: domain.DefaultLanguage, Timezone: domain.DefaultTimezone}}
+		o = &workspace.Org{Workspace: domain.Workspace{Language: domain.DefaultLanguage, Timezone: domain.DefaultTimezone}}
 	}
 	f := formatter{o: o, lang: o.Workspace.Language, loc: o.Workspace.Location()}
 	switch key {
@@ -151,7 +151,7 @@ func (r Record) Lookup(key string) (string, bool) {
 
 // formatter shows values of one workspace.
 type formatter struct {
-	o    *crm.Org
+	o    *workspace.Org
 	lang string
 	loc  *time.Location
 }

@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"tend/internal/crm"
 	"tend/internal/domain"
 	"tend/internal/templates"
+	"tend/internal/workspace"
 )
 
-// customer has a value in every field the lookup tests read.
-func customer(o *crm.Org) *domain.Customer {
+// sampleCustomer has a value in every field the lookup tests read.
+func sampleCustomer(o *workspace.Org) *domain.Customer {
 	lan := o.Users[slices.IndexFunc(o.Users, func(u *domain.User) bool { return u.Name == "Trần Thị Lan" })]
 	created := time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC)
 	return &domain.Customer{
@@ -69,17 +69,17 @@ func TestLookup(t *testing.T) {
 		{"order_date", "15/06/2026", "15/06/2026"},
 	} {
 		for _, lang := range []struct {
-			org  *crm.Org
+			org  *workspace.Org
 			want string
 		}{{e.org, tc.vi}, {&en, tc.en}} {
-			r := templates.Record{Org: lang.org, Customer: customer(e.org), Order: order, Now: at}
+			r := templates.Record{Org: lang.org, Customer: sampleCustomer(e.org), Order: order, Now: at}
 			got, ok := r.Lookup(tc.key)
 			if !ok || got != lang.want {
 				t.Errorf("%s: Lookup(%q) = %q, %v, want %q", lang.org.Workspace.Language, tc.key, got, ok, lang.want)
 			}
 		}
 	}
-	r := templates.Record{Org: e.org, Customer: customer(e.org), Now: at}
+	r := templates.Record{Org: e.org, Customer: sampleCustomer(e.org), Now: at}
 	for _, key := range []string{"nope", "Name", "order_code"} {
 		if got, ok := r.Lookup(key); ok || got != "" {
 			t.Errorf("Lookup(%q) without an order = %q, %v, want \"\", false", key, got, ok)

@@ -13,11 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"tend/internal/crm"
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/sqlite"
 	"tend/internal/store"
 	"tend/internal/store/storetest"
+	"tend/internal/workspace"
 )
 
 // DefaultTime is where a test's clock starts unless it says otherwise:
@@ -60,10 +61,11 @@ type Options struct {
 
 // World is a workspace over a real SQLite store on a test clock.
 type World struct {
-	TB    testing.TB
-	DB    *sqlite.DB
-	Clock domain.Clock
-	CRM   *crm.Service
+	TB         testing.TB
+	DB         *sqlite.DB
+	Clock      domain.Clock
+	Workspaces *workspace.Service
+	Customers  *customer.Service
 	// AdminUser is the workspace's admin; Admin() signs them in.
 	AdminUser *domain.User
 }
@@ -78,9 +80,9 @@ func MustOpen(tb testing.TB, opts Options) *World {
 		opts.Name = "Tend"
 	}
 	db := Store(tb, opts.Clock)
-	w := &World{TB: tb, DB: db, Clock: opts.Clock, CRM: crm.New(db, opts.Clock, opts.Log)}
+	w := &World{TB: tb, DB: db, Clock: opts.Clock, Workspaces: workspace.New(db, opts.Clock, opts.Log), Customers: customer.New(db, opts.Clock, opts.Log)}
 	email := "admin@" + strings.ToLower(strings.Join(strings.Fields(domain.Fold(opts.Name)), "")) + ".vn"
-	_, admin, err := w.CRM.CreateWorkspace(tb.Context(), crm.NewWorkspace{Name: opts.Name, Language: opts.Language,
+	_, admin, err := w.Workspaces.CreateWorkspace(tb.Context(), workspace.NewWorkspace{Name: opts.Name, Language: opts.Language,
 		AdminName: opts.AdminName, AdminEmail: email, AdminSubject: opts.AdminSubject})
 	if err != nil {
 		tb.Fatalf("tendtest: create workspace: %v", err)
@@ -90,15 +92,15 @@ func MustOpen(tb testing.TB, opts Options) *World {
 }
 
 // Admin signs the admin in, reading the workspace's set-up as it is now.
-func (w *World) Admin() *crm.Caller {
+func (w *World) Admin() *workspace.Caller {
 	w.TB.Helper()
 	return w.SignIn(w.AdminUser)
 }
 
 // SignIn signs a user in, reading the workspace's set-up as it is now.
-func (w *World) SignIn(u *domain.User) *crm.Caller {
+func (w *World) SignIn(u *domain.User) *workspace.Caller {
 	w.TB.Helper()
-	c, err := w.CRM.Authenticate(w.TB.Context(), u.AuthSubject)
+	c, err := w.Workspaces.Authenticate(w.TB.Context(), u.AuthSubject)
 	if err != nil {
 		w.TB.Fatalf("tendtest: sign in %s: %v", u.Name, err)
 	}
@@ -106,9 +108,9 @@ func (w *World) SignIn(u *domain.User) *crm.Caller {
 }
 
 // Org reads the workspace's set-up as it is now.
-func (w *World) Org() *crm.Org {
+func (w *World) Org() *workspace.Org {
 	w.TB.Helper()
-	o, err := w.CRM.LoadOrg(w.TB.Context(), w.AdminUser.TenantID)
+	o, err := w.Workspaces.LoadOrg(w.TB.Context(), w.AdminUser.TenantID)
 	if err != nil {
 		w.TB.Fatalf("tendtest: load set-up: %v", err)
 	}
@@ -119,7 +121,7 @@ func (w *World) Org() *crm.Org {
 func (w *World) User(name string, role domain.Role) *domain.User {
 	w.TB.Helper()
 	email := strings.ToLower(strings.Join(strings.Fields(domain.Fold(name)), ".")) + "@" + w.AdminUser.TenantID + ".vn"
-	u, err := w.CRM.CreateUser(w.TB.Context(), w.Admin(), crm.UserInput{Name: &name, Email: &email, Role: &role})
+	u, err := w.Workspaces.CreateUser(w.TB.Context(), w.Admin(), workspace.UserInput{Name: &name, Email: &email, Role: &role})
 	if err != nil {
 		w.TB.Fatalf("tendtest: create user %s: %v", name, err)
 	}
@@ -129,11 +131,11 @@ func (w *World) User(name string, role domain.Role) *domain.User {
 // Field adds a custom field to the workspace.
 func (w *World) Field(key, label string, typ domain.FieldType, options ...string) domain.FieldDef {
 	w.TB.Helper()
-	in := crm.FieldInput{Key: &key, Label: &label, Type: &typ}
+	in := workspace.FieldInput{Key: &key, Label: &label, Type: &typ}
 	if len(options) > 0 {
 		in.Options = &options
 	}
-	f, err := w.CRM.SaveField(w.TB.Context(), w.Admin(), "", in)
+	f, err := w.Workspaces.SaveField(w.TB.Context(), w.Admin(), "", in)
 	if err != nil {
 		w.TB.Fatalf("tendtest: field %s: %v", key, err)
 	}
@@ -147,7 +149,7 @@ func (w *World) Pipeline(name string, steps ...string) *domain.Pipeline {
 	for i, s := range steps {
 		st[i].Name = s
 	}
-	p, err := w.CRM.SavePipeline(w.TB.Context(), w.Admin(), "", crm.PipelineInput{Name: &name, Steps: &st})
+	p, err := w.Workspaces.SavePipeline(w.TB.Context(), w.Admin(), "", workspace.PipelineInput{Name: &name, Steps: &st})
 	if err != nil {
 		w.TB.Fatalf("tendtest: pipeline %s: %v", name, err)
 	}

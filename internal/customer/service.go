@@ -1,0 +1,35 @@
+// Package customer is the customer record [khách hàng]: creating, editing,
+// deleting and restoring it, its code, owner, shares, pins and pipeline
+// steps, the duplicate-check claims written with it, its history entries,
+// the lists and lookups over customers, and the edits system actors
+// (rules, distribution, care flows) make. Every method that takes a caller
+// enforces what the caller's role allows.
+package customer
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// Service keeps customers.
+type Service struct {
+	store store.Store
+	clock domain.Clock
+	log   *slog.Logger
+}
+
+// New returns the customer service over a store.
+func New(st store.Store, clock domain.Clock, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: st, clock: clock, log: log}
+}
+
+func (s *Service) now() time.Time { return s.clock.Now().UTC() }
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -1,0 +1,169 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"tend/internal/check"
+	"tend/internal/domain"
+	"tend/internal/store"
+)
+
+// NewWorkspace is what it takes to open a workspace: its name and settings,
+// and its first admin.
+type NewWorkspace struct {
+	Name         string `json:"name"`
+	Timezone     string `json:"timezone"`
+	Language     string `json:"language"`
+	AdminName    string `json:"admin_name"`
+	AdminEmail   string `json:"admin_email"`
+	AdminSubject string `json:"-"`
+}
+
+// CreateWorkspace opens a workspace with its first admin and the default
+// settings (duplicate check on email and phone).
+func (s *Service) CreateWorkspace(ctx context.Context, in NewWorkspace) (*domain.Workspace, *domain.User, error) {
+	now := s.now()
+	ws := &domain.Workspace{
+		ID: domain.NewID("ws"), Name: strings.TrimSpace(in.Name), Timezone: in.Timezone, Language: in.Language,
+		QuietHours: domain.DefaultQuietHours, CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	if ws.Timezone == "" {
+		ws.Timezone = domain.DefaultTimezone
+	}
+	if ws.Language == "" {
+		ws.Language = domain.DefaultLanguage
+	}
+	var p domain.Problems
+	validateWorkspace(ws, &p)
+	admin := &domain.User{
+		ID: domain.NewID("usr"), TenantID: ws.ID, Name: strings.TrimSpace(in.AdminName), Email: in.AdminEmail,
+		Role: domain.RoleAdmin, Active: true, AuthSubject: in.AdminSubject, TeamIDs: []string{},
+		CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	if admin.Name == "" {
+		admin.Name = "Admin"
+	}
+	if admin.AuthSubject == "" {
+		admin.AuthSubject = admin.ID
+	}
+	admin.Email = check.Email(&p, "admin_email", admin.Email, true)
+	if err := p.Err(); err != nil {
+		return nil, nil, err
+	}
+	dup := DuplicateSettings{Criteria: []string{CriterionEmail, CriterionPhone}, UpdatedAt: now, Version: 1}
+	ops := []store.TxOp{
+		store.TxPut(store.Item{Key: workspaceKey(ws.ID), Type: typeWorkspace, Version: 1, Doc: store.Doc(ws)}, store.NotExist),
+		store.TxPut(store.Item{Key: settingKey(ws.ID, settingDuplicates), Type: typeSetting, Version: 1, Doc: store.Doc(dup)}, store.NotExist),
+	}
+	ops = append(ops, userOps(admin, nil)...)
+	// The caller has just signed in as the subject: bound at once.
+	ops = append(ops, bindSubjectOps(admin)...)
+	ops = append(ops, SetupChanged(ws.ID))
+	if err := s.store.Transact(ctx, ops); err != nil {
+		if i := store.FailedOp(err); i >= 0 {
+			return nil, nil, domain.Errorf(domain.ErrConflict, "subject_taken")
+		}
+		return nil, nil, err
+	}
+	s.log.InfoContext(ctx, "workspace created", "tenant", ws.ID, "admin", admin.ID)
+	return ws, admin, nil
+}
+
+func validateWorkspace(ws *domain.Workspace, p *domain.Problems) {
+	if ws.Name == "" {
+		p.Add("name", "required")
+	} else if len(ws.Name) > 200 {
+		p.Add("name", "too_long", "max", "200")
+	}
+	if _, err := domain.LoadLocation(ws.Timezone); err != nil || ws.Timezone == "" || ws.Timezone == "Local" {
+		p.Add("timezone", "invalid_timezone")
+	}
+	if !slices.Contains(domain.Languages, ws.Language) {
+		p.Add("language", "invalid_language")
+	}
+	if _, ok := domain.ParseClock(ws.QuietHours.From); !ok {
+		p.Add("quiet_hours.from", "invalid_clock")
+	}
+	if _, ok := domain.ParseClock(ws.QuietHours.To); !ok {
+		p.Add("quiet_hours.to", "invalid_clock")
+	}
+}
+
+// WorkspaceInput changes workspace settings; absent fields are kept.
+type WorkspaceInput struct {
+	Name       *string            `json:"name"`
+	Timezone   *string            `json:"timezone"`
+	Language   *string            `json:"language"`
+	QuietHours *domain.QuietHours `json:"quiet_hours"`
+	Version    *int64             `json:"version"`
+}
+
+// UpdateWorkspace changes the caller's workspace settings (admins only).
+func (s *Service) UpdateWorkspace(ctx context.Context, c *Caller, in WorkspaceInput) (*domain.Workspace, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	ws := c.Org.Workspace
+	prev := ws.Version
+	if err := domain.CheckVersion(in.Version, prev, "workspace"); err != nil {
+		return nil, err
+	}
+	if in.Name != nil {
+		ws.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Timezone != nil {
+		ws.Timezone = *in.Timezone
+	}
+	if in.Language != nil {
+		ws.Language = *in.Language
+	}
+	if in.QuietHours != nil {
+		ws.QuietHours = *in.QuietHours
+	}
+	var p domain.Problems
+	validateWorkspace(&ws, &p)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	ws.Version, ws.UpdatedAt = prev+1, s.now()
+	err := s.store.Transact(ctx, []store.TxOp{
+		store.TxPut(store.Item{Key: workspaceKey(ws.ID), Type: typeWorkspace, Version: ws.Version, Doc: store.Doc(ws)}, store.IfVersion(prev)),
+		SetupChanged(ws.ID),
+	})
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil, domain.VersionConflict("workspace")
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Org.Workspace = ws
+	return &ws, nil
+}
+
+// Authenticate maps a sign-in subject (a Cognito sub, or locally a user id)
+// to the caller; the first sign-in of an invited subject binds it (see
+// subjects.go). A deactivated user is refused.
+func (s *Service) Authenticate(ctx context.Context, subject string) (*Caller, error) {
+	if subject == "" {
+		return nil, domain.Errorf(domain.ErrUnauthorized, "unauthorized")
+	}
+	ref, err := s.subjectUser(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	org, err := s.LoadOrg(ctx, ref.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	u, ok := org.User(ref.UserID)
+	if !ok {
+		return nil, domain.Errorf(domain.ErrUnauthorized, "unknown_subject")
+	}
+	if !u.Active {
+		return nil, domain.Errorf(domain.ErrForbidden, "user_inactive")
+	}
+	return &Caller{User: u, Org: org}, nil
+}
