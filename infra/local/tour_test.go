@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"tend/internal/localrun"
+	"tend/internal/openapitest"
 )
 
 // tourTools are the only commands the tour may run besides the shell's
@@ -54,7 +55,15 @@ func TestReadmeTour(t *testing.T) {
 	}
 	defer app.Close()
 	app.Clock.Set(tourStart, true)
-	srv := httptest.NewServer(app.Handler())
+	doc, err := openapitest.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every call of the tour, and every read of the checks after it, is
+	// held to openapi.json.
+	srv := httptest.NewServer(doc.Checked(app.Handler(), func(x openapitest.Exchange, ms []openapitest.Mismatch) {
+		t.Errorf("%s %s: not as openapi.json says:\n%s", x.Method, x.URL, openapitest.Report(ms, x))
+	}))
 	defer srv.Close()
 
 	run := runTour(t, tour, srv.URL)

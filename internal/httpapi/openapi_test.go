@@ -390,6 +390,21 @@ func TestOpenAPIDocument(t *testing.T) {
 				}
 			}
 		}},
+		{"object schemas say what other properties they take", func(t *testing.T, doc *openAPIDoc) {
+			// The end-to-end tests hold every answer to the document; an
+			// object schema that says nothing of other properties would let
+			// a handler answer fields nobody described. The open ones
+			// (custom field values, maps) give the schema of their values.
+			for _, s := range schemaNodes(doc.tree) {
+				_, closed := s.node["additionalProperties"]
+				if _, ok := s.node["unevaluatedProperties"]; ok {
+					closed = true
+				}
+				if isObjectSchema(s.node) && !closed {
+					t.Errorf("%s: an object schema without additionalProperties: want false, or the schema of the other properties' values", s.at)
+				}
+			}
+		}},
 		{"formatted with 2-space indentation", func(t *testing.T, doc *openAPIDoc) {
 			raw := httpapi.OpenAPI()
 			var compact, want bytes.Buffer
@@ -448,3 +463,93 @@ func walkRefs(node any, at string, fn func(at, ref string)) {
 		}
 	}
 }
+
+// schemaNode is a schema in the document and where it is.
+type schemaNode struct {
+	at   string
+	node map[string]any
+}
+
+// schemaNodes returns every schema of the document: the components'
+// schemas, the schema of every media type, parameter and header, and the
+// schemas inside them.
+func schemaNodes(tree any) []schemaNode {
+	var out []schemaNode
+	var schema func(node any, at string)
+	schema = func(node any, at string) {
+		s, ok := node.(map[string]any)
+		if !ok {
+			return
+		}
+		out = append(out, schemaNode{at, s})
+		for _, k := range []string{"properties", "patternProperties", "$defs", "dependentSchemas"} {
+			m, _ := s[k].(map[string]any)
+			for _, name := range sortedKeys(m) {
+				schema(m[name], at+"/"+k+"/"+pointerToken(name))
+			}
+		}
+		for _, k := range []string{"additionalProperties", "unevaluatedProperties", "items", "unevaluatedItems", "contains", "propertyNames", "not", "if", "then", "else"} {
+			schema(s[k], at+"/"+k)
+		}
+		for _, k := range []string{"allOf", "anyOf", "oneOf", "prefixItems"} {
+			list, _ := s[k].([]any)
+			for i, sub := range list {
+				schema(sub, fmt.Sprintf("%s/%s/%d", at, k, i))
+			}
+		}
+	}
+	// find looks for "schema" outside the components' schemas, whose
+	// properties may have any name.
+	var find func(node any, at string)
+	find = func(node any, at string) {
+		switch n := node.(type) {
+		case map[string]any:
+			for _, k := range sortedKeys(n) {
+				child := at + "/" + pointerToken(k)
+				switch {
+				case k == "schema":
+					schema(n[k], child)
+				case child == "#/components/schemas":
+					m, _ := n[k].(map[string]any)
+					for _, name := range sortedKeys(m) {
+						schema(m[name], child+"/"+pointerToken(name))
+					}
+				default:
+					find(n[k], child)
+				}
+			}
+		case []any:
+			for i, v := range n {
+				find(v, fmt.Sprintf("%s/%d", at, i))
+			}
+		}
+	}
+	find(tree, "#")
+	return out
+}
+
+// isObjectSchema reports whether a schema describes objects: it is of
+// type object or lists properties.
+func isObjectSchema(s map[string]any) bool {
+	if _, ok := s["properties"]; ok {
+		return true
+	}
+	switch t := s["type"].(type) {
+	case string:
+		return t == "object"
+	case []any:
+		return slices.Contains(t, any("object"))
+	}
+	return false
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func pointerToken(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }

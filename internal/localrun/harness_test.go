@@ -13,6 +13,7 @@ import (
 
 	"tend/internal/httpapi"
 	"tend/internal/localrun"
+	"tend/internal/openapitest"
 )
 
 // system is a running local Tend behind a test HTTP server.
@@ -137,18 +138,22 @@ func (c *client) anonDo(method, path string, body any) *reply {
 func (c *client) do(method, path string, body any) *reply {
 	c.t.Helper()
 	var rd io.Reader
+	var sent []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		sent = []byte(b)
 	case []byte:
-		rd = bytes.NewReader(b)
+		sent = b
 	default:
 		enc, err := json.Marshal(b)
 		if err != nil {
 			c.t.Fatalf("encode body: %v", err)
 		}
-		rd = bytes.NewReader(enc)
+		sent = enc
+	}
+	if body != nil {
+		rd = bytes.NewReader(sent)
 	}
 	req, err := http.NewRequestWithContext(c.t.Context(), method, c.base+path, rd)
 	if err != nil {
@@ -174,7 +179,23 @@ func (c *client) do(method, path string, body any) *reply {
 	b, _ := io.ReadAll(resp.Body)
 	r := &reply{t: c.t, req: method + " " + path, Status: resp.StatusCode, Header: resp.Header, Body: b}
 	r.checkMessages()
+	r.checkContract(req, sent)
 	return r
+}
+
+// checkContract fails the test when the request or its answer is not what
+// openapi.json says of the operation (see openapitest.Document.Check).
+func (r *reply) checkContract(req *http.Request, sent []byte) {
+	r.t.Helper()
+	doc, err := openapitest.Load()
+	if err != nil {
+		r.t.Fatalf("openapi.json: %v", err)
+	}
+	x := openapitest.Exchange{Method: req.Method, URL: req.URL, Header: req.Header, Body: sent,
+		Status: r.Status, ResponseHeader: r.Header, ResponseBody: r.Body}
+	if ms := doc.Check(x); len(ms) > 0 {
+		r.t.Errorf("%s: not as openapi.json says:\n%s", r.req, openapitest.Report(ms, x))
+	}
 }
 
 // checkMessages fails the test when a problem's detail or an error's
