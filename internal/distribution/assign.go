@@ -47,8 +47,13 @@ func (s *Service) give(ctx context.Context, m Message) error {
 	}
 	if !r.Enabled || !r.covers(cu, m) || !episodeMatches(cu, m) {
 		// Owned by hand before the delay, moved elsewhere, or cared for:
-		// nothing to give out.
-		return s.st.Delete(ctx, waitKey(m.Tenant, m.Rule, m.Customer), store.None)
+		// nothing to give out, and no place in the rotation to keep for
+		// it (a later release would take one that no one applies).
+		done := []store.TxOp{store.TxDelete(waitKey(m.Tenant, m.Rule, m.Customer), store.None)}
+		if m.Arrival != "" {
+			done = append(done, store.TxDelete(m.arrivalKey(), store.None))
+		}
+		return s.st.Transact(ctx, done)
 	}
 	exclude := m.Owner // a reclaim gives the customer to someone else
 	if m.Kind == KindHandOver {
@@ -62,7 +67,12 @@ func (s *Service) give(ctx context.Context, m Message) error {
 		}
 		return ErrNoStaff
 	}
-	n, err := s.claimSlot(ctx, m)
+	// Earlier arrivals take their places first: the rotation follows the
+	// order customers arrived in, not the order their messages are handled.
+	if err := s.releaseArrivals(ctx, r, m); err != nil {
+		return err
+	}
+	n, _, err := s.claimSlot(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -104,44 +114,56 @@ type slot struct {
 	N int64 `json:"n"`
 }
 
+// slotOf returns the position of the rule's rotation the customer's
+// episode got, if it has one.
+func (s *Service) slotOf(ctx context.Context, m Message) (int64, bool, error) {
+	it, err := s.st.Get(ctx, slotKey(m.Tenant, m.Rule, m.Customer, m.Episode))
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	var sl slot
+	if err := json.Unmarshal(it.Doc, &sl); err != nil {
+		return 0, false, fmt.Errorf("distribution: decode slot: %w", err)
+	}
+	return sl.N, true, nil
+}
+
 // claimSlot gives the customer's episode the next position of the rule's
 // rotation, once: the counter and the customer's slot are written in one
-// transaction, so a retried or duplicated message finds its slot again
-// instead of taking another.
-func (s *Service) claimSlot(ctx context.Context, m Message) (int64, error) {
+// transaction (with also), so a retried or duplicated message finds its
+// slot again instead of taking another. It reports whether this call took
+// the slot.
+func (s *Service) claimSlot(ctx context.Context, m Message, also ...store.TxOp) (int64, bool, error) {
 	sk := slotKey(m.Tenant, m.Rule, m.Customer, m.Episode)
 	ck := counterKey(m.Tenant, m.Rule)
 	for attempt := 0; attempt < 100; attempt++ {
-		if it, err := s.st.Get(ctx, sk); err == nil {
-			var sl slot
-			if err := json.Unmarshal(it.Doc, &sl); err != nil {
-				return 0, fmt.Errorf("distribution: decode slot: %w", err)
-			}
-			return sl.N, nil
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return 0, err
+		if n, ok, err := s.slotOf(ctx, m); err != nil || ok {
+			return n, false, err
 		}
 		var cur store.Item
 		cond := store.NotExist
 		if it, err := s.st.Get(ctx, ck); err == nil {
 			cur, cond = it, store.IfVersion(it.Version)
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return 0, err
+			return 0, false, err
 		}
 		n := cur.N + 1
-		err := s.st.Transact(ctx, []store.TxOp{
+		err := s.st.Transact(ctx, append([]store.TxOp{
 			store.TxPut(store.Item{Key: ck, Type: "dist_counter", Version: cur.Version + 1, N: n}, cond),
 			store.TxPut(store.Item{Key: sk, Type: "dist_slot", Version: 1, Doc: mustJSON(slot{N: n})}, store.NotExist),
-		})
+		}, also...))
 		if err == nil {
-			return n, nil
+			return n, true, nil
 		}
 		if !errors.Is(err, store.ErrConditionFailed) {
-			return 0, fmt.Errorf("distribution: claim slot: %w", err)
+			return 0, false, fmt.Errorf("distribution: claim slot: %w", err)
 		}
 		// Another claim moved the counter, or took this slot: read again.
 	}
-	return 0, errors.New("distribution: the rotation counter keeps moving; retry")
+	return 0, false, errors.New("distribution: the rotation counter keeps moving; retry")
 }
 
 // assign makes to the owner, if the customer is still as the message
