@@ -67,12 +67,7 @@ func (s *Service) give(ctx context.Context, m Message) error {
 		}
 		return ErrNoStaff
 	}
-	// Earlier arrivals take their places first: the rotation follows the
-	// order customers arrived in, not the order their messages are handled.
-	if err := s.releaseArrivals(ctx, r, m); err != nil {
-		return err
-	}
-	n, _, err := s.claimSlot(ctx, m)
+	n, err := s.place(ctx, r, m, cu)
 	if err != nil {
 		return err
 	}
@@ -110,6 +105,20 @@ func available(o *crm.Org, r *Rule, exclude string) []Staff {
 	return out
 }
 
+// place returns the customer's position in the rule's rotation: the one
+// its episode has, or else the next one once every customer that arrived
+// before it has theirs. The rotation follows the order customers arrived
+// in, not the order their messages are handled in.
+func (s *Service) place(ctx context.Context, r *Rule, m Message, cu *domain.Customer) (int64, error) {
+	if n, ok, err := s.slotOf(ctx, m); err != nil || ok {
+		return n, err // a retry, or released with an earlier customer
+	}
+	if n, ok, err := s.releaseArrivals(ctx, r, m, cu); err != nil || ok {
+		return n, err
+	}
+	return s.claimSlot(ctx, m)
+}
+
 type slot struct {
 	N int64 `json:"n"`
 }
@@ -133,37 +142,36 @@ func (s *Service) slotOf(ctx context.Context, m Message) (int64, bool, error) {
 
 // claimSlot gives the customer's episode the next position of the rule's
 // rotation, once: the counter and the customer's slot are written in one
-// transaction (with also), so a retried or duplicated message finds its
-// slot again instead of taking another. It reports whether this call took
-// the slot.
-func (s *Service) claimSlot(ctx context.Context, m Message, also ...store.TxOp) (int64, bool, error) {
+// transaction, so a retried or duplicated message finds its slot again
+// instead of taking another.
+func (s *Service) claimSlot(ctx context.Context, m Message) (int64, error) {
 	sk := slotKey(m.Tenant, m.Rule, m.Customer, m.Episode)
 	ck := counterKey(m.Tenant, m.Rule)
 	for attempt := 0; attempt < 100; attempt++ {
 		if n, ok, err := s.slotOf(ctx, m); err != nil || ok {
-			return n, false, err
+			return n, err
 		}
 		var cur store.Item
 		cond := store.NotExist
 		if it, err := s.st.Get(ctx, ck); err == nil {
 			cur, cond = it, store.IfVersion(it.Version)
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return 0, false, err
+			return 0, err
 		}
 		n := cur.N + 1
-		err := s.st.Transact(ctx, append([]store.TxOp{
+		err := s.st.Transact(ctx, []store.TxOp{
 			store.TxPut(store.Item{Key: ck, Type: "dist_counter", Version: cur.Version + 1, N: n}, cond),
 			store.TxPut(store.Item{Key: sk, Type: "dist_slot", Version: 1, Doc: mustJSON(slot{N: n})}, store.NotExist),
-		}, also...))
+		})
 		if err == nil {
-			return n, true, nil
+			return n, nil
 		}
 		if !errors.Is(err, store.ErrConditionFailed) {
-			return 0, false, fmt.Errorf("distribution: claim slot: %w", err)
+			return 0, fmt.Errorf("distribution: claim slot: %w", err)
 		}
 		// Another claim moved the counter, or took this slot: read again.
 	}
-	return 0, false, errors.New("distribution: the rotation counter keeps moving; retry")
+	return 0, errors.New("distribution: the rotation counter keeps moving; retry")
 }
 
 // assign makes to the owner, if the customer is still as the message

@@ -68,9 +68,10 @@ func (s *Service) HandleChange(ctx context.Context, old, new *crm.Image) error {
 	if old != nil && rule.inScope(&old.Customer) && old.Customer.OwnerID == "" {
 		return nil // it was already waiting: scheduled when it entered
 	}
-	m := Message{Kind: KindAssign, Tenant: new.Tenant, Rule: rule.ID, Customer: cu.ID, Episode: fmt.Sprintf("v%d", cu.Version)}
 	due := cu.UpdatedAt.Add(time.Duration(rule.Delay))
-	if err := s.arrive(ctx, &m, cu.Code, due); err != nil {
+	ep := fmt.Sprintf("v%d", cu.Version)
+	m := Message{Kind: KindAssign, Tenant: new.Tenant, Rule: rule.ID, Customer: cu.ID, Episode: ep, Arrival: arrivalOrder(due, cu.Code, cu.ID, ep)}
+	if err := s.arrive(ctx, m, due); err != nil {
 		return err
 	}
 	return s.schedule(ctx, m, due)
