@@ -129,6 +129,31 @@ func TestDistributionOrderSkipsLeadsItDoesNotGive(t *testing.T) {
 	}
 }
 
+// A staff member away when delayed leads are released is skipped: the
+// leads go to the others in turn, in the order they arrived, and the
+// rotation goes on through all three once they are back.
+func TestDistributionOrderWithStaffAway(t *testing.T) {
+	f := newFunnel(t)
+	f.s.setClock(time.Date(2026, 4, 1, 2, 0, 0, 0, time.UTC))
+	f.rule(map[string]any{"name": "Xoay vòng", "type": "round_robin", "delay": "2m",
+		"staff": []map[string]any{{"user_id": f.staff[0].userID}, {"user_id": f.staff[1].userID}, {"user_id": f.staff[2].userID}}})
+	ids := f.leadsInOrder(0, 6)
+	f.drain()
+	f.staff[1].do("PATCH", "/v1/users/"+f.staff[1].userID, map[string]any{"away": true}).ok(200)
+	f.s.setClock(f.s.app.Clock.Now().Add(2 * time.Minute))
+	f.drain()
+	if got, want := f.letters(ids), "A C A C A C"; got != want {
+		t.Fatalf("with B away, the leads went to %s, want %s", got, want)
+	}
+	f.staff[1].do("PATCH", "/v1/users/"+f.staff[1].userID, map[string]any{"away": false}).ok(200)
+	later := f.leadsInOrder(6, 3)
+	f.s.setClock(f.s.app.Clock.Now().Add(2 * time.Minute))
+	f.drain()
+	if got, want := f.letters(later), "A B C"; got != want {
+		t.Fatalf("with B back, the leads went to %s, want %s", got, want)
+	}
+}
+
 // checkArrivalOrder fails unless the customers ids, in the order they
 // arrived, went to the staff in the rule's order: the repeated smooth
 // sequence of the weights, or strict rotation when weights is nil.
