@@ -48,8 +48,13 @@ func (s *Service) give(ctx context.Context, m Message) error {
 	}
 	if !r.Enabled || !r.covers(cu, m) || !episodeMatches(cu, m) {
 		// Owned by hand before the delay, moved elsewhere, or cared for:
-		// nothing to give out.
-		return s.st.Delete(ctx, waitKey(m.Tenant, m.Rule, m.Customer), store.None)
+		// nothing to give out, and no place in the rotation to keep for
+		// it (a later release would take one that no one applies).
+		done := []store.TxOp{store.TxDelete(waitKey(m.Tenant, m.Rule, m.Customer), store.None)}
+		if m.Arrival != "" {
+			done = append(done, store.TxDelete(m.arrivalKey(), store.None))
+		}
+		return s.st.Transact(ctx, done)
 	}
 	exclude := m.Owner // a reclaim gives the customer to someone else
 	if m.Kind == KindHandOver {
@@ -63,7 +68,7 @@ func (s *Service) give(ctx context.Context, m Message) error {
 		}
 		return ErrNoStaff
 	}
-	n, err := s.claimSlot(ctx, m)
+	n, err := s.place(ctx, r, m, cu)
 	if err != nil {
 		return err
 	}
@@ -101,8 +106,39 @@ func available(o *workspace.Org, r *Rule, exclude string) []Staff {
 	return out
 }
 
+// place returns the customer's position in the rule's rotation: the one
+// its episode has, or else the next one once every customer that arrived
+// before it has theirs. The rotation follows the order customers arrived
+// in, not the order their messages are handled in.
+func (s *Service) place(ctx context.Context, r *Rule, m Message, cu *domain.Customer) (int64, error) {
+	if n, ok, err := s.slotOf(ctx, m); err != nil || ok {
+		return n, err // a retry, or released with an earlier customer
+	}
+	if n, ok, err := s.releaseArrivals(ctx, r, m, cu); err != nil || ok {
+		return n, err
+	}
+	return s.claimSlot(ctx, m)
+}
+
 type slot struct {
 	N int64 `json:"n"`
+}
+
+// slotOf returns the position of the rule's rotation the customer's
+// episode got, if it has one.
+func (s *Service) slotOf(ctx context.Context, m Message) (int64, bool, error) {
+	it, err := s.st.Get(ctx, slotKey(m.Tenant, m.Rule, m.Customer, m.Episode))
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	var sl slot
+	if err := json.Unmarshal(it.Doc, &sl); err != nil {
+		return 0, false, fmt.Errorf("distribution: decode slot: %w", err)
+	}
+	return sl.N, true, nil
 }
 
 // claimSlot gives the customer's episode the next position of the rule's
@@ -113,14 +149,8 @@ func (s *Service) claimSlot(ctx context.Context, m Message) (int64, error) {
 	sk := slotKey(m.Tenant, m.Rule, m.Customer, m.Episode)
 	ck := counterKey(m.Tenant, m.Rule)
 	for attempt := 0; attempt < 100; attempt++ {
-		if it, err := s.st.Get(ctx, sk); err == nil {
-			var sl slot
-			if err := json.Unmarshal(it.Doc, &sl); err != nil {
-				return 0, fmt.Errorf("distribution: decode slot: %w", err)
-			}
-			return sl.N, nil
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return 0, err
+		if n, ok, err := s.slotOf(ctx, m); err != nil || ok {
+			return n, err
 		}
 		var cur store.Item
 		cond := store.NotExist

@@ -3,7 +3,8 @@
 // whose owner has not cared for them [thu hồi]. Each assignment is one
 // conditional write ("owner still empty"), and the rotation is an atomic
 // counter claimed once per customer, so retries, duplicates and
-// concurrency never assign a customer twice or skew the shares.
+// concurrency never assign a customer twice or skew the shares. Customers
+// take their places in the order they arrived (arrival.go).
 package distribution
 
 import (

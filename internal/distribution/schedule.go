@@ -30,6 +30,9 @@ type Message struct {
 	Episode string `json:"episode"`
 	// Owner is the owner a reclaim takes the customer from.
 	Owner string `json:"owner,omitempty"`
+	// Arrival is the customer's place in the order of arrival in the
+	// rule's scope (assignments): see arrival.go.
+	Arrival string `json:"arrival,omitempty"`
 }
 
 // HandleChange schedules the distribution of a customer that enters a
@@ -65,8 +68,13 @@ func (s *Service) HandleChange(ctx context.Context, old, new *customer.Image) er
 	if old != nil && rule.inScope(&old.Customer) && old.Customer.OwnerID == "" {
 		return nil // it was already waiting: scheduled when it entered
 	}
-	m := Message{Kind: KindAssign, Tenant: new.Tenant, Rule: rule.ID, Customer: cu.ID, Episode: fmt.Sprintf("v%d", cu.Version)}
-	return s.schedule(ctx, m, cu.UpdatedAt.Add(time.Duration(rule.Delay)))
+	due := cu.UpdatedAt.Add(time.Duration(rule.Delay))
+	ep := fmt.Sprintf("v%d", cu.Version)
+	m := Message{Kind: KindAssign, Tenant: new.Tenant, Rule: rule.ID, Customer: cu.ID, Episode: ep, Arrival: arrivalOrder(due, cu.Code, cu.ID, ep)}
+	if err := s.arrive(ctx, m, due); err != nil {
+		return err
+	}
+	return s.schedule(ctx, m, due)
 }
 
 // schedule sends m to be handled at due: on the queue with a delay when it

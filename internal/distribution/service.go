@@ -94,6 +94,7 @@ func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 //	T#<t>#DRULES       <r>             the rules (GSI1 DISTRECLAIM / <t>#<r> for enabled reclaim rules)
 //	T#<t>#DCTR         <r>             the rule's rotation counter
 //	T#<t>#DSLOT#<r>    <c>#<episode>   the counter value a customer got, claimed once
+//	T#<t>#DARR#<r>     <due>#<code>#<c>#<episode>   a customer's arrival, until it has its slot (expires)
 //	T#<t>#DSTAT#<r>    <user>          assignments per staff member (counter)
 //	T#<t>#DWAIT#<r>    <c>             a customer waiting for available staff
 //	T#<t>#DLOG#<r>     <n>             the assignment of rotation position n

@@ -198,6 +198,25 @@ func (q *Queue) Len(ctx context.Context) (int, error) {
 	return len(items), err
 }
 
+// Waiting returns the bodies of the messages waiting, visible or not, in
+// the order the queue would hand them out: tests deliver them in another
+// order, as SQS may.
+func (q *Queue) Waiting(ctx context.Context) ([][]byte, error) {
+	items, err := q.all(ctx, q.pk())
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, 0, len(items))
+	for _, it := range items {
+		var m message
+		if err := json.Unmarshal(it.Doc, &m); err != nil {
+			return nil, fmt.Errorf("localqueue %s: decode %s: %w", q.name, it.Key, err)
+		}
+		out = append(out, m.Body)
+	}
+	return out, nil
+}
+
 // DeadLetters lists the messages that failed every attempt, oldest first.
 func (q *Queue) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
 	items, err := q.all(ctx, q.dlqPK())

@@ -75,6 +75,32 @@ func TestDelayOrderAndRetry(t *testing.T) {
 	}
 }
 
+// Waiting lists every message not yet handled, delayed ones too, in the
+// order they would be handed out.
+func TestWaiting(t *testing.T) {
+	q, clock := newQueue(t, localqueue.Options{})
+	ctx := t.Context()
+	_ = q.Send(ctx, []byte("later"), time.Minute)
+	_ = q.Send(ctx, []byte("a"), 0)
+	clock.Add(time.Millisecond)
+	_ = q.Send(ctx, []byte("b"), 0)
+	var got []string
+	waiting, err := q.Waiting(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range waiting {
+		got = append(got, string(b))
+	}
+	if fmt.Sprint(got) != "[a b later]" {
+		t.Fatalf("waiting %v, want [a b later]", got)
+	}
+	collect(t, q, nil)
+	if waiting, _ := q.Waiting(ctx); len(waiting) != 1 || string(waiting[0]) != "later" {
+		t.Fatalf("after a drain, waiting %q, want [later]", waiting)
+	}
+}
+
 func TestDeadLetters(t *testing.T) {
 	q, clock := newQueue(t, localqueue.Options{MaxAttempts: 3, Backoff: func(int) time.Duration { return time.Second }})
 	_ = q.Send(t.Context(), []byte("poison"), 0)
