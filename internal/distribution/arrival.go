@@ -31,7 +31,7 @@ import (
 // instant).
 func arrivalOrder(due time.Time, code, c, ep string) string {
 	// A longer code is a later one: KH1000000 comes after KH999999.
-	return fmt.Sprintf("%s#%02d%s#%s#%s", sortTime(due), len(code), code, c, ep)
+	return fmt.Sprintf("%s#%02d%s#%s#%s", store.SortTime(due), len(code), code, c, ep)
 }
 
 func arrivalsPK(t, rule string) string { return "T#" + t + "#DARR#" + rule }
@@ -44,7 +44,7 @@ func (m Message) arrivalKey() store.Key {
 // arrive writes down a customer's arrival in a rule's scope, for m, which
 // will be handled at due. Written twice, it is written once.
 func (s *Service) arrive(ctx context.Context, m Message, due time.Time) error {
-	err := s.st.Put(ctx, store.Item{Key: m.arrivalKey(), Type: "dist_arrival", Version: 1, Doc: mustJSON(m),
+	err := s.st.Put(ctx, store.Item{Key: m.arrivalKey(), Type: "dist_arrival", Version: 1, Doc: store.Doc(m),
 		ExpiresAt: due.Add(90 * 24 * time.Hour)}, store.NotExist)
 	if err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return fmt.Errorf("distribution: write down the arrival of %s: %w", m.Customer, err)
@@ -131,7 +131,7 @@ func (s *Service) release(ctx context.Context, r *Rule, m Message, own *domain.C
 		}
 		cu := own
 		if sk != mine {
-			if cu, err = s.crm.CustomerImage(ctx, a.Tenant, a.Customer); errors.Is(err, domain.ErrNotFound) {
+			if cu, err = s.customers.CustomerImage(ctx, a.Tenant, a.Customer); errors.Is(err, domain.ErrNotFound) {
 				continue
 			} else if err != nil {
 				return 0, false, err
@@ -145,7 +145,7 @@ func (s *Service) release(ctx context.Context, r *Rule, m Message, own *domain.C
 		if sk == mine {
 			ownN = n
 		}
-		ops = append(ops, store.TxPut(store.Item{Key: sk, Type: "dist_slot", Version: 1, Doc: mustJSON(slot{N: n})}, store.NotExist))
+		ops = append(ops, store.TxPut(store.Item{Key: sk, Type: "dist_slot", Version: 1, Doc: store.Doc(slot{N: n})}, store.NotExist))
 	}
 	if n > cur.N {
 		ops = append(ops, store.TxPut(store.Item{Key: ck, Type: "dist_counter", Version: cur.Version + 1, N: n}, cond))

@@ -63,7 +63,7 @@ func (s *Service) give(ctx context.Context, m Message) error {
 	staff := available(o, r, exclude)
 	if len(staff) == 0 {
 		if err := s.st.Put(ctx, store.Item{Key: waitKey(m.Tenant, m.Rule, m.Customer), Type: "dist_wait", Version: 1,
-			Doc: mustJSON(m)}, store.None); err != nil {
+			Doc: store.Doc(m)}, store.None); err != nil {
 			return err
 		}
 		return ErrNoStaff
@@ -162,7 +162,7 @@ func (s *Service) claimSlot(ctx context.Context, m Message) (int64, error) {
 		n := cur.N + 1
 		err := s.st.Transact(ctx, []store.TxOp{
 			store.TxPut(store.Item{Key: ck, Type: "dist_counter", Version: cur.Version + 1, N: n}, cond),
-			store.TxPut(store.Item{Key: sk, Type: "dist_slot", Version: 1, Doc: mustJSON(slot{N: n})}, store.NotExist),
+			store.TxPut(store.Item{Key: sk, Type: "dist_slot", Version: 1, Doc: store.Doc(slot{N: n})}, store.NotExist),
 		})
 		if err == nil {
 			return n, nil
@@ -198,7 +198,7 @@ func (s *Service) assign(ctx context.Context, o *workspace.Org, r *Rule, m Messa
 		ops := []store.TxOp{
 			store.TxAdd(store.Key{PK: statsPK(m.Tenant, r.ID), SK: to}, 1),
 			store.TxPut(store.Item{Key: assignmentKey(m.Tenant, r.ID, n), Type: "dist_assignment", Version: 1,
-				Doc: mustJSON(Assignment{N: n, CustomerID: c.ID, UserID: to, Kind: m.Kind, From: m.Owner, At: now})}, store.None),
+				Doc: store.Doc(Assignment{N: n, CustomerID: c.ID, UserID: to, Kind: m.Kind, From: m.Owner, At: now})}, store.None),
 			store.TxDelete(waitKey(m.Tenant, r.ID, m.Customer), store.None),
 			store.TxPut(inbox.Item(m.Tenant, inbox.Notification{ID: id + "_to", UserID: to, Kind: inbox.KindAssigned,
 				Title:      inbox.Say(lang, "Khách hàng mới được giao", "New customer assigned to you"),

@@ -32,7 +32,7 @@ func (s *Service) RuleExists(ctx context.Context, tenant, id string) (bool, erro
 // while the customer still has the owner it had.
 func (s *Service) HandOver(ctx context.Context, tenant, ruleID, customerID, owner, episode string) error {
 	m := Message{Kind: KindHandOver, Tenant: tenant, Rule: ruleID, Customer: customerID, Episode: "h" + episode, Owner: owner}
-	if err := s.queue.Send(ctx, mustJSON(m), 0); err != nil {
+	if err := s.queue.Send(ctx, store.Doc(m), 0); err != nil {
 		return fmt.Errorf("distribution: send hand-over of %s: %w", customerID, err)
 	}
 	return nil

@@ -94,12 +94,12 @@ func (s *Service) schedule(ctx context.Context, m Message, due time.Time) error 
 	delay := due.Sub(s.now())
 	switch {
 	case delay <= MaxQueueDelay:
-		if err := s.queue.Send(ctx, mustJSON(m), max(delay, 0)); err != nil {
+		if err := s.queue.Send(ctx, store.Doc(m), max(delay, 0)); err != nil {
 			return fmt.Errorf("distribution: send %s: %w", m.Customer, err)
 		}
 	default:
-		it := store.Item{Key: dueKey(m.Tenant, m.Rule, m.Customer, m.Episode), Type: "dist_due", Version: 1, Doc: mustJSON(m),
-			Index: [4]store.IndexKey{{PK: dueIndexPK, SK: sortTime(due) + "#" + m.Tenant + "#" + m.Customer}}}
+		it := store.Item{Key: dueKey(m.Tenant, m.Rule, m.Customer, m.Episode), Type: "dist_due", Version: 1, Doc: store.Doc(m),
+			Index: [4]store.IndexKey{{PK: dueIndexPK, SK: store.SortTime(due) + "#" + m.Tenant + "#" + m.Customer}}}
 		if err := s.st.Put(ctx, it, store.None); err != nil {
 			return fmt.Errorf("distribution: keep due %s: %w", m.Customer, err)
 		}
@@ -126,7 +126,7 @@ func (s *Service) sendDue(ctx context.Context) (int, error) {
 	now := s.now()
 	sent := 0
 	for {
-		page, err := s.st.Query(ctx, store.Query{Index: store.GSI1, PK: dueIndexPK, SK: store.SKLe, A: sortTime(now) + "#~", Limit: 100})
+		page, err := s.st.Query(ctx, store.Query{Index: store.GSI1, PK: dueIndexPK, SK: store.SKLe, A: store.SortTime(now) + "#~", Limit: 100})
 		if err != nil {
 			return sent, fmt.Errorf("distribution: read due: %w", err)
 		}

@@ -123,23 +123,14 @@ func dueKey(t, rule, c, ep string) store.Key {
 	return store.Key{PK: "T#" + t + "#DDUE#" + rule, SK: c + "#" + ep}
 }
 func scanKey(t, rule string, period time.Time) store.Key {
-	return store.Key{PK: "T#" + t + "#DSCAN", SK: rule + "#" + sortTime(period)}
+	return store.Key{PK: "T#" + t + "#DSCAN", SK: rule + "#" + store.SortTime(period)}
 }
 func assignmentKey(t, rule string, n int64) store.Key {
 	return store.Key{PK: "T#" + t + "#DLOG#" + rule, SK: fmt.Sprintf("%012d", n)}
 }
-func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("distribution: encode %T: %v", v, err)) // our own types
-	}
-	return b
-}
 
 func (r *Rule) item() store.Item {
-	it := store.Item{Key: ruleKey(r.Tenant, r.ID), Type: "dist_rule", Version: r.Version, Doc: mustJSON(r)}
+	it := store.Item{Key: ruleKey(r.Tenant, r.ID), Type: "dist_rule", Version: r.Version, Doc: store.Doc(r)}
 	if r.Enabled && r.Type == Reclaim {
 		it.Index[0] = store.IndexKey{PK: reclaimIndexPK, SK: r.Tenant + "#" + r.ID}
 	}
