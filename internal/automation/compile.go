@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"tend/internal/careflow"
+	"tend/internal/action"
 	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/rules"
@@ -25,7 +25,7 @@ type compiled struct {
 	set     *rules.Set
 	reads   []string
 	actions []apply
-	effects []careflow.Action
+	effects []action.Action
 }
 
 // reads reports whether any field in changed is one the conditions read.
@@ -74,7 +74,7 @@ func compileRule(r *Rule, o *workspace.Org) (*compiled, error) {
 	}
 	c := &compiled{rule: r, set: set}
 	for i, a := range r.Actions {
-		if careflow.IsRuleAction(a.Type) {
+		if action.IsRuleAction(a.Type) {
 			c.actions = append(c.actions, noChange)
 			c.effects = append(c.effects, a.effect())
 			continue

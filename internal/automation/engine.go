@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"tend/internal/careflow"
+	"tend/internal/action"
 	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/inbox"
@@ -141,7 +141,7 @@ func (s *Service) effects(ctx context.Context, o *workspace.Org, cu *domain.Cust
 			continue
 		}
 		r := h.rule.rule
-		err := s.Effects.ApplyForRule(ctx, o, careflow.RuleRun{Rule: notify.Source{Kind: "rule", ID: r.ID, Name: r.Name},
+		err := s.Effects.ApplyForRule(ctx, o, action.RuleRun{Rule: notify.Source{Kind: "rule", ID: r.ID, Name: r.Name},
 			Run: run.id, Customer: cu, At: run.at, Cause: &customer.Cause{Rules: []string{r.ID}, Depth: run.depth + 1}}, h.rule.effects)
 		if err != nil {
 			return fmt.Errorf("automation: effects of rule %s: %w", r.ID, err)
@@ -277,7 +277,7 @@ func (c *compiled) applyAll(cu *domain.Customer, ref time.Time, loc *time.Locati
 	var skipped []string
 	for i, act := range c.actions {
 		a := c.rule.Actions[i]
-		if careflow.IsRuleAction(a.Type) {
+		if action.IsRuleAction(a.Type) {
 			continue // not a change of the customer: see effects
 		}
 		if len(c.actions) == 1 {

@@ -9,7 +9,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"tend/internal/careflow"
+	"tend/internal/action"
 	"tend/internal/domain"
 	"tend/internal/jsonin"
 	"tend/internal/rules"
@@ -73,8 +73,8 @@ type Action struct {
 }
 
 // effect is a care-flow action as the care-flow package takes it.
-func (a Action) effect() careflow.Action {
-	return careflow.Action{Type: a.Type, TemplateID: a.TemplateID, ToFields: a.ToFields, ToUsers: a.ToUsers,
+func (a Action) effect() action.Action {
+	return action.Action{Type: a.Type, TemplateID: a.TemplateID, ToFields: a.ToFields, ToUsers: a.ToUsers,
 		ToAddresses: a.ToAddresses, Advertising: a.Advertising, Sender: a.Sender, Title: a.Title, Description: a.Description,
 		DueInDays: a.DueInDays, TaskType: a.TaskType, Priority: a.Priority, Assignee: a.Assignee, RelatedUserIDs: a.RelatedUserIDs,
 		UserID: a.UserID, DistributionRuleID: a.DistributionRuleID}
@@ -83,7 +83,7 @@ func (a Action) effect() careflow.Action {
 // currentSpelling moves what an action was given under deprecated
 // spellings to the current ones.
 func (a *Action) currentSpelling() {
-	a.RelatedUserIDs, a.RelatedUsers = careflow.MergeSpellings(a.RelatedUserIDs, a.RelatedUsers), nil
+	a.RelatedUserIDs, a.RelatedUsers = action.MergeSpellings(a.RelatedUserIDs, a.RelatedUsers), nil
 }
 
 // Rule is an automation rule.

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"tend/internal/careflow"
+	"tend/internal/action"
 	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/rules"
@@ -45,9 +45,15 @@ type Customers interface {
 	EditAs(ctx context.Context, o *workspace.Org, customerID string, cause *customer.Cause, edits []customer.Edit, logs customer.Logs) ([]customer.EditOutcome, error)
 }
 
-// Deps are what the automation service works with. Effects carries out
-// the care-flow actions rules may take (messages, tasks, hand-overs);
-// without it, rules can't name them.
+// Effects checks and carries out the actions rules take besides their own
+// (messages, tasks, hand-overs).
+type Effects interface {
+	CheckRuleActions(ctx context.Context, o *workspace.Org, actions []action.Action, paths []string) error
+	ApplyForRule(ctx context.Context, o *workspace.Org, fire action.RuleRun, actions []action.Action) error
+}
+
+// Deps are what the automation service works with. Without Effects,
+// rules can't name the actions of care flows.
 type Deps struct {
 	Store     store.Store
 	Clock     domain.Clock
@@ -55,7 +61,7 @@ type Deps struct {
 	Orgs      Orgs
 	Customers Customers
 	Jobs      Queue
-	Effects   *careflow.Service
+	Effects   Effects
 }
 
 // Service manages rules and runs them.
@@ -182,11 +188,11 @@ func (s *Service) build(ctx context.Context, c *workspace.Caller, r *Rule, in *R
 // checkEffects checks a rule's care-flow actions: what they name must
 // exist (templates, users, distribution rules).
 func (s *Service) checkEffects(ctx context.Context, o *workspace.Org, r *Rule) error {
-	var actions []careflow.Action
+	var actions []action.Action
 	var paths []string
 	var p domain.Problems
 	for i, a := range r.Actions {
-		if !careflow.IsRuleAction(a.Type) {
+		if !action.IsRuleAction(a.Type) {
 			continue
 		}
 		if s.Effects == nil {

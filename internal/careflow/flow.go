@@ -9,9 +9,9 @@ package careflow
 
 import (
 	"encoding/json"
-	"slices"
 	"time"
 
+	"tend/internal/action"
 	"tend/internal/rules"
 )
 
@@ -52,79 +52,15 @@ type Condition struct {
 	Groups rules.Groups `json:"groups,omitempty"`
 }
 
-// Action types [hành động ngay].
-const (
-	ActionUpdateFields = "update_fields"
-	ActionSendEmail    = "send_email"
-	ActionSendSMS      = "send_sms"
-	ActionCreateTask   = "create_task"
-	ActionHandOver     = "hand_over"
-	ActionAddCareCard  = "add_care_card"
-)
-
-// Action is one thing a flow does to a record. Which properties apply
-// depends on its type.
-type Action struct {
-	Type string `json:"type"`
-	Name string `json:"name,omitempty"`
-	// update_fields: values by field key; add_care_card: the card's fields.
-	Fields map[string]json.RawMessage `json:"fields,omitempty"`
-	// send_email, send_sms.
-	TemplateID  string   `json:"template_id,omitempty"`
-	ToFields    []string `json:"to_fields,omitempty"`
-	ToUsers     []string `json:"to_users,omitempty"`
-	ToAddresses []string `json:"to_addresses,omitempty"`
-	AttachPDF   bool     `json:"attach_pdf,omitempty"`
-	Advertising bool     `json:"advertising,omitempty"`
-	Sender      string   `json:"sender,omitempty"`
-	// create_task.
-	Title       string `json:"title,omitempty"`
-	Description string `json:"description,omitempty"`
-	DueInDays   *int   `json:"due_in_days,omitempty"`
-	TaskType    string `json:"task_type,omitempty"`
-	Priority    string `json:"priority,omitempty"`
-	Assignee    string `json:"assignee,omitempty"` // "owner" or a user id
-	// RelatedUserIDs are spelt as a task's related_user_ids.
-	RelatedUserIDs []string `json:"related_user_ids,omitempty"`
-	// RelatedUsers is the deprecated spelling of related_user_ids: still
-	// read (requests, flows stored before), moved over by currentSpelling,
-	// so never answered or stored.
-	RelatedUsers []string `json:"related_users,omitempty"`
-	// hand_over: to a user, or through a distribution rule.
-	UserID             string `json:"user_id,omitempty"`
-	DistributionRuleID string `json:"distribution_rule_id,omitempty"`
-	// add_care_card: owner is a user id or "performer" (the order's).
-	Owner      string `json:"owner,omitempty"`
-	Notify     bool   `json:"notify,omitempty"`
-	CareInDays *int   `json:"care_in_days,omitempty"`
-}
-
-// currentSpelling moves what an action was given under deprecated
-// spellings to the current ones.
-func (a *Action) currentSpelling() {
-	a.RelatedUserIDs, a.RelatedUsers = MergeSpellings(a.RelatedUserIDs, a.RelatedUsers), nil
-}
-
-// MergeSpellings is a list given under a property's current spelling,
-// then what was given under its deprecated one and is not already in it.
-func MergeSpellings(current, deprecated []string) []string {
-	for _, v := range deprecated {
-		if !slices.Contains(current, v) {
-			current = append(current, v)
-		}
-	}
-	return current
-}
-
 // Flow is a care flow.
 type Flow struct {
-	ID          string    `json:"id"`
-	Module      Module    `json:"module"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	When        When      `json:"when"`
-	Condition   Condition `json:"condition"`
-	Actions     []Action  `json:"actions"`
+	ID          string          `json:"id"`
+	Module      Module          `json:"module"`
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	When        When            `json:"when"`
+	Condition   Condition       `json:"condition"`
+	Actions     []action.Action `json:"actions"`
 	// Priority orders the flows of a module (1 first) [thứ tự ưu tiên].
 	Priority int  `json:"priority"`
 	Active   bool `json:"active"`
@@ -146,7 +82,7 @@ func (f *Flow) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	for i := range f.Actions {
-		f.Actions[i].currentSpelling()
+		f.Actions[i].CurrentSpelling()
 	}
 	return nil
 }
@@ -158,15 +94,14 @@ type Input struct {
 	Description *string
 	When        *When
 	Condition   *Condition
-	Actions     *[]Action
+	Actions     *[]action.Action
 	Priority    *int
 	Version     *int64
 }
 
 // Limits.
 const (
-	MaxActive     = 10 // active flows per module
-	MaxActions    = 10
-	MaxRecipients = 20  // per action
-	MaxName       = 200 // characters
+	MaxActive  = 10 // active flows per module
+	MaxActions = 10
+	MaxName    = 200 // characters
 )

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
+	"tend/internal/action"
 	"tend/internal/domain"
 	"tend/internal/jsonin"
 	"tend/internal/rules"
@@ -36,10 +37,10 @@ func ParseInput(raw []byte) (*Input, error) {
 		case "condition":
 			in.Condition = parseCondition(v, &p)
 		case "actions":
-			in.Actions = jsonin.List[Action](v, k, MaxActions, &p)
+			in.Actions = jsonin.List[action.Action](v, k, MaxActions, &p)
 			if in.Actions != nil {
 				for i := range *in.Actions {
-					(*in.Actions)[i].currentSpelling()
+					(*in.Actions)[i].CurrentSpelling()
 				}
 			}
 		case "id", "active", "activated_at", "effective_from", "created_at", "updated_at", "created_by", "tenant_id":

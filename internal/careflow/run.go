@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"tend/internal/action"
 	"tend/internal/domain"
 	"tend/internal/orders"
 	"tend/internal/rules"
@@ -167,7 +168,7 @@ type runCtx struct {
 	group *runGroup
 	flow  *compiled
 	org   *workspace.Org
-	refs  refs
+	refs  action.Refs
 	loc   *time.Location
 	day   domain.Date
 	env   *rules.Env

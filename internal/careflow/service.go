@@ -9,14 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"tend/internal/customer"
+	"tend/internal/action"
 	"tend/internal/domain"
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/shardrun"
 	"tend/internal/store"
-	"tend/internal/task"
-	"tend/internal/templates"
 	"tend/internal/workspace"
 )
 
@@ -37,34 +35,18 @@ type Orgs interface {
 	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
 }
 
-// Customers are the customer operations of flows: reading customers, one
-// or shard by shard, and editing them as a flow.
+// Customers reads the customers flows act on: one (an order's), or shard
+// by shard.
 type Customers interface {
 	CustomerImage(ctx context.Context, tenant, id string) (*domain.Customer, error)
 	CustomersOfShard(ctx context.Context, tenant string, shard, limit int, cursor string) ([]*domain.Customer, string, error)
-	EditAs(ctx context.Context, o *workspace.Org, customerID string, cause *customer.Cause, edits []customer.Edit, logs customer.Logs) ([]customer.EditOutcome, error)
 }
 
-// Templates reads the email and SMS templates flows send.
-type Templates interface {
-	Load(ctx context.Context, tenant string, kind templates.Kind, id string) (*templates.Template, error)
-}
-
-// Tasks creates the tasks flows assign.
-type Tasks interface {
-	CreateAs(ctx context.Context, o *workspace.Org, actor domain.Actor, id string, in *task.Input, source task.Source) (*task.Task, bool, error)
-}
-
-// Outbox writes the emails and SMS flows send and hands them to the notifier.
-type Outbox interface {
-	Prepare(o *workspace.Org, d notify.Draft) (*notify.Message, store.TxOp)
+// Actions carries out a flow's actions.
+type Actions interface {
+	Refs(ctx context.Context, tenant string, actions []action.Action) (action.Refs, error)
+	Do(ctx context.Context, t *action.Target, actions []action.Action) ([]*notify.Message, error)
 	Dispatch(ctx context.Context, msgs []*notify.Message) error
-}
-
-// Distribution hands customers over through distribution rules.
-type Distribution interface {
-	RuleExists(ctx context.Context, tenant, id string) (bool, error)
-	HandOver(ctx context.Context, tenant, ruleID, customerID, owner, episode string) error
 }
 
 // Orders reads a workspace's orders, page by page, for flows over orders.
@@ -74,15 +56,12 @@ type Orders interface {
 
 // Deps are what flows work with and their actions go through.
 type Deps struct {
-	Store        store.Store
-	Clock        domain.Clock
-	Orgs         Orgs
-	Customers    Customers
-	Templates    Templates
-	Tasks        Tasks
-	Notify       Outbox
-	Distribution Distribution
-	Orders       Orders
+	Store     store.Store
+	Clock     domain.Clock
+	Orgs      Orgs
+	Customers Customers
+	Actions   Actions
+	Orders    Orders
 	// Jobs receives the shards of runs.
 	Jobs Queue
 	Log  *slog.Logger
@@ -142,30 +121,8 @@ func (s *Service) Get(ctx context.Context, c *workspace.Caller, id string) (*Flo
 }
 
 // refsOf looks up what a flow names outside itself.
-func (s *Service) refsOf(ctx context.Context, tenant string, f *Flow) (refs, error) {
-	r := refs{templates: map[string]*templates.Template{}, rules: map[string]bool{}}
-	for _, a := range f.Actions {
-		kind := templates.KindEmail
-		if a.Type == ActionSendSMS {
-			kind = templates.KindSMS
-		}
-		if a.TemplateID != "" {
-			t, err := s.Templates.Load(ctx, tenant, kind, a.TemplateID)
-			if err == nil {
-				r.templates[t.ID] = t
-			} else if !errors.Is(err, domain.ErrNotFound) {
-				return r, err
-			}
-		}
-		if a.DistributionRuleID != "" {
-			ok, err := s.Distribution.RuleExists(ctx, tenant, a.DistributionRuleID)
-			if err != nil {
-				return r, err
-			}
-			r.rules[a.DistributionRuleID] = ok
-		}
-	}
-	return r, nil
+func (s *Service) refsOf(ctx context.Context, tenant string, f *Flow) (action.Refs, error) {
+	return s.Actions.Refs(ctx, tenant, f.Actions)
 }
 
 // build applies an input to a flow and checks the result.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"time"
 
+	"tend/internal/action"
 	"tend/internal/automation"
 	"tend/internal/careflow"
 	"tend/internal/changes"
@@ -46,6 +47,7 @@ type Services struct {
 	Templates    *templates.Service
 	Tasks        *task.Service
 	Notify       *notify.Service
+	Actions      *action.Service
 	CareFlows    *careflow.Service
 	// Changes routes changes of the table to their consumers (the stream
 	// function, the local feed).
@@ -104,10 +106,12 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 		Queue: q.Notifications, Dead: q.NotificationsDLQ, Mailer: snd.Mailer, Texter: snd.Texter,
 		Printer: recordpdf.New(clock, s.Workspaces, s.Customers)},
 		notify.Options{From: snd.From}, log)
+	s.Actions = action.New(action.Deps{Store: st, Clock: clock, Log: log, Customers: s.Customers, Templates: s.Templates,
+		Tasks: s.Tasks, Outbox: s.Notify, Distribution: s.Distribution})
 	s.CareFlows = careflow.New(careflow.Deps{Store: st, Clock: clock, Orgs: s.Workspaces, Customers: s.Customers,
-		Templates: s.Templates, Tasks: s.Tasks, Notify: s.Notify, Distribution: s.Distribution, Orders: s.Orders, Jobs: q.Jobs, Log: log})
+		Actions: s.Actions, Orders: s.Orders, Jobs: q.Jobs, Log: log})
 	s.Automation = automation.New(automation.Deps{Store: st, Clock: clock, Log: log, Orgs: s.Workspaces, Customers: s.Customers,
-		Jobs: q.Jobs, Effects: s.CareFlows})
+		Jobs: q.Jobs, Effects: s.Actions})
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline}

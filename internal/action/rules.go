@@ -1,4 +1,4 @@
-package careflow
+package action
 
 import (
 	"context"
@@ -14,9 +14,9 @@ import (
 	"tend/internal/workspace"
 )
 
-// RuleActions are the care-flow actions automation rules may take too:
-// messages, tasks and hand-overs.
-var RuleActions = []string{ActionSendEmail, ActionSendSMS, ActionCreateTask, ActionHandOver}
+// RuleActions are the actions automation rules may take besides their
+// own: messages, tasks and hand-overs.
+var RuleActions = []string{SendEmail, SendSMS, CreateTask, HandOver}
 
 // IsRuleAction reports whether an action type is one of RuleActions.
 func IsRuleAction(typ string) bool { return slices.Contains(RuleActions, typ) }
@@ -25,14 +25,13 @@ func IsRuleAction(typ string) bool { return slices.Contains(RuleActions, typ) }
 // workspace as a customers flow's would be, each reported at its path
 // ("actions[2].template_id").
 func (s *Service) CheckRuleActions(ctx context.Context, o *workspace.Org, actions []Action, paths []string) error {
-	f := &Flow{Module: ModuleCustomers, Actions: actions, Tenant: o.Workspace.ID}
-	r, err := s.refsOf(ctx, o.Workspace.ID, f)
+	r, err := s.Refs(ctx, o.Workspace.ID, actions)
 	if err != nil {
 		return err
 	}
 	var p domain.Problems
 	for i, a := range actions {
-		checkAction(f, a, o, r, paths[i], &p)
+		Check("customers", a, o, r, paths[i], &p)
 	}
 	return p.Err()
 }
@@ -47,6 +46,16 @@ type RuleRun struct {
 	Cause    *customer.Cause
 }
 
+// typeRuleDone is the item type of a rule firing's marker (as stored
+// before the actions had a package of their own).
+const typeRuleDone = "care_flow_done"
+
+// ruleDone records in which run a rule's firing had its effects.
+type ruleDone struct {
+	Run string    `json:"run"`
+	At  time.Time `json:"at"`
+}
+
 // ruleMarkKey records that a rule's firing on a customer had its effects.
 func ruleMarkKey(t, rule, run, customer string) store.Key {
 	return store.Key{PK: "T#" + t + "#RFX#" + rule, SK: run + "#" + customer}
@@ -57,32 +66,31 @@ func ruleMarkKey(t, rule, run, customer string) store.Key {
 func (s *Service) ApplyForRule(ctx context.Context, o *workspace.Org, fire RuleRun, actions []Action) error {
 	t := o.Workspace.ID
 	mark := ruleMarkKey(t, fire.Rule.ID, fire.Run, fire.Customer.ID)
-	if _, err := s.st.Get(ctx, mark); err == nil {
+	if _, err := s.Store.Get(ctx, mark); err == nil {
 		return nil
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("careflow: read rule marker: %w", err)
+		return fmt.Errorf("action: read rule marker: %w", err)
 	}
-	f := &Flow{Module: ModuleCustomers, Actions: actions, Tenant: t}
-	r, err := s.refsOf(ctx, t, f)
+	r, err := s.Refs(ctx, t, actions)
 	if err != nil {
 		return err
 	}
 	loc := o.Workspace.Location()
-	a := &acting{s: s, org: o, refs: r, day: domain.DateOf(fire.At, loc), at: fire.At, source: fire.Rule,
-		actor: domain.ActorAutomation, prefix: fmt.Sprintf("rule:%s:%s:%s", fire.Rule.ID, fire.Customer.ID, fire.Run),
-		rec: record{id: fire.Customer.ID, customer: fire.Customer}, cu: fire.Customer, cause: fire.Cause}
-	if err := a.do(ctx, actions); err != nil {
+	msgs, err := s.Do(ctx, &Target{Org: o, Refs: r, Day: domain.DateOf(fire.At, loc), At: fire.At, Source: fire.Rule,
+		Actor: domain.ActorAutomation, Prefix: fmt.Sprintf("rule:%s:%s:%s", fire.Rule.ID, fire.Customer.ID, fire.Run),
+		RecordID: fire.Customer.ID, Customer: fire.Customer, Cause: fire.Cause}, actions)
+	if err != nil {
 		return err
 	}
 	// Kept a little over a year: a firing is never handled again after
 	// that.
-	err = s.st.Put(ctx, store.Item{Key: mark, Type: typeDone, Version: 1, Doc: store.Doc(done{Run: fire.Run, At: s.now()}),
+	err = s.Store.Put(ctx, store.Item{Key: mark, Type: typeRuleDone, Version: 1, Doc: store.Doc(ruleDone{Run: fire.Run, At: s.now()}),
 		ExpiresAt: s.now().Add(400 * 24 * time.Hour)}, store.NotExist)
 	if errors.Is(err, store.ErrConditionFailed) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("careflow: mark rule effects done: %w", err)
+		return fmt.Errorf("action: mark rule effects done: %w", err)
 	}
-	return s.Notify.Dispatch(ctx, a.msgs)
+	return s.Dispatch(ctx, msgs)
 }
