@@ -144,12 +144,6 @@ func (s *Service) startRun(ctx context.Context, tenant string, day domain.Date, 
 	return false, nil
 }
 
-func (s *Service) checkpoint(ctx context.Context, tenant, run string, shard int) (*checkpoint, int64, error) {
-	cp := &checkpoint{}
-	version, err := s.runs.Checkpoint(ctx, tenant, run, shard, cp)
-	return cp, version, err
-}
-
 // HandleJob runs one job message of the jobs queue.
 func (s *Service) HandleJob(ctx context.Context, body []byte) error {
 	j, err := s.runs.ParseJob(body)
@@ -162,32 +156,26 @@ func (s *Service) HandleJob(ctx context.Context, body []byte) error {
 // jobPage is how many customers a job reads between checkpoints.
 const jobPage = 500
 
-// RunJob runs one shard of a daily run from its checkpoint. It may be
-// delivered twice or after a crash: a finished shard does nothing, an
-// interrupted one resumes at its last checkpoint, and customers already
-// changed by the rule are not changed (or logged) again.
+// RunJob runs one shard of a daily run from its checkpoint (shardrun.RunJob):
+// customers already changed by a rule are not changed, or logged, again.
 func (s *Service) RunJob(ctx context.Context, j Job) error {
-	cp, version, err := s.checkpoint(ctx, j.Tenant, j.Run, j.Shard)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil // a job of a run that was never claimed: nothing to do
-	}
-	if err != nil {
-		return err
-	}
-	rec, gv, err := s.runs.Record(ctx, j.Tenant, j.Run)
-	if err != nil {
-		return err
-	}
-	g := rec.(*runGroup)
-	if cp.Done {
-		if !g.Done {
-			return s.finish(ctx, g, gv) // the finish may have been lost
-		}
-		return nil
-	}
+	return shardrun.RunJob[checkpoint](ctx, s.runs, j, shardrun.Kind[*checkpoint]{
+		Begin: func(ctx context.Context, rec shardrun.Record, cp *checkpoint) (shardrun.Pass[*checkpoint], error) {
+			return s.beginJob(ctx, j, rec.(*runGroup), cp)
+		},
+		Finish: func(ctx context.Context, rec shardrun.Record, version int64) error {
+			return s.finish(ctx, rec.(*runGroup), version)
+		},
+		Now: s.now,
+	})
+}
+
+// beginJob prepares a job: the run's rules compiled against the workspace,
+// and the pass that evaluates them on each page of the shard's customers.
+func (s *Service) beginJob(ctx context.Context, j Job, g *runGroup, cp *checkpoint) (shardrun.Pass[*checkpoint], error) {
 	o, err := s.Orgs.LoadOrg(ctx, j.Tenant)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rs := s.dailyRules(ctx, o, g.RuleIDs)
 	loc := o.Workspace.Location()
@@ -196,10 +184,10 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 	if cp.Matched == nil {
 		cp.Matched, cp.Changed = map[string]int{}, map[string]int{}
 	}
-	for {
-		page, next, err := s.Customers.CustomersOfShard(ctx, j.Tenant, j.Shard, jobPage, cp.Cursor)
+	return func(ctx context.Context, cp *checkpoint, cursor string) (string, error) {
+		page, next, err := s.Customers.CustomersOfShard(ctx, j.Tenant, j.Shard, jobPage, cursor)
 		if err != nil {
-			return err
+			return "", err
 		}
 		for _, cu := range page {
 			var hits []fired
@@ -213,7 +201,7 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 			if len(hits) > 0 && wouldChange(hits, cu, run.at, loc) {
 				out, err := s.act(ctx, o, cu.ID, hits, run, env)
 				if err != nil {
-					return err
+					return "", err
 				}
 				for i, oc := range out {
 					if len(oc.Changes) > 0 {
@@ -222,27 +210,11 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 				}
 			}
 			if err := s.effects(ctx, o, cu, hits, run); err != nil {
-				return err
-			}
-			if s.Hooks.AfterCustomer != nil {
-				if err := s.Hooks.AfterCustomer(j, cu.ID); err != nil {
-					return err
-				}
+				return "", err
 			}
 		}
-		cp.Cursor, cp.Done, cp.UpdatedAt = next, next == "", s.now()
-		err = s.runs.SaveCheckpoint(ctx, j, cp, version)
-		if errors.Is(err, store.ErrConditionFailed) {
-			return nil // another delivery of this job is running it
-		}
-		if err != nil {
-			return err
-		}
-		version++
-		if cp.Done {
-			return s.finish(ctx, g, gv)
-		}
-	}
+		return next, nil
+	}, nil
 }
 
 // dailyRules compiles the run's rules that are still enabled daily rules.
@@ -316,8 +288,8 @@ func addCounts(total, cp *checkpoint) {
 func (s *Service) liveCounts(ctx context.Context, tenant string, run *Run) error {
 	totals := &checkpoint{Matched: map[string]int{}, Changed: map[string]int{}}
 	for shard := range customer.Shards {
-		cp, _, err := s.checkpoint(ctx, tenant, run.ID, shard)
-		if err != nil {
+		cp := &checkpoint{}
+		if _, err := s.runs.Checkpoint(ctx, tenant, run.ID, shard, cp); err != nil {
 			return err
 		}
 		addCounts(totals, cp)

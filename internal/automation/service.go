@@ -24,13 +24,6 @@ type Queue interface {
 	Send(ctx context.Context, body []byte, delay time.Duration) error
 }
 
-// Hooks let tests stop a run half-way, as a crash would.
-type Hooks struct {
-	// AfterCustomer runs after each customer of a daily job; an error
-	// stops the job there.
-	AfterCustomer func(job Job, customerID string) error
-}
-
 // Orgs reads workspaces' set-ups.
 type Orgs interface {
 	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
@@ -67,8 +60,7 @@ type Deps struct {
 // Service manages rules and runs them.
 type Service struct {
 	Deps
-	runs  *shardrun.Runs
-	Hooks Hooks
+	runs *shardrun.Runs
 
 	cache sync.Map // compile key → *compiled
 	rules sync.Map // tenant → *cachedRules

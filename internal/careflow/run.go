@@ -61,107 +61,64 @@ type record struct {
 	order    *orders.Order
 }
 
-// RunJob runs one shard of a run from its checkpoint. It may be delivered
-// twice or after a crash: a finished shard does nothing, an interrupted
-// one resumes at its last checkpoint, and records already acted on for the
-// occurrence are skipped.
+// RunJob runs one shard of a run from its checkpoint (shardrun.RunJob):
+// records already acted on for the occurrence are skipped.
 func (s *Service) RunJob(ctx context.Context, j Job) error {
-	cp, version, err := s.checkpoint(ctx, j.Tenant, j.Run, j.Shard)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	rec, gv, err := s.runs.Record(ctx, j.Tenant, j.Run)
-	if err != nil {
-		return err
-	}
-	g := rec.(*runGroup)
-	if cp.Done {
-		if !g.Done {
-			return s.finish(ctx, g, gv)
-		}
-		return nil
-	}
+	return shardrun.RunJob[checkpoint](ctx, s.runs, j, shardrun.Kind[*checkpoint]{
+		Begin: func(ctx context.Context, rec shardrun.Record, cp *checkpoint) (shardrun.Pass[*checkpoint], error) {
+			return s.beginJob(ctx, j, rec.(*runGroup))
+		},
+		Finish: func(ctx context.Context, rec shardrun.Record, version int64) error {
+			return s.finish(ctx, rec.(*runGroup), version)
+		},
+		Now: s.now,
+	})
+}
+
+// beginJob prepares a job: the flow checked against the workspace as it is
+// now, and the pass that acts on each page of the shard's records. A flow
+// that no longer holds up (a template or field it names was removed) does
+// nothing in this run, and says why.
+func (s *Service) beginJob(ctx context.Context, j Job, g *runGroup) (shardrun.Pass[*checkpoint], error) {
 	o, err := s.Orgs.LoadOrg(ctx, j.Tenant)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r, err := s.refsOf(ctx, j.Tenant, &g.Flow)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c, err := checkFlow(&g.Flow, o, r)
 	if err != nil {
-		// The workspace changed under the flow (a template or field was
-		// removed): the run does nothing, and says why.
 		s.Log.Warn("care flow does not hold up", "tenant", j.Tenant, "flow", g.Flow.ID, "err", err)
-		cp.Cursor = ""
-		if err := s.saveCheckpoint(ctx, j, g, gv, cp, version, true); !errors.Is(err, errStale) {
-			return err
-		}
-		return nil
+		return nil, nil
 	}
 	run := &runCtx{group: g, flow: c, org: o, refs: r, loc: o.Workspace.Location()}
-	run.day, _ = domainDate(g.Date)
+	run.day, _ = domain.ParseDate(g.Date)
 	run.env = rules.NewEnv(g.Occurs, run.loc)
-	for {
-		recs, next, err := s.page(ctx, g.Flow.Module, j, cp.Cursor)
+	return func(ctx context.Context, cp *checkpoint, cursor string) (string, error) {
+		recs, next, err := s.page(ctx, g.Flow.Module, j, cursor)
 		if err != nil {
-			return err
+			return "", err
 		}
 		for _, rec := range recs {
 			cp.Evaluated++
 			occ, ok := s.due(run, rec)
-			if ok {
-				cp.Matched++
-				acted, err := s.actOn(ctx, run, rec, occ)
-				if err != nil {
-					return err
-				}
-				if acted {
-					cp.Acted++
-				}
+			if !ok {
+				continue
 			}
-			if s.Hooks.AfterRecord != nil {
-				if err := s.Hooks.AfterRecord(j, rec.id); err != nil {
-					return err
-				}
+			cp.Matched++
+			acted, err := s.actOn(ctx, run, rec, occ)
+			if err != nil {
+				return "", err
+			}
+			if acted {
+				cp.Acted++
 			}
 		}
-		cp.Cursor = next
-		err = s.saveCheckpoint(ctx, j, g, gv, cp, version, next == "")
-		if errors.Is(err, errStale) {
-			return nil
-		}
-		if err != nil || next == "" {
-			return err
-		}
-		version++
-	}
+		return next, nil
+	}, nil
 }
-
-// saveCheckpoint records a shard's progress, and finishes the run with its
-// last shard.
-func (s *Service) saveCheckpoint(ctx context.Context, j Job, g *runGroup, gv int64, cp *checkpoint, version int64, last bool) error {
-	cp.Done, cp.UpdatedAt = last, s.now()
-	err := s.runs.SaveCheckpoint(ctx, j, cp, version)
-	if errors.Is(err, store.ErrConditionFailed) {
-		return errStale // another delivery of this job is running it
-	}
-	if err != nil {
-		return err
-	}
-	if last {
-		return s.finish(ctx, g, gv)
-	}
-	return nil
-}
-
-// errStale stops a job another delivery has overtaken; it is not a
-// failure.
-var errStale = errors.New("careflow: job overtaken by another delivery")
 
 // runCtx is what a job knows while it works.
 type runCtx struct {
@@ -173,8 +130,6 @@ type runCtx struct {
 	day   domain.Date
 	env   *rules.Env
 }
-
-func domainDate(s string) (domain.Date, error) { return domain.ParseDate(s) }
 
 // page reads the next records of a shard.
 func (s *Service) page(ctx context.Context, m Module, j Job, cursor string) ([]record, string, error) {

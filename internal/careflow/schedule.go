@@ -131,9 +131,3 @@ func (s *Service) startRun(ctx context.Context, f *Flow, day domain.Date, occurs
 	s.Log.Info("care flow run started", "tenant", f.Tenant, "flow", f.ID, "run", g.ID, "date", g.Date)
 	return true, s.runs.SendJobs(ctx, g)
 }
-
-func (s *Service) checkpoint(ctx context.Context, tenant, run string, shard int) (*checkpoint, int64, error) {
-	cp := &checkpoint{}
-	version, err := s.runs.Checkpoint(ctx, tenant, run, shard, cp)
-	return cp, version, err
-}

@@ -23,13 +23,6 @@ type Queue interface {
 	Send(ctx context.Context, body []byte, delay time.Duration) error
 }
 
-// Hooks let tests stop a run half-way, as a crash would.
-type Hooks struct {
-	// AfterRecord runs after each record a job looks at; an error stops
-	// the job there.
-	AfterRecord func(job Job, recordID string) error
-}
-
 // Orgs reads workspaces' set-ups.
 type Orgs interface {
 	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
@@ -73,7 +66,6 @@ type Service struct {
 	st    store.Store
 	clock domain.Clock
 	runs  *shardrun.Runs
-	Hooks Hooks
 }
 
 // New returns the care-flow service.

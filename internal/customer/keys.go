@@ -68,8 +68,8 @@ func warehousePK(t, wh string) string {
 }
 func pinnedPK(t string) string { return "T#" + t + "#PIN" }
 
-// shardOf places a customer in one of the Shards partitions.
-func shardOf(id string) int {
+// ShardOf places a customer in one of the Shards partitions.
+func ShardOf(id string) int {
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	return int(h.Sum32() % Shards)

@@ -41,7 +41,7 @@ func (r *customerRecord) item() store.Item {
 		return it
 	}
 	lk := listKey(r.CreatedAt, r.ID)
-	it.Index[0] = store.IndexKey{PK: allCustomersPK(r.TenantID, shardOf(r.ID)), SK: lk}
+	it.Index[0] = store.IndexKey{PK: allCustomersPK(r.TenantID, ShardOf(r.ID)), SK: lk}
 	it.Index[1] = store.IndexKey{PK: ownerPK(r.TenantID, r.OwnerID), SK: lk}
 	it.Index[2] = store.IndexKey{PK: warehousePK(r.TenantID, r.WarehouseID), SK: lk}
 	if r.PinnedAt != nil {

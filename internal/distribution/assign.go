@@ -78,19 +78,7 @@ func (s *Service) give(ctx context.Context, m Message) error {
 	}
 	seq := Sequence(weights)
 	to := staff[seq[int((n-1)%int64(len(seq)))]].UserID
-	slotN := n
-	if s.Hooks.BeforeWrite != nil {
-		if err := s.Hooks.BeforeWrite(m); err != nil {
-			return err
-		}
-	}
-	if err := s.assign(ctx, o, r, m, to, slotN); err != nil {
-		return err
-	}
-	if s.Hooks.AfterWrite != nil {
-		return s.Hooks.AfterWrite(m)
-	}
-	return nil
+	return s.assign(ctx, o, r, m, to, n)
 }
 
 // available lists the rule's staff who can take customers now: active, not

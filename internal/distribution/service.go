@@ -26,12 +26,6 @@ type Queue interface {
 // longer delays wait in the table for the scheduler's tick.
 const MaxQueueDelay = 15 * time.Minute
 
-// Hooks let tests fail an assignment at chosen points, as a crash would.
-type Hooks struct {
-	BeforeWrite func(m Message) error
-	AfterWrite  func(m Message) error
-}
-
 // Orgs reads workspaces' set-ups.
 type Orgs interface {
 	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
@@ -54,7 +48,6 @@ type Service struct {
 	clock     domain.Clock
 	log       *slog.Logger
 	queue     Queue
-	Hooks     Hooks
 	cache     sync.Map // tenant → *cachedRules
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,7 +121,7 @@ func checkSampleImage(t *testing.T, what string, c lambdaevent.StreamChange, it 
 	// shard of "all customers", under no owner and no warehouse.
 	sk := cu.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000000Z") + "#" + cu.ID
 	wantIndex := [4][2]string{
-		{fmt.Sprintf("T#ws_demo#CS#%02d", shardOf(cu.ID)), sk},
+		{fmt.Sprintf("T#ws_demo#CS#%02d", customer.ShardOf(cu.ID)), sk},
 		{"T#ws_demo#OWN#-", sk},
 		{"T#ws_demo#WH#-", sk},
 		{"", ""},
@@ -135,15 +134,6 @@ func checkSampleImage(t *testing.T, what string, c lambdaevent.StreamChange, it 
 	if it.Key != c.Key {
 		t.Errorf("%s: key %v, want %v", what, it.Key, c.Key)
 	}
-}
-
-// shardOf mirrors package customer's placement of customers in the sharded "all
-// customers" index (FNV-1a modulo customer.Shards). If it changes,
-// regenerate the sample's GSI1PK.
-func shardOf(id string) int {
-	h := fnv.New32a()
-	h.Write([]byte(id))
-	return int(h.Sum32() % customer.Shards)
 }
 
 func TestSampleSQSJobsMessage(t *testing.T) {

@@ -40,6 +40,9 @@ type Config struct {
 	// Demo creates the demo workspace on first start.
 	Demo bool
 	Log  *slog.Logger
+	// WrapStore, when set, wraps the store the services work on: tests
+	// inject faults there (package faultstore), as a crash would.
+	WrapStore func(store.Store) store.Store
 }
 
 // Drainer is background work that /dev/drain runs to completion: it does
@@ -101,7 +104,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.DistQueue = localqueue.New(db, clock, "distribution", localqueue.Options{MaxAttempts: 10, SingleConsumer: true, Workers: 4})
 	a.NotifyQueue = localqueue.New(db, clock, "notifications", localqueue.Options{MaxAttempts: 5, SingleConsumer: true, Workers: 4})
 	a.NotifyDead = localqueue.New(db, clock, "notifications-dlq", localqueue.Options{})
-	a.Services = services.BuildWith(db,
+	var st store.Store = db
+	if cfg.WrapStore != nil {
+		st = cfg.WrapStore(db)
+	}
+	a.Services = services.BuildWith(st,
 		services.Queues{Jobs: a.Jobs, Distribution: a.DistQueue, Notifications: a.NotifyQueue, NotificationsDLQ: a.NotifyDead},
 		services.Senders{Mailer: a.Outbox, Texter: a.Outbox, From: LocalSender}, clock, cfg.Log)
 	// Tokens live in real time, not on the runner's clock: a session is

@@ -3,11 +3,14 @@ package localrun_test
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"tend/internal/automation"
+	customers "tend/internal/customer"
+	"tend/internal/store/faultstore"
 )
 
 // shop is a workspace set up like the seed's examples: a sales pipeline
@@ -340,20 +343,25 @@ func TestDailyRunSurvivesACrash(t *testing.T) {
 	}
 	other := sh.admin.createCustomer(map[string]any{"name": "Người khác"})
 	sh.drain()
-	// Every shard's job is killed once, right after its first customer: 120
+	// Every shard's job is killed once, right after its first customer:
+	// its second customer's change fails, which stops the job there. 120
 	// customers over 16 shards leave some shard with work unfinished.
-	// The queue runs shards on several workers at once: the hook is shared.
 	var mu sync.Mutex
-	killed := map[int]bool{}
-	sh.s.app.Automation.Hooks.AfterCustomer = func(j automationJob, _ string) error {
+	written, killed := map[int]int{}, map[int]bool{}
+	sh.s.faults.set(func(w faultstore.Write) faultstore.Fault {
+		it, ok := w.PutsOf("customer")
+		if !ok {
+			return faultstore.None
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		if !killed[j.Shard] {
-			killed[j.Shard] = true
-			return fmt.Errorf("killed")
+		shard := customers.ShardOf(strings.TrimPrefix(it.PK[strings.LastIndex(it.PK, "#C#"):], "#C#"))
+		if written[shard]++; written[shard] == 2 && !killed[shard] {
+			killed[shard] = true
+			return faultstore.Before
 		}
-		return nil
-	}
+		return faultstore.None
+	})
 	sh.s.setClock(time.Date(2026, 7, 1, 7, 30, 0, 0, hcm))
 	sh.drain()
 	vip := 0

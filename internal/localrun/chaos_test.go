@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tend/internal/distribution"
+	"tend/internal/store/faultstore"
 )
 
 // Ten thousand leads posted at once, one in ten posted twice with the same
@@ -28,19 +29,24 @@ func TestDistributionChaos(t *testing.T) {
 	}
 	rule := f.rule(map[string]any{"name": "Chia lead", "type": "weighted", "delay": "0s", "staff": staff})
 
+	// The assignments fail one in five, half before their write and half
+	// after it (written, but the distributor hears it failed).
 	rng := rand.New(rand.NewPCG(1, 2))
 	var mu sync.Mutex
-	fail := func(point string) func(distribution.Message) error {
-		return func(m distribution.Message) error {
-			mu.Lock()
-			defer mu.Unlock()
-			if rng.IntN(10) == 0 { // 10% before the write, 10% after: ~20% of deliveries
-				return fmt.Errorf("injected failure %s the write of %s", point, m.Customer)
-			}
-			return nil
+	f.s.faults.set(func(w faultstore.Write) faultstore.Fault {
+		if _, ok := w.PutsOf("dist_assignment"); !ok {
+			return faultstore.None
 		}
-	}
-	f.s.app.Distribution.Hooks = distribution.Hooks{BeforeWrite: fail("before"), AfterWrite: fail("after")}
+		mu.Lock()
+		defer mu.Unlock()
+		switch rng.IntN(10) {
+		case 0:
+			return faultstore.Before
+		case 1:
+			return faultstore.After
+		}
+		return faultstore.None
+	})
 
 	work := make(chan int, 2*leads)
 	for i := range leads {

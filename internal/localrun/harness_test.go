@@ -8,20 +8,48 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"tend/internal/httpapi"
 	"tend/internal/localrun"
 	"tend/internal/openapitest"
+	"tend/internal/store"
+	"tend/internal/store/faultstore"
 )
 
 // system is a running local Tend behind a test HTTP server.
 type system struct {
-	t   testing.TB
-	app *localrun.App
-	srv *httptest.Server
-	dir string
+	t      testing.TB
+	app    *localrun.App
+	srv    *httptest.Server
+	dir    string
+	faults *faults
+}
+
+// faults decides which writes of the services fail, as a crash would;
+// none until a test says.
+type faults struct {
+	mu sync.Mutex
+	fn func(faultstore.Write) faultstore.Fault
+}
+
+// set makes fn decide every write from now on.
+func (f *faults) set(fn func(faultstore.Write) faultstore.Fault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fn = fn
+}
+
+func (f *faults) decide(w faultstore.Write) faultstore.Fault {
+	f.mu.Lock()
+	fn := f.fn
+	f.mu.Unlock()
+	if fn == nil {
+		return faultstore.None
+	}
+	return fn(w)
 }
 
 // testEpoch is where every test's clock starts, running on from there, so
@@ -42,7 +70,9 @@ func start(t testing.TB, demo bool) *system {
 
 func startIn(t testing.TB, dir string, demo bool) *system {
 	t.Helper()
-	app, err := localrun.Open(t.Context(), localrun.Config{DataDir: dir, JWTSecret: []byte(testSecret), Demo: demo})
+	faults := &faults{}
+	app, err := localrun.Open(t.Context(), localrun.Config{DataDir: dir, JWTSecret: []byte(testSecret), Demo: demo,
+		WrapStore: func(st store.Store) store.Store { return faultstore.New(st, faults.decide) }})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -50,7 +80,7 @@ func startIn(t testing.TB, dir string, demo bool) *system {
 	// wall clock, so that it passes on any day it is run.
 	app.Clock.Set(testEpoch, true)
 	srv := httptest.NewServer(app.Handler())
-	s := &system{t: t, app: app, srv: srv, dir: dir}
+	s := &system{t: t, app: app, srv: srv, dir: dir, faults: faults}
 	t.Cleanup(s.stop)
 	return s
 }

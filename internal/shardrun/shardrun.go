@@ -267,3 +267,74 @@ func (r *Runs) Finish(ctx context.Context, rec Record, version int64, ops ...sto
 	}
 	return true, nil
 }
+
+// Pass works the records of a shard after cursor, one page of them,
+// counting what it did into the job's checkpoint; it returns the cursor
+// after the page, "" at the shard's end.
+type Pass[P any] func(ctx context.Context, cp P, cursor string) (next string, err error)
+
+// Kind is what a kind of run gives RunJob.
+type Kind[P any] struct {
+	// Begin prepares a job against its run record: it returns the pass
+	// over the shard's pages, or nil when the shard has nothing to do
+	// (it is then finished empty).
+	Begin func(ctx context.Context, rec Record, cp P) (Pass[P], error)
+	// Finish closes the run once every shard is done; it may be called
+	// again for a run already finished by another shard.
+	Finish func(ctx context.Context, rec Record, version int64) error
+	Now    func() time.Time
+}
+
+// RunJob runs one shard of a run from its checkpoint, page by page, saving
+// the checkpoint after each. It may be delivered twice or after a crash: a
+// finished shard does nothing (but finish a run whose finish was lost), an
+// interrupted one resumes at its last checkpoint, and a delivery overtaken
+// by another stops quietly.
+func RunJob[C any, P interface {
+	*C
+	progress() *Progress
+}](ctx context.Context, r *Runs, j Job, k Kind[P]) error {
+	cp := P(new(C))
+	version, err := r.Checkpoint(ctx, j.Tenant, j.Run, j.Shard, cp)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // a job of a run that was never claimed: nothing to do
+	}
+	if err != nil {
+		return err
+	}
+	rec, rv, err := r.Record(ctx, j.Tenant, j.Run)
+	if err != nil {
+		return err
+	}
+	if cp.progress().Done {
+		if !rec.Head().Done {
+			return k.Finish(ctx, rec, rv) // the finish may have been lost
+		}
+		return nil
+	}
+	pass, err := k.Begin(ctx, rec, cp)
+	if err != nil {
+		return err
+	}
+	for {
+		next := ""
+		if pass != nil {
+			if next, err = pass(ctx, cp, cp.progress().Cursor); err != nil {
+				return err
+			}
+		}
+		p := cp.progress()
+		p.Cursor, p.Done, p.UpdatedAt = next, next == "", k.Now()
+		err = r.SaveCheckpoint(ctx, j, cp, version)
+		if errors.Is(err, store.ErrConditionFailed) {
+			return nil // another delivery of this job is running it
+		}
+		if err != nil {
+			return err
+		}
+		version++
+		if p.Done {
+			return k.Finish(ctx, rec, rv)
+		}
+	}
+}
