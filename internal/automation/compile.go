@@ -67,7 +67,7 @@ func compileRule(r *Rule, o *workspace.Org) (*compiled, error) {
 	}
 	set, err := rules.Compile(r.Conditions, o.Schema(), "conditions")
 	if err != nil {
-		p.Merge("", fieldsOf(err))
+		p.Merge("", domain.FieldErrors(err, "conditions", "not_condition_groups"))
 	}
 	if len(r.Actions) == 0 {
 		p.Add("actions", "required")

@@ -135,54 +135,25 @@ const MaxActions = 20
 // ParseRule reads a rule body strictly, naming the path of what is wrong
 // ("conditions[1][0].op", "actions[2].days").
 func ParseRule(raw []byte) (*RuleInput, error) {
-	props, err := jsonin.Object(raw)
+	in := &RuleInput{}
+	err := jsonin.Read(raw, map[string]jsonin.Reader{
+		"name":        jsonin.Value(&in.Name, "expected_text"),
+		"description": jsonin.Value(&in.Description, "expected_text"),
+		"enabled":     jsonin.Value(&in.Enabled, "expected_boolean"),
+		"version":     jsonin.Value(&in.Version, "expected_integer"),
+		"trigger":     jsonin.StrictValue(&in.Trigger),
+		"actions":     jsonin.ListOf(&in.Actions, MaxActions, (*Action).currentSpelling),
+		"conditions": func(name string, v json.RawMessage, p *domain.Problems) {
+			groups, err := rules.ParseGroups(v, name)
+			if err != nil {
+				p.Merge("", domain.FieldErrors(err, name, "not_condition_groups"))
+				return
+			}
+			in.Conditions, in.SetsConds = groups, true
+		},
+	}, "id", "created_at", "updated_at", "created_by", "enabled_at", "tenant_id")
 	if err != nil {
 		return nil, err
 	}
-	in := &RuleInput{}
-	var p domain.Problems
-	for _, prop := range props {
-		k, v := prop.Name, prop.Value
-		switch k {
-		case "name":
-			in.Name = jsonin.Decode[string](v, k, "expected_text", &p)
-		case "description":
-			in.Description = jsonin.Decode[string](v, k, "expected_text", &p)
-		case "enabled":
-			in.Enabled = jsonin.Decode[bool](v, k, "expected_boolean", &p)
-		case "version":
-			in.Version = jsonin.Decode[int64](v, k, "expected_integer", &p)
-		case "trigger":
-			in.Trigger = jsonin.DecodeStrict[Trigger](v, k, &p)
-		case "conditions":
-			groups, err := rules.ParseGroups(v, "conditions")
-			if err != nil {
-				p.Merge("", fieldsOf(err))
-				continue
-			}
-			in.Conditions, in.SetsConds = groups, true
-		case "actions":
-			in.Actions = jsonin.List[Action](v, k, MaxActions, &p)
-			if in.Actions != nil {
-				for i := range *in.Actions {
-					(*in.Actions)[i].currentSpelling()
-				}
-			}
-		case "id", "created_at", "updated_at", "created_by", "enabled_at", "tenant_id":
-			p.Add(k, "read_only")
-		default:
-			jsonin.Unknown(&p, "", k)
-		}
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
 	return in, nil
-}
-
-func fieldsOf(err error) []domain.FieldError {
-	if e, ok := err.(*domain.Error); ok {
-		return e.Fields
-	}
-	return []domain.FieldError{{Path: "conditions", Code: "not_condition_groups"}}
 }

@@ -49,7 +49,7 @@ func checkFlow(f *Flow, o *workspace.Org, r action.Refs) (*compiled, error) {
 		// An orders flow's conditions read the order's customer.
 		set, err := rules.Compile(f.Condition.Groups, o.Schema(), "condition.groups")
 		if err != nil {
-			p.Merge("", fieldsOf(err))
+			p.Merge("", domain.FieldErrors(err, "condition.groups", "not_condition_groups"))
 		}
 		c.set = set
 	}

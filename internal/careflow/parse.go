@@ -13,43 +13,18 @@ import (
 // ParseInput reads a flow body strictly, naming the path of what is wrong
 // ("when.at", "actions[1].template_id").
 func ParseInput(raw []byte) (*Input, error) {
-	props, err := jsonin.Object(raw)
-	if err != nil {
-		return nil, err
-	}
 	in := &Input{}
-	var p domain.Problems
-	for _, prop := range props {
-		k, v := prop.Name, prop.Value
-		switch k {
-		case "module":
-			in.Module = jsonin.Decode[Module](v, k, "expected_text", &p)
-		case "name":
-			in.Name = jsonin.Decode[string](v, k, "expected_text", &p)
-		case "description":
-			in.Description = jsonin.Decode[string](v, k, "expected_text", &p)
-		case "priority":
-			in.Priority = jsonin.Decode[int](v, k, "expected_integer", &p)
-		case "version":
-			in.Version = jsonin.Decode[int64](v, k, "expected_integer", &p)
-		case "when":
-			in.When = jsonin.DecodeStrict[When](v, k, &p)
-		case "condition":
-			in.Condition = parseCondition(v, &p)
-		case "actions":
-			in.Actions = jsonin.List[action.Action](v, k, MaxActions, &p)
-			if in.Actions != nil {
-				for i := range *in.Actions {
-					(*in.Actions)[i].CurrentSpelling()
-				}
-			}
-		case "id", "active", "activated_at", "effective_from", "created_at", "updated_at", "created_by", "tenant_id":
-			p.Add(k, "read_only")
-		default:
-			jsonin.Unknown(&p, "", k)
-		}
-	}
-	if err := p.Err(); err != nil {
+	err := jsonin.Read(raw, map[string]jsonin.Reader{
+		"module":      jsonin.Value(&in.Module, "expected_text"),
+		"name":        jsonin.Value(&in.Name, "expected_text"),
+		"description": jsonin.Value(&in.Description, "expected_text"),
+		"priority":    jsonin.Value(&in.Priority, "expected_integer"),
+		"version":     jsonin.Value(&in.Version, "expected_integer"),
+		"when":        jsonin.StrictValue(&in.When),
+		"actions":     jsonin.ListOf(&in.Actions, MaxActions, (*action.Action).CurrentSpelling),
+		"condition":   func(_ string, v json.RawMessage, p *domain.Problems) { in.Condition = parseCondition(v, p) },
+	}, "id", "active", "activated_at", "effective_from", "created_at", "updated_at", "created_by", "tenant_id")
+	if err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -71,7 +46,7 @@ func parseCondition(v json.RawMessage, p *domain.Problems) *Condition {
 		case "groups":
 			groups, err := rules.ParseGroups(prop.Value, "condition.groups")
 			if err != nil {
-				p.Merge("", fieldsOf(err))
+				p.Merge("", domain.FieldErrors(err, "condition.groups", "not_condition_groups"))
 				continue
 			}
 			c.Groups = groups
@@ -80,11 +55,4 @@ func parseCondition(v json.RawMessage, p *domain.Problems) *Condition {
 		}
 	}
 	return c
-}
-
-func fieldsOf(err error) []domain.FieldError {
-	if e, ok := err.(*domain.Error); ok {
-		return e.Fields
-	}
-	return []domain.FieldError{{Path: "condition.groups", Code: "not_condition_groups"}}
 }

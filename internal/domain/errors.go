@@ -124,6 +124,16 @@ func (p *Problems) Err() error {
 	return &Error{Kind: ErrInvalid, Code: "validation_failed", Fields: p.Fields}
 }
 
+// FieldErrors returns the elements err names as bad, or one at path with
+// code when err names none.
+func FieldErrors(err error, path, code string) []FieldError {
+	var e *Error
+	if errors.As(err, &e) && len(e.Fields) > 0 {
+		return e.Fields
+	}
+	return []FieldError{{Path: path, Code: code}}
+}
+
 // CodeOf returns the code of err when it is an *Error, else "".
 func CodeOf(err error) string {
 	var e *Error

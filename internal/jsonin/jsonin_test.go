@@ -185,3 +185,30 @@ func FuzzCheck(f *testing.F) {
 		walk(doc)
 	})
 }
+
+// Read gives each property to its reader and refuses read-only and
+// unknown ones, each at its path, all in one answer.
+func TestRead(t *testing.T) {
+	type thing struct {
+		Size int `json:"size"`
+	}
+	var name *string
+	var things *[]thing
+	var seen []string
+	readers := map[string]jsonin.Reader{
+		"name":   jsonin.Value(&name, "expected_text"),
+		"things": jsonin.ListOf(&things, 2, func(t *thing) { seen = append(seen, "normalised") }),
+	}
+	if err := jsonin.Read([]byte(`{"name":"An","things":[{"size":1},{"size":2}]}`), readers, "id"); err != nil {
+		t.Fatalf("a good body: %v", err)
+	}
+	if *name != "An" || len(*things) != 2 || len(seen) != 2 {
+		t.Fatalf("read name %v, things %v, normalised %v", name, things, seen)
+	}
+	err := jsonin.Read([]byte(`{"name":3,"id":"x","colour":"red","things":[{},{},{}]}`), readers, "id")
+	_, code, fs := faults(t, err)
+	want := []fault{{"colour", "unknown_json_field"}, {"id", "read_only"}, {"name", "expected_text"}, {"things", "too_many"}}
+	if code != "validation_failed" || !slices.Equal(fs, want) {
+		t.Fatalf("refused %s %v, want %v", code, fs, want)
+	}
+}
