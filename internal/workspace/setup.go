@@ -3,8 +3,10 @@ package workspace
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"tend/internal/check"
 	"tend/internal/domain"
@@ -35,22 +37,83 @@ func (s *Service) deleteSetup(ctx context.Context, c *Caller, key store.Key) err
 	return s.store.Transact(ctx, []store.TxOp{store.TxDelete(key, store.None), SetupChanged(c.Tenant())})
 }
 
-// editable returns what a save works on: fresh for a create (id ""), else
-// a copy of the current entity and its version, which given, when set,
-// must match.
-func editable[T any](id string, fresh *T, find func(string) (*T, bool), version func(*T) int64, given *int64, what string) (*T, int64, error) {
+// kind is what saving set-up entities of a type needs to know of it.
+type kind[T any] struct {
+	what, typ string
+	fresh     func(now time.Time) *T
+	find      func(o *Org, id string) (*T, bool)
+	key       func(tenant string, t *T) store.Key
+	// stamps points at the entity's version and update time.
+	stamps func(t *T) (*int64, *time.Time)
+}
+
+var (
+	teams = kind[domain.Team]{what: "team", typ: typeTeam,
+		fresh: func(now time.Time) *domain.Team {
+			return &domain.Team{ID: domain.NewID("team"), MemberIDs: []string{}, CreatedAt: now}
+		},
+		find:   (*Org).Team,
+		key:    func(tn string, t *domain.Team) store.Key { return teamKey(tn, t.ID) },
+		stamps: func(t *domain.Team) (*int64, *time.Time) { return &t.Version, &t.UpdatedAt }}
+	warehouses = kind[domain.Warehouse]{what: "warehouse", typ: typeWarehouse,
+		fresh: func(now time.Time) *domain.Warehouse {
+			return &domain.Warehouse{ID: domain.NewID("wh"), ManagerIDs: []string{}, CreatedAt: now}
+		},
+		find:   (*Org).Warehouse,
+		key:    func(tn string, w *domain.Warehouse) store.Key { return warehouseKey(tn, w.ID) },
+		stamps: func(w *domain.Warehouse) (*int64, *time.Time) { return &w.Version, &w.UpdatedAt }}
+	pipelines = kind[domain.Pipeline]{what: "pipeline", typ: typePipeline,
+		fresh:  func(now time.Time) *domain.Pipeline { return &domain.Pipeline{ID: domain.NewID("pl"), CreatedAt: now} },
+		find:   (*Org).Pipeline,
+		key:    func(tn string, p *domain.Pipeline) store.Key { return pipelineKey(tn, p.ID) },
+		stamps: func(p *domain.Pipeline) (*int64, *time.Time) { return &p.Version, &p.UpdatedAt }}
+)
+
+// required names the properties a create must have, each with whether
+// the input has it.
+type required map[string]bool
+
+// saveEntity is every set-up save (admins only): a fresh entity for a
+// create (id ""), else a copy of the current one, which given, when set,
+// must name the version of; apply sets and checks the input; the result
+// is written over the version read, moving the set-up version.
+func saveEntity[T any](ctx context.Context, s *Service, c *Caller, id string, given *int64, k kind[T],
+	apply func(t *T, p *domain.Problems), req required) (*T, error) {
+	if err := c.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	t, prev := k.fresh(now), int64(0)
+	if id != "" {
+		old, ok := k.find(c.Org, id)
+		if !ok {
+			return nil, domain.NotFound(k.what)
+		}
+		v, _ := k.stamps(old)
+		if err := domain.CheckVersion(given, *v, k.what); err != nil {
+			return nil, err
+		}
+		cp := *old
+		t, prev = &cp, *v
+	}
+	var p domain.Problems
 	if id == "" {
-		return fresh, 0, nil
+		for _, name := range slices.Sorted(maps.Keys(req)) {
+			if !req[name] {
+				p.Add(name, "required")
+			}
+		}
 	}
-	old, ok := find(id)
-	if !ok {
-		return nil, 0, domain.NotFound(what)
+	apply(t, &p)
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
-	if err := domain.CheckVersion(given, version(old), what); err != nil {
-		return nil, 0, err
+	v, updated := k.stamps(t)
+	*v, *updated = prev+1, now
+	if err := SaveSetup(ctx, s.store, k.key(c.Tenant(), t), k.typ, k.what, t, *v, prev); err != nil {
+		return nil, err
 	}
-	cp := *old
-	return &cp, version(old), nil
+	return t, nil
 }
 
 // CheckUsers checks a list of user ids; role, when given, is the role the
@@ -93,39 +156,20 @@ func (s *Service) GetTeam(c *Caller, id string) (*domain.Team, error) {
 
 // SaveTeam creates (id "") or changes a team (admins only).
 func (s *Service) SaveTeam(ctx context.Context, c *Caller, id string, in TeamInput) (*domain.Team, error) {
-	if err := c.RequireAdmin(); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	t, prev, err := editable(id, &domain.Team{ID: domain.NewID("team"), MemberIDs: []string{}, CreatedAt: now},
-		c.Org.Team, func(t *domain.Team) int64 { return t.Version }, in.Version, "team")
-	if err != nil {
-		return nil, err
-	}
-	var p domain.Problems
-	if id == "" && in.Name == nil {
-		p.Add("name", "required")
-	}
-	if in.Name != nil {
-		t.Name = check.Text(&p, "name", *in.Name, 200, true)
-	}
-	if in.LeaderID != nil {
-		t.LeaderID = *in.LeaderID
-		if t.LeaderID != "" {
-			checkUser(c.Org, &p, "leader_id", t.LeaderID, domain.RoleTeamLeader)
+	return saveEntity(ctx, s, c, id, in.Version, teams, func(t *domain.Team, p *domain.Problems) {
+		if in.Name != nil {
+			t.Name = check.Text(p, "name", *in.Name, 200, true)
 		}
-	}
-	if in.MemberIDs != nil {
-		t.MemberIDs = CheckUsers(c.Org, &p, "member_ids", *in.MemberIDs, "")
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	t.Version, t.UpdatedAt = prev+1, now
-	if err := SaveSetup(ctx, s.store, teamKey(c.Tenant(), t.ID), typeTeam, "team", t, t.Version, prev); err != nil {
-		return nil, err
-	}
-	return t, nil
+		if in.LeaderID != nil {
+			t.LeaderID = *in.LeaderID
+			if t.LeaderID != "" {
+				checkUser(c.Org, p, "leader_id", t.LeaderID, domain.RoleTeamLeader)
+			}
+		}
+		if in.MemberIDs != nil {
+			t.MemberIDs = CheckUsers(c.Org, p, "member_ids", *in.MemberIDs, "")
+		}
+	}, required{"name": in.Name != nil})
 }
 
 // DeleteTeam removes a team; its members stay (admins only).
@@ -154,33 +198,14 @@ func (s *Service) GetWarehouse(c *Caller, id string) (*domain.Warehouse, error) 
 
 // SaveWarehouse creates (id "") or changes a warehouse (admins only).
 func (s *Service) SaveWarehouse(ctx context.Context, c *Caller, id string, in WarehouseInput) (*domain.Warehouse, error) {
-	if err := c.RequireAdmin(); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	w, prev, err := editable(id, &domain.Warehouse{ID: domain.NewID("wh"), ManagerIDs: []string{}, CreatedAt: now},
-		c.Org.Warehouse, func(w *domain.Warehouse) int64 { return w.Version }, in.Version, "warehouse")
-	if err != nil {
-		return nil, err
-	}
-	var p domain.Problems
-	if id == "" && in.Name == nil {
-		p.Add("name", "required")
-	}
-	if in.Name != nil {
-		w.Name = check.Text(&p, "name", *in.Name, 200, true)
-	}
-	if in.ManagerIDs != nil {
-		w.ManagerIDs = CheckUsers(c.Org, &p, "manager_ids", *in.ManagerIDs, domain.RoleWarehouseManager)
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	w.Version, w.UpdatedAt = prev+1, now
-	if err := SaveSetup(ctx, s.store, warehouseKey(c.Tenant(), w.ID), typeWarehouse, "warehouse", w, w.Version, prev); err != nil {
-		return nil, err
-	}
-	return w, nil
+	return saveEntity(ctx, s, c, id, in.Version, warehouses, func(w *domain.Warehouse, p *domain.Problems) {
+		if in.Name != nil {
+			w.Name = check.Text(p, "name", *in.Name, 200, true)
+		}
+		if in.ManagerIDs != nil {
+			w.ManagerIDs = CheckUsers(c.Org, p, "manager_ids", *in.ManagerIDs, domain.RoleWarehouseManager)
+		}
+	}, required{"name": in.Name != nil})
 }
 
 // DeleteWarehouse removes a warehouse; its customers keep their data
@@ -211,36 +236,14 @@ func (s *Service) GetPipeline(c *Caller, id string) (*domain.Pipeline, error) {
 
 // SavePipeline creates (id "") or changes a pipeline (admins only).
 func (s *Service) SavePipeline(ctx context.Context, c *Caller, id string, in PipelineInput) (*domain.Pipeline, error) {
-	if err := c.RequireAdmin(); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	pl, prev, err := editable(id, &domain.Pipeline{ID: domain.NewID("pl"), CreatedAt: now},
-		c.Org.Pipeline, func(p *domain.Pipeline) int64 { return p.Version }, in.Version, "pipeline")
-	if err != nil {
-		return nil, err
-	}
-	var p domain.Problems
-	if id == "" && in.Name == nil {
-		p.Add("name", "required")
-	}
-	if id == "" && in.Steps == nil {
-		p.Add("steps", "required")
-	}
-	if in.Name != nil {
-		pl.Name = check.Text(&p, "name", *in.Name, 200, true)
-	}
-	if in.Steps != nil {
-		pl.Steps = checkSteps(&p, pl, *in.Steps)
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	pl.Version, pl.UpdatedAt = prev+1, now
-	if err := SaveSetup(ctx, s.store, pipelineKey(c.Tenant(), pl.ID), typePipeline, "pipeline", pl, pl.Version, prev); err != nil {
-		return nil, err
-	}
-	return pl, nil
+	return saveEntity(ctx, s, c, id, in.Version, pipelines, func(pl *domain.Pipeline, p *domain.Problems) {
+		if in.Name != nil {
+			pl.Name = check.Text(p, "name", *in.Name, 200, true)
+		}
+		if in.Steps != nil {
+			pl.Steps = checkSteps(p, pl, *in.Steps)
+		}
+	}, required{"name": in.Name != nil, "steps": in.Steps != nil})
 }
 
 func checkSteps(p *domain.Problems, pl *domain.Pipeline, steps []domain.Step) []domain.Step {
