@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tend/internal/action"
+	"tend/internal/check"
 	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/rules"
@@ -42,12 +43,7 @@ func (c *compiled) touches(changed map[string]bool) bool {
 // problem is reported with its path.
 func compileRule(r *Rule, o *workspace.Org) (*compiled, error) {
 	var p domain.Problems
-	switch {
-	case r.Name == "":
-		p.Add("name", "required")
-	case len([]rune(r.Name)) > 200:
-		p.Add("name", "too_long", "max", "200")
-	}
+	check.Text(&p, "name", r.Name, 200, true)
 	if len([]rune(r.Description)) > 2000 {
 		p.Add("description", "too_long", "max", "2000")
 	}

@@ -20,19 +20,7 @@ type StepInput struct {
 
 func (in StepInput) check(o *workspace.Org) error {
 	var p domain.Problems
-	pl, ok := o.Pipeline(in.PipelineID)
-	switch {
-	case in.PipelineID == "":
-		p.Add("pipeline_id", "required")
-	case !ok:
-		p.Add("pipeline_id", "unknown_pipeline", "pipeline", in.PipelineID)
-	case in.StepID == "":
-		p.Add("step_id", "required")
-	default:
-		if _, ok := pl.Step(in.StepID); !ok {
-			p.Add("step_id", "unknown_step", "value", in.StepID)
-		}
-	}
+	o.CheckStep(&p, in.PipelineID, in.StepID)
 	return p.Err()
 }
 

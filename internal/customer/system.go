@@ -3,7 +3,6 @@ package customer
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -76,17 +75,18 @@ type Logs func(c *domain.Customer, out []EditOutcome) []store.TxOp
 // with the change). When no edit changes anything nothing is written. A
 // customer in the trash is not edited.
 func (s *Service) EditAs(ctx context.Context, o *workspace.Org, customerID string, cause *Cause, edits []Edit, logs Logs) ([]EditOutcome, error) {
-	for attempt := 0; ; attempt++ {
+	var outcomes []EditOutcome
+	err := retryStale(func() error {
 		before, err := s.loadCustomer(ctx, o.Workspace.ID, customerID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if before.DeletedAt != nil {
-			return nil, domain.NotFound("customer")
+			return domain.NotFound("customer")
 		}
 		after := before.clone()
 		after.Cause = cause
-		outcomes := make([]EditOutcome, len(edits))
+		outcomes = make([]EditOutcome, len(edits))
 		entries := make([]audit, 0, len(edits))
 		for i, e := range edits {
 			if e.Guard != nil && !e.Guard(&after.Customer) {
@@ -102,24 +102,20 @@ func (s *Service) EditAs(ctx context.Context, o *workspace.Org, customerID strin
 			outcomes[i].Changes = diff(&snapshot.Customer, &after.Customer)
 			entries = append(entries, audit{e.Actor, e.Action, outcomes[i].Changes})
 		}
+		if !anyChange(outcomes) {
+			return nil
+		}
 		var extra []store.TxOp
-		if logs != nil && anyChange(outcomes) {
+		if logs != nil {
 			extra = logs(&after.Customer, outcomes)
 		}
-		if !anyChange(outcomes) {
-			return outcomes, nil
-		}
 		_, err = s.commitAudited(ctx, o, before, after, entries, extra)
-		switch {
-		case errors.Is(err, errStale) && attempt < 8:
-			continue
-		case errors.Is(err, errStale):
-			return nil, domain.VersionConflict("customer")
-		case err != nil:
-			return nil, err
-		}
-		return outcomes, nil
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return outcomes, nil
 }
 
 func anyChange(out []EditOutcome) bool {

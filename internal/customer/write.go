@@ -141,30 +141,37 @@ func (s *Service) Mutate(ctx context.Context, o *workspace.Org, id string, actor
 // when another write got there first. It returns the customer as written
 // (or as it was, when fn changed nothing).
 func (s *Service) mutate(ctx context.Context, o *workspace.Org, id string, actor domain.Actor, action string, fn change) (*customerRecord, error) {
-	for attempt := 0; ; attempt++ {
+	var out *customerRecord
+	err := retryStale(func() error {
 		before, err := s.loadCustomer(ctx, o.Workspace.ID, id)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		after := before.clone()
 		after.Cause = nil // a user's write starts no chain
 		extra, err := fn(before, after)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		wrote, err := s.commit(ctx, o, before, after, actor, action, extra)
-		switch {
-		case errors.Is(err, errStale) && attempt < 8:
-			continue
-		case errors.Is(err, errStale):
-			return nil, domain.VersionConflict("customer")
-		case err != nil:
-			return nil, err
-		case !wrote:
-			return before, nil
+		out = after
+		if !wrote {
+			out = before
 		}
-		return after, nil
+		return err
+	})
+	return out, err
+}
+
+// retryStale runs an attempt at a write again while it finds the customer
+// changed since it read it, up to nine times, then calls it a conflict.
+func retryStale(attempt func() error) error {
+	for range 9 {
+		if err := attempt(); !errors.Is(err, errStale) {
+			return err
+		}
 	}
+	return domain.VersionConflict("customer")
 }
 
 // CanChange refuses a customer the caller may not change: 404 when they

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"tend/internal/check"
 	"tend/internal/domain"
 	"tend/internal/workspace"
 )
@@ -108,12 +109,7 @@ func (r *Rule) apply(in Input) {
 // check validates a rule against the workspace, naming each bad element.
 func (r *Rule) check(o *workspace.Org) error {
 	var p domain.Problems
-	switch {
-	case r.Name == "":
-		p.Add("name", "required")
-	case len([]rune(r.Name)) > 200:
-		p.Add("name", "too_long", "max", "200")
-	}
+	check.Text(&p, "name", r.Name, 200, true)
 	switch r.Type {
 	case RoundRobin, Weighted, Reclaim:
 	case "":
@@ -129,17 +125,7 @@ func (r *Rule) check(o *workspace.Org) error {
 		}
 	}
 	if r.PipelineID != "" || r.StepID != "" {
-		pl, ok := o.Pipeline(r.PipelineID)
-		switch {
-		case !ok:
-			p.Add("pipeline_id", "unknown_pipeline", "pipeline", r.PipelineID)
-		case r.StepID == "":
-			p.Add("step_id", "required")
-		default:
-			if _, ok := pl.Step(r.StepID); !ok {
-				p.Add("step_id", "unknown_step", "value", r.StepID)
-			}
-		}
+		o.CheckStep(&p, r.PipelineID, r.StepID)
 	}
 	if r.Delay < 0 || time.Duration(r.Delay) > MaxDelay {
 		p.Add("delay", "out_of_range")

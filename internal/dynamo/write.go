@@ -45,17 +45,7 @@ func (s *Store) Delete(ctx context.Context, key store.Key, cond store.Cond) erro
 	if err != nil {
 		return fmt.Errorf("dynamo: delete %s: %w", key, err)
 	}
-	err = retryConflicts(ctx, func() error {
-		_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-			TableName:                 s.table,
-			Key:                       keyAttributes(key),
-			ConditionExpression:       c.expr,
-			ExpressionAttributeNames:  c.names,
-			ExpressionAttributeValues: c.values,
-		})
-		return err
-	})
-	return writeError("delete", key, c, err)
+	return writeError("delete", key, c, s.deleteIf(ctx, key, c))
 }
 
 // maxExpiredRemovals bounds how often Incr and Transact remove an expired
@@ -110,16 +100,7 @@ func (s *Store) Incr(ctx context.Context, key store.Key, delta int64) (int64, er
 // does early what DynamoDB's TTL process would do later.
 func (s *Store) removeExpired(ctx context.Context, key store.Key) error {
 	c := expiredCondition(s.nowSeconds())
-	err := retryConflicts(ctx, func() error {
-		_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-			TableName:                 s.table,
-			Key:                       keyAttributes(key),
-			ConditionExpression:       c.expr,
-			ExpressionAttributeNames:  c.names,
-			ExpressionAttributeValues: c.values,
-		})
-		return err
-	})
+	err := s.deleteIf(ctx, key, c)
 	if err != nil && !isConditionFailed(err) { // not expired (any more): nothing to remove
 		return fmt.Errorf("remove expired item: %w", err)
 	}
@@ -135,4 +116,19 @@ func writeError(op string, key store.Key, c condition, err error) error {
 		return fmt.Errorf("dynamo: %s %s: %s: %w", op, key, c.want, store.ErrConditionFailed)
 	}
 	return fmt.Errorf("dynamo: %s %s: %w", op, key, err)
+}
+
+// deleteIf deletes the item at key if the condition holds, retrying
+// transaction conflicts.
+func (s *Store) deleteIf(ctx context.Context, key store.Key, c condition) error {
+	return retryConflicts(ctx, func() error {
+		_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+			TableName:                 s.table,
+			Key:                       keyAttributes(key),
+			ConditionExpression:       c.expr,
+			ExpressionAttributeNames:  c.names,
+			ExpressionAttributeValues: c.values,
+		})
+		return err
+	})
 }

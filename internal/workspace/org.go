@@ -266,3 +266,21 @@ func (o *Org) FieldType(key string) (domain.FieldType, bool) {
 	}
 	return "", false
 }
+
+// CheckStep checks that a pipeline and one of its steps exist, reporting
+// at pipeline_id and step_id.
+func (o *Org) CheckStep(p *domain.Problems, pipelineID, stepID string) {
+	pl, ok := o.Pipeline(pipelineID)
+	switch {
+	case pipelineID == "":
+		p.Add("pipeline_id", "required")
+	case !ok:
+		p.Add("pipeline_id", "unknown_pipeline", "pipeline", pipelineID)
+	case stepID == "":
+		p.Add("step_id", "required")
+	default:
+		if _, ok := pl.Step(stepID); !ok {
+			p.Add("step_id", "unknown_step", "value", stepID)
+		}
+	}
+}
