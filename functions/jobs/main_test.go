@@ -16,6 +16,7 @@ import (
 
 	"tend/internal/automation"
 	"tend/internal/customer"
+	"tend/internal/customerlist"
 	"tend/internal/services"
 	"tend/internal/tendtest"
 )
@@ -85,7 +86,7 @@ func TestSampleJobs(t *testing.T) {
 			t.Fatalf("job %d: %+v, %v", j.Shard, out, err)
 		}
 	}
-	page, err := svc.Customers.ListCustomers(ctx, c, customer.ListQuery{})
+	page, err := svc.Lists.ListCustomers(ctx, c, customerlist.ListQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

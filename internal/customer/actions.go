@@ -48,7 +48,7 @@ func (s *Service) SetStep(ctx context.Context, c *workspace.Caller, id string, i
 	if err != nil {
 		return nil, err
 	}
-	return view(c.Org, r), nil
+	return View(c.Org, &r.Customer), nil
 }
 
 // BulkStepInput moves many customers to one step.
@@ -131,7 +131,7 @@ func (s *Service) SetShares(ctx context.Context, c *workspace.Caller, id string,
 	if err != nil {
 		return nil, err
 	}
-	return view(c.Org, r), nil
+	return View(c.Org, &r.Customer), nil
 }
 
 // PinInput pins a customer to the top of lists [ghim], until a time, for a
@@ -178,7 +178,7 @@ func (s *Service) Pin(ctx context.Context, c *workspace.Caller, id string, in Pi
 	if err != nil {
 		return nil, err
 	}
-	return view(c.Org, r), nil
+	return View(c.Org, &r.Customer), nil
 }
 
 // Unpin unpins a customer.
@@ -193,5 +193,5 @@ func (s *Service) Unpin(ctx context.Context, c *workspace.Caller, id string) (*d
 	if err != nil {
 		return nil, err
 	}
-	return view(c.Org, r), nil
+	return View(c.Org, &r.Customer), nil
 }

@@ -34,22 +34,3 @@ func BenchmarkCreateCustomer(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkListFiltered: one page of a text search and a filter over 2,000
-// customers (an admin's list merges the 16 shards).
-func BenchmarkListFiltered(b *testing.B) {
-	svc, c := benchService(b)
-	for i := range 2000 {
-		if _, err := svc.CreateCustomer(b.Context(), c, newInput(b, i)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	q := customer.ListQuery{Q: "khach hang so 1", Filter: `[[{"field":"tags","op":"has_any","value":["bench"]}]]`, Limit: 50}
-	b.ResetTimer()
-	for range b.N {
-		page, err := svc.ListCustomers(b.Context(), c, q)
-		if err != nil || len(page.Items) != 50 {
-			b.Fatalf("page of %d, %v", len(page.Items), err)
-		}
-	}
-}

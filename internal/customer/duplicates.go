@@ -13,6 +13,19 @@ import (
 	"tend/internal/workspace"
 )
 
+// DuplicateOf returns the customer a write collided with, when err is the
+// duplicate check's refusal.
+func DuplicateOf(err error) (string, bool) {
+	var de *domain.Error
+	if errors.As(err, &de) && de.Code == codeDuplicate && de.Params["customer_id"] != "" {
+		return de.Params["customer_id"], true
+	}
+	return "", false
+}
+
+// codeDuplicate is the code of the duplicate check's refusal.
+const codeDuplicate = "duplicate_customer"
+
 // criterionValue is the normalised value a customer claims for a
 // criterion; "" claims nothing. Phones are already E.164 and emails lower
 // case; texts compare without case, accents or extra spaces.
@@ -99,8 +112,8 @@ func (s *Service) duplicateError(ctx context.Context, o *workspace.Org, key stor
 	if holder, err := s.loadCustomer(ctx, o.Workspace.ID, claim.CustomerID); err == nil {
 		params = append(params, "name", holder.Name, "owner", o.UserName(holder.OwnerID))
 	}
-	e := domain.Errorf(domain.ErrConflict, "duplicate_customer", params...)
-	e.Fields = []domain.FieldError{{Path: claim.Criterion, Code: "duplicate_customer", Params: e.Params}}
+	e := domain.Errorf(domain.ErrConflict, codeDuplicate, params...)
+	e.Fields = []domain.FieldError{{Path: claim.Criterion, Code: codeDuplicate, Params: e.Params}}
 	return e
 }
 
@@ -248,7 +261,7 @@ func (s *Service) releaseClaim(ctx context.Context, tenant string, key store.Key
 // within each shard.
 func (s *Service) eachCustomer(ctx context.Context, tenant string, fn func(*customerRecord) error) error {
 	for shard := range Shards {
-		q := store.Query{Index: store.GSI1, PK: allCustomersPK(tenant, shard), Limit: 500, DocsOnly: true}
+		q := store.Query{Index: store.GSI1, PK: AllPK(tenant, shard), Limit: 500, DocsOnly: true}
 		if err := s.eachCustomerOf(ctx, q, fn); err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ const Shards = 16
 const HistoryPrefix = "H#"
 
 func customerPK(t, id string) string     { return "T#" + t + "#C#" + id }
-func sharePK(t, user string) string      { return "T#" + t + "#SH#" + user }
+func SharePK(t, user string) string      { return "T#" + t + "#SH#" + user }
 func customerKey(t, id string) store.Key { return store.Key{PK: customerPK(t, id), SK: "A"} }
 
 func claimKey(t, criterion, value string) store.Key {
@@ -52,21 +52,21 @@ func claimKey(t, criterion, value string) store.Key {
 
 func claimIndexPK(t, criterion string) string { return "T#" + t + "#UNQ#" + criterion }
 
-func allCustomersPK(t string, shard int) string { return fmt.Sprintf("T#%s#CS#%02d", t, shard) }
-func trashPK(t string) string                   { return "T#" + t + "#TRASH" }
-func ownerPK(t, owner string) string {
+func AllPK(t string, shard int) string { return fmt.Sprintf("T#%s#CS#%02d", t, shard) }
+func TrashPK(t string) string          { return "T#" + t + "#TRASH" }
+func OwnerPK(t, owner string) string {
 	if owner == "" {
 		owner = "-"
 	}
 	return "T#" + t + "#OWN#" + owner
 }
-func warehousePK(t, wh string) string {
+func WarehousePK(t, wh string) string {
 	if wh == "" {
 		wh = "-"
 	}
 	return "T#" + t + "#WH#" + wh
 }
-func pinnedPK(t string) string { return "T#" + t + "#PIN" }
+func PinnedPK(t string) string { return "T#" + t + "#PIN" }
 
 // ShardOf places a customer in one of the Shards partitions.
 func ShardOf(id string) int {

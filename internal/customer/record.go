@@ -37,15 +37,15 @@ type Cause struct {
 func (r *customerRecord) item() store.Item {
 	it := store.Item{Key: customerKey(r.TenantID, r.ID), Type: typeCustomer, Version: r.Version, Doc: store.Doc(r)}
 	if r.DeletedAt != nil {
-		it.Index[0] = store.IndexKey{PK: trashPK(r.TenantID), SK: listKey(*r.DeletedAt, r.ID)}
+		it.Index[0] = store.IndexKey{PK: TrashPK(r.TenantID), SK: listKey(*r.DeletedAt, r.ID)}
 		return it
 	}
 	lk := listKey(r.CreatedAt, r.ID)
-	it.Index[0] = store.IndexKey{PK: allCustomersPK(r.TenantID, ShardOf(r.ID)), SK: lk}
-	it.Index[1] = store.IndexKey{PK: ownerPK(r.TenantID, r.OwnerID), SK: lk}
-	it.Index[2] = store.IndexKey{PK: warehousePK(r.TenantID, r.WarehouseID), SK: lk}
+	it.Index[0] = store.IndexKey{PK: AllPK(r.TenantID, ShardOf(r.ID)), SK: lk}
+	it.Index[1] = store.IndexKey{PK: OwnerPK(r.TenantID, r.OwnerID), SK: lk}
+	it.Index[2] = store.IndexKey{PK: WarehousePK(r.TenantID, r.WarehouseID), SK: lk}
 	if r.PinnedAt != nil {
-		it.Index[3] = store.IndexKey{PK: pinnedPK(r.TenantID), SK: lk}
+		it.Index[3] = store.IndexKey{PK: PinnedPK(r.TenantID), SK: lk}
 	}
 	return it
 }

@@ -139,7 +139,7 @@ func SetField(o *workspace.Org, c *domain.Customer, key string, value json.RawMe
 		in.system[key] = value
 	default:
 		if _, ok := o.Field(key); !ok {
-			return invalidParam(key, "unknown_field", "field", key)
+			return domain.Invalid(key, "unknown_field", "field", key)
 		}
 		in.custom[key] = value
 	}
@@ -172,7 +172,7 @@ func SetStep(o *workspace.Org, c *domain.Customer, pipelineID, stepID string) er
 // CustomersOfShard reads one page of a shard of a workspace's live
 // customers, for runs over every customer.
 func (s *Service) CustomersOfShard(ctx context.Context, tenant string, shard, limit int, cursor string) ([]*domain.Customer, string, error) {
-	page, err := s.store.Query(ctx, store.Query{Index: store.GSI1, PK: allCustomersPK(tenant, shard), Limit: limit, Cursor: cursor, DocsOnly: true})
+	page, err := s.store.Query(ctx, store.Query{Index: store.GSI1, PK: AllPK(tenant, shard), Limit: limit, Cursor: cursor, DocsOnly: true})
 	if err != nil {
 		return nil, "", fmt.Errorf("customer: read shard %d: %w", shard, err)
 	}
@@ -195,7 +195,17 @@ func (s *Service) EachCustomer(ctx context.Context, tenant string, fn func(*doma
 // View is a customer as clients see it (custom values of fields no longer
 // defined are hidden).
 func View(o *workspace.Org, c *domain.Customer) *domain.Customer {
-	return view(o, &customerRecord{Customer: *c})
+	cp := *c
+	if len(cp.Fields) > 0 {
+		shown := make(domain.Values, len(cp.Fields))
+		for k, v := range cp.Fields {
+			if _, ok := o.Field(k); ok {
+				shown[k] = v
+			}
+		}
+		cp.Fields = shown
+	}
+	return &cp
 }
 
 // Partition is the partition holding a customer and the items kept
@@ -238,7 +248,7 @@ func (s *Service) CanChangeCustomer(ctx context.Context, c *workspace.Caller, id
 	if err := CanEdit(c, &r.Customer); err != nil {
 		return nil, err
 	}
-	return view(c.Org, r), nil
+	return View(c.Org, &r.Customer), nil
 }
 
 // Visible returns which of the customers the caller may see.
@@ -289,7 +299,7 @@ func (s *Service) CustomerImage(ctx context.Context, tenant, id string) (*domain
 
 // EachCustomerOfWarehouse calls fn for every live customer of a warehouse.
 func (s *Service) EachCustomerOfWarehouse(ctx context.Context, tenant, warehouse string, fn func(*domain.Customer) error) error {
-	q := store.Query{Index: store.GSI3, PK: warehousePK(tenant, warehouse), Limit: 500, DocsOnly: true}
+	q := store.Query{Index: store.GSI3, PK: WarehousePK(tenant, warehouse), Limit: 500, DocsOnly: true}
 	return s.eachCustomerOf(ctx, q, func(r *customerRecord) error { return fn(&r.Customer) })
 }
 

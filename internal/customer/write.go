@@ -104,12 +104,12 @@ func shareOps(r *customerRecord, before []string) []store.TxOp {
 	sk := listKey(r.CreatedAt, r.ID)
 	for _, u := range before {
 		if !slices.Contains(r.SharedWith, u) {
-			ops = append(ops, store.TxDelete(store.Key{PK: sharePK(r.TenantID, u), SK: sk}, store.None))
+			ops = append(ops, store.TxDelete(store.Key{PK: SharePK(r.TenantID, u), SK: sk}, store.None))
 		}
 	}
 	for _, u := range r.SharedWith {
 		if !slices.Contains(before, u) {
-			ops = append(ops, store.TxPut(store.Item{Key: store.Key{PK: sharePK(r.TenantID, u), SK: sk}, Type: typeShare, Version: 1,
+			ops = append(ops, store.TxPut(store.Item{Key: store.Key{PK: SharePK(r.TenantID, u), SK: sk}, Type: typeShare, Version: 1,
 				Doc: store.Doc(map[string]string{"customer_id": r.ID})}, store.None))
 		}
 	}
@@ -215,7 +215,7 @@ func (s *Service) CreateCustomer(ctx context.Context, c *workspace.Caller, in *I
 	if err != nil {
 		return nil, err
 	}
-	return view(c.Org, r), nil
+	return View(c.Org, &r.Customer), nil
 }
 
 // Also are writes a system actor makes in the same transaction as its
@@ -239,7 +239,7 @@ func (s *Service) CreateCustomerAs(ctx context.Context, o *workspace.Org, in *In
 	if err != nil {
 		return nil, err
 	}
-	return view(o, r), nil
+	return View(o, &r.Customer), nil
 }
 
 func (s *Service) createCustomer(ctx context.Context, o *workspace.Org, in *Input, actor domain.Actor, sc *workspace.Scope, also Also) (*customerRecord, error) {
@@ -284,7 +284,7 @@ func (s *Service) GetCustomer(ctx context.Context, c *workspace.Caller, id strin
 	if !c.Org.ScopeOf(c.User).CanRead(&r.Customer) {
 		return nil, domain.NotFound("customer")
 	}
-	return view(c.Org, r), nil
+	return View(c.Org, &r.Customer), nil
 }
 
 // UpdateCustomer applies a patch. Without a version in the input, a patch
@@ -308,7 +308,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, c *workspace.Caller, id st
 	if err != nil {
 		return nil, err
 	}
-	return view(c.Org, r), nil
+	return View(c.Org, &r.Customer), nil
 }
 
 // DeleteCustomer moves a customer to the trash, releasing its duplicate
@@ -341,5 +341,5 @@ func (s *Service) RestoreCustomer(ctx context.Context, c *workspace.Caller, id s
 	if err != nil {
 		return nil, err
 	}
-	return view(c.Org, r), nil
+	return View(c.Org, &r.Customer), nil
 }

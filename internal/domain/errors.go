@@ -61,6 +61,14 @@ func Errorf(kind error, code string, kv ...string) *Error {
 	return e
 }
 
+// Invalid says the element at path is bad, with "key", "value" params
+// for its message.
+func Invalid(path, code string, kv ...string) error {
+	var p Problems
+	p.Add(path, code, kv...)
+	return p.Err()
+}
+
 // NotFound says a thing of a kind ("customer", "user") does not exist.
 func NotFound(what string) *Error { return Errorf(ErrNotFound, "not_found", "what", what) }
 

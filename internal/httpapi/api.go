@@ -22,6 +22,7 @@ import (
 	"tend/internal/automation"
 	"tend/internal/careflow"
 	"tend/internal/customer"
+	"tend/internal/customerlist"
 	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/idempotency"
@@ -39,6 +40,7 @@ import (
 type Config struct {
 	Workspaces   *workspace.Service
 	Customers    *customer.Service
+	Lists        *customerlist.Service
 	Timeline     *timeline.Service
 	Automation   *automation.Service
 	Orders       *orders.Service

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"tend/internal/customer"
+	"tend/internal/customerlist"
 	"tend/internal/domain"
 	"tend/internal/workspace"
 )
@@ -18,7 +19,7 @@ func (a *API) routesCustomers() {
 			return err
 		}
 		q := r.URL.Query()
-		page, err := svc.ListCustomers(r.Context(), c, customer.ListQuery{
+		page, err := a.cfg.Lists.ListCustomers(r.Context(), c, customerlist.ListQuery{
 			Q: q.Get("q"), Filter: q.Get("filter"), Sort: q.Get("sort"), Limit: limit, Cursor: cursor,
 			Deleted: q.Get("deleted") == "true",
 		})
@@ -98,7 +99,7 @@ func (a *API) routesCustomers() {
 		if err != nil {
 			return err
 		}
-		page, err := svc.Lookup(r.Context(), c, r.URL.Query().Get("q"), limit, cursor)
+		page, err := a.cfg.Lists.Lookup(r.Context(), c, r.URL.Query().Get("q"), limit, cursor)
 		return writePage(w, r, c, page, err)
 	})
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"tend/internal/domain"
@@ -127,7 +128,7 @@ type me struct {
 // createWorkspace opens a workspace for a signed-in subject that belongs
 // to none yet, making it the admin.
 func (a *API) createWorkspace(w http.ResponseWriter, r *http.Request, subject string) error {
-	if _, err := a.cfg.Workspaces.Authenticate(r.Context(), subject); err == nil || domain.CodeOf(err) == "user_inactive" {
+	if _, err := a.cfg.Workspaces.Authenticate(r.Context(), subject); err == nil || errors.Is(err, domain.ErrForbidden) { // a member, or a deactivated one
 		return domain.Errorf(domain.ErrConflict, "already_member")
 	}
 	var in workspace.NewWorkspace

@@ -299,9 +299,8 @@ func (s *Service) createCaller(ctx context.Context, o *workspace.Org, lead *cust
 	if err == nil {
 		return cu.ID, nil
 	}
-	var de *domain.Error
-	if errors.As(err, &de) && de.Code == "duplicate_customer" && de.Params["customer_id"] != "" {
-		return de.Params["customer_id"], nil
+	if id, ok := customer.DuplicateOf(err); ok {
+		return id, nil
 	}
 	return "", err
 }

@@ -16,6 +16,7 @@ import (
 	"tend/internal/careflow"
 	"tend/internal/changes"
 	"tend/internal/customer"
+	"tend/internal/customerlist"
 	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/httpapi"
@@ -38,6 +39,7 @@ type Services struct {
 	Clock        domain.Clock
 	Workspaces   *workspace.Service
 	Customers    *customer.Service
+	Lists        *customerlist.Service
 	Timeline     *timeline.Service
 	Automation   *automation.Service
 	Orders       *orders.Service
@@ -95,6 +97,7 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s := &Services{Store: st, Clock: clock, Log: log}
 	s.Workspaces = workspace.New(st, clock, log)
 	s.Customers = customer.New(st, clock, log)
+	s.Lists = customerlist.New(st, clock, s.Customers)
 	s.Timeline = timeline.New(st, clock, log, s.Workspaces, s.Customers)
 	s.Distribution = distribution.New(st, clock, log, s.Workspaces, s.Customers, q.Distribution)
 	s.Orders = orders.New(st, clock, log, s.Workspaces, s.Customers)
@@ -120,7 +123,7 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 
 // API is the HTTP API over the services, with callers identified by auth.
 func (s *Services) API(auth httpapi.Authenticator) *httpapi.API {
-	return httpapi.New(httpapi.Config{Workspaces: s.Workspaces, Customers: s.Customers, Timeline: s.Timeline, Automation: s.Automation, Orders: s.Orders, Distribution: s.Distribution,
+	return httpapi.New(httpapi.Config{Workspaces: s.Workspaces, Customers: s.Customers, Lists: s.Lists, Timeline: s.Timeline, Automation: s.Automation, Orders: s.Orders, Distribution: s.Distribution,
 		Leads: s.Leads, Inbox: s.Inbox, Templates: s.Templates, Tasks: s.Tasks, CareFlows: s.CareFlows, Notify: s.Notify,
 		Auth: auth, Idempotency: idempotency.New(s.Store, s.Clock), Log: s.Log})
 }

@@ -1,4 +1,4 @@
-package customer
+package customerlist
 
 import (
 	"context"
@@ -32,7 +32,7 @@ type LookupResult struct {
 func (s *Service) Lookup(ctx context.Context, c *workspace.Caller, q string, limit int, cursor string) (*domain.Page[LookupResult], error) {
 	folded := domain.Fold(q)
 	if utf8.RuneCountInString(folded) < 2 {
-		return nil, invalidParam("q", "query_too_short")
+		return nil, domain.Invalid("q", "query_too_short")
 	}
 	cur, err := decodeListCursor(cursor)
 	if err != nil {
@@ -55,7 +55,7 @@ func (s *Service) Lookup(ctx context.Context, c *workspace.Caller, q string, lim
 	for _, src := range sources {
 		src.start(after, false, 200)
 	}
-	m := &merger{st: s.store, sources: sources}
+	m := &merger{st: s.st, sources: sources}
 	out := &domain.Page[LookupResult]{Items: []LookupResult{}}
 	for read := 0; ; read++ {
 		it, _, key, ok, err := m.next(ctx)
@@ -69,14 +69,14 @@ func (s *Service) Lookup(ctx context.Context, c *workspace.Caller, q string, lim
 			out.NextCursor = listCursor{Phase: "rest", Key: key}.encode()
 			return out, nil
 		}
-		r, err := decodeCustomer(it)
+		r, err := decode(it)
 		if err != nil {
 			return nil, err
 		}
-		if !text(&r.Customer) && !owners[r.OwnerID] {
+		if !text(r) && !owners[r.OwnerID] {
 			continue
 		}
-		res := LookupResult{ID: r.ID, Code: r.Code, Name: r.Name, Visible: sc.CanRead(&r.Customer)}
+		res := LookupResult{ID: r.ID, Code: r.Code, Name: r.Name, Visible: sc.CanRead(r)}
 		if r.OwnerID != "" {
 			res.Owner = &UserRef{ID: r.OwnerID, Name: c.Org.UserName(r.OwnerID)}
 		}

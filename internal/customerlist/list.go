@@ -1,4 +1,4 @@
-package customer
+package customerlist
 
 import (
 	"cmp"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/phone"
 	"tend/internal/rules"
@@ -91,17 +92,9 @@ func decodeListCursor(s string) (listCursor, error) {
 		err = json.Unmarshal(b, &c)
 	}
 	if err != nil || (c.Phase != "pin" && c.Phase != "rest") || c.Offset < 0 {
-		return c, invalidParam("cursor", "invalid_cursor")
+		return c, domain.Invalid("cursor", "invalid_cursor")
 	}
 	return c, nil
-}
-
-// invalidParam says the element at path is bad, with "key", "value"
-// params for its message.
-func invalidParam(path, code string, kv ...string) error {
-	var p domain.Problems
-	p.Add(path, code, kv...)
-	return p.Err()
 }
 
 // listPlan is a list request made ready to run.
@@ -134,7 +127,7 @@ func (s *Service) ListCustomers(ctx context.Context, c *workspace.Caller, q List
 	out := &domain.Page[*domain.Customer]{Items: []*domain.Customer{}}
 	if q.Deleted {
 		cur.Phase = "rest"
-		items, next, err := s.listRest(ctx, plan, []*source{indexSource(store.GSI1, trashPK(c.Tenant()))}, cur, true)
+		items, next, err := s.listRest(ctx, plan, []*source{indexSource(store.GSI1, customer.TrashPK(c.Tenant()))}, cur, true)
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +183,7 @@ func (s *Service) plan(c *workspace.Caller, q ListQuery) (*listPlan, error) {
 	field, desc := strings.CutPrefix(sortKey, "-")
 	compare, ok := sortKeys[field]
 	if !ok {
-		return nil, invalidParam("sort", "invalid_sort")
+		return nil, domain.Invalid("sort", "invalid_sort")
 	}
 	p.ascending = !desc
 	if field != "created_at" {
@@ -228,26 +221,26 @@ func textMatcher(q string) func(*domain.Customer) bool {
 // sourcesFor returns the index streams holding every customer in scope.
 func (s *Service) sourcesFor(tenant string, sc workspace.Scope) []*source {
 	if sc.All() {
-		out := make([]*source, 0, Shards)
-		for shard := range Shards {
-			out = append(out, indexSource(store.GSI1, allCustomersPK(tenant, shard)))
+		out := make([]*source, 0, customer.Shards)
+		for shard := range customer.Shards {
+			out = append(out, indexSource(store.GSI1, customer.AllPK(tenant, shard)))
 		}
 		return out
 	}
 	var out []*source
 	for _, u := range sc.Owners() {
-		out = append(out, indexSource(store.GSI2, ownerPK(tenant, u)))
+		out = append(out, indexSource(store.GSI2, customer.OwnerPK(tenant, u)))
 	}
 	for _, w := range sc.Warehouses() {
-		out = append(out, indexSource(store.GSI3, warehousePK(tenant, w)))
+		out = append(out, indexSource(store.GSI3, customer.WarehousePK(tenant, w)))
 	}
-	return append(out, shareSource(sharePK(tenant, sc.Self())))
+	return append(out, shareSource(customer.SharePK(tenant, sc.Self())))
 }
 
 // resolve turns a source item into a customer (share items point to one).
-func (s *Service) resolve(ctx context.Context, tenant string, src *source, it store.Item) (*customerRecord, error) {
+func (s *Service) resolve(ctx context.Context, tenant string, src *source, it store.Item) (*domain.Customer, error) {
 	if !src.refs {
-		return decodeCustomer(it)
+		return decode(it)
 	}
 	var ref struct {
 		CustomerID string `json:"customer_id"`
@@ -255,7 +248,7 @@ func (s *Service) resolve(ctx context.Context, tenant string, src *source, it st
 	if err := json.Unmarshal(it.Doc, &ref); err != nil {
 		return nil, err
 	}
-	r, err := s.loadCustomer(ctx, tenant, ref.CustomerID)
+	r, err := s.customers.CustomerImage(ctx, tenant, ref.CustomerID)
 	if domain.CodeOf(err) == "not_found" {
 		return nil, nil
 	}
@@ -266,9 +259,9 @@ func (s *Service) resolve(ctx context.Context, tenant string, src *source, it st
 // sorted, from the cursor on. The pinned set is small (a sparse index), so
 // it is read whole.
 func (s *Service) listPinned(ctx context.Context, p *listPlan, cur listCursor) ([]*domain.Customer, string, error) {
-	src := indexSource(store.GSI4, pinnedPK(p.org.Workspace.ID))
+	src := indexSource(store.GSI4, customer.PinnedPK(p.org.Workspace.ID))
 	src.start("", p.ascending, 500)
-	m := &merger{st: s.store, sources: []*source{src}, ascending: p.ascending}
+	m := &merger{st: s.st, sources: []*source{src}, ascending: p.ascending}
 	var all []*domain.Customer
 	for {
 		it, _, _, ok, err := m.next(ctx)
@@ -278,12 +271,12 @@ func (s *Service) listPinned(ctx context.Context, p *listPlan, cur listCursor) (
 		if !ok {
 			break
 		}
-		r, err := decodeCustomer(it)
+		r, err := decode(it)
 		if err != nil {
 			return nil, "", err
 		}
-		if r.DeletedAt == nil && r.Pinned(p.now) && p.match(&r.Customer) {
-			all = append(all, view(p.org, r))
+		if r.DeletedAt == nil && r.Pinned(p.now) && p.match(r) {
+			all = append(all, customer.View(p.org, r))
 		}
 	}
 	if p.compare != nil {
@@ -322,7 +315,7 @@ func (s *Service) listRest(ctx context.Context, p *listPlan, sources []*source, 
 	for _, src := range sources {
 		src.start(after, p.ascending, sourcePage(p.limit, len(sources)))
 	}
-	m := &merger{st: s.store, sources: sources, ascending: p.ascending}
+	m := &merger{st: s.st, sources: sources, ascending: p.ascending}
 	out := []*domain.Customer{}
 	for read := 0; ; read++ {
 		it, src, key, ok, err := m.next(ctx)
@@ -344,7 +337,7 @@ func (s *Service) listRest(ctx context.Context, p *listPlan, sources []*source, 
 		if r == nil || !s.keep(p, r, trash) {
 			continue
 		}
-		out = append(out, view(p.org, r))
+		out = append(out, customer.View(p.org, r))
 		if len(out) == p.limit {
 			return out, listCursor{Phase: "rest", Key: key}.encode(), nil
 		}
@@ -358,14 +351,14 @@ func sourcePage(limit, sources int) int {
 	return min(max(2*limit/sources+5, 10), 500)
 }
 
-func (s *Service) keep(p *listPlan, r *customerRecord, trash bool) bool {
+func (s *Service) keep(p *listPlan, r *domain.Customer, trash bool) bool {
 	if (r.DeletedAt != nil) != trash {
 		return false
 	}
 	if !trash && r.Pinned(p.now) {
 		return false // listed in the pinned phase
 	}
-	return p.match(&r.Customer)
+	return p.match(r)
 }
 
 // listSorted reads every customer in scope, sorts them and cuts a page.
@@ -373,7 +366,7 @@ func (s *Service) listSorted(ctx context.Context, p *listPlan, sources []*source
 	for _, src := range sources {
 		src.start("", false, 500)
 	}
-	m := &merger{st: s.store, sources: sources}
+	m := &merger{st: s.st, sources: sources}
 	var all []*domain.Customer
 	for read := 0; ; read++ {
 		it, src, _, ok, err := m.next(ctx)
@@ -384,32 +377,17 @@ func (s *Service) listSorted(ctx context.Context, p *listPlan, sources []*source
 			break
 		}
 		if read >= sortBudget {
-			return nil, "", invalidParam("sort", "too_many_to_sort")
+			return nil, "", domain.Invalid("sort", "too_many_to_sort")
 		}
 		r, err := s.resolve(ctx, p.org.Workspace.ID, src, it)
 		if err != nil {
 			return nil, "", err
 		}
 		if r != nil && s.keep(p, r, trash) {
-			all = append(all, view(p.org, r))
+			all = append(all, customer.View(p.org, r))
 		}
 	}
 	slices.SortStableFunc(all, p.compare)
 	return pageOf(all, cur, p.limit, "rest")
 }
 
-// view is a customer as shown to clients: custom values of fields that
-// are no longer defined are kept in the record but not shown.
-func view(o *workspace.Org, r *customerRecord) *domain.Customer {
-	c := r.Customer
-	if len(c.Fields) > 0 {
-		shown := make(domain.Values, len(c.Fields))
-		for k, v := range c.Fields {
-			if _, ok := o.Field(k); ok {
-				shown[k] = v
-			}
-		}
-		c.Fields = shown
-	}
-	return &c
-}
