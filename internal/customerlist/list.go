@@ -390,4 +390,3 @@ func (s *Service) listSorted(ctx context.Context, p *listPlan, sources []*source
 	slices.SortStableFunc(all, p.compare)
 	return pageOf(all, cur, p.limit, "rest")
 }
-
