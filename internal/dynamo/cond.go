@@ -89,12 +89,26 @@ func addUpdate(delta, now int64) (update *string, cond condition) {
 	}
 }
 
-// expiredCondition holds when the stored item has expired.
-func expiredCondition(now int64) condition {
-	return condition{
+// restartUpdate starts a counter again over an expired item at delta, in
+// one update: the item is written as a fresh counter (no expiry, type,
+// version, document or index keys), which is what deleting the expired
+// item and adding to an absent one would give. It holds only while the
+// stored item is expired. (Updating rather than deleting keeps functions
+// that may not delete items, such as the webhooks, able to count.)
+func restartUpdate(delta, now int64) (update *string, cond condition) {
+	names := map[string]string{"#n": attrCounter, "#ttl": attrTTL, "#t": attrType, "#v": attrVersion, "#d": attrDoc}
+	remove := "#ttl, #t, #v, #d"
+	for i, pair := range indexAttrs {
+		for j, a := range pair {
+			ph := fmt.Sprintf("#g%d%d", i, j)
+			names[ph] = a
+			remove += ", " + ph
+		}
+	}
+	return aws.String("SET #n = :d REMOVE " + remove), condition{
 		expr:   aws.String("#ttl <= :now"),
-		names:  map[string]string{"#ttl": attrTTL},
-		values: map[string]types.AttributeValue{":now": num(now)},
+		names:  names,
+		values: map[string]types.AttributeValue{":d": num(delta), ":now": num(now)},
 		want:   "want an expired item",
 	}
 }

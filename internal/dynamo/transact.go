@@ -32,9 +32,10 @@ func (s *Store) Transact(ctx context.Context, ops []store.TxOp) error {
 	if err := store.ValidateTx(ops); err != nil {
 		return err
 	}
-	conflicts, removals := 0, 0
+	conflicts, restarts := 0, 0
+	restart := map[int]bool{} // TxAdd ops to run as restarts of an expired counter
 	for {
-		items, conds, err := s.transactItems(ops, s.nowSeconds())
+		items, conds, err := s.transactItems(ops, s.nowSeconds(), restart)
 		if err != nil {
 			return err
 		}
@@ -60,16 +61,14 @@ func (s *Store) Transact(ctx context.Context, ops []store.TxOp) error {
 		case v.other:
 			return fmt.Errorf("dynamo: transact: %s: %w", describeReasons(canceled.CancellationReasons), err)
 		case len(v.expired) > 0:
-			// A TxAdd met an expired counter (see addUpdate): remove it and
-			// try again, so that the counter starts from 0.
-			if removals == maxExpiredRemovals {
-				return fmt.Errorf("dynamo: transact: expired items still in the way after %d removals", removals)
+			// A TxAdd met an expired counter (see addUpdate), or a restart
+			// found the counter live again: try again the other way.
+			if restarts == maxExpiredRestarts {
+				return fmt.Errorf("dynamo: transact: counters kept changing between live and expired (%d attempts)", restarts)
 			}
-			removals++
+			restarts++
 			for _, i := range v.expired {
-				if err := s.removeExpired(ctx, ops[i].Key); err != nil {
-					return fmt.Errorf("dynamo: transaction item %d %s: %w", i, ops[i].Key, err)
-				}
+				restart[i] = !restart[i]
 			}
 		case v.conflict:
 			conflicts++
@@ -88,7 +87,7 @@ func (s *Store) Transact(ctx context.Context, ops []store.TxOp) error {
 // verdict sums up why a transaction was cancelled.
 type verdict struct {
 	failed   int   // the first op whose condition failed, or -1
-	expired  []int // TxAdd ops that met an expired item
+	expired  []int // TxAdd ops that met an expired item (or, restarting, a live one)
 	conflict bool  // some item was held by another transaction, or throttled
 	other    bool  // some other reason (validation, size limits, ...)
 }
@@ -145,19 +144,19 @@ func opName(op store.TxOp) string {
 }
 
 // transactItems translates ops; conds[i] is the condition of ops[i].
-func (s *Store) transactItems(ops []store.TxOp, now int64) ([]types.TransactWriteItem, []condition, error) {
+func (s *Store) transactItems(ops []store.TxOp, now int64, restart map[int]bool) ([]types.TransactWriteItem, []condition, error) {
 	items := make([]types.TransactWriteItem, len(ops))
 	conds := make([]condition, len(ops))
 	for i, op := range ops {
 		var err error
-		if items[i], conds[i], err = s.transactItem(op, now); err != nil {
+		if items[i], conds[i], err = s.transactItem(op, now, restart[i]); err != nil {
 			return nil, nil, fmt.Errorf("dynamo: transaction item %d: %w", i, err)
 		}
 	}
 	return items, conds, nil
 }
 
-func (s *Store) transactItem(op store.TxOp, now int64) (types.TransactWriteItem, condition, error) {
+func (s *Store) transactItem(op store.TxOp, now int64, restart bool) (types.TransactWriteItem, condition, error) {
 	switch {
 	case op.IsPut():
 		attrs, err := AttributesFromItem(op.Item)
@@ -183,6 +182,9 @@ func (s *Store) transactItem(op store.TxOp, now int64) (types.TransactWriteItem,
 		}}, c, err
 	case op.IsAdd():
 		update, c := addUpdate(op.Delta, now)
+		if restart {
+			update, c = restartUpdate(op.Delta, now)
+		}
 		return types.TransactWriteItem{Update: &types.Update{
 			TableName: s.table, Key: keyAttributes(op.Key), UpdateExpression: update,
 			ConditionExpression: c.expr, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values,

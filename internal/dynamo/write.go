@@ -48,18 +48,25 @@ func (s *Store) Delete(ctx context.Context, key store.Key, cond store.Cond) erro
 	return writeError("delete", key, c, s.deleteIf(ctx, key, c))
 }
 
-// maxExpiredRemovals bounds how often Incr and Transact remove an expired
-// item in their way and try again. Once is the rule; more only happens if
-// other writers keep putting expired items at the same key.
-const maxExpiredRemovals = 5
+// maxExpiredRestarts bounds how often Incr and Transact switch between
+// adding to a live counter and restarting an expired one. Once is the
+// rule; more only happens if other writers keep changing the item.
+const maxExpiredRestarts = 5
 
 // Incr implements store.Store.
 func (s *Store) Incr(ctx context.Context, key store.Key, delta int64) (int64, error) {
 	if err := store.ValidateKey(key); err != nil {
 		return 0, err
 	}
-	for removals := 0; ; removals++ {
+	// An expired counter counts as absent: when the add finds one, the
+	// counter starts again from delta over it. Each attempt holds only in
+	// the state it was made for, so a race between the two is tried again.
+	restart := false
+	for attempt := 0; ; attempt++ {
 		update, c := addUpdate(delta, s.nowSeconds())
+		if restart {
+			update, c = restartUpdate(delta, s.nowSeconds())
+		}
 		var out *dynamodb.UpdateItemOutput
 		err := retryConflicts(ctx, func() error {
 			var err error
@@ -84,38 +91,11 @@ func (s *Store) Incr(ctx context.Context, key store.Key, delta int64) (int64, er
 		if !isConditionFailed(err) {
 			return 0, fmt.Errorf("dynamo: incr %s: %w", key, err)
 		}
-		// The counter is stored but expired: it counts as absent, so it
-		// starts again from 0 once the stale item is out of the way.
-		if removals == maxExpiredRemovals {
-			return 0, fmt.Errorf("dynamo: incr %s: expired item still in the way after %d removals", key, removals)
+		if attempt == maxExpiredRestarts {
+			return 0, fmt.Errorf("dynamo: incr %s: the counter kept changing between live and expired (%d attempts)", key, attempt)
 		}
-		if err := s.removeExpired(ctx, key); err != nil {
-			return 0, fmt.Errorf("dynamo: incr %s: %w", key, err)
-		}
+		restart = !restart
 	}
-}
-
-// removeExpired deletes the item at key if it has expired. That changes
-// nothing a reader can see (an expired item is already absent) and only
-// does early what DynamoDB's TTL process would do later.
-func (s *Store) removeExpired(ctx context.Context, key store.Key) error {
-	c := expiredCondition(s.nowSeconds())
-	err := s.deleteIf(ctx, key, c)
-	if err != nil && !isConditionFailed(err) { // not expired (any more): nothing to remove
-		return fmt.Errorf("remove expired item: %w", err)
-	}
-	return nil
-}
-
-// writeError maps the outcome of a conditional single-item write.
-func writeError(op string, key store.Key, c condition, err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case isConditionFailed(err):
-		return fmt.Errorf("dynamo: %s %s: %s: %w", op, key, c.want, store.ErrConditionFailed)
-	}
-	return fmt.Errorf("dynamo: %s %s: %w", op, key, err)
 }
 
 // deleteIf deletes the item at key if the condition holds, retrying
@@ -131,4 +111,15 @@ func (s *Store) deleteIf(ctx context.Context, key store.Key, c condition) error 
 		})
 		return err
 	})
+}
+
+// writeError maps the outcome of a conditional single-item write.
+func writeError(op string, key store.Key, c condition, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case isConditionFailed(err):
+		return fmt.Errorf("dynamo: %s %s: %s: %w", op, key, c.want, store.ErrConditionFailed)
+	}
+	return fmt.Errorf("dynamo: %s %s: %w", op, key, err)
 }

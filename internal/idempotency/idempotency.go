@@ -114,9 +114,12 @@ func (k *Keeper) Finish(ctx context.Context, scope, idemKey, fingerprint string,
 }
 
 // Abandon releases the key of a request that failed in a way worth
-// retrying (a server error), so that a retry runs again.
+// retrying (a server error), so that a retry runs again. The key's item is
+// written as expired rather than deleted: an expired item is absent to
+// every read and condition, and the webhooks' function may not delete.
 func (k *Keeper) Abandon(ctx context.Context, scope, idemKey string) error {
-	return k.st.Delete(ctx, key(scope, idemKey), store.IfVersion(1))
+	it := store.Item{Key: key(scope, idemKey), Type: itemType, Version: 2, ExpiresAt: k.clock.Now(), Doc: store.Doc(record{})}
+	return k.st.Put(ctx, it, store.IfVersion(1))
 }
 
 // Remembered reports whether an HTTP status is an answer to keep: every

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"PutConditions", testPutConditions},
 		{"DeleteConditions", testDeleteConditions},
 		{"Expiry", testExpiry},
+		{"ExpiredCounters", testExpiredCounters},
 		{"GetMany", testGetMany},
 		{"QueryKeyConditions", testQueryKeyConditions},
 		{"QueryPaging", testQueryPaging},
@@ -596,6 +597,33 @@ func testCounters(t *testing.T, s store.Store, _ *Clock) {
 	it, err := s.Get(ctx, k)
 	if err != nil || it.N != 5 {
 		t.Fatalf("Get counter = %+v, %v", it, err)
+	}
+}
+
+// An expired counter counts as absent: Incr and TxAdd start it again from
+// their delta, and it lives on without the old expiry.
+func testExpiredCounters(t *testing.T, s store.Store, clock *Clock) {
+	ctx := t.Context()
+	a, b := store.Key{PK: "T#1#RATE", SK: "ip-a"}, store.Key{PK: "T#1#RATE", SK: "ip-b"}
+	for _, k := range []store.Key{a, b} {
+		mustPut(t, s, store.Item{Key: k, Type: "rate", Version: 3, N: 7, ExpiresAt: clock.Now().Add(time.Minute), Doc: doc(map[string]int{"x": 1})})
+	}
+	clock.Add(2 * time.Minute)
+	if n, err := s.Incr(ctx, a, 2); err != nil || n != 2 {
+		t.Fatalf("Incr over an expired counter = %d, %v; want 2", n, err)
+	}
+	if n, err := s.Incr(ctx, a, 1); err != nil || n != 3 {
+		t.Fatalf("Incr after the restart = %d, %v; want 3", n, err)
+	}
+	if err := s.Transact(ctx, []store.TxOp{store.TxAdd(b, 4), store.TxPut(item("other", "1", nil), store.NotExist)}); err != nil {
+		t.Fatalf("TxAdd over an expired counter: %v", err)
+	}
+	clock.Add(time.Hour)
+	for k, want := range map[store.Key]int64{a: 3, b: 4} {
+		it, err := s.Get(ctx, k)
+		if err != nil || it.N != want {
+			t.Fatalf("counter %s an hour on = %+v, %v; want %d and live", k, it, err, want)
+		}
 	}
 }
 
