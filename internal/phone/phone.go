@@ -1,12 +1,17 @@
 // Package phone normalises phone numbers to E.164, with Vietnam as the
-// default region, on top of libphonenumber's metadata.
+// default region.
+//
+// Vietnamese numbers are checked against the numbering plan as
+// libphonenumber's metadata describes it (fixed lines, mobiles, toll-free,
+// premium, UAN and VoIP ranges; see vietnam.go), which a differential test
+// holds this package to. Numbers of other countries are checked only as
+// E.164 allows: a known country calling code and a plausible length. (The
+// library itself weighs about 10 MB in every Lambda binary that links it.)
 package phone
 
 import (
 	"errors"
 	"strings"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
 // ErrInvalid is returned for input that is not a valid phone number.
@@ -14,6 +19,8 @@ var ErrInvalid = errors.New("not a valid phone number")
 
 // DefaultRegion is the region of numbers written without a country code.
 const DefaultRegion = "VN"
+
+const vietnam = "84"
 
 // legacyMobile maps the 11-digit mobile prefixes retired in 2018–19 to the
 // 10-digit ones that replaced them; the last 7 digits were kept.
@@ -27,19 +34,75 @@ var legacyMobile = map[string]string{
 
 // Normalize returns the E.164 form of s ("+84912345678"), accepting the
 // usual ways of writing a number: "0912 345 678", "+84 912.345.678",
-// "(+84) 912-345-678", "84912345678", and the legacy 11-digit mobile
-// numbers ("0168 123 4567" → "+84381234567").
+// "(+84) 912-345-678", "84912345678", "0084 912 345 678", and the legacy
+// 11-digit mobile numbers ("0168 123 4567" → "+84381234567").
 func Normalize(s string) (string, error) {
 	compact := compactDigits(s)
 	if compact == "" || len(compact) > 20 {
 		return "", ErrInvalid
 	}
 	compact = renumberLegacy(compact)
-	num, err := phonenumbers.Parse(compact, DefaultRegion)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
+	switch {
+	case strings.HasPrefix(compact, "+"):
+		return international(strings.TrimPrefix(compact[1:], "00")) // "+0084…" is seen too
+	case strings.HasPrefix(compact, "00"): // Vietnam's international prefix
+		return international(compact[2:])
+	case strings.HasPrefix(compact, "0"):
+		return national(compact[1:])
+	}
+	// No prefix: a national number without its 0, or an international one
+	// without its "+" (84…), as libphonenumber reads them: the national
+	// reading first.
+	if n, err := national(compact); err == nil {
+		return n, nil
+	}
+	if rest, ok := strings.CutPrefix(compact, vietnam); ok {
+		return national(strings.TrimPrefix(rest, "0"))
+	}
+	return "", ErrInvalid
+}
+
+// national checks a Vietnamese national significant number.
+func national(nsn string) (string, error) {
+	if !validVietnamese(nsn) {
 		return "", ErrInvalid
 	}
-	return phonenumbers.Format(num, phonenumbers.E164), nil
+	return "+" + vietnam + nsn, nil
+}
+
+// international checks digits after "+": a country calling code and the
+// number in that country. Abroad the number is kept as written: each
+// country's trunk-prefix rules (a 0 written after the code) are not
+// applied.
+func international(digits string) (string, error) {
+	cc := callingCode(digits)
+	switch {
+	case cc == "":
+		return "", ErrInvalid
+	case cc == vietnam: // "+84 0912…": the trunk 0 written after the code is dropped
+		return national(strings.TrimPrefix(digits[len(cc):], "0"))
+	}
+	nsn := digits[len(cc):]
+	if cc == "1" && (len(nsn) != 10 || nsn[0] < '2') { // North America: 10 digits, from 2–9
+		return "", ErrInvalid
+	}
+	// No country has numbers shorter than four digits or longer than 17
+	// (libphonenumber's bound, past E.164's 15 for a few extensions).
+	if len(nsn) < 4 || len(nsn) > 17 {
+		return "", ErrInvalid
+	}
+	return "+" + cc + nsn, nil
+}
+
+// callingCode returns the country calling code digits start with, or "".
+// Calling codes are prefix-free, so at most one matches.
+func callingCode(digits string) string {
+	for n := 1; n <= 3 && n <= len(digits); n++ {
+		if callingCodes[digits[:n]] {
+			return digits[:n]
+		}
+	}
+	return ""
 }
 
 // compactDigits keeps the digits of s and a leading "+", dropping the
