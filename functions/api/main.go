@@ -13,9 +13,15 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/internal/awsmain"
+	"tend/internal/lambdaevent"
 	"tend/internal/services"
+	"tend/internal/webapi"
 )
 
 func main() {
-	awsmain.Run("api", nil, func(svc *services.Services) { lambda.Start(httpadapter.NewV2(awsmain.Handler(svc)).ProxyWithContext) })
+	awsmain.Run("api", nil, func(a *awsmain.AWS) error {
+		svc := services.ForAPI(a.Store, a.Queues, a.Clock, a.Log)
+		lambda.Start(httpadapter.NewV2(webapi.Full(svc, lambdaevent.JWTAuthenticator{})).ProxyWithContext)
+		return nil
+	})
 }

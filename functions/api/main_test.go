@@ -11,9 +11,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
-	"tend/internal/awsmain"
+	"tend/internal/lambdaevent"
 	"tend/internal/services"
 	"tend/internal/tendtest"
+	"tend/internal/webapi"
 )
 
 // sampleSub is the "sub" claim of the sample events in ../../events.
@@ -29,8 +30,8 @@ type fixture struct {
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Công ty Hoa Sen", AdminName: "Trần Thị Lan", AdminSubject: sampleSub})
-	svc := services.Build(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
-	return fixture{proxy: httpadapter.NewV2(awsmain.Handler(svc)), adminID: w.AdminUser.ID}
+	svc := services.ForAPI(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
+	return fixture{proxy: httpadapter.NewV2(webapi.Full(svc, lambdaevent.JWTAuthenticator{})), adminID: w.AdminUser.ID}
 }
 
 func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {

@@ -16,7 +16,9 @@ import (
 )
 
 func main() {
-	awsmain.Run("distributor", nil, func(svc *services.Services) {
+	awsmain.Run("distributor", nil, func(a *awsmain.AWS) error {
+		svc := services.ForDistributor(a.Store, a.Queues, a.Clock, a.Log)
 		lambda.Start(lambdaevent.SQSHandler(svc.Distribution.HandleMessage, svc.Log))
+		return nil
 	})
 }

@@ -23,7 +23,7 @@ import (
 func TestSampleDistributionMessage(t *testing.T) {
 	ctx := t.Context()
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Dist"})
-	svc := services.Build(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
+	svc := services.ForDistributor(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
 	c, admin := w.Admin(), w.AdminUser
 	str := func(s string) *string { return &s }
 	staff, err := svc.Workspaces.CreateUser(ctx, c, workspace.UserInput{Name: str("Nhân viên"), Email: str("nv@d.vn")})

@@ -13,9 +13,15 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/internal/awsmain"
+	"tend/internal/lambdaevent"
 	"tend/internal/services"
+	"tend/internal/webapi"
 )
 
 func main() {
-	awsmain.Run("hooks", nil, func(svc *services.Services) { lambda.Start(httpadapter.NewV2(awsmain.Handler(svc)).ProxyWithContext) })
+	awsmain.Run("hooks", nil, func(a *awsmain.AWS) error {
+		svc := services.ForHooks(a.Store, a.Clock, a.Log)
+		lambda.Start(httpadapter.NewV2(webapi.Hooks(svc, lambdaevent.JWTAuthenticator{})).ProxyWithContext)
+		return nil
+	})
 }

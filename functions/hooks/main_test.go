@@ -11,10 +11,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
-	"tend/internal/awsmain"
+	"tend/internal/lambdaevent"
 	"tend/internal/leads"
 	"tend/internal/services"
 	"tend/internal/tendtest"
+	"tend/internal/webapi"
 )
 
 // The sample webhook request, signed with a real source's secret, stores
@@ -23,7 +24,7 @@ import (
 func TestSampleWebhook(t *testing.T) {
 	ctx := t.Context()
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Hooks"})
-	svc := services.Build(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
+	svc := services.ForHooks(w.DB, w.Clock, slog.New(slog.DiscardHandler))
 	c := w.Admin()
 	mapping := map[string]string{"name": "$.full_name", "phone": "$.contact.phone", "email": "$.email"}
 	name := "Landing page"
@@ -41,7 +42,7 @@ func TestSampleWebhook(t *testing.T) {
 	}
 	ts := strconv.FormatInt(w.Clock.Now().Unix(), 10)
 	ev.Headers["x-tend-timestamp"], ev.Headers["x-tend-signature"] = ts, leads.Sign(src.Secret, ts, []byte(ev.Body))
-	proxy := httpadapter.NewV2(awsmain.Handler(svc))
+	proxy := httpadapter.NewV2(webapi.Hooks(svc, lambdaevent.JWTAuthenticator{}))
 	first, err := proxy.ProxyWithContext(ctx, ev)
 	if err != nil || first.StatusCode != 202 {
 		t.Fatalf("webhook: %d %s, %v", first.StatusCode, first.Body, err)

@@ -19,7 +19,10 @@ import (
 )
 
 func main() {
-	awsmain.Run("jobs", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(svc *services.Services) { lambda.Start(handler(svc)) })
+	awsmain.Run("jobs", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(a *awsmain.AWS) error {
+		lambda.Start(handler(services.ForTicks(a.Store, a.Queues, a.Clock, a.Log)))
+		return nil
+	})
 }
 
 // handler runs each job of a batch, reporting the failed ones alone.

@@ -63,7 +63,7 @@ func TestSampleJobs(t *testing.T) {
 	clock := tendtest.NewClock(time.Date(2026, 8, 31, 0, 0, 0, 0, time.UTC))
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Jobs", Clock: clock})
 	queue := &sent{}
-	svc := services.Build(w.DB, services.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
+	svc := services.ForTicks(w.DB, services.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
 	c := w.Admin()
 	for _, name := range []string{"Khách A", "Khách B", "Khách C"} {
 		in, _ := customer.ParseInput([]byte(`{"name":"` + name + `"}`))

@@ -47,7 +47,7 @@ func TestSampleNotificationMessage(t *testing.T) {
 	// Noon in Hanoi: outside the default quiet hours.
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Notify", Clock: tendtest.NewClock(time.Date(2026, 11, 23, 5, 0, 0, 0, time.UTC))})
 	db, m := w.DB, &mailer{}
-	svc := services.BuildWith(db, services.Queues{Notifications: queue{}, NotificationsDLQ: queue{}},
+	svc := services.ForNotifier(db, services.Queues{Notifications: queue{}, NotificationsDLQ: queue{}},
 		services.Senders{Mailer: m, Texter: m, From: "cskh@tend.vn"}, w.Clock, slog.New(slog.DiscardHandler))
 	c := w.Admin()
 	msg, op := svc.Notify.Prepare(c.Org, notify.Draft{Channel: notify.ChannelEmail, To: "khach@n.vn", Subject: "Chúc mừng sinh nhật",

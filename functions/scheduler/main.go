@@ -19,7 +19,9 @@ import (
 )
 
 func main() {
-	awsmain.Run("scheduler", []string{"JOBS_QUEUE_URL", "DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(svc *services.Services) {
+	awsmain.Run("scheduler", []string{"JOBS_QUEUE_URL", "DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(a *awsmain.AWS) error {
+		svc := services.ForTicks(a.Store, a.Queues, a.Clock, a.Log)
 		lambda.Start(lambdaevent.SchedulerHandler(svc.Ticker, svc.Log))
+		return nil
 	})
 }

@@ -42,7 +42,7 @@ func TestSampleTick(t *testing.T) {
 	clock := tendtest.NewClock(time.Date(2026, 8, 31, 0, 0, 0, 0, time.UTC))
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Sched", Clock: clock})
 	queue := &sent{}
-	svc := services.Build(w.DB, services.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
+	svc := services.ForTicks(w.DB, services.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
 	c := w.Admin()
 	in, _ := customer.ParseInput([]byte(`{"name":"Khách A"}`))
 	if _, err := svc.Customers.CreateCustomer(ctx, c, in); err != nil {

@@ -21,7 +21,10 @@ import (
 )
 
 func main() {
-	awsmain.Run("stream", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(svc *services.Services) { lambda.Start(StreamHandlerFor(svc)) })
+	awsmain.Run("stream", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(a *awsmain.AWS) error {
+		lambda.Start(StreamHandlerFor(services.ForStream(a.Store, a.Queues, a.Clock, a.Log)))
+		return nil
+	})
 }
 
 // StreamHandlerFor is the function's handler over the services.

@@ -24,7 +24,7 @@ import (
 func TestSampleStreamBatch(t *testing.T) {
 	ctx := t.Context()
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Stream"})
-	svc := services.Build(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
+	svc := services.ForStream(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
 	c, admin := w.Admin(), w.AdminUser
 	str := func(s string) *string { return &s }
 	typ := domain.TypeSelect

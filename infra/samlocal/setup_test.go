@@ -19,11 +19,12 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/infra/template"
-	"tend/internal/awsmain"
 	"tend/internal/awstest"
 	"tend/internal/dynamo"
+	"tend/internal/lambdaevent"
 	"tend/internal/services"
 	"tend/internal/tendtest"
+	"tend/internal/webapi"
 )
 
 const root = "../.."
@@ -135,7 +136,7 @@ func TestSetUpOnMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := httpadapter.NewV2(awsmain.Handler(services.Build(st, services.Queues{}, clock, slog.New(slog.DiscardHandler))))
+	proxy := httpadapter.NewV2(webapi.Hooks(services.ForHooks(st, clock, slog.New(slog.DiscardHandler)), lambdaevent.JWTAuthenticator{}))
 	want := map[string]int{"api-gateway-v2-request.json": 200, "api-gateway-v2-create-customer.json": 201,
 		"api-gateway-v2-webhook-lead.json": 202, "api-gateway-v2-webhook-call.json": 202}
 	for _, inv := range res.Invocations {

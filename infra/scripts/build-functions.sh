@@ -11,11 +11,22 @@ if [ -z "$functions" ]; then
   echo "no AWS::Serverless::Function with a CodeUri in template.yaml" >&2
   exit 1
 fi
+# A function links only the services its handler reaches (internal/services
+# has a builder per function): each binary stays under this bound, which a
+# new dependency linked everywhere would break.
+max_bytes=$((15 * 1024 * 1024))
+too_big=0
 while read -r id uri; do
   mkdir -p "$out/$id"
   make --no-print-directory "build-$id" ARTIFACTS_DIR="$out/$id"
-  echo "built .aws-sam/build/$id/bootstrap ($uri)"
+  size=$(wc -c <"$out/$id/bootstrap")
+  awk -v id="$id" -v uri="$uri" -v size="$size" 'BEGIN { printf "built .aws-sam/build/%s/bootstrap (%s): %.1f MB\n", id, uri, size / 1048576 }'
+  if [ "$size" -gt "$max_bytes" ]; then
+    echo "  $id's bootstrap is over 15 MB: it links more than its handler needs" >&2
+    too_big=1
+  fi
 done <<<"$functions"
+[ "$too_big" -eq 0 ] || exit 1
 # Every function directory must be deployed by the template.
 for dir in functions/*/; do
   dir=${dir%/}

@@ -9,23 +9,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"tend/internal/automation"
 	"tend/internal/domain"
 	"tend/internal/dynamo"
-	"tend/internal/lambdaevent"
 	"tend/internal/services"
-	"tend/internal/ses"
-	"tend/internal/sns"
 	"tend/internal/sqs"
+	"tend/internal/store"
 )
 
 // Env is a function's configuration, from its environment variables.
@@ -73,8 +69,20 @@ func FromEnv() (Env, error) {
 	return env, nil
 }
 
-// Connect builds the AWS clients and the services over them.
-func Connect(ctx context.Context, env Env) (*services.Services, error) {
+// AWS is what a function's handler is built from: its environment, the
+// AWS configuration, the store over DynamoDB, the queues over SQS and the
+// clock. Clients of other services (SES, SNS) are built by the function
+// that uses them, so that no other function links them.
+type AWS struct {
+	Env
+	Config aws.Config
+	Store  store.Store
+	Queues services.Queues
+	Clock  domain.Clock
+}
+
+// Connect builds the configuration, the DynamoDB store and the SQS queues.
+func Connect(ctx context.Context, env Env) (*AWS, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
@@ -82,56 +90,42 @@ func Connect(ctx context.Context, env Env) (*services.Services, error) {
 	if env.AWSEndpoint != "" {
 		cfg.BaseEndpoint = aws.String(env.AWSEndpoint) // every client made from cfg
 	}
-	clock := domain.SystemClock{}
-	st, err := dynamo.New(dynamodb.NewFromConfig(cfg), env.Table, clock)
-	if err != nil {
+	a := &AWS{Env: env, Config: cfg, Clock: domain.SystemClock{}}
+	if a.Store, err = dynamo.New(dynamodb.NewFromConfig(cfg), env.Table, a.Clock); err != nil {
 		return nil, err
 	}
 	client := awssqs.NewFromConfig(cfg)
-	var q services.Queues
-	if env.JobsQueueURL != "" {
-		q.Jobs = sqs.New(client, env.JobsQueueURL)
+	queue := func(url string) automation.Queue {
+		if url == "" {
+			return nil // the function has none: sending to it says so
+		}
+		return sqs.New(client, url)
 	}
-	if env.DistributionQueueURL != "" {
-		q.Distribution = sqs.New(client, env.DistributionQueueURL)
-	}
-	if env.NotificationsQueueURL != "" {
-		q.Notifications = sqs.New(client, env.NotificationsQueueURL)
-	}
-	if env.NotificationsDLQURL != "" {
-		q.NotificationsDLQ = sqs.New(client, env.NotificationsDLQURL)
-	}
-	var snd services.Senders
-	if env.SenderEmail != "" {
-		snd.From = env.SenderEmail
-		snd.Mailer = ses.New(sesv2.NewFromConfig(cfg), ses.Options{ConfigurationSet: env.SESConfigurationSet})
-		snd.Texter = sns.New(awssns.NewFromConfig(cfg), sns.Options{DefaultSender: env.SMSSender})
-	}
-	return services.BuildWith(st, q, snd, clock, env.Log), nil
+	a.Queues = services.Queues{Jobs: queue(env.JobsQueueURL), Distribution: queue(env.DistributionQueueURL),
+		Notifications: queue(env.NotificationsQueueURL), NotificationsDLQ: queue(env.NotificationsDLQURL)}
+	return a, nil
 }
 
-// Run starts a function: it reads the environment, connects the services
-// and hands them to start (which calls lambda.Start). A function that
-// can't start logs why and exits; it never serves half-configured. With
-// needJobs, JOBS_QUEUE_URL is required.
-func Run(name string, need []string, start func(*services.Services)) {
+// Run starts a function: it reads the environment (need names variables
+// the function requires), connects, and hands the connection to start,
+// which builds the handler and calls lambda.Start. A function that can't
+// start logs why and exits; it never serves half-configured.
+func Run(name string, need []string, start func(*AWS) error) {
 	env, err := FromEnv()
 	for _, v := range need {
 		if err == nil && os.Getenv(v) == "" {
 			err = fmt.Errorf("%s is not set", v)
 		}
 	}
-	var svc *services.Services
+	var a *AWS
 	if err == nil {
-		svc, err = Connect(context.Background(), env)
+		a, err = Connect(context.Background(), env)
+	}
+	if err == nil {
+		err = start(a)
 	}
 	if err != nil {
 		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error(name+": start", "err", err)
 		os.Exit(1)
 	}
-	start(svc)
 }
-
-// Handler is the HTTP API over the services (for the api and hooks
-// functions), reading identities from the API Gateway JWT authorizer.
-func Handler(s *services.Services) http.Handler { return s.API(lambdaevent.JWTAuthenticator{}) }

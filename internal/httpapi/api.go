@@ -79,16 +79,14 @@ type handler func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) e
 
 // New builds the API.
 func New(cfg Config) *API {
-	if cfg.Log == nil {
-		cfg.Log = slog.New(slog.DiscardHandler)
-	}
-	a := &API{cfg: cfg, mux: http.NewServeMux()}
+	a := newAPI(cfg)
 	a.routesSetup()
 	a.routesCustomers()
 	a.routesTimeline()
 	a.routesAutomations()
 	a.routesOrders()
 	a.routesLeads()
+	a.routesHooks()
 	a.routesDistribution()
 	a.routesTemplates()
 	a.routesTasks()
@@ -97,6 +95,21 @@ func New(cfg Config) *API {
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a
+}
+
+// NewHooks builds the webhooks alone (/hooks/*), for the function that
+// serves them: it needs only the lead sources and the idempotency keeper.
+func NewHooks(cfg Config) *API {
+	a := newAPI(cfg)
+	a.routesHooks()
+	return a
+}
+
+func newAPI(cfg Config) *API {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &API{cfg: cfg, mux: http.NewServeMux()}
 }
 
 // Routes lists every endpoint.

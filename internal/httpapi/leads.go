@@ -38,6 +38,11 @@ func (a *API) routesLeads() {
 	a.admin("PATCH /v1/lead-sources/{id}", saveHandler(svc.Update, "", "id"))
 	a.admin("DELETE /v1/lead-sources/{id}", deleteHandler(svc.Delete, "id"))
 	a.admin("POST /v1/lead-sources/{id}/rotate-secret", itemHandler(svc.RotateSecret))
+}
+
+// routesHooks serves the lead sources' webhooks.
+func (a *API) routesHooks() {
+	svc := a.cfg.Leads
 	a.hook("POST /hooks/leads/{source_id}", svc.Lead)
 	a.hook("POST /hooks/calls/{source_id}", svc.Call)
 }

@@ -25,9 +25,12 @@ import (
 	"tend/internal/domain"
 	"tend/internal/httpapi"
 	"tend/internal/localqueue"
+	"tend/internal/notify"
+	"tend/internal/recordpdf"
 	"tend/internal/services"
 	"tend/internal/sqlite"
 	"tend/internal/store"
+	"tend/internal/webapi"
 )
 
 // Config configures the runner.
@@ -110,12 +113,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Services = services.BuildWith(st,
 		services.Queues{Jobs: a.Jobs, Distribution: a.DistQueue, Notifications: a.NotifyQueue, NotificationsDLQ: a.NotifyDead},
-		services.Senders{Mailer: a.Outbox, Texter: a.Outbox, From: LocalSender}, clock, cfg.Log)
+		services.Senders{Mailer: a.Outbox, Texter: a.Outbox, From: LocalSender, Printer: printer}, clock, cfg.Log)
 	// Tokens live in real time, not on the runner's clock: a session is
 	// the person at the keyboard, and moving the clock to try a rule or a
 	// care flow must not log them out (nor make an old token valid again).
 	a.Auth = httpapi.HS256{Secret: secret, Clock: domain.SystemClock{}}
-	a.API = a.Services.API(a.Auth)
+	a.API = webapi.Full(a.Services, a.Auth)
 	ticker := a.Ticker
 	a.feed = &feedConsumer{db: db, handlers: []ChangeHandler{routed{a.Changes}}}
 	// The order of a drain round: the stream (feed), the scheduler's tick,
@@ -135,6 +138,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	return a, nil
+}
+
+// printer prints records as PDFs for the emails that attach them.
+func printer(clock domain.Clock, orgs notify.Orgs, customers notify.Customers) notify.Printer {
+	return recordpdf.New(clock, orgs, customers)
 }
 
 // LocalSender is the sender of the runner's emails (the SES identity in

@@ -1,7 +1,8 @@
 // Package services wires Tend's domain services together over a store,
 // the queues and the email and SMS senders: once, for the Lambda functions
 // (over DynamoDB, SQS, SES and SNS) and the local runner (over SQLite, its
-// local queues and its outbox) alike.
+// local queues and its outbox) alike. It imports no adapter and not the
+// HTTP layer, so that each function links only what its builder reaches.
 package services
 
 import (
@@ -19,13 +20,10 @@ import (
 	"tend/internal/customerlist"
 	"tend/internal/distribution"
 	"tend/internal/domain"
-	"tend/internal/httpapi"
-	"tend/internal/idempotency"
 	"tend/internal/inbox"
 	"tend/internal/leads"
 	"tend/internal/notify"
 	"tend/internal/orders"
-	"tend/internal/recordpdf"
 	"tend/internal/store"
 	"tend/internal/task"
 	"tend/internal/templates"
@@ -57,6 +55,8 @@ type Services struct {
 	// Ticker is the scheduler's work on each tick, and its jobs.
 	Ticker changes.Ticker
 	Log    *slog.Logger
+
+	queues Queues
 }
 
 // Queues are the queues the services send to; nil for one a function
@@ -66,21 +66,92 @@ type Queues struct {
 }
 
 // Senders are the providers messages go out through; nil where a function
-// sends nothing.
+// sends nothing. Printer, when set, prints a customer's record for emails
+// that attach it.
 type Senders struct {
-	Mailer notify.Mailer
-	Texter notify.Texter
-	From   string
+	Mailer  notify.Mailer
+	Texter  notify.Texter
+	From    string
+	Printer func(clock domain.Clock, orgs notify.Orgs, customers notify.Customers) notify.Printer
 }
 
-// Build wires the services over a store and the queues, for a function
-// that sends no email or SMS itself.
+// Each function builds only the services its handler reaches (so that its
+// binary links no more than it needs); the local runner builds them all.
+// The builders share the layers below.
+
+// ForAPI wires the services behind the HTTP API: all but the senders.
+func ForAPI(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
+	return forAPI(st, q, Senders{}, clock, log)
+}
+
+func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog.Logger) *Services {
+	s := newCore(st, q, clock, log)
+	s.addWork(snd)
+	s.addCareFlows()
+	s.Leads = leads.New(leads.Deps{Store: st, Clock: clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers, Timeline: s.Timeline})
+	s.Inbox = inbox.New(st)
+	return s
+}
+
+// ForHooks wires the services behind the webhooks: lead intake.
+func ForHooks(st store.Store, clock domain.Clock, log *slog.Logger) *Services {
+	s := newCore(st, Queues{}, clock, log)
+	s.Leads = leads.New(leads.Deps{Store: st, Clock: clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers, Timeline: s.Timeline})
+	return s
+}
+
+// ForStream wires what the table's changes go to: automations,
+// distribution, revenue from orders.
+func ForStream(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
+	s := newCore(st, q, clock, log)
+	s.addWork(Senders{})
+	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
+	return s
+}
+
+// ForDistributor wires distribution alone.
+func ForDistributor(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
+	s := newCore(st, q, clock, log)
+	s.Distribution = distribution.New(st, clock, s.Log, s.Workspaces, s.Customers, s.queues.Distribution)
+	return s
+}
+
+// ForTicks wires the scheduler's work: the tick and the runs' jobs.
+func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
+	s := newCore(st, q, clock, log)
+	s.addWork(Senders{})
+	s.addCareFlows()
+	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
+		Reminders: s.Timeline}
+	return s
+}
+
+// ForNotifier wires the outbox with the providers messages go out through.
+func ForNotifier(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog.Logger) *Services {
+	s := newCore(st, q, clock, log)
+	s.addNotify(snd)
+	return s
+}
+
+// Build wires every service over a store and the queues, sending no email
+// or SMS itself.
 func Build(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
 	return BuildWith(st, q, Senders{}, clock, log)
 }
 
-// BuildWith wires the services over a store, the queues and the senders.
+// BuildWith wires every service over a store, the queues and the senders,
+// as the local runner runs them all in one process.
 func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog.Logger) *Services {
+	s := forAPI(st, q, snd, clock, log)
+	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
+	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
+		Reminders: s.Timeline}
+	return s
+}
+
+// newCore wires what every function builds on: the set-up, customers,
+// their lists and timeline.
+func newCore(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -88,44 +159,50 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	q.Distribution = orMissing(q.Distribution, "DISTRIBUTION_QUEUE_URL")
 	q.Notifications = orMissing(q.Notifications, "NOTIFICATIONS_QUEUE_URL")
 	q.NotificationsDLQ = orMissing(q.NotificationsDLQ, "NOTIFICATIONS_DLQ_URL")
+	s := &Services{Store: st, Clock: clock, Log: log, queues: q}
+	s.Workspaces = workspace.New(st, clock, log)
+	s.Customers = customer.New(st, clock, log)
+	s.Lists = customerlist.New(st, clock, s.Customers)
+	s.Timeline = timeline.New(st, clock, log, s.Workspaces, s.Customers)
+	return s
+}
+
+// addWork wires what acts on customers on its own: distribution, orders,
+// the outbox (queueing messages; sending them too, with senders),
+// templates, tasks, the actions rules and flows take, and automation rules.
+func (s *Services) addWork(snd Senders) {
+	st, clock, log, q := s.Store, s.Clock, s.Log, s.queues
+	s.Distribution = distribution.New(st, clock, log, s.Workspaces, s.Customers, q.Distribution)
+	s.Orders = orders.New(st, clock, log, s.Workspaces, s.Customers)
+	s.Templates = templates.New(st, clock)
+	s.Tasks = task.New(st, clock, s.Customers)
+	s.addNotify(snd)
+	s.Actions = action.New(action.Deps{Store: st, Clock: clock, Log: log, Customers: s.Customers, Templates: s.Templates,
+		Tasks: s.Tasks, Outbox: s.Notify, Distribution: s.Distribution})
+	s.Automation = automation.New(automation.Deps{Store: st, Clock: clock, Log: log, Orgs: s.Workspaces, Customers: s.Customers,
+		Jobs: q.Jobs, Effects: s.Actions})
+}
+
+// addCareFlows wires care flows (after addWork).
+func (s *Services) addCareFlows() {
+	s.CareFlows = careflow.New(careflow.Deps{Store: s.Store, Clock: s.Clock, Orgs: s.Workspaces, Customers: s.Customers,
+		Actions: s.Actions, Orders: s.Orders, Jobs: s.queues.Jobs, Log: s.Log})
+}
+
+// addNotify wires the outbox; with senders, it also sends.
+func (s *Services) addNotify(snd Senders) {
 	if snd.Mailer == nil {
 		snd.Mailer = noSender{}
 	}
 	if snd.Texter == nil {
 		snd.Texter = noSender{}
 	}
-	s := &Services{Store: st, Clock: clock, Log: log}
-	s.Workspaces = workspace.New(st, clock, log)
-	s.Customers = customer.New(st, clock, log)
-	s.Lists = customerlist.New(st, clock, s.Customers)
-	s.Timeline = timeline.New(st, clock, log, s.Workspaces, s.Customers)
-	s.Distribution = distribution.New(st, clock, log, s.Workspaces, s.Customers, q.Distribution)
-	s.Orders = orders.New(st, clock, log, s.Workspaces, s.Customers)
-	s.Leads = leads.New(leads.Deps{Store: st, Clock: clock, Log: log, Orgs: s.Workspaces, Customers: s.Customers, Timeline: s.Timeline})
-	s.Inbox = inbox.New(st)
-	s.Templates = templates.New(st, clock)
-	s.Tasks = task.New(st, clock, s.Customers)
-	s.Notify = notify.New(notify.Ports{Store: st, Clock: clock, Orgs: s.Workspaces, Customers: s.Customers,
-		Queue: q.Notifications, Dead: q.NotificationsDLQ, Mailer: snd.Mailer, Texter: snd.Texter,
-		Printer: recordpdf.New(clock, s.Workspaces, s.Customers)},
-		notify.Options{From: snd.From}, log)
-	s.Actions = action.New(action.Deps{Store: st, Clock: clock, Log: log, Customers: s.Customers, Templates: s.Templates,
-		Tasks: s.Tasks, Outbox: s.Notify, Distribution: s.Distribution})
-	s.CareFlows = careflow.New(careflow.Deps{Store: st, Clock: clock, Orgs: s.Workspaces, Customers: s.Customers,
-		Actions: s.Actions, Orders: s.Orders, Jobs: q.Jobs, Log: log})
-	s.Automation = automation.New(automation.Deps{Store: st, Clock: clock, Log: log, Orgs: s.Workspaces, Customers: s.Customers,
-		Jobs: q.Jobs, Effects: s.Actions})
-	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
-	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline}
-	return s
-}
-
-// API is the HTTP API over the services, with callers identified by auth.
-func (s *Services) API(auth httpapi.Authenticator) *httpapi.API {
-	return httpapi.New(httpapi.Config{Workspaces: s.Workspaces, Customers: s.Customers, Lists: s.Lists, Timeline: s.Timeline, Automation: s.Automation, Orders: s.Orders, Distribution: s.Distribution,
-		Leads: s.Leads, Inbox: s.Inbox, Templates: s.Templates, Tasks: s.Tasks, CareFlows: s.CareFlows, Notify: s.Notify,
-		Auth: auth, Idempotency: idempotency.New(s.Store, s.Clock), Log: s.Log})
+	ports := notify.Ports{Store: s.Store, Clock: s.Clock, Orgs: s.Workspaces, Customers: s.Customers,
+		Queue: s.queues.Notifications, Dead: s.queues.NotificationsDLQ, Mailer: snd.Mailer, Texter: snd.Texter}
+	if snd.Printer != nil {
+		ports.Printer = snd.Printer(s.Clock, s.Workspaces, s.Customers)
+	}
+	s.Notify = notify.New(ports, notify.Options{From: snd.From}, s.Log)
 }
 
 func orMissing(q automation.Queue, env string) automation.Queue {

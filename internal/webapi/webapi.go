@@ -1,0 +1,27 @@
+// Package webapi serves the services over HTTP: the whole API (the api
+// function, the local runner) or the webhooks alone (the hooks function).
+package webapi
+
+import (
+	"tend/internal/httpapi"
+	"tend/internal/idempotency"
+	"tend/internal/services"
+)
+
+// Full is the whole HTTP API over the services, with callers identified
+// by auth.
+func Full(s *services.Services, auth httpapi.Authenticator) *httpapi.API {
+	return httpapi.New(config(s, auth))
+}
+
+// Hooks is the webhooks alone (/hooks/*).
+func Hooks(s *services.Services, auth httpapi.Authenticator) *httpapi.API {
+	return httpapi.NewHooks(config(s, auth))
+}
+
+func config(s *services.Services, auth httpapi.Authenticator) httpapi.Config {
+	return httpapi.Config{Workspaces: s.Workspaces, Customers: s.Customers, Lists: s.Lists, Timeline: s.Timeline,
+		Automation: s.Automation, Orders: s.Orders, Distribution: s.Distribution, Leads: s.Leads, Inbox: s.Inbox,
+		Templates: s.Templates, Tasks: s.Tasks, CareFlows: s.CareFlows, Notify: s.Notify,
+		Auth: auth, Idempotency: idempotency.New(s.Store, s.Clock), Log: s.Log}
+}
