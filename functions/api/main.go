@@ -7,12 +7,14 @@
 package main
 
 import (
+	"net/http"
 	_ "time/tzdata" // workspace time zones on provided.al2023, which has no tz database
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/internal/awsmain"
+	"tend/internal/httpapi"
 	"tend/internal/lambdaevent"
 	"tend/internal/services"
 	"tend/internal/webapi"
@@ -20,8 +22,15 @@ import (
 
 func main() {
 	awsmain.Run("api", nil, func(a *awsmain.AWS) error {
-		svc := services.ForAPI(a.Store, a.Queues, a.Clock, a.Log)
-		lambda.Start(httpadapter.NewV2(webapi.Full(svc, lambdaevent.JWTAuthenticator{})).ProxyWithContext)
+		lambda.Start(httpadapter.NewV2(handler(a)).ProxyWithContext)
 		return nil
 	})
+}
+
+// handler is the API over the services, callers named by the JWT
+// authorizer, workspaces opened as the environment allows.
+func handler(a *awsmain.AWS) http.Handler {
+	svc := services.ForAPI(a.Store, a.Queues, a.Clock, a.Log)
+	creation := httpapi.WorkspaceCreation{Open: a.AllowWorkspaceCreation, BootstrapSubject: a.BootstrapAdminSubject}
+	return webapi.Full(svc, lambdaevent.JWTAuthenticator{}, creation)
 }

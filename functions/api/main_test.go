@@ -11,10 +11,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
-	"tend/internal/lambdaevent"
-	"tend/internal/services"
+	"tend/internal/awsmain"
 	"tend/internal/tendtest"
-	"tend/internal/webapi"
 )
 
 // sampleSub is the "sub" claim of the sample events in ../../events.
@@ -30,8 +28,8 @@ type fixture struct {
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Công ty Hoa Sen", AdminName: "Trần Thị Lan", AdminSubject: sampleSub})
-	svc := services.ForAPI(w.DB, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
-	return fixture{proxy: httpadapter.NewV2(webapi.Full(svc, lambdaevent.JWTAuthenticator{})), adminID: w.AdminUser.ID}
+	return fixture{proxy: httpadapter.NewV2(handler(&awsmain.AWS{Store: w.DB, Clock: w.Clock, Env: awsmain.Env{Log: slog.New(slog.DiscardHandler)}})),
+		adminID: w.AdminUser.ID}
 }
 
 func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
@@ -160,6 +158,43 @@ func TestWithoutClaims(t *testing.T) {
 			}
 			if ct := resp.Headers["Content-Type"]; !strings.HasPrefix(ct, tt.wantType) {
 				t.Errorf("Content-Type = %q, want %s", ct, tt.wantType)
+			}
+		})
+	}
+}
+
+// Nobody signed in opens a workspace unless the deployment allows it: the
+// bootstrap subject may, anyone may with ALLOW_WORKSPACE_CREATION, and a
+// member never opens a second one.
+func TestWorkspaceCreation(t *testing.T) {
+	const stranger, first = "aaaaaaaa-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-000000000002"
+	tests := []struct {
+		name    string
+		env     awsmain.Env
+		subject string
+		status  int
+		code    string
+	}{
+		{"closed by default", awsmain.Env{}, stranger, 403, "workspace_creation_closed"},
+		{"the bootstrap subject", awsmain.Env{BootstrapAdminSubject: first}, first, 201, ""},
+		{"anyone else, with a bootstrap subject", awsmain.Env{BootstrapAdminSubject: first}, stranger, 403, "workspace_creation_closed"},
+		{"anyone, when allowed", awsmain.Env{AllowWorkspaceCreation: true}, stranger, 201, ""},
+		{"a member, when allowed", awsmain.Env{AllowWorkspaceCreation: true}, sampleSub, 409, "already_member"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := tendtest.MustOpen(t, tendtest.Options{Name: "Hoa Sen", AdminSubject: sampleSub})
+			tc.env.Log = slog.New(slog.DiscardHandler)
+			proxy := httpadapter.NewV2(handler(&awsmain.AWS{Store: w.DB, Clock: w.Clock, Env: tc.env}))
+			ev := loadEvent(t, "api-gateway-v2-request.json")
+			ev.RequestContext.HTTP.Method, ev.RawPath, ev.RequestContext.HTTP.Path = "POST", "/v1/workspaces", "/v1/workspaces"
+			ev.RawQueryString, ev.QueryStringParameters = "", nil
+			ev.RequestContext.Authorizer.JWT.Claims["sub"] = tc.subject
+			ev.Body = `{"name": "Công ty mới", "admin_name": "Chị Mai", "admin_email": "mai@example.vn"}`
+			ev.Headers["content-type"] = "application/json"
+			resp, err := proxy.ProxyWithContext(t.Context(), ev)
+			if err != nil || resp.StatusCode != tc.status || !strings.Contains(resp.Body, tc.code) {
+				t.Fatalf("%d %s, %v; want %d %s", resp.StatusCode, resp.Body, err, tc.status, tc.code)
 			}
 		})
 	}

@@ -46,7 +46,13 @@ type Env struct {
 	// AWSEndpoint (TEND_AWS_ENDPOINT) points every AWS client at a local
 	// AWS API (moto_server, for sam local); empty means AWS itself.
 	AWSEndpoint string
-	Log         *slog.Logger
+	// AllowWorkspaceCreation (ALLOW_WORKSPACE_CREATION, "true") lets anyone
+	// signed in open a workspace; BootstrapAdminSubject
+	// (BOOTSTRAP_ADMIN_SUBJECT) lets that one sign-in do it. By default
+	// nobody may: admins are invited.
+	AllowWorkspaceCreation bool
+	BootstrapAdminSubject  string
+	Log                    *slog.Logger
 }
 
 // FromEnv reads the environment: TABLE_NAME, the queue URLs, the senders,
@@ -61,8 +67,9 @@ func FromEnv() (Env, error) {
 	env := Env{Table: os.Getenv("TABLE_NAME"), JobsQueueURL: os.Getenv("JOBS_QUEUE_URL"), DistributionQueueURL: os.Getenv("DISTRIBUTION_QUEUE_URL"),
 		NotificationsQueueURL: os.Getenv("NOTIFICATIONS_QUEUE_URL"), NotificationsDLQURL: os.Getenv("NOTIFICATIONS_DLQ_URL"),
 		SenderEmail: os.Getenv("SENDER_EMAIL"), SESConfigurationSet: os.Getenv("SES_CONFIGURATION_SET"), SMSSender: os.Getenv("SMS_SENDER_ID"),
-		AWSEndpoint: os.Getenv("TEND_AWS_ENDPOINT"),
-		Log:         slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))}
+		AWSEndpoint: os.Getenv("TEND_AWS_ENDPOINT"), AllowWorkspaceCreation: os.Getenv("ALLOW_WORKSPACE_CREATION") == "true",
+		BootstrapAdminSubject: os.Getenv("BOOTSTRAP_ADMIN_SUBJECT"),
+		Log:                   slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))}
 	if env.Table == "" {
 		return env, errors.New("TABLE_NAME is not set")
 	}

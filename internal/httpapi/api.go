@@ -52,8 +52,10 @@ type Config struct {
 	CareFlows    *careflow.Service
 	Notify       *notify.Service
 	Auth         Authenticator
-	Idempotency  *idempotency.Keeper
-	Log          *slog.Logger
+	// WorkspaceCreation says who may open a workspace (POST /v1/workspaces).
+	WorkspaceCreation WorkspaceCreation
+	Idempotency       *idempotency.Keeper
+	Log               *slog.Logger
 }
 
 // Route describes one endpoint, for the router and the OpenAPI check.

@@ -125,9 +125,24 @@ type me struct {
 	Workspace *domain.Workspace `json:"workspace"`
 }
 
+// WorkspaceCreation says who may open a workspace: anyone signed in
+// (Open; the local runner), or only the bootstrap subject (the first
+// admin of a deployment, given at deploy time), or nobody.
+type WorkspaceCreation struct {
+	Open             bool
+	BootstrapSubject string
+}
+
+func (wc WorkspaceCreation) allows(subject string) bool {
+	return wc.Open || (wc.BootstrapSubject != "" && subject == wc.BootstrapSubject)
+}
+
 // createWorkspace opens a workspace for a signed-in subject that belongs
-// to none yet, making it the admin.
+// to none yet, making it the admin, when workspace creation allows it.
 func (a *API) createWorkspace(w http.ResponseWriter, r *http.Request, subject string) error {
+	if !a.cfg.WorkspaceCreation.allows(subject) {
+		return domain.Errorf(domain.ErrForbidden, "workspace_creation_closed")
+	}
 	if _, err := a.cfg.Workspaces.Authenticate(r.Context(), subject); err == nil || errors.Is(err, domain.ErrForbidden) { // a member, or a deactivated one
 		return domain.Errorf(domain.ErrConflict, "already_member")
 	}

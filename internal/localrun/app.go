@@ -118,7 +118,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	// the person at the keyboard, and moving the clock to try a rule or a
 	// care flow must not log them out (nor make an old token valid again).
 	a.Auth = httpapi.HS256{Secret: secret, Clock: domain.SystemClock{}}
-	a.API = webapi.Full(a.Services, a.Auth)
+	// Locally anyone signed in may open a workspace: tokens are the runner's own.
+	a.API = webapi.Full(a.Services, a.Auth, httpapi.WorkspaceCreation{Open: true})
 	ticker := a.Ticker
 	a.feed = &feedConsumer{db: db, handlers: []ChangeHandler{routed{a.Changes}}}
 	// The order of a drain round: the stream (feed), the scheduler's tick,

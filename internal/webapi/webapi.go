@@ -9,9 +9,11 @@ import (
 )
 
 // Full is the whole HTTP API over the services, with callers identified
-// by auth.
-func Full(s *services.Services, auth httpapi.Authenticator) *httpapi.API {
-	return httpapi.New(config(s, auth))
+// by auth, and workspaces opened as creation allows.
+func Full(s *services.Services, auth httpapi.Authenticator, creation httpapi.WorkspaceCreation) *httpapi.API {
+	cfg := config(s, auth)
+	cfg.WorkspaceCreation = creation
+	return httpapi.New(cfg)
 }
 
 // Hooks is the webhooks alone (/hooks/*).
