@@ -14,8 +14,10 @@ import (
 // HandleMessage sends one message of the notifications queue. A queue
 // message may come twice, late or early: the delivery record decides.
 // Only a failure of Tend's own storage returns an error (the queue
-// retries, then dead-letters); the provider's failures are recorded on the
-// message, retried with backoff and, in the end, dead-lettered by hand.
+// retries, then dead-letters); the provider's passing failures are
+// recorded on the message, retried with backoff and, past the last
+// attempt, dead-lettered by hand; its refusals for good (bounces) end on
+// the delivery record alone.
 func (s *Service) HandleMessage(ctx context.Context, body []byte) error {
 	var q queueMessage
 	if err := json.Unmarshal(body, &q); err != nil || q.Tenant == "" || q.ID == "" {
@@ -66,7 +68,13 @@ func (s *Service) HandleMessage(ctx context.Context, body []byte) error {
 	switch {
 	case sendErr == nil:
 		return s.settle(ctx, m, StatusSent, "", id)
-	case errors.Is(sendErr, domain.ErrRejected) || m.Attempts >= s.opts.MaxAttempts:
+	case errors.Is(sendErr, domain.ErrRejected):
+		// A refusal for good (a bounce, an unverified or opted-out
+		// address) is an expected outcome: the delivery record says so,
+		// and nobody needs paging for it.
+		s.log.Warn("message refused", "tenant", m.Tenant, "message", m.ID, "err", sendErr)
+		return s.settle(ctx, m, StatusFailed, sendErr.Error(), "")
+	case m.Attempts >= s.opts.MaxAttempts:
 		s.log.Error("message failed", "tenant", m.Tenant, "message", m.ID, "attempts", m.Attempts, "err", sendErr)
 		if err := s.settle(ctx, m, StatusFailed, sendErr.Error(), ""); err != nil {
 			return err

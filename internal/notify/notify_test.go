@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -156,14 +157,15 @@ func TestTransientFailuresBackOffThenDeadLetter(t *testing.T) {
 	}
 }
 
-// A refusal for good fails the message at once, into the dead-letter
-// queue.
+// A refusal for good (a bounce) fails the message at once, with the
+// reason on its delivery record, and does not go to the dead-letter queue:
+// its alarm is for failures someone must look at.
 func TestRejectedFailsAtOnce(t *testing.T) {
 	w := newWorld(t)
 	w.provider.fail = fmt.Errorf("%w: MessageRejected", domain.ErrRejected)
 	m := w.put(notify.Draft{Channel: notify.ChannelEmail, To: "k@n.vn", Subject: "S", Body: "B", Key: "k1"})
 	w.handle(m)
-	if r := w.record(m.ID); r.Status != notify.StatusFailed || r.Attempts != 1 || w.dead.len() != 1 {
+	if r := w.record(m.ID); r.Status != notify.StatusFailed || r.Attempts != 1 || !strings.Contains(r.LastError, "MessageRejected") || w.dead.len() != 0 {
 		t.Fatalf("%+v, %d dead letters", r, w.dead.len())
 	}
 }
