@@ -4,17 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"tend/internal/automation"
+	"tend/internal/careflow"
 	"tend/internal/customer"
+	"tend/internal/domain"
 	"tend/internal/lambdaevent"
 	"tend/internal/services"
+	"tend/internal/store/faultstore"
 	"tend/internal/tendtest"
+	"tend/internal/workspace"
 )
 
 // sent stands in for the jobs queue.
@@ -69,5 +76,69 @@ func TestSampleTick(t *testing.T) {
 	}
 	if _, err := handle(ctx, json.RawMessage(`{"kind":"tock"}`)); err == nil {
 		t.Fatal("an unknown event was accepted")
+	}
+}
+
+// One workspace whose daily run can't start does not stop the others',
+// nor the later stages of the tick (care flows): its failure is reported,
+// and the next tick starts it.
+func TestTickIsolatesWorkspaces(t *testing.T) {
+	ctx := t.Context()
+	clock := tendtest.NewClock(time.Date(2026, 8, 31, 0, 0, 0, 0, time.UTC))
+	w := tendtest.MustOpen(t, tendtest.Options{Name: "Một", Clock: clock})
+	var broken atomic.Value // the tenant whose run claims fail
+	broken.Store("")
+	st := faultstore.New(w.DB, func(wr faultstore.Write) faultstore.Fault {
+		if it, ok := wr.PutsOf("rule_job"); ok && broken.Load() != "" && strings.HasPrefix(it.PK, "T#"+broken.Load().(string)+"#") {
+			return faultstore.Before
+		}
+		return faultstore.None
+	})
+	queue := &sent{}
+	svc := services.ForTicks(st, services.Queues{Jobs: queue, Distribution: queue}, clock, slog.New(slog.DiscardHandler))
+	_, second, err := w.Workspaces.CreateWorkspace(ctx, workspace.NewWorkspace{Name: "Hai", AdminEmail: "a@hai.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, admin := range []*domain.User{w.AdminUser, second} {
+		c := w.SignIn(admin)
+		rule, _ := automation.ParseRule([]byte(`{"name":"Ghim","trigger":{"type":"daily","at":"08:00"},"actions":[{"type":"pin"}]}`))
+		if _, err := svc.Automation.Create(ctx, c, rule); err != nil {
+			t.Fatal(err)
+		}
+		flow, err := careflow.ParseInput([]byte(`{"module":"customers","name":"Hằng ngày","when":{"type":"schedule","every":"day","at":"08:00"},
+			"condition":{"all":true},"actions":[{"type":"update_fields","fields":{"description":"đã chăm sóc"}}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := svc.CareFlows.Create(ctx, c, flow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.CareFlows.Activate(ctx, c, f.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	broken.Store(w.AdminUser.TenantID)
+	clock.Set(time.Date(2026, 9, 1, 1, 30, 0, 0, time.UTC))
+	started, err := svc.Ticker.Tick(ctx)
+	if err == nil || !strings.Contains(err.Error(), w.AdminUser.TenantID) {
+		t.Fatalf("the broken workspace's failure was not reported: %v", err)
+	}
+	kinds := func() map[string]int {
+		n := map[string]int{}
+		for _, j := range queue.jobs {
+			n[j.Kind+"/"+j.Tenant]++
+		}
+		return n
+	}
+	want := map[string]int{automation.JobKind + "/" + second.TenantID: customer.Shards,
+		careflow.JobKind + "/" + w.AdminUser.TenantID: customer.Shards, careflow.JobKind + "/" + second.TenantID: customer.Shards}
+	if got := kinds(); started != 3 || !maps.Equal(got, want) {
+		t.Fatalf("%d runs started, jobs %v; want 3 runs, %v", started, got, want)
+	}
+	broken.Store("")
+	if started, err := svc.Ticker.Tick(ctx); err != nil || started != 1 || kinds()[automation.JobKind+"/"+w.AdminUser.TenantID] != customer.Shards {
+		t.Fatalf("the next tick: %d started, %v, jobs %v", started, err, kinds())
 	}
 }

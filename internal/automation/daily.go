@@ -68,48 +68,47 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 		}
 		byTenant[r.Tenant] = append(byTenant[r.Tenant], r)
 	}
-	started := 0
 	now := s.now()
-	for tenant, rs := range byTenant {
-		o, err := s.Orgs.LoadOrg(ctx, tenant)
-		if errors.Is(err, domain.ErrNotFound) {
+	started, err := shardrun.EachWorkspace(ctx, s.Log, s.Orgs, byTenant, func(ctx context.Context, o *workspace.Org, rs []*Rule) (int, error) {
+		return s.startDue(ctx, o, rs, now)
+	})
+	return started, errors.Join(err, s.runs.ResendStalled(ctx, now))
+}
+
+// startDue starts today's runs of a workspace's daily rules that are due.
+func (s *Service) startDue(ctx context.Context, o *workspace.Org, rs []*Rule, now time.Time) (int, error) {
+	tenant, started := o.Workspace.ID, 0
+	loc := o.Workspace.Location()
+	today := domain.DateOf(now, loc)
+	due := map[string][]string{} // occurrence → rule ids
+	for _, r := range rs {
+		minutes, ok := domain.ParseClock(r.Trigger.At)
+		if !ok {
 			continue
 		}
-		if err != nil {
-			return started, err
+		occurs := today.In(loc).Add(time.Duration(minutes) * time.Minute)
+		if occurs.After(now) || r.EnabledAt.After(occurs) {
+			continue
 		}
-		loc := o.Workspace.Location()
-		today := domain.DateOf(now, loc)
-		due := map[string][]string{} // occurrence → rule ids
-		for _, r := range rs {
-			minutes, ok := domain.ParseClock(r.Trigger.At)
-			if !ok {
-				continue
+		k := occurs.UTC().Format(time.RFC3339)
+		due[k] = append(due[k], r.ID)
+	}
+	for k, ids := range due {
+		occurs, _ := time.Parse(time.RFC3339, k)
+		slices.Sort(ids)
+		for len(ids) > 0 {
+			n := min(len(ids), maxGroupRules)
+			ok, err := s.startRun(ctx, tenant, today, occurs, ids[:n])
+			if err != nil {
+				return started, err
 			}
-			occurs := today.In(loc).Add(time.Duration(minutes) * time.Minute)
-			if occurs.After(now) || r.EnabledAt.After(occurs) {
-				continue
+			if ok {
+				started++
 			}
-			k := occurs.UTC().Format(time.RFC3339)
-			due[k] = append(due[k], r.ID)
-		}
-		for k, ids := range due {
-			occurs, _ := time.Parse(time.RFC3339, k)
-			slices.Sort(ids)
-			for len(ids) > 0 {
-				n := min(len(ids), maxGroupRules)
-				ok, err := s.startRun(ctx, tenant, today, occurs, ids[:n])
-				if err != nil {
-					return started, err
-				}
-				if ok {
-					started++
-				}
-				ids = ids[n:]
-			}
+			ids = ids[n:]
 		}
 	}
-	return started, s.runs.ResendStalled(ctx, now)
+	return started, nil
 }
 
 // startRun claims today's run of the rules (those not claimed yet) and

@@ -10,6 +10,7 @@ import (
 	"tend/internal/domain"
 	"tend/internal/shardrun"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // JobKind names care-flow shard jobs on the jobs queue.
@@ -67,38 +68,37 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 		f.Version = it.Version
 		byTenant[f.Tenant] = append(byTenant[f.Tenant], f)
 	}
-	started := 0
 	now := s.now()
-	for tenant, fs := range byTenant {
-		o, err := s.Orgs.LoadOrg(ctx, tenant)
-		if errors.Is(err, domain.ErrNotFound) {
+	started, err := shardrun.EachWorkspace(ctx, s.Log, s.Orgs, byTenant, func(ctx context.Context, o *workspace.Org, fs []*Flow) (int, error) {
+		return s.startDue(ctx, o, fs, now)
+	})
+	return started, errors.Join(err, s.runs.ResendStalled(ctx, now))
+}
+
+// startDue starts today's runs of a workspace's active flows that are due.
+func (s *Service) startDue(ctx context.Context, o *workspace.Org, fs []*Flow, now time.Time) (int, error) {
+	started := 0
+	sortFlows(fs) // by priority: the first flows' jobs are queued first
+	loc := o.Workspace.Location()
+	today := domain.DateOf(now, loc)
+	for _, f := range fs {
+		minutes, ok := domain.ParseClock(f.When.At)
+		if !ok || !f.When.dueOn(today) {
 			continue
 		}
+		occurs := today.In(loc).Add(time.Duration(minutes) * time.Minute)
+		if occurs.After(now) {
+			continue
+		}
+		ok, err := s.startRun(ctx, f, today, occurs)
 		if err != nil {
 			return started, err
 		}
-		sortFlows(fs) // by priority: the first flows' jobs are queued first
-		loc := o.Workspace.Location()
-		today := domain.DateOf(now, loc)
-		for _, f := range fs {
-			minutes, ok := domain.ParseClock(f.When.At)
-			if !ok || !f.When.dueOn(today) {
-				continue
-			}
-			occurs := today.In(loc).Add(time.Duration(minutes) * time.Minute)
-			if occurs.After(now) {
-				continue
-			}
-			ok, err := s.startRun(ctx, f, today, occurs)
-			if err != nil {
-				return started, err
-			}
-			if ok {
-				started++
-			}
+		if ok {
+			started++
 		}
 	}
-	return started, s.runs.ResendStalled(ctx, now)
+	return started, nil
 }
 
 // shardsOf is how many jobs a run of the module takes.

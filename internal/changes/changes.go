@@ -5,6 +5,7 @@ package changes
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"tend/internal/automation"
@@ -74,18 +75,19 @@ type Ticker struct {
 	Reminders    *timeline.Service
 }
 
-// Tick runs one tick and says how much it started.
+// Tick runs one tick and says how much it started. Every stage runs
+// whatever an earlier one met: the stages' failures are joined (the tick
+// then reports itself failed, and its retry finds done work done).
 func (t Ticker) Tick(ctx context.Context) (int, error) {
 	total := 0
+	var errs []error
 	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick,
 		t.Reminders.SendReminders} {
 		n, err := tick(ctx)
 		total += n
-		if err != nil {
-			return total, err
-		}
+		errs = append(errs, err)
 	}
-	return total, nil
+	return total, errors.Join(errs...)
 }
 
 // HandleJob runs one message of the jobs queue: a shard of a daily rule

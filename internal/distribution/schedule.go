@@ -114,12 +114,9 @@ func (s *Service) schedule(ctx context.Context, m Message, due time.Time) error 
 // distributions that have come due, and looks for customers to take back.
 // It returns how many messages it sent.
 func (s *Service) Tick(ctx context.Context) (int, error) {
-	sent, err := s.sendDue(ctx)
-	if err != nil {
-		return sent, err
-	}
-	n, err := s.scanReclaims(ctx)
-	return sent + n, err
+	sent, dueErr := s.sendDue(ctx)
+	n, scanErr := s.scanReclaims(ctx)
+	return sent + n, errors.Join(dueErr, scanErr)
 }
 
 func (s *Service) sendDue(ctx context.Context) (int, error) {
@@ -161,32 +158,40 @@ func (s *Service) scanReclaims(ctx context.Context) (int, error) {
 	}
 	now := s.now()
 	sent := 0
+	var errs []error
 	for _, it := range page.Items {
 		r, err := decodeRule(it)
-		if err != nil {
-			return sent, err
-		}
-		err = s.st.Put(ctx, store.Item{Key: scanKey(r.Tenant, r.ID, now.Truncate(ReclaimScanPeriod)), Type: "dist_marker", Version: 1,
-			ExpiresAt: now.Add(24 * time.Hour)}, store.NotExist)
-		if errors.Is(err, store.ErrConditionFailed) {
-			continue // scanned in this period already
+		if err == nil {
+			err = s.scanReclaim(ctx, r, now, &sent)
 		}
 		if err != nil {
-			return sent, fmt.Errorf("distribution: mark reclaim scan: %w", err)
-		}
-		err = s.customers.EachCustomerOfWarehouse(ctx, r.Tenant, r.WarehouseID, func(c *domain.Customer) error {
-			if !r.inScope(c) || c.OwnerID == "" || !stale(c, now, time.Duration(r.ReclaimAfter)) {
-				return nil
-			}
-			sent++
-			m := Message{Kind: KindReclaim, Tenant: r.Tenant, Rule: r.ID, Customer: c.ID, Episode: reclaimEpisode(c), Owner: c.OwnerID}
-			return s.schedule(ctx, m, now)
-		})
-		if err != nil {
-			return sent, err
+			// One rule's trouble (its workspace's) does not stop the others.
+			s.log.ErrorContext(ctx, "reclaim scan failed", "rule", it.Key.String(), "err", err)
+			errs = append(errs, err)
 		}
 	}
-	return sent, nil
+	return sent, errors.Join(errs...)
+}
+
+// scanReclaim schedules taking back the stale customers of one reclaim
+// rule, once per scan period, counting them into sent.
+func (s *Service) scanReclaim(ctx context.Context, r *Rule, now time.Time, sent *int) error {
+	err := s.st.Put(ctx, store.Item{Key: scanKey(r.Tenant, r.ID, now.Truncate(ReclaimScanPeriod)), Type: "dist_marker", Version: 1,
+		ExpiresAt: now.Add(24 * time.Hour)}, store.NotExist)
+	if errors.Is(err, store.ErrConditionFailed) {
+		return nil // scanned in this period already
+	}
+	if err != nil {
+		return fmt.Errorf("distribution: mark reclaim scan: %w", err)
+	}
+	return s.customers.EachCustomerOfWarehouse(ctx, r.Tenant, r.WarehouseID, func(c *domain.Customer) error {
+		if !r.inScope(c) || c.OwnerID == "" || !stale(c, now, time.Duration(r.ReclaimAfter)) {
+			return nil
+		}
+		*sent++
+		m := Message{Kind: KindReclaim, Tenant: r.Tenant, Rule: r.ID, Customer: c.ID, Episode: reclaimEpisode(c), Owner: c.OwnerID}
+		return s.schedule(ctx, m, now)
+	})
 }
 
 // stale reports whether the owner has not cared for c for after: no note,

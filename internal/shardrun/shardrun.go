@@ -10,9 +10,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
+	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Queue takes job messages: SQS in AWS, a durable table locally.
@@ -337,4 +342,40 @@ func RunJob[C any, P interface {
 			return k.Finish(ctx, rec, rv)
 		}
 	}
+}
+
+// Orgs reads workspaces' set-ups.
+type Orgs interface {
+	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
+}
+
+// EachWorkspace calls start for each workspace with its items (the rules
+// or flows a tick found), with the workspace's set-up. A workspace whose
+// set-up can't be read, or whose start fails, is logged and counted, and
+// the others go on: one workspace's trouble must not stop everyone's runs.
+// A workspace that no longer exists is passed over. It returns how many
+// runs the starts reported, and the workspaces' failures joined.
+func EachWorkspace[T any](ctx context.Context, log *slog.Logger, orgs Orgs, byTenant map[string][]T,
+	start func(ctx context.Context, o *workspace.Org, items []T) (int, error)) (int, error) {
+	started := 0
+	var errs []error
+	for _, tenant := range slices.Sorted(maps.Keys(byTenant)) {
+		o, err := orgs.LoadOrg(ctx, tenant)
+		if errors.Is(err, domain.ErrNotFound) {
+			continue
+		}
+		n := 0
+		if err == nil {
+			n, err = start(ctx, o, byTenant[tenant])
+		}
+		started += n
+		if err != nil {
+			log.ErrorContext(ctx, "workspace's runs not started", "tenant", tenant, "err", err)
+			errs = append(errs, fmt.Errorf("workspace %s: %w", tenant, err))
+		}
+	}
+	if len(errs) > 0 {
+		log.ErrorContext(ctx, "tick: workspaces failed", "failed_workspaces", len(errs), "workspaces", len(byTenant))
+	}
+	return started, errors.Join(errs...)
 }
