@@ -288,13 +288,32 @@ type Kind[P any] struct {
 	// again for a run already finished by another shard.
 	Finish func(ctx context.Context, rec Record, version int64) error
 	Now    func() time.Time
+	// Left says how long the job may still run (default: until its
+	// context's deadline, the Lambda invocation's).
+	Left func(ctx context.Context) time.Duration
+}
+
+// ResendMargin is how much time a job keeps in hand: with less left after
+// a page, it sends itself again and stops, rather than be killed by its
+// function's timeout and wait StallAfter for the tick to resend it.
+const ResendMargin = 30 * time.Second
+
+// untilDeadline is the time left before the context's deadline (a day
+// when it has none). It reads the wall clock, not the services' clock: a
+// Lambda's deadline is real time, whatever time the runs work on.
+func untilDeadline(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return time.Until(d)
+	}
+	return 24 * time.Hour
 }
 
 // RunJob runs one shard of a run from its checkpoint, page by page, saving
 // the checkpoint after each. It may be delivered twice or after a crash: a
 // finished shard does nothing (but finish a run whose finish was lost), an
 // interrupted one resumes at its last checkpoint, and a delivery overtaken
-// by another stops quietly.
+// by another stops quietly. Near its deadline, a job sends itself again
+// and stops after a page.
 func RunJob[C any, P interface {
 	*C
 	progress() *Progress
@@ -321,6 +340,10 @@ func RunJob[C any, P interface {
 	if err != nil {
 		return err
 	}
+	left := k.Left
+	if left == nil {
+		left = untilDeadline
+	}
 	for {
 		next := ""
 		if pass != nil {
@@ -340,6 +363,11 @@ func RunJob[C any, P interface {
 		version++
 		if p.Done {
 			return k.Finish(ctx, rec, rv)
+		}
+		if left(ctx) < ResendMargin {
+			// Its checkpoint is saved: the job goes on in a fresh
+			// invocation, from there.
+			return r.send(ctx, j.Tenant, j.Run, j.Shard)
 		}
 	}
 }

@@ -179,3 +179,53 @@ func TestJobs(t *testing.T) {
 		t.Fatal("KindOf of a broken message")
 	}
 }
+
+// A job works its shard page by page from its checkpoint; near its
+// deadline it saves where it is, sends itself again and stops, and the new
+// delivery goes on from there to the end, finishing the run once.
+func TestRunJobResendsBeforeItsDeadline(t *testing.T) {
+	runs, q, db := setUp(t)
+	ctx := t.Context()
+	t0 := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+	rec := &record{Header: shardrun.Header{ID: "r1", Tenant: "w", CreatedAt: t0, SentAt: t0}, N: 1}
+	if err := db.Transact(ctx, runs.Start(rec, t0)); err != nil {
+		t.Fatal(err)
+	}
+	next := map[string]string{"": "p1", "p1": "p2", "p2": "p3", "p3": ""} // the cursor after each page
+	var visited []string
+	finished := 0
+	left := time.Hour
+	kind := shardrun.Kind[*counted]{
+		Begin: func(context.Context, shardrun.Record, *counted) (shardrun.Pass[*counted], error) {
+			return func(_ context.Context, cp *counted, cursor string) (string, error) {
+				visited = append(visited, cursor)
+				cp.Seen++
+				if next[cursor] == "p2" {
+					left = time.Second // the deadline comes near during the second page
+				}
+				return next[cursor], nil
+			}, nil
+		},
+		Finish: func(context.Context, shardrun.Record, int64) error { finished++; return nil },
+		Now:    func() time.Time { return t0 },
+		Left:   func(context.Context) time.Duration { return left },
+	}
+	job := shardrun.Job{Kind: "test_run", Tenant: "w", Run: "r1", Shard: 0}
+	if err := shardrun.RunJob[counted](ctx, runs, job, kind); err != nil {
+		t.Fatal(err)
+	}
+	if got := q.shards(); !slices.Equal(visited, []string{"", "p1"}) || !slices.Equal(got, []int{0}) || finished != 0 {
+		t.Fatalf("first delivery read pages after %q, resent %v, finished %d; want two pages, itself resent", visited, got, finished)
+	}
+	left = time.Hour
+	if err := shardrun.RunJob[counted](ctx, runs, job, kind); err != nil {
+		t.Fatal(err)
+	}
+	cp := &counted{}
+	if _, err := runs.Checkpoint(ctx, "w", "r1", 0, cp); err != nil || !cp.Done || cp.Seen != 4 {
+		t.Fatalf("checkpoint %+v, %v", cp, err)
+	}
+	if !slices.Equal(visited, []string{"", "p1", "p2", "p3"}) || finished != 1 || len(q.shards()) != 0 {
+		t.Fatalf("read pages after %q, finished %d times", visited, finished)
+	}
+}
