@@ -14,17 +14,26 @@ import (
 	"tend/internal/lambdaevent"
 	"tend/internal/leads"
 	"tend/internal/services"
+	"tend/internal/store/faultstore"
 	"tend/internal/tendtest"
 	"tend/internal/webapi"
 )
 
 // The sample webhook request, signed with a real source's secret, stores
 // the lead and answers 202; its idempotency key makes a repeat answer the
-// same; a wrong signature is refused.
+// same; a wrong signature is refused. The store refuses deletes, as the
+// function's role does (template.yaml): nothing on its path deletes.
 func TestSampleWebhook(t *testing.T) {
 	ctx := t.Context()
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Hooks"})
-	svc := services.ForHooks(w.DB, w.Clock, slog.New(slog.DiscardHandler))
+	noDelete := faultstore.New(w.DB, func(wr faultstore.Write) faultstore.Fault {
+		if len(wr.Deletes) > 0 {
+			t.Errorf("the webhooks deleted %v, which their role may not", wr.Deletes)
+			return faultstore.Before
+		}
+		return faultstore.None
+	})
+	svc := services.ForHooks(noDelete, w.Clock, slog.New(slog.DiscardHandler))
 	c := w.Admin()
 	mapping := map[string]string{"name": "$.full_name", "phone": "$.contact.phone", "email": "$.email"}
 	name := "Landing page"

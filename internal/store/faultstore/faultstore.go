@@ -27,10 +27,12 @@ const (
 )
 
 // Write is a write the store is asked for: the items it puts (Put, and
-// Transact's puts) and the keys it touches (every op).
+// Transact's puts), the keys it deletes, and the keys it touches (every
+// op).
 type Write struct {
-	Puts []store.Item
-	Keys []store.Key
+	Puts    []store.Item
+	Deletes []store.Key
+	Keys    []store.Key
 }
 
 // PutsOf returns the first item of a type the write puts.
@@ -75,7 +77,7 @@ func (s *Store) Put(ctx context.Context, it store.Item, cond store.Cond) error {
 
 // Delete implements store.Store.
 func (s *Store) Delete(ctx context.Context, key store.Key, cond store.Cond) error {
-	return s.do(Write{Keys: []store.Key{key}}, func() error { return s.Store.Delete(ctx, key, cond) })
+	return s.do(Write{Deletes: []store.Key{key}, Keys: []store.Key{key}}, func() error { return s.Store.Delete(ctx, key, cond) })
 }
 
 // Transact implements store.Store.
@@ -83,8 +85,11 @@ func (s *Store) Transact(ctx context.Context, ops []store.TxOp) error {
 	var w Write
 	for _, op := range ops {
 		w.Keys = append(w.Keys, op.Key)
-		if op.IsPut() {
+		switch {
+		case op.IsPut():
 			w.Puts = append(w.Puts, op.Item)
+		case op.IsDelete():
+			w.Deletes = append(w.Deletes, op.Key)
 		}
 	}
 	return s.do(w, func() error { return s.Store.Transact(ctx, ops) })
