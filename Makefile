@@ -11,7 +11,7 @@ PKGS      := ./...
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 
-.PHONY: help run test test-go lint lint-go lint-template build sam-local bench fuzz tools clean
+.PHONY: help run test test-go test-aws lint lint-go lint-template build sam-local bench fuzz tools clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,11 +20,15 @@ run: ## build and start Tend locally on http://localhost:8080 (data in ./.tend)
 	@$(GO) build -o bin/tend-local ./infra/local
 	@exec bin/tend-local
 
-test: tools test-go lint lint-template build ## every test: unit, both store adapters, AWS adapters on moto, SAM template, OpenAPI, end to end
+# test-go runs every package, infra/awspath (make test-aws) among them: once.
+test: tools test-go lint lint-template build ## every test: unit, both store adapters, AWS adapters on moto, a lead's AWS path, SAM template, OpenAPI, end to end
 	@echo "make test: all passed"
 
 test-go: ## go tests, with moto_server started (and stopped) for the AWS adapters
 	@infra/scripts/with-moto.sh bash -c '$(GO) test -race -count=1 -json $(PKGS) | $(GO) run ./infra/testreport'
+
+test-aws: tools ## the AWS-path end-to-end test alone: a lead through the functions' handlers over moto (infra/awspath)
+	@infra/scripts/with-moto.sh $(GO) test -race -count=1 ./infra/awspath/
 
 lint: lint-go ## gofmt, go vet and a go mod tidy check
 

@@ -12,6 +12,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/internal/awsmain"
+	"tend/internal/lambdafn"
 	"tend/internal/tendtest"
 )
 
@@ -28,7 +29,7 @@ type fixture struct {
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Công ty Hoa Sen", AdminName: "Trần Thị Lan", AdminSubject: sampleSub})
-	return fixture{proxy: httpadapter.NewV2(handler(&awsmain.AWS{Store: w.DB, Clock: w.Clock, Env: awsmain.Env{Log: slog.New(slog.DiscardHandler)}})),
+	return fixture{proxy: httpadapter.NewV2(lambdafn.APIHandler(&awsmain.AWS{Store: w.DB, Clock: w.Clock, Env: awsmain.Env{Log: slog.New(slog.DiscardHandler)}})),
 		adminID: w.AdminUser.ID}
 }
 
@@ -185,7 +186,7 @@ func TestWorkspaceCreation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := tendtest.MustOpen(t, tendtest.Options{Name: "Hoa Sen", AdminSubject: sampleSub})
 			tc.env.Log = slog.New(slog.DiscardHandler)
-			proxy := httpadapter.NewV2(handler(&awsmain.AWS{Store: w.DB, Clock: w.Clock, Env: tc.env}))
+			proxy := httpadapter.NewV2(lambdafn.APIHandler(&awsmain.AWS{Store: w.DB, Clock: w.Clock, Env: tc.env}))
 			ev := loadEvent(t, "api-gateway-v2-request.json")
 			ev.RequestContext.HTTP.Method, ev.RawPath, ev.RequestContext.HTTP.Path = "POST", "/v1/workspaces", "/v1/workspaces"
 			ev.RawQueryString, ev.QueryStringParameters = "", nil

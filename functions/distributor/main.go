@@ -11,14 +11,12 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"tend/internal/awsmain"
-	"tend/internal/lambdaevent"
-	"tend/internal/services"
+	"tend/internal/lambdafn"
 )
 
 func main() {
 	awsmain.Run("distributor", nil, func(a *awsmain.AWS) error {
-		svc := services.ForDistributor(a.Store, a.Queues, a.Clock, a.Log)
-		lambda.Start(lambdaevent.SQSHandler(svc.Distribution.HandleMessage, svc.Log))
+		lambda.Start(lambdafn.Distributor(a))
 		return nil
 	})
 }

@@ -9,9 +9,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"tend/internal/awsmain"
 	"tend/internal/customer"
 	"tend/internal/distribution"
-	"tend/internal/lambdaevent"
+	"tend/internal/lambdafn"
 	"tend/internal/services"
 	"tend/internal/tendtest"
 	"tend/internal/workspace"
@@ -55,7 +56,7 @@ func TestSampleDistributionMessage(t *testing.T) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
-	handle := lambdaevent.SQSHandler(svc.Distribution.HandleMessage, svc.Log)
+	handle := lambdafn.Distributor(&awsmain.AWS{Store: w.DB, Clock: w.Clock})
 	for delivery := 1; delivery <= 2; delivery++ {
 		resp, err := handle(ctx, ev)
 		if err != nil || len(resp.BatchItemFailures) != 0 {

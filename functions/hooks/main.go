@@ -10,18 +10,14 @@ import (
 	_ "time/tzdata" // workspace time zones on provided.al2023
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/internal/awsmain"
-	"tend/internal/lambdaevent"
-	"tend/internal/services"
-	"tend/internal/webapi"
+	"tend/internal/lambdafn"
 )
 
 func main() {
 	awsmain.Run("hooks", nil, func(a *awsmain.AWS) error {
-		svc := services.ForHooks(a.Store, a.Clock, a.Log)
-		lambda.Start(httpadapter.NewV2(webapi.Hooks(svc, lambdaevent.JWTAuthenticator{})).ProxyWithContext)
+		lambda.Start(lambdafn.Hooks(a))
 		return nil
 	})
 }

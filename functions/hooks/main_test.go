@@ -9,14 +9,13 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
-	"tend/internal/lambdaevent"
+	"tend/internal/awsmain"
+	"tend/internal/lambdafn"
 	"tend/internal/leads"
 	"tend/internal/services"
 	"tend/internal/store/faultstore"
 	"tend/internal/tendtest"
-	"tend/internal/webapi"
 )
 
 // The sample webhook request, signed with a real source's secret, stores
@@ -51,8 +50,8 @@ func TestSampleWebhook(t *testing.T) {
 	}
 	ts := strconv.FormatInt(w.Clock.Now().Unix(), 10)
 	ev.Headers["x-tend-timestamp"], ev.Headers["x-tend-signature"] = ts, leads.Sign(src.Secret, ts, []byte(ev.Body))
-	proxy := httpadapter.NewV2(webapi.Hooks(svc, lambdaevent.JWTAuthenticator{}))
-	first, err := proxy.ProxyWithContext(ctx, ev)
+	proxy := lambdafn.Hooks(&awsmain.AWS{Store: w.DB, Clock: w.Clock})
+	first, err := proxy(ctx, ev)
 	if err != nil || first.StatusCode != 202 {
 		t.Fatalf("webhook: %d %s, %v", first.StatusCode, first.Body, err)
 	}
@@ -64,12 +63,12 @@ func TestSampleWebhook(t *testing.T) {
 	if err != nil || cu.Name != "Trần Văn Bảo" || cu.Phone != "+84987123456" || cu.Source != name {
 		t.Fatalf("stored lead = %+v, %v", cu, err)
 	}
-	again, err := proxy.ProxyWithContext(ctx, ev)
+	again, err := proxy(ctx, ev)
 	if err != nil || again.Body != first.Body || again.Headers["Idempotent-Replayed"] != "true" {
 		t.Fatalf("repeat: %+v, %v", again, err)
 	}
 	ev.Headers["x-tend-signature"] = "v1=00"
-	bad, err := proxy.ProxyWithContext(ctx, ev)
+	bad, err := proxy(ctx, ev)
 	if err != nil || bad.StatusCode != 401 {
 		t.Fatalf("bad signature: %d, %v", bad.StatusCode, err)
 	}

@@ -7,25 +7,17 @@
 package main
 
 import (
-	"context"
 	_ "time/tzdata" // workspace time zones on provided.al2023
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"tend/internal/awsmain"
-	"tend/internal/lambdaevent"
-	"tend/internal/services"
+	"tend/internal/lambdafn"
 )
 
 func main() {
 	awsmain.Run("jobs", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(a *awsmain.AWS) error {
-		lambda.Start(handler(services.ForTicks(a.Store, a.Queues, a.Clock, a.Log)))
+		lambda.Start(lambdafn.Jobs(a))
 		return nil
 	})
-}
-
-// handler runs each job of a batch, reporting the failed ones alone.
-func handler(svc *services.Services) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
-	return lambdaevent.SQSHandler(svc.Ticker.HandleJob, svc.Log)
 }

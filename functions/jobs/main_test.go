@@ -15,8 +15,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"tend/internal/automation"
+	"tend/internal/awsmain"
 	"tend/internal/customer"
 	"tend/internal/customerlist"
+	"tend/internal/lambdafn"
 	"tend/internal/services"
 	"tend/internal/tendtest"
 )
@@ -79,7 +81,7 @@ func TestSampleJobs(t *testing.T) {
 	if started, err := svc.Ticker.Tick(ctx); err != nil || started != 1 {
 		t.Fatalf("tick: %d runs started, %v; want 1", started, err)
 	}
-	handle := handler(svc)
+	handle := lambdafn.Jobs(&awsmain.AWS{Store: w.DB, Queues: services.Queues{Jobs: queue, Distribution: queue}, Clock: clock})
 	for _, j := range queue.jobs {
 		out, err := handle(ctx, sampleFor(t, j, "daily_rules"))
 		if err != nil || len(out.BatchItemFailures) != 0 {

@@ -12,8 +12,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"tend/internal/awsmain"
 	"tend/internal/domain"
-	"tend/internal/lambdaevent"
+	"tend/internal/lambdafn"
 	"tend/internal/notify"
 	"tend/internal/services"
 	"tend/internal/tendtest"
@@ -64,7 +65,8 @@ func TestSampleNotificationMessage(t *testing.T) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
-	handle := lambdaevent.SQSHandler(svc.Notify.HandleMessage, svc.Log)
+	handle := lambdafn.Notifier(&awsmain.AWS{Store: db, Queues: services.Queues{Notifications: queue{}, NotificationsDLQ: queue{}}, Clock: w.Clock},
+		services.Senders{Mailer: m, Texter: m, From: "cskh@tend.vn"})
 	for delivery := 1; delivery <= 2; delivery++ {
 		resp, err := handle(ctx, ev)
 		if err != nil || len(resp.BatchItemFailures) != 0 {

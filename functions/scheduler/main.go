@@ -14,14 +14,12 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"tend/internal/awsmain"
-	"tend/internal/lambdaevent"
-	"tend/internal/services"
+	"tend/internal/lambdafn"
 )
 
 func main() {
 	awsmain.Run("scheduler", []string{"JOBS_QUEUE_URL", "DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(a *awsmain.AWS) error {
-		svc := services.ForTicks(a.Store, a.Queues, a.Clock, a.Log)
-		lambda.Start(lambdaevent.SchedulerHandler(svc.Ticker, svc.Log))
+		lambda.Start(lambdafn.Scheduler(a))
 		return nil
 	})
 }

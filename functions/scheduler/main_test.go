@@ -14,10 +14,11 @@ import (
 	"time"
 
 	"tend/internal/automation"
+	"tend/internal/awsmain"
 	"tend/internal/careflow"
 	"tend/internal/customer"
 	"tend/internal/domain"
-	"tend/internal/lambdaevent"
+	"tend/internal/lambdafn"
 	"tend/internal/services"
 	"tend/internal/store/faultstore"
 	"tend/internal/tendtest"
@@ -64,7 +65,7 @@ func TestSampleTick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	handle := lambdaevent.SchedulerHandler(svc.Ticker, svc.Log)
+	handle := lambdafn.Scheduler(&awsmain.AWS{Store: w.DB, Queues: services.Queues{Jobs: queue, Distribution: queue}, Clock: clock})
 	for n, want := range []int{1, 0} {
 		out, err := handle(ctx, tick)
 		if err != nil || out.(map[string]int)["runs_started"] != want {

@@ -9,25 +9,17 @@
 package main
 
 import (
-	"context"
 	_ "time/tzdata" // workspace time zones on provided.al2023
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"tend/internal/awsmain"
-	"tend/internal/lambdaevent"
-	"tend/internal/services"
+	"tend/internal/lambdafn"
 )
 
 func main() {
 	awsmain.Run("stream", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(a *awsmain.AWS) error {
-		lambda.Start(StreamHandlerFor(services.ForStream(a.Store, a.Queues, a.Clock, a.Log)))
+		lambda.Start(lambdafn.Stream(a))
 		return nil
 	})
-}
-
-// StreamHandlerFor is the function's handler over the services.
-func StreamHandlerFor(svc *services.Services) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	return lambdaevent.StreamHandler(svc.Changes, svc.Log)
 }

@@ -10,8 +10,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"tend/internal/automation"
+	"tend/internal/awsmain"
 	"tend/internal/customer"
 	"tend/internal/domain"
+	"tend/internal/lambdafn"
 	"tend/internal/orders"
 	"tend/internal/services"
 	"tend/internal/tendtest"
@@ -57,7 +59,7 @@ func TestSampleStreamBatch(t *testing.T) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
-	handle := StreamHandlerFor(svc)
+	handle := lambdafn.Stream(&awsmain.AWS{Store: w.DB, Clock: w.Clock})
 	for delivery := 1; delivery <= 2; delivery++ {
 		resp, err := handle(ctx, ev)
 		if err != nil || len(resp.BatchItemFailures) != 0 {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"tend/infra/localdeploy"
 	"tend/infra/template"
 	"tend/internal/domain"
 	"tend/internal/dynamo"
@@ -50,25 +50,16 @@ type Result struct {
 // a lead source, signs the webhook samples with the source's secret and
 // works out each function's environment.
 func Setup(ctx context.Context, cfg Config) (*Result, error) {
-	made := map[string]resource{}
-	ddb := dynamodb.NewFromConfig(cfg.AWS)
-	tables := cfg.Template.OfType("AWS::DynamoDB::Table")
-	if len(tables) != 1 {
-		return nil, fmt.Errorf("the template has %d tables, want 1", len(tables))
-	}
-	table, err := createTable(ctx, ddb, cfg.Prefix+tables[0], cfg.Template.Resources[tables[0]].Properties)
+	d, err := localdeploy.Deploy(ctx, cfg.AWS, cfg.Template, cfg.Prefix)
 	if err != nil {
 		return nil, err
 	}
-	made[tables[0]] = table
-	if err := createQueues(ctx, sqs.NewFromConfig(cfg.AWS), cfg.Template, cfg.Prefix, made); err != nil {
-		return nil, err
-	}
-	env, err := functionEnv(cfg.Template, made, map[string]string{"AwsEndpoint": cfg.FunctionEndpoint})
+	env, err := d.Env(map[string]string{"AwsEndpoint": cfg.FunctionEndpoint})
 	if err != nil {
 		return nil, err
 	}
-	st, err := dynamo.New(ddb, table.ref, cfg.Clock)
+	table := d.Ref(d.Table)
+	st, err := dynamo.New(dynamodb.NewFromConfig(cfg.AWS), table, cfg.Clock)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +77,7 @@ func Setup(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 	}
-	return &Result{Table: table.ref, Workspace: ws, Source: src.ID, Env: env, Invocations: invocations(cfg.EventsDir, signed)}, nil
+	return &Result{Table: table, Workspace: ws, Source: src.ID, Env: env, Invocations: invocations(cfg.EventsDir, signed)}, nil
 }
 
 // seed opens a workspace whose admin signs in as the subject of the API

@@ -16,15 +16,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"tend/infra/template"
+	"tend/internal/awsmain"
 	"tend/internal/awstest"
 	"tend/internal/dynamo"
-	"tend/internal/lambdaevent"
-	"tend/internal/services"
+	"tend/internal/lambdafn"
 	"tend/internal/tendtest"
-	"tend/internal/webapi"
 )
 
 const root = "../.."
@@ -136,7 +134,12 @@ func TestSetUpOnMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := httpadapter.NewV2(webapi.Hooks(services.ForHooks(st, clock, slog.New(slog.DiscardHandler)), lambdaevent.JWTAuthenticator{}))
+	// Each sample goes to its function's handler: the api function's as
+	// functions/api/main.go builds it, the hooks function's as its main does.
+	handlers := map[string]lambdafn.HTTPHandler{
+		"ApiFunction":   lambdafn.API(&awsmain.AWS{Store: st, Clock: clock, Env: awsmain.Env{Log: slog.New(slog.DiscardHandler)}}),
+		"HooksFunction": lambdafn.Hooks(&awsmain.AWS{Store: st, Clock: clock}),
+	}
 	want := map[string]int{"api-gateway-v2-request.json": 200, "api-gateway-v2-create-customer.json": 201,
 		"api-gateway-v2-webhook-lead.json": 202, "api-gateway-v2-webhook-call.json": 202}
 	for _, inv := range res.Invocations {
@@ -144,7 +147,7 @@ func TestSetUpOnMoto(t *testing.T) {
 		if _, ok := want[name]; !ok {
 			continue
 		}
-		if got := invoke(t, proxy, inv.Event); got != want[name] {
+		if got := invoke(t, handlers[inv.Function], inv.Event); got != want[name] {
 			t.Errorf("%s (%s): status %d, want %d", name, inv.Event, got, want[name])
 		}
 		if samples[name] == "HooksFunction" && filepath.Dir(inv.Event) == filepath.Join(root, "events") {
@@ -152,12 +155,12 @@ func TestSetUpOnMoto(t *testing.T) {
 		}
 	}
 	// The samples as kept in events/ are not signed.
-	if got := invoke(t, proxy, filepath.Join(root, "events", "api-gateway-v2-webhook-lead.json")); got != 401 {
+	if got := invoke(t, handlers["HooksFunction"], filepath.Join(root, "events", "api-gateway-v2-webhook-lead.json")); got != 401 {
 		t.Errorf("unsigned webhook sample: status %d, want 401", got)
 	}
 }
 
-func invoke(t *testing.T, proxy *httpadapter.HandlerAdapterV2, path string) int {
+func invoke(t *testing.T, handle lambdafn.HTTPHandler, path string) int {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -167,7 +170,7 @@ func invoke(t *testing.T, proxy *httpadapter.HandlerAdapterV2, path string) int 
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := proxy.ProxyWithContext(t.Context(), ev)
+	resp, err := handle(t.Context(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}

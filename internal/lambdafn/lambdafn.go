@@ -1,0 +1,89 @@
+// Package lambdafn builds the handler of each Lambda function from its
+// connection (awsmain.AWS), as the function's main hands it to
+// lambda.Start: the mains and the AWS-path end-to-end test (infra/awspath)
+// build them with the same code. Each builder wires only the services its
+// handler reaches (package services); the notifier's SES, SNS and PDF
+// senders are built by package awssenders, which no other function links.
+package lambdafn
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"tend/internal/awsmain"
+	"tend/internal/httpapi"
+	"tend/internal/lambdaevent"
+	"tend/internal/services"
+	"tend/internal/webapi"
+)
+
+// HTTPHandler is the handler of a function behind the HTTP API (payload
+// 2.0).
+type HTTPHandler = func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+
+// StreamHandler is the handler of the function on the table's stream.
+type StreamHandler = func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+
+// SQSHandler is the handler of a function on a queue.
+type SQSHandler = func(context.Context, events.SQSEvent) (events.SQSEventResponse, error)
+
+// TickHandler is the handler of the function the schedule fires.
+type TickHandler = func(context.Context, json.RawMessage) (any, error)
+
+// API is the api function's handler: the /v1 routes, callers named by the
+// JWT authorizer, workspaces opened as the environment allows.
+func API(a *awsmain.AWS) HTTPHandler {
+	return httpadapter.NewV2(APIHandler(a)).ProxyWithContext
+}
+
+// APIHandler is API's HTTP handler before the API Gateway adapter.
+func APIHandler(a *awsmain.AWS) http.Handler {
+	svc := services.ForAPI(a.Store, a.Queues, a.Clock, a.Log)
+	creation := httpapi.WorkspaceCreation{Open: a.AllowWorkspaceCreation, BootstrapSubject: a.BootstrapAdminSubject}
+	return webapi.Full(svc, lambdaevent.JWTAuthenticator{}, creation)
+}
+
+// Hooks is the hooks function's handler: the webhooks (/hooks/*), which
+// check the lead source's signature themselves.
+func Hooks(a *awsmain.AWS) HTTPHandler {
+	svc := services.ForHooks(a.Store, a.Clock, a.Log)
+	return httpadapter.NewV2(webapi.Hooks(svc, lambdaevent.JWTAuthenticator{})).ProxyWithContext
+}
+
+// Stream is the stream function's handler: the table's changes to
+// automations, distribution and revenue.
+func Stream(a *awsmain.AWS) StreamHandler {
+	svc := services.ForStream(a.Store, a.Queues, a.Clock, a.Log)
+	return lambdaevent.StreamHandler(svc.Changes, svc.Log)
+}
+
+// Distributor is the distributor function's handler: the distribution
+// queue's messages.
+func Distributor(a *awsmain.AWS) SQSHandler {
+	svc := services.ForDistributor(a.Store, a.Queues, a.Clock, a.Log)
+	return lambdaevent.SQSHandler(svc.Distribution.HandleMessage, svc.Log)
+}
+
+// Scheduler is the scheduler function's handler: the schedule's tick.
+func Scheduler(a *awsmain.AWS) TickHandler {
+	svc := services.ForTicks(a.Store, a.Queues, a.Clock, a.Log)
+	return lambdaevent.SchedulerHandler(svc.Ticker, svc.Log)
+}
+
+// Jobs is the jobs function's handler: each message of the jobs queue is
+// one shard of a run the tick started.
+func Jobs(a *awsmain.AWS) SQSHandler {
+	svc := services.ForTicks(a.Store, a.Queues, a.Clock, a.Log)
+	return lambdaevent.SQSHandler(svc.Ticker.HandleJob, svc.Log)
+}
+
+// Notifier is the notifier function's handler: the notifications queue's
+// messages, sent through snd (awssenders.New).
+func Notifier(a *awsmain.AWS, snd services.Senders) SQSHandler {
+	svc := services.ForNotifier(a.Store, a.Queues, snd, a.Clock, a.Log)
+	return lambdaevent.SQSHandler(svc.Notify.HandleMessage, svc.Log)
+}
