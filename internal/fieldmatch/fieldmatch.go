@@ -72,3 +72,7 @@ func fold(name string) string {
 	}
 	return b.String()
 }
+
+// Same reports whether two names are the same once folded: a mapping's
+// "So dien thoai" names a form's "Số điện thoại".
+func Same(a, b string) bool { return fold(a) != "" && fold(a) == fold(b) }
