@@ -24,7 +24,7 @@ func TestGoogleAdsLeadSamples(t *testing.T) {
 		{"google-ads-test-lead.json", leadpayload.GoogleLead{
 			LeadID: "TeSter-123-ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefghijklmnopqrstuvwxyz-0123456789-AaBbCcDdEeFfGgHhIiJjKkLl",
 			FormID: "40000000000", CampaignID: "20000000000", AdgroupID: "20000000000", CreativeID: "30000000000",
-			GCLID:  "TeSter-123-ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefghijklmnopqrstuvwxyz-0123456789-AaBbCcDdEeFfGgHhIiJjKkLl",
+			GCLID:      "TeSter-123-ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefghijklmnopqrstuvwxyz-0123456789-AaBbCcDdEeFfGgHhIiJjKkLl",
 			APIVersion: "1.0", Key: "tend-gads-3c1f9e", IsTest: true, Fields: []leadpayload.Field{
 				f("FULL_NAME", "FirstName LastName"), f("PHONE_NUMBER", "+16505550123"), f("EMAIL", "test@example.com"),
 			}}},
