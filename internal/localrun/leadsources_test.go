@@ -305,7 +305,7 @@ func TestFacebookLeadAds(t *testing.T) {
 	}
 	f.s.anon().do("GET", challenge+"wrong", nil).problem(403)
 
-	graph.AddAnswer(token, "444444444444", []byte(sample(t, "facebook-graph-lead.json")))
+	graph.AddAnswer(token, "1234567890123456", []byte(sample(t, "facebook-graph-lead.json")))
 	note := sample(t, "facebook-leadgen-notification.json")
 	post := func(body, sig string) *reply {
 		return f.s.anon().with("X-Hub-Signature-256", sig).do("POST", src.HookPath, body)
@@ -315,11 +315,11 @@ func TestFacebookLeadAds(t *testing.T) {
 	post(note, facebookSigned(appSecret, note)).ok(200)
 	f.drain()
 	log := f.deliveries(src.ID)
-	if len(log.Items) != 1 || log.Items[0].Outcome != "accepted" || log.Items[0].ExternalID != "444444444444" {
+	if len(log.Items) != 1 || log.Items[0].Outcome != "accepted" || log.Items[0].ExternalID != "1234567890123456" {
 		t.Fatalf("log = %+v, want the lead once", log)
 	}
 	cu := f.admin.customer(log.Items[0].CustomerID)
-	if cu.Name == "" || cu.Phone == "" || cu.OwnerID == "" {
+	if cu.Name != "Nguyễn Thị Lan" || cu.Phone != "+84912345678" || cu.Email != "lan.nguyen@example.com" || cu.OwnerID == "" {
 		t.Errorf("customer = %+v, want the Graph lead's fields, given out", cu)
 	}
 	if log.Items[0].Meta["form_id"] == "" {
@@ -327,8 +327,10 @@ func TestFacebookLeadAds(t *testing.T) {
 	}
 
 	// The API fails (500, then a timeout): the lead waits, then is taken.
-	graph.AddAnswer(token, "555555555555", []byte(strings.ReplaceAll(sample(t, "facebook-graph-lead.json"), "444444444444", "555555555555")))
-	second := strings.ReplaceAll(note, "444444444444", "555555555555")
+	other := strings.NewReplacer("1234567890123456", "1234567890123457", "Nguyễn Thị Lan", "Đỗ Văn Hùng", "+84912345678", "+84987000111",
+		"lan.nguyen@example.com", "hung.do@example.com").Replace(sample(t, "facebook-graph-lead.json"))
+	graph.AddAnswer(token, "1234567890123457", []byte(other))
+	second := strings.ReplaceAll(note, "1234567890123456", "1234567890123457")
 	graph.FailNext(3, 500)
 	post(second, facebookSigned(appSecret, second)).ok(200)
 	f.drain()
@@ -347,7 +349,7 @@ func TestFacebookLeadAds(t *testing.T) {
 	if graph.Calls() < calls+4 {
 		t.Errorf("%d calls after the 500s, want the 3 that hung and the one answered", graph.Calls()-calls)
 	}
-	if got.Items[0].Outcome != "accepted" || got.Counters["accepted"] != 2 || got.Counters["pending"] != 0 {
+	if got.Items[0].Outcome != "accepted" || got.Items[0].Error != "" || got.Counters["accepted"] != 2 || got.Counters["pending"] != 0 {
 		t.Fatalf("once the API answers: %+v", got)
 	}
 }
