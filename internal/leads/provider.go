@@ -88,6 +88,12 @@ func (s *Service) Facebook(ctx context.Context, sourceID, signature string, body
 		return nil, errUnverified
 	}
 	found, err := leadpayload.FacebookNotification(body)
+	var de *domain.Error
+	if errors.As(err, &de) && de.Code == "no_facebook_leads" {
+		// A change of another field of the page: answered 200, since
+		// Facebook retries anything else and may end the subscription.
+		return []*Held{}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
