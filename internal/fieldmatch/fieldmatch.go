@@ -18,8 +18,10 @@ var aliases = map[string][]string{
 	domain.FieldName: {"ten", "hoten", "hovaten", "tenkhachhang", "khachhang", "fullname", "name", "yourname",
 		"customername", "contactname", "hotenkhachhang"},
 	domain.FieldPhone: {"sdt", "sodt", "sodienthoai", "dienthoai", "dt", "phone", "phonenumber", "mobile", "mobilephone",
-		"didong", "sodidong", "tel", "telephone"},
-	domain.FieldEmail:         {"email", "mail", "emailaddress", "diachiemail", "thudientu", "email1"},
+		"didong", "sodidong", "tel", "telephone",
+		"workphone", "workphonenumber"}, // Google Ads' WORK_PHONE, Facebook's work_phone_number
+	domain.FieldEmail: {"email", "mail", "emailaddress", "diachiemail", "thudientu", "email1",
+		"workemail"}, // Google Ads' WORK_EMAIL, Facebook's work_email
 	domain.FieldOfficeAddress: {"diachi", "address", "diachivanphong", "officeaddress"},
 	domain.FieldBusinessAddress: {"diachidangkykinhdoanh", "diachikinhdoanh", "businessaddress",
 		"diachidangky"},

@@ -52,6 +52,11 @@ var problemMessages = map[string]message{
 	"template_name_taken":       {"Đã có mẫu khác tên \"{name}\".", "Another template is already named \"{name}\"."},
 	"care_flow_active":          {"Không thể chỉnh sửa quy trình chăm sóc đang được kích hoạt; hãy ngừng kích hoạt trước.", "An active care flow can't be edited; deactivate it first."},
 	"care_flow_limit":           {"Mỗi phân hệ chỉ được kích hoạt tối đa {max} quy trình chăm sóc; hãy ngừng kích hoạt một quy trình khác trước.", "At most {max} care flows can be active in a module; deactivate another one first."},
+	"unsupported_form_type":     {"Nội dung gửi đến phải là application/x-www-form-urlencoded, multipart/form-data hoặc application/json.", "The body must be application/x-www-form-urlencoded, multipart/form-data or application/json."},
+	"invalid_form_body":         {"Nội dung biểu mẫu gửi đến không đúng với kiểu nội dung đã khai báo.", "The form body does not match its declared content type."},
+	"too_many_lead_fields":      {"Dữ liệu gửi đến có quá nhiều trường (tối đa {max}).", "The payload has too many fields (at most {max})."},
+	"not_a_lead_payload":        {"Dữ liệu gửi đến không đúng định dạng của {provider}.", "The payload is not in {provider}'s format."},
+	"no_facebook_leads":         {"Thông báo từ Facebook không có khách hàng tiềm năng (leadgen_id) nào.", "The Facebook notification announces no lead (leadgen_id)."},
 	"internal":                  {"Đã xảy ra lỗi hệ thống; hãy thử lại sau.", "Something went wrong on our side; please try again."},
 	"unavailable":               {"Dịch vụ tạm thời không khả dụng; hãy thử lại sau.", "The service is temporarily unavailable; please try again."},
 }

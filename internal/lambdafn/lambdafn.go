@@ -17,10 +17,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"tend/internal/awsmain"
-	"tend/internal/kmsseal"
-	"tend/internal/leads"
 	"tend/internal/httpapi"
+	"tend/internal/kmsseal"
 	"tend/internal/lambdaevent"
+	"tend/internal/leads"
 	"tend/internal/services"
 	"tend/internal/webapi"
 )
@@ -99,7 +99,7 @@ func Notifier(a *awsmain.AWS, snd services.Senders) SQSHandler {
 func Intake(a *awsmain.AWS) SQSHandler {
 	svc := services.ForIntake(a.Store, a.Queues, a.Clock, a.Log)
 	svc.Leads.Sealer = leadSealer(a)
-	svc.Leads.Graph = services.Graph(a.FacebookGraphURL)
+	svc.Leads.Graph = services.Graph(a.FacebookGraphURL, 0)
 	return lambdaevent.SQSHandler(svc.Leads.Take, svc.Log)
 }
 

@@ -157,6 +157,9 @@ func (s *Service) loadDelivery(ctx context.Context, sourceID, id string) (*deliv
 func (d *delivery) settle(o Outcome, customerID string, now time.Time) []store.TxOp {
 	next := *d
 	next.Outcome, next.CustomerID, next.UpdatedAt, next.Version = o, customerID, now, d.Version+1
+	if o != OutcomeRejected && o != OutcomeFailed {
+		next.Error, next.Detail = "", "" // of an earlier attempt
+	}
 	return []store.TxOp{
 		store.TxPut(next.item(), store.IfVersion(d.Version)),
 		store.TxAdd(counterKey(d.SourceID, OutcomePending), -1),

@@ -73,6 +73,9 @@ type record struct {
 func (r *record) answer() *Source {
 	src := r.Source
 	src.SecretsSet = r.secretsSet()
+	if src.Mapping == nil {
+		src.Mapping = map[string]string{}
+	}
 	src.HookPath = ""
 	if r.Kind != KindForm {
 		src.HookPath = "/hooks/leads/" + r.ID

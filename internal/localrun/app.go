@@ -51,6 +51,8 @@ type Config struct {
 	// API when empty, a local fake in tests (TEND_FACEBOOK_GRAPH_URL for
 	// make run).
 	FacebookGraphURL string
+	// FacebookGraphTimeout bounds one call to it (default 5 s).
+	FacebookGraphTimeout time.Duration
 }
 
 // Drainer is background work that /dev/drain runs to completion: it does
@@ -128,7 +130,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Services = services.BuildWith(st,
 		services.Queues{Jobs: a.Jobs, Distribution: a.DistQueue, Notifications: a.NotifyQueue, NotificationsDLQ: a.NotifyDead, Intake: a.IntakeQueue},
 		services.Senders{Mailer: a.Outbox, Texter: a.Outbox, From: LocalSender, Printer: printer}, clock, cfg.Log)
-	a.Leads.Sealer, a.Leads.Graph = sealer, services.Graph(cfg.FacebookGraphURL)
+	a.Leads.Sealer, a.Leads.Graph = sealer, services.Graph(cfg.FacebookGraphURL, cfg.FacebookGraphTimeout)
 	// Tokens live in real time, not on the runner's clock: a session is
 	// the person at the keyboard, and moving the clock to try a rule or a
 	// care flow must not log them out (nor make an old token valid again).

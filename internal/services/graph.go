@@ -3,17 +3,22 @@ package services
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strconv"
+	"time"
 
 	"tend/internal/fbgraph"
 	"tend/internal/leads"
 )
 
 // Graph is the client leads read Facebook leads with: the Graph API at
-// baseURL (Facebook's own when empty).
-func Graph(baseURL string) leads.Graph {
-	return graphLeads{fbgraph.New(baseURL, http.DefaultClient)}
+// baseURL (Facebook's own when empty), each attempt bounded by timeout
+// (the client's default when 0).
+func Graph(baseURL string, timeout time.Duration) leads.Graph {
+	c := fbgraph.New(baseURL, nil)
+	if timeout > 0 {
+		c.AttemptTimeout = timeout
+	}
+	return graphLeads{c}
 }
 
 // graphLeads adapts the Graph client to the lead service's port.
