@@ -64,7 +64,7 @@ build-JobsFunction:        ; $(LAMBDA_BUILD) ./functions/jobs
 build-NotifierFunction:    ; $(LAMBDA_BUILD) ./functions/notifier
 build-IntakeFunction:      ; $(LAMBDA_BUILD) ./functions/intake
 
-sam-local: ## start moto with the template's table and queues, seed them, write env.json and print a sam local invoke line per sample
+sam-local: ## start moto with the template's table, queues and keys, seed them, write env.json and print a sam local invoke line per sample
 	@infra/scripts/sam-local.sh
 
 bench: ## benchmarks
