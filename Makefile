@@ -54,7 +54,7 @@ LAMBDA_BUILD = @test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set (
   cd $(ROOT) && GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags="-s -w" -o $(ARTIFACTS_DIR)/bootstrap
 
 .PHONY: build-ApiFunction build-StreamFunction build-HooksFunction build-DistributorFunction \
-  build-SchedulerFunction build-JobsFunction build-NotifierFunction
+  build-SchedulerFunction build-JobsFunction build-NotifierFunction build-IntakeFunction
 build-ApiFunction:         ; $(LAMBDA_BUILD) ./functions/api
 build-StreamFunction:      ; $(LAMBDA_BUILD) ./functions/stream
 build-HooksFunction:       ; $(LAMBDA_BUILD) ./functions/hooks
@@ -62,8 +62,9 @@ build-DistributorFunction: ; $(LAMBDA_BUILD) ./functions/distributor
 build-SchedulerFunction:   ; $(LAMBDA_BUILD) ./functions/scheduler
 build-JobsFunction:        ; $(LAMBDA_BUILD) ./functions/jobs
 build-NotifierFunction:    ; $(LAMBDA_BUILD) ./functions/notifier
+build-IntakeFunction:      ; $(LAMBDA_BUILD) ./functions/intake
 
-sam-local: ## start moto with the template's table and queues, seed them, write env.json and print a sam local invoke line per sample
+sam-local: ## start moto with the template's table, queues and keys, seed them, write env.json and print a sam local invoke line per sample
 	@infra/scripts/sam-local.sh
 
 bench: ## benchmarks

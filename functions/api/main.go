@@ -3,8 +3,9 @@
 // httpapi handler over the DynamoDB table. It holds no logic of its own;
 // see internal/httpapi and internal/lambdafn.
 //
-// Environment: TABLE_NAME (required), LOG_LEVEL (default INFO),
-// ALLOW_WORKSPACE_CREATION, BOOTSTRAP_ADMIN_SUBJECT.
+// Environment: TABLE_NAME, INTAKE_QUEUE_URL (a source's test lead) and
+// LEAD_SECRETS_KEY_ID (sealing sources' secrets) required; LOG_LEVEL
+// (default INFO), ALLOW_WORKSPACE_CREATION, BOOTSTRAP_ADMIN_SUBJECT.
 package main
 
 import (
@@ -17,7 +18,7 @@ import (
 )
 
 func main() {
-	awsmain.Run("api", nil, func(a *awsmain.AWS) error {
+	awsmain.Run("api", []string{"INTAKE_QUEUE_URL", "LEAD_SECRETS_KEY_ID"}, func(a *awsmain.AWS) error {
 		lambda.Start(lambdafn.API(a))
 		return nil
 	})

@@ -1,9 +1,11 @@
 // Command hooks is the Lambda function behind the HTTP API's /hooks routes,
-// which have no JWT authorizer: lead sources sign their requests, and the
-// handler checks the signature. It runs the same handler as the api
-// function; see internal/httpapi and internal/leads.
+// which have no JWT authorizer: each lead source is checked as its kind
+// says (a signature, a form's secret URL, Facebook's or Zalo's signature,
+// a google_key). Signed leads are taken at once; the others are held and
+// queued for the intake function. See internal/httpapi and internal/leads.
 //
-// Environment: TABLE_NAME (required), LOG_LEVEL (default INFO).
+// Environment: TABLE_NAME, INTAKE_QUEUE_URL and LEAD_SECRETS_KEY_ID
+// (required), LOG_LEVEL (default INFO).
 package main
 
 import (
@@ -16,7 +18,7 @@ import (
 )
 
 func main() {
-	awsmain.Run("hooks", nil, func(a *awsmain.AWS) error {
+	awsmain.Run("hooks", []string{"INTAKE_QUEUE_URL", "LEAD_SECRETS_KEY_ID"}, func(a *awsmain.AWS) error {
 		lambda.Start(lambdafn.Hooks(a))
 		return nil
 	})

@@ -32,7 +32,7 @@ func TestSampleWebhook(t *testing.T) {
 		}
 		return faultstore.None
 	})
-	svc := services.ForHooks(noDelete, w.Clock, slog.New(slog.DiscardHandler))
+	svc := services.ForHooks(noDelete, services.Queues{}, w.Clock, slog.New(slog.DiscardHandler))
 	c := w.Admin()
 	mapping := map[string]string{"name": "$.full_name", "phone": "$.contact.phone", "email": "$.email"}
 	name := "Landing page"

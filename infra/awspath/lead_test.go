@@ -34,7 +34,7 @@ var hanoi = time.FixedZone("ICT", 7*3600)
 // the jobs function runs it and the notifier sends the email through SES.
 func TestLeadOnTheAWSPath(t *testing.T) {
 	// Monday 23 November 2026, 07:00 in Hanoi.
-	s := deploy(t, time.Date(2026, 11, 23, 7, 0, 0, 0, hanoi))
+	s := deploy(t, time.Date(2026, 11, 23, 7, 0, 0, 0, hanoi), nil)
 	spa := openSpa(t, s)
 
 	body := `{"full_name":"Trần Văn Bảo","contact":{"phone":"0987 123 456"},"email":"bao.tran@example.vn","birthday":"1990-11-23"}`

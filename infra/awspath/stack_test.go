@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ import (
 
 const root = "../.."
 
-// stack is template.yaml deployed on moto: its table and queues, and its
+// stack is template.yaml deployed on moto: its table, queues and keys, and its
 // functions' handlers as Lambda would run them, each in its own
 // environment from the template, all on the test's clock. The test plays
 // Lambda's part (sources_test.go).
@@ -55,9 +56,9 @@ type stack struct {
 }
 
 // deploy deploys the template on moto (TEND_AWS_ENDPOINT) under a prefix
-// of its own (moto is shared by the whole run) and builds every function
-// but the api one, whose handler the lead's path does not reach.
-func deploy(t *testing.T, now time.Time) *stack {
+// of its own (moto is shared by the whole run) with the parameters'
+// defaults but for params, and builds every function's handler.
+func deploy(t *testing.T, now time.Time, params map[string]string) *stack {
 	cfg := awstest.Config(t, "TEND_AWS_ENDPOINT")
 	doc := expanded(t) // before the AWS variables change: the expander runs boto
 	// The functions' AWS configuration comes from the environment, as on
@@ -76,13 +77,17 @@ func deploy(t *testing.T, now time.Time) *stack {
 		t.Fatal(err)
 	}
 	s.sender = verifiedSender(t, sesv2.NewFromConfig(cfg), "cskh-"+unique+"@hoamai.test")
-	if s.env, err = s.dep.Env(map[string]string{"AwsEndpoint": s.endpoint, "SenderEmail": s.sender}); err != nil {
+	overrides := map[string]string{"AwsEndpoint": s.endpoint, "SenderEmail": s.sender}
+	maps.Copy(overrides, params)
+	if s.env, err = s.dep.Env(overrides); err != nil {
 		t.Fatal(err)
 	}
 	s.mappings = mappings(t, s.doc)
 	notifier := s.connect("NotifierFunction")
 	s.handlers = map[string]lambda.Handler{
+		"ApiFunction":         lambda.NewHandler(lambdafn.API(s.connect("ApiFunction"))),
 		"HooksFunction":       lambda.NewHandler(lambdafn.Hooks(s.connect("HooksFunction"))),
+		"IntakeFunction":      lambda.NewHandler(lambdafn.Intake(s.connect("IntakeFunction"))),
 		"StreamFunction":      lambda.NewHandler(lambdafn.Stream(s.connect("StreamFunction"))),
 		"DistributorFunction": lambda.NewHandler(lambdafn.Distributor(s.connect("DistributorFunction"))),
 		"SchedulerFunction":   lambda.NewHandler(lambdafn.Scheduler(s.connect("SchedulerFunction"))),

@@ -390,6 +390,40 @@ var tourSteps = []tourStep{
 		}
 	}},
 
+	// A landing page's form.
+	{line: `FORM=$(curl -s -X POST $TEND/v1/lead-sources`, status: 201, check: func(t *testing.T, r *tourRun, body []byte) {
+		src := decode[struct {
+			ID       string `json:"id"`
+			Kind     string `json:"kind"`
+			FormPath string `json:"form_path"`
+		}](t, body)
+		if src.Kind != "form_url" || src.ID != r.v(t, "FORM_ID") || src.FormPath != r.v(t, "FORM_PATH") || !strings.HasPrefix(src.FormPath, "/hooks/f/"+src.ID+".") {
+			t.Fatalf("form source %+v: FORM_PATH %q, FORM_ID %q", src, r.vars["FORM_PATH"], r.vars["FORM_ID"])
+		}
+	}},
+	{line: `curl -s -X POST $TEND$FORM_PATH`, status: 202, check: func(t *testing.T, r *tourRun, body []byte) {
+		if decode[struct{ Status string }](t, body).Status != "pending" {
+			t.Fatalf("the form's post answered %s, want it held", body)
+		}
+	}},
+	{line: `curl -s -X POST $TEND/dev/drain`, check: mustDrain},
+	{line: `deliveries -H "$AUTH"`, check: func(t *testing.T, r *tourRun, body []byte) {
+		log := decode[struct {
+			Items []struct {
+				Outcome    string `json:"outcome"`
+				CustomerID string `json:"customer_id"`
+			}
+		}](t, body)
+		if len(log.Items) != 1 || log.Items[0].Outcome != "accepted" || log.Items[0].CustomerID == "" {
+			t.Fatalf("delivery log %s, want the form's lead accepted", body)
+		}
+		var c tourCustomer
+		r.get(t, "/v1/customers/"+log.Items[0].CustomerID, &c)
+		if c.Name != "Phan Thu Trang" || c.Phone != "+84938222333" || c.WarehouseID != r.v(t, "WAREHOUSE") {
+			t.Fatalf("the form's customer = %+v", c)
+		}
+	}},
+
 	// The birthday care flow.
 	{line: `TPL=$(curl -s -X POST $TEND/v1/templates/email`, status: 201, check: func(t *testing.T, r *tourRun, body []byte) {
 		if decode[struct{ ID string }](t, body).ID != r.v(t, "TPL") {

@@ -1,6 +1,6 @@
 // Package localdeploy deploys the stateful part of Tend's SAM template on
-// a local AWS API (moto_server): the table, with its stream, and the
-// queues, each as the template as SAM expands it declares it. It then
+// a local AWS API (moto_server): the table, with its stream, the queues
+// and the KMS keys, each as the template as SAM expands it declares it. It then
 // works out every function's environment against what it made. make
 // sam-local (infra/samlocal) and the AWS-path end-to-end test
 // (infra/awspath) stand on it.
@@ -12,12 +12,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"tend/infra/template"
 )
 
-// Deployment is the table and queues Deploy made.
+// Deployment is the table, queues and keys Deploy made.
 type Deployment struct {
 	doc  template.Doc
 	made map[string]resource
@@ -26,8 +27,9 @@ type Deployment struct {
 }
 
 // Deploy creates the template's table and queues on the local AWS API of
-// cfg, named prefix + logical id. The template must be expanded and have
-// exactly one table.
+// cfg, named prefix + logical id, and its KMS keys (a key has no name: the
+// functions get its id, as Ref gives it). The template must be expanded
+// and have exactly one table.
 func Deploy(ctx context.Context, cfg aws.Config, doc template.Doc, prefix string) (*Deployment, error) {
 	tables := doc.OfType("AWS::DynamoDB::Table")
 	if len(tables) != 1 {
@@ -42,16 +44,19 @@ func Deploy(ctx context.Context, cfg aws.Config, doc template.Doc, prefix string
 	if err := createQueues(ctx, sqs.NewFromConfig(cfg), doc, prefix, d.made); err != nil {
 		return nil, err
 	}
+	if err := createKeys(ctx, kms.NewFromConfig(cfg), doc, prefix, d.made); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
 // Ref is what {"Ref": id} gives for a resource Deploy made (a table's
-// name, a queue's URL); "" for any other.
+// name, a queue's URL, a key's id); "" for any other.
 func (d *Deployment) Ref(id string) string { return d.made[id].ref }
 
 // GetAtt is what {"Fn::GetAtt": [id, attr]} gives for a resource Deploy
-// made (a table's Arn and StreamArn, a queue's Arn and QueueName); "" for
-// any other.
+// made (a table's Arn and StreamArn, a queue's Arn and QueueName, a key's
+// Arn); "" for any other.
 func (d *Deployment) GetAtt(id, attr string) string { return d.made[id].attrs[attr] }
 
 // Env is every function's environment variables (function logical id →

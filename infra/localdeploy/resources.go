@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -100,6 +102,34 @@ func createQueues(ctx context.Context, c *sqs.Client, d template.Doc, prefix str
 			return fmt.Errorf("queues %v redrive to queues the template doesn't define", later)
 		}
 		pending = later
+	}
+	return nil
+}
+
+// createKeys creates every KMS key of the template, with its spec, usage
+// and rotation; the description names the logical id after prefix (a key
+// has no name). Key policies are left out: the local AWS API lets anyone
+// use any key.
+func createKeys(ctx context.Context, c *kms.Client, d template.Doc, prefix string, made map[string]resource) error {
+	for _, id := range d.OfType("AWS::KMS::Key") {
+		var decl struct {
+			KeySpec           kmstypes.KeySpec
+			KeyUsage          kmstypes.KeyUsageType
+			EnableKeyRotation bool
+		}
+		if err := remarshal(d.Resources[id].Properties, &decl); err != nil {
+			return fmt.Errorf("key %s: %w", id, err)
+		}
+		out, err := c.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String(prefix + id), KeySpec: decl.KeySpec, KeyUsage: decl.KeyUsage})
+		if err != nil {
+			return fmt.Errorf("create key %s: %w", id, err)
+		}
+		if decl.EnableKeyRotation {
+			if _, err := c.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: out.KeyMetadata.KeyId}); err != nil {
+				return fmt.Errorf("enable rotation of key %s: %w", id, err)
+			}
+		}
+		made[id] = resource{ref: aws.ToString(out.KeyMetadata.KeyId), attrs: map[string]string{"Arn": aws.ToString(out.KeyMetadata.Arn)}}
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 // Command samlocal prepares `sam local invoke` over a local AWS API
 // (moto_server, started by infra/scripts/sam-local.sh, which make
-// sam-local runs): it creates the table and queues of template.yaml (read
+// sam-local runs): it creates the table, queues and keys of template.yaml (read
 // from the template as SAM expands it), seeds a workspace with a lead
 // source, signs the webhook samples with the source's secret, writes
 // env.json for --env-vars and prints the sam local invoke line of every

@@ -24,6 +24,7 @@ var samples = map[string]string{
 	"sqs-distribution-message.json":       "DistributorFunction",
 	"sqs-jobs-message.json":               "JobsFunction",
 	"sqs-notification-message.json":       "NotifierFunction",
+	"sqs-intake-message.json":             "IntakeFunction",
 }
 
 // sampleSource is the lead source id the webhook samples name.

@@ -45,7 +45,7 @@ type Result struct {
 	Invocations []invocation
 }
 
-// Setup creates the template's table and queues on the local AWS API,
+// Setup creates the template's table, queues and keys on the local AWS API,
 // seeds a workspace (its admin signs in as the API samples' subject) with
 // a lead source, signs the webhook samples with the source's secret and
 // works out each function's environment.

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -84,11 +85,12 @@ func TestSamplesParse(t *testing.T) {
 	}
 }
 
-// Setup on the local AWS API (moto_server) creates the template's table
-// and queues, seeds a workspace with a lead source, and writes env.json
-// and webhook samples that work: the signed samples are accepted by the
-// webhooks function over the table env.json names, the API sample signs
-// in as the seeded admin, and every queue URL of env.json is a queue.
+// Setup on the local AWS API (moto_server) creates the template's table,
+// queues and keys, seeds a workspace with a lead source, and writes
+// env.json and webhook samples that work: the signed samples are accepted
+// by the webhooks function over the table env.json names, the API sample
+// signs in as the seeded admin, every queue URL of env.json is a queue
+// and every key id an enabled key.
 func TestSetUpOnMoto(t *testing.T) {
 	ctx := t.Context()
 	cfg := awstest.Config(t, "TEND_AWS_ENDPOINT")
@@ -114,9 +116,15 @@ func TestSetUpOnMoto(t *testing.T) {
 		if got := res.Env[fn]["TABLE_NAME"]; got != prefix+"Table" {
 			t.Errorf("env.json: %s TABLE_NAME = %q", fn, got)
 		}
-		for name, url := range res.Env[fn] {
-			if strings.HasSuffix(name, "_URL") {
-				queueAttr(t, sqs.NewFromConfig(cfg), url, sqstypes.QueueAttributeNameQueueArn)
+		for name, v := range res.Env[fn] {
+			switch {
+			case strings.HasSuffix(name, "_QUEUE_URL") || strings.HasSuffix(name, "_DLQ_URL"):
+				queueAttr(t, sqs.NewFromConfig(cfg), v, sqstypes.QueueAttributeNameQueueArn)
+			case strings.HasSuffix(name, "_KEY_ID"):
+				key, err := kms.NewFromConfig(cfg).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(v)})
+				if err != nil || !key.KeyMetadata.Enabled {
+					t.Errorf("env.json: %s %s = %q is no enabled key: %v", fn, name, v, err)
+				}
 			}
 		}
 	}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: sam-local.sh   (make sam-local)
 # Prepares `sam local invoke`: starts moto_server (a local AWS API) in the
-# background on a free port of 127.0.0.1, creates the table and queues of
+# background on a free port of 127.0.0.1, creates the table, queues and keys of
 # template.yaml on it, seeds a workspace with a lead source, writes
 # env.json and signed webhook samples (infra/samlocal), and prints the
 # sam local invoke line of every sample event. moto keeps running until

@@ -106,10 +106,16 @@ func grants(pattern, action string) bool {
 // the template's managed policies it attaches.
 func roleStatements(d template.Doc, function string) ([]statement, error) {
 	role, _ := template.GetAtt(d.Resources[function].Properties["Role"])
-	r, ok := d.Resources[role]
-	if !ok || r.Type != "AWS::IAM::Role" {
+	if r, ok := d.Resources[role]; !ok || r.Type != "AWS::IAM::Role" {
 		return nil, fmt.Errorf("%s has no role of the template", function)
 	}
+	return statementsOfRole(d, role)
+}
+
+// statementsOfRole are the statements of a role of the template: inline,
+// and of the template's managed policies it attaches.
+func statementsOfRole(d template.Doc, role string) ([]statement, error) {
+	r := d.Resources[role]
 	var sts []statement
 	for i, pol := range template.List(r.Properties["Policies"]) {
 		sts = append(sts, policyStatements(fmt.Sprintf("%s policy %d", role, i), template.Get(pol, "PolicyDocument"))...)
@@ -144,4 +150,36 @@ func checkHooksCannotDelete(t *template.Template) []string {
 		}
 	}
 	return problems
+}
+
+// covers reports whether a statement's resources take in resource id of
+// the template: its ARN (GetAtt, or a Sub naming it), "*", or anything
+// outside a NotResource (read broadly: the callers ask "could it?").
+func (s statement) covers(id string) bool {
+	if _, ok := s.body["NotResource"]; ok {
+		return true
+	}
+	for _, r := range template.List(s.body["Resource"]) {
+		if ref, _ := template.GetAtt(r); ref == id {
+			return true
+		}
+		if sub := template.Sub(r); strings.Contains(sub, "${"+id+"}") || strings.Contains(sub, "${"+id+".") {
+			return true
+		}
+		if r == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// allowing are the statements of sts that allow action on resource id.
+func allowing(sts []statement, action, id string) []statement {
+	var out []statement
+	for _, st := range sts {
+		if st.allows() && st.covers(id) && slices.ContainsFunc(st.actions(), func(a string) bool { return grants(a, action) }) {
+			out = append(out, st)
+		}
+	}
+	return out
 }

@@ -38,10 +38,11 @@ type Doc struct {
 
 // Resource is one resource of a document.
 type Resource struct {
-	Type       string         `json:"Type"`
-	Condition  string         `json:"Condition"`
-	Metadata   map[string]any `json:"Metadata"`
-	Properties map[string]any `json:"Properties"`
+	Type           string         `json:"Type"`
+	Condition      string         `json:"Condition"`
+	DeletionPolicy string         `json:"DeletionPolicy"`
+	Metadata       map[string]any `json:"Metadata"`
+	Properties     map[string]any `json:"Properties"`
 }
 
 // Expand expands the template at path with the expander of the

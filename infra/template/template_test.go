@@ -31,6 +31,11 @@ var checks = map[string]check{
 	"schedule":                checkSchedule,
 	"TEND_AWS_ENDPOINT":       checkAWSEndpoint,
 	"built with the Makefile": checkMakefileBuild(root),
+	"required environment":    checkRequiredEnv(root),
+	"queue mappings":          checkQueueMappings,
+	"intake function":         checkIntake,
+	"lead secrets key":        checkLeadSecretsKey,
+	"hooks routes":            checkHooksRoutes,
 }
 
 // expand expands a template file; a missing translator fails the test
@@ -113,6 +118,34 @@ func TestChecksCatchBreakage(t *testing.T) {
 		{"schedule", []string{"            DeadLetterConfig:\n              Arn: !GetAtt TickFailures.Arn\n", ""}},
 		{"TEND_AWS_ENDPOINT", []string{"TEND_AWS_ENDPOINT: !Ref AwsEndpoint", "TEND_AWS_ENDPOINT_X: !Ref AwsEndpoint"}},
 		{"built with the Makefile", []string{"      CodeUri: functions/jobs\n", "      CodeUri: functions/scheduler\n"}},
+		{"required environment", []string{"          NOTIFICATIONS_QUEUE_URL: !Ref NotificationsQueue\n          INTAKE_QUEUE_URL: !Ref IntakeQueue\n",
+			"          NOTIFICATIONS_QUEUE_URL: !Ref NotificationsQueue\n"}},
+		{"queue mappings", []string{"VisibilityTimeout: 360", "VisibilityTimeout: 120"}},
+		{"queue mappings", []string{"FunctionResponseTypes: [ReportBatchItemFailures]\n            ScalingConfig:\n              MaximumConcurrency: 10",
+			"ScalingConfig:\n              MaximumConcurrency: 10"}},
+		{"intake function", []string{"BatchSize: 10\n            MaximumBatchingWindowInSeconds: 1\n            FunctionResponseTypes: [ReportBatchItemFailures]\n            ScalingConfig:\n              MaximumConcurrency: 10",
+			"BatchSize: 1\n            MaximumBatchingWindowInSeconds: 1\n            FunctionResponseTypes: [ReportBatchItemFailures]\n            ScalingConfig:\n              MaximumConcurrency: 10"}},
+		{"intake function", []string{"deadLetterTargetArn: !GetAtt IntakeDLQ.Arn\n        maxReceiveCount: 10", "deadLetterTargetArn: !GetAtt IntakeDLQ.Arn\n        maxReceiveCount: 3"}},
+		{"intake function", []string{"          TEND_FACEBOOK_GRAPH_URL: !Ref FacebookGraphUrl\n", "          TEND_FACEBOOK_GRAPH_URL: https://graph.example.test\n"}},
+		{"intake function", []string{"                  - !GetAtt IntakeQueue.Arn\n                  - !GetAtt TickFailures.Arn\n", "                  - !GetAtt TickFailures.Arn\n"}},
+		{"intake function", []string{"      CodeUri: functions/intake\n", "      CodeUri: functions/intake\n      VpcConfig:\n        SubnetIds: [subnet-0abc]\n        SecurityGroupIds: [sg-0abc]\n"}},
+		{"lead secrets key", []string{"Action: kms:Encrypt", "Action: [kms:Encrypt, kms:Decrypt]"}},
+		{"lead secrets key", []string{"signature; sealing is the API's.\n              - Sid: OpenLeadSourceSecrets\n                Effect: Allow\n                Action: kms:Decrypt",
+			"signature; sealing is the API's.\n              - Sid: OpenLeadSourceSecrets\n                Effect: Allow\n                Action: kms:*"}},
+		{"lead secrets key", []string{"Action: kms:Encrypt\n                Resource: !GetAtt LeadSecretsKey.Arn\n                Condition:\n                  StringLike:\n                    kms:EncryptionContext:purpose: lead_source/*\n",
+			"Action: kms:Encrypt\n                Resource: !GetAtt LeadSecretsKey.Arn\n"}},
+		{"lead secrets key", []string{"              # What the event source mapping does with the role: read the\n",
+			"              - { Effect: Allow, Action: kms:Decrypt, Resource: !GetAtt LeadSecretsKey.Arn }\n              # What the event source mapping does with the role: read the\n"}},
+		{"lead secrets key", []string{"      KeyUsage: ENCRYPT_DECRYPT\n      EnableKeyRotation: true", "      KeyUsage: ENCRYPT_DECRYPT\n      EnableKeyRotation: false"}},
+		{"lead secrets key", []string{"    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Properties:\n      Description: Seals",
+			"    DeletionPolicy: Delete\n    UpdateReplacePolicy: Retain\n    Properties:\n      Description: Seals"}},
+		{"lead secrets key", []string{"            Principal: { AWS: !Sub \"arn:${AWS::Partition}:iam::${AWS::AccountId}:root\" }\n            Action: kms:*\n            Resource: \"*\"\n\n  LeadSecretsKeyAlias:",
+			"            Principal: { AWS: !Sub \"arn:${AWS::Partition}:iam::${AWS::AccountId}:root\" }\n            Action: kms:*\n            Resource: \"*\"\n          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: kms:Decrypt, Resource: \"*\" }\n\n  LeadSecretsKeyAlias:"}},
+		{"hooks routes", []string{"            Path: /hooks/f/{token}\n            Auth:\n              Authorizer: NONE\n", "            Path: /hooks/f/{token}\n"}},
+		{"hooks routes", []string{"            Method: GET\n            Path: /hooks/leads/{source_id}\n            Auth:\n              Authorizer: NONE\n            RouteSettings:\n              ThrottlingBurstLimit: !Ref HooksThrottlingBurstLimit\n              ThrottlingRateLimit: !Ref HooksThrottlingRateLimit\n",
+			"            Method: GET\n            Path: /hooks/leads/{source_id}\n            Auth:\n              Authorizer: NONE\n"}},
+		{"hooks routes", []string{"            Method: GET\n            Path: /hooks/leads/{source_id}\n", "            Method: GET\n            Path: /hooks/lead/{source_id}\n"}},
+		{"hooks routes", []string{"            Path: /v1/openapi.json\n", "            Path: /hooks/openapi.json\n"}},
 	}
 	for i, tc := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tc.check, i), func(t *testing.T) {
@@ -129,7 +162,9 @@ func TestChecksCatchBreakage(t *testing.T) {
 			if err := os.WriteFile(broken, []byte(text), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if problems := checks[tc.check](expand(t, broken)); len(problems) == 0 {
+			problems := checks[tc.check](expand(t, broken))
+			t.Logf("found: %q", problems)
+			if len(problems) == 0 {
 				t.Errorf("%s: no problem found with the changes %q", tc.check, tc.changes)
 			}
 		})

@@ -37,6 +37,14 @@ type Env struct {
 	// messages that fail for good.
 	NotificationsQueueURL string
 	NotificationsDLQURL   string
+	// IntakeQueueURL (INTAKE_QUEUE_URL) is for functions that hold leads
+	// (the hooks) or send held ones again (the scheduler).
+	IntakeQueueURL string
+	// LeadSecretsKey (LEAD_SECRETS_KEY_ID) is the KMS key that seals lead
+	// sources' provider secrets; FacebookGraphURL (TEND_FACEBOOK_GRAPH_URL)
+	// the Graph API's address, empty for Facebook's own.
+	LeadSecretsKey   string
+	FacebookGraphURL string
 	// SenderEmail (SENDER_EMAIL) is the verified SES identity emails come
 	// from; SESConfigurationSet (SES_CONFIGURATION_SET) and SMSSender
 	// (SMS_SENDER_ID, a default brandname) are optional.
@@ -68,8 +76,9 @@ func FromEnv() (Env, error) {
 		NotificationsQueueURL: os.Getenv("NOTIFICATIONS_QUEUE_URL"), NotificationsDLQURL: os.Getenv("NOTIFICATIONS_DLQ_URL"),
 		SenderEmail: os.Getenv("SENDER_EMAIL"), SESConfigurationSet: os.Getenv("SES_CONFIGURATION_SET"), SMSSender: os.Getenv("SMS_SENDER_ID"),
 		AWSEndpoint: os.Getenv("TEND_AWS_ENDPOINT"), AllowWorkspaceCreation: os.Getenv("ALLOW_WORKSPACE_CREATION") == "true",
-		BootstrapAdminSubject: os.Getenv("BOOTSTRAP_ADMIN_SUBJECT"),
-		Log:                   slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))}
+		BootstrapAdminSubject: os.Getenv("BOOTSTRAP_ADMIN_SUBJECT"), IntakeQueueURL: os.Getenv("INTAKE_QUEUE_URL"),
+		LeadSecretsKey: os.Getenv("LEAD_SECRETS_KEY_ID"), FacebookGraphURL: os.Getenv("TEND_FACEBOOK_GRAPH_URL"),
+		Log: slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))}
 	if env.Table == "" {
 		return env, errors.New("TABLE_NAME is not set")
 	}
@@ -109,7 +118,7 @@ func Connect(ctx context.Context, env Env) (*AWS, error) {
 		return sqs.New(client, url)
 	}
 	a.Queues = services.Queues{Jobs: queue(env.JobsQueueURL), Distribution: queue(env.DistributionQueueURL),
-		Notifications: queue(env.NotificationsQueueURL), NotificationsDLQ: queue(env.NotificationsDLQURL)}
+		Notifications: queue(env.NotificationsQueueURL), NotificationsDLQ: queue(env.NotificationsDLQURL), Intake: queue(env.IntakeQueueURL)}
 	return a, nil
 }
 

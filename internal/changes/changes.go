@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"tend/internal/leads"
 
 	"tend/internal/automation"
 	"tend/internal/careflow"
@@ -73,6 +74,8 @@ type Ticker struct {
 	Distribution *distribution.Service
 	Notify       *notify.Service
 	Reminders    *timeline.Service
+	// Leads sends again the leads held but not taken (see leads.Resend).
+	Leads *leads.Service
 }
 
 // Tick runs one tick and says how much it started. Every stage runs
@@ -82,7 +85,7 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 	total := 0
 	var errs []error
 	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick,
-		t.Reminders.SendReminders} {
+		t.Reminders.SendReminders, t.Leads.Resend} {
 		n, err := tick(ctx)
 		total += n
 		errs = append(errs, err)

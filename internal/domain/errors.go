@@ -17,6 +17,7 @@ var (
 	ErrTooLarge         = errors.New("too large")              // the request body is over the limit (413)
 	ErrUnsupportedMedia = errors.New("unsupported media type") // the request body is not JSON (415)
 	ErrInvalid          = errors.New("invalid")                // well-formed but not acceptable (422)
+	ErrTooManyRequests  = errors.New("too many requests")      // over a rate limit (429)
 	ErrUnavailable      = errors.New("unavailable")            // try again later (503)
 )
 

@@ -18,8 +18,10 @@ var aliases = map[string][]string{
 	domain.FieldName: {"ten", "hoten", "hovaten", "tenkhachhang", "khachhang", "fullname", "name", "yourname",
 		"customername", "contactname", "hotenkhachhang"},
 	domain.FieldPhone: {"sdt", "sodt", "sodienthoai", "dienthoai", "dt", "phone", "phonenumber", "mobile", "mobilephone",
-		"didong", "sodidong", "tel", "telephone"},
-	domain.FieldEmail:         {"email", "mail", "emailaddress", "diachiemail", "thudientu", "email1"},
+		"didong", "sodidong", "tel", "telephone",
+		"workphone", "workphonenumber"}, // Google Ads' WORK_PHONE, Facebook's work_phone_number
+	domain.FieldEmail: {"email", "mail", "emailaddress", "diachiemail", "thudientu", "email1",
+		"workemail"}, // Google Ads' WORK_EMAIL, Facebook's work_email
 	domain.FieldOfficeAddress: {"diachi", "address", "diachivanphong", "officeaddress"},
 	domain.FieldBusinessAddress: {"diachidangkykinhdoanh", "diachikinhdoanh", "businessaddress",
 		"diachidangky"},
@@ -72,3 +74,7 @@ func fold(name string) string {
 	}
 	return b.String()
 }
+
+// Same reports whether two names are the same once folded: a mapping's
+// "So dien thoai" names a form's "Số điện thoại".
+func Same(a, b string) bool { return fold(a) != "" && fold(a) == fold(b) }

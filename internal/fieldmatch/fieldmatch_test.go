@@ -31,13 +31,24 @@ func TestField(t *testing.T) {
 		{"Hạng Thẻ", "hang_the"},
 		{"Địa chỉ giao hàng", "dia_chi_giao"},
 		{"Tên khách hàng", domain.FieldName}, // the label itself
+		// The lead providers' standard names.
+		{"FULL_NAME", domain.FieldName},
+		{"PHONE_NUMBER", domain.FieldPhone},
+		{"EMAIL", domain.FieldEmail},
+		{"WORK_EMAIL", domain.FieldEmail},
+		{"work_email", domain.FieldEmail},
+		{"WORK_PHONE", domain.FieldPhone},
+		{"work_phone_number", domain.FieldPhone},
+		{"date_of_birth", domain.FieldBirthday},
 	}
 	for _, tc := range tests {
 		if got, ok := m.Field(tc.name); !ok || got != tc.want {
 			t.Errorf("Field(%q) = %q, %v; want %q", tc.name, got, ok, tc.want)
 		}
 	}
-	for _, name := range []string{"", "Chủ sở hữu", "revenue", "xyz", "Mã khách hàng", "!!!"} {
+	// A city is part of an address (leadpayload joins the parts into
+	// "address"), a company or job title no field of the customer.
+	for _, name := range []string{"", "Chủ sở hữu", "revenue", "xyz", "Mã khách hàng", "!!!", "city", "CITY", "COMPANY_NAME", "JOB_TITLE"} {
 		if got, ok := m.Field(name); ok {
 			t.Errorf("Field(%q) = %q, want no field", name, got)
 		}

@@ -38,6 +38,27 @@ func (a *API) routesLeads() {
 	a.admin("PATCH /v1/lead-sources/{id}", saveHandler(svc.Update, "", "id"))
 	a.admin("DELETE /v1/lead-sources/{id}", deleteHandler(svc.Delete, "id"))
 	a.admin("POST /v1/lead-sources/{id}/rotate-secret", itemHandler(svc.RotateSecret))
+	a.admin("GET /v1/lead-sources/{id}/deliveries", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		limit, cursor, err := pageParams(r, c)
+		if err != nil {
+			return err
+		}
+		log, err := svc.Deliveries(r.Context(), c, r.PathValue("id"), limit, cursor)
+		return ok(w, log, err)
+	})
+	a.admin("POST /v1/lead-sources/{id}/test", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		var in leads.TestLead
+		if r.ContentLength != 0 {
+			if err := decodeBody(w, r, &in); err != nil {
+				return err
+			}
+		}
+		held, err := svc.SendTest(r.Context(), c, r.PathValue("id"), in)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusAccepted, held)
+	})
 }
 
 // routesHooks serves the lead sources' webhooks.
@@ -45,6 +66,7 @@ func (a *API) routesHooks() {
 	svc := a.cfg.Leads
 	a.hook("POST /hooks/leads/{source_id}", svc.Lead)
 	a.hook("POST /hooks/calls/{source_id}", svc.Call)
+	a.routesProviders()
 }
 
 func (a *API) routesDistribution() {
@@ -72,8 +94,16 @@ func (a *API) routesDistribution() {
 // raw body; an Idempotency-Key repeat, like a copy of the same signed
 // request, gets the first answer. Accepted leads are answered 202.
 func (a *API) hook(pattern string, take func(ctx context.Context, v *leads.Verified, body []byte) (*leads.Accepted, error)) {
+	leadsRoute := strings.HasPrefix(pattern, "POST /hooks/leads/")
 	a.register(pattern, Route{Hook: true}, func(w *recorder, r *http.Request) {
 		lang := language(r, "")
+		if leadsRoute {
+			// A source of a provider's kind is answered as its provider expects.
+			if kind, err := a.cfg.Leads.KindOf(r.Context(), r.PathValue("source_id")); err == nil && kind != leads.KindSigned {
+				a.serveProvider(w, r, kind)
+				return
+			}
+		}
 		if err := a.serveHook(w, r, lang, take); err != nil {
 			writeProblem(w, problemFor(r, a.cfg.Log, err, lang), lang)
 		}

@@ -266,7 +266,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		for _, e := range order {
 			r := routed[e]
 			o, ok := documented[e]
-			if !ok || r.Public || r.Bare || e.method == http.MethodGet || e.method == http.MethodHead {
+			// A landing page's form posts from a browser, which sends no
+			// such header: its repeats are found by their contact instead.
+			form := strings.HasPrefix(e.path, "/hooks/f/")
+			if !ok || r.Public || r.Bare || form || e.method == http.MethodGet || e.method == http.MethodHead {
 				continue
 			}
 			params, errs := doc.params(o)

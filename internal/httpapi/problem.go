@@ -48,6 +48,8 @@ func statusOf(err error) int {
 		return http.StatusUnsupportedMediaType
 	case errors.Is(err, domain.ErrInvalid):
 		return http.StatusUnprocessableEntity
+	case errors.Is(err, domain.ErrTooManyRequests):
+		return http.StatusTooManyRequests
 	case errors.Is(err, domain.ErrUnavailable):
 		return http.StatusServiceUnavailable
 	}

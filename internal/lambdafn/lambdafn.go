@@ -14,9 +14,13 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+
 	"tend/internal/awsmain"
 	"tend/internal/httpapi"
+	"tend/internal/kmsseal"
 	"tend/internal/lambdaevent"
+	"tend/internal/leads"
 	"tend/internal/services"
 	"tend/internal/webapi"
 )
@@ -43,6 +47,7 @@ func API(a *awsmain.AWS) HTTPHandler {
 // APIHandler is API's HTTP handler before the API Gateway adapter.
 func APIHandler(a *awsmain.AWS) http.Handler {
 	svc := services.ForAPI(a.Store, a.Queues, a.Clock, a.Log)
+	svc.Leads.Sealer = leadSealer(a)
 	creation := httpapi.WorkspaceCreation{Open: a.AllowWorkspaceCreation, BootstrapSubject: a.BootstrapAdminSubject}
 	return webapi.Full(svc, lambdaevent.JWTAuthenticator{}, creation)
 }
@@ -50,7 +55,8 @@ func APIHandler(a *awsmain.AWS) http.Handler {
 // Hooks is the hooks function's handler: the webhooks (/hooks/*), which
 // check the lead source's signature themselves.
 func Hooks(a *awsmain.AWS) HTTPHandler {
-	svc := services.ForHooks(a.Store, a.Clock, a.Log)
+	svc := services.ForHooks(a.Store, a.Queues, a.Clock, a.Log)
+	svc.Leads.Sealer = leadSealer(a)
 	return httpadapter.NewV2(webapi.Hooks(svc, lambdaevent.JWTAuthenticator{})).ProxyWithContext
 }
 
@@ -86,4 +92,24 @@ func Jobs(a *awsmain.AWS) SQSHandler {
 func Notifier(a *awsmain.AWS, snd services.Senders) SQSHandler {
 	svc := services.ForNotifier(a.Store, a.Queues, snd, a.Clock, a.Log)
 	return lambdaevent.SQSHandler(svc.Notify.HandleMessage, svc.Log)
+}
+
+// Intake is the intake function's handler: the leads the webhooks held,
+// made customers (a Facebook lead read from the Graph API first).
+func Intake(a *awsmain.AWS) SQSHandler {
+	svc := services.ForIntake(a.Store, a.Queues, a.Clock, a.Log)
+	svc.Leads.Sealer = leadSealer(a)
+	svc.Leads.Graph = services.Graph(a.FacebookGraphURL, 0)
+	return lambdaevent.SQSHandler(svc.Leads.Take, svc.Log)
+}
+
+// leadSealer seals lead sources' secrets with the LEAD_SECRETS_KEY_ID
+// key; without one, sources with provider secrets can't be saved or read
+// (and the functions that need it refuse to start: see their mains).
+func leadSealer(a *awsmain.AWS) leads.Sealer {
+	s, err := kmsseal.New(kms.NewFromConfig(a.Config), a.LeadSecretsKey)
+	if err != nil {
+		return nil
+	}
+	return s
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"tend/internal/domain"
 	"tend/internal/jsonin"
@@ -36,8 +37,9 @@ var errNotID = errors.New("not an id")
 
 // id reads a provider's id, sent as a string or as a whole number (Google
 // sends int64 ids as JSON numbers, which float64 would round): "" when
-// absent or null. An id is one line of printable ASCII without spaces, at
-// most MaxIDBytes: ids end up in URLs, keys and logs.
+// absent or null. An id is ASCII letters, digits, "-" and "_", at most
+// MaxIDBytes (the providers' ids are digits, hex or base64url): ids end up
+// in URL paths (the Graph API's /{leadgen_id}), keys and logs.
 func id(raw json.RawMessage) (string, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
@@ -58,10 +60,8 @@ func id(raw json.RawMessage) (string, error) {
 	if len(s) > MaxIDBytes {
 		return "", errNotID
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return "", errNotID
-		}
+	if strings.IndexFunc(s, notIDChar) >= 0 {
+		return "", errNotID
 	}
 	return s, nil
 }
@@ -83,6 +83,10 @@ func ids(p *domain.Problems, at string, raws map[string]json.RawMessage, into ..
 		}
 		*f.dst = v
 	}
+}
+
+func notIDChar(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
 }
 
 // text reads an optional JSON string ("" when absent or null).

@@ -84,8 +84,8 @@ func (z *Zalo) EventID() string {
 	return z.EventName + ":" + z.UserID + ":" + z.Timestamp
 }
 
-// ZaloEvent reads a Zalo OA webhook event. event_name and timestamp are
-// required; info is read only for user_submit_info, and there it is
+// ZaloEvent reads a Zalo OA webhook event. event_name and timestamp (digits)
+// are required; info is read only for user_submit_info, and there it is
 // required.
 func ZaloEvent(body []byte) (*Zalo, error) {
 	var all map[string]json.RawMessage
@@ -101,8 +101,12 @@ func ZaloEvent(body []byte) (*Zalo, error) {
 	} else if fault := domain.TextFault(z.EventName, false); fault != "" {
 		p.Add("event_name", fault)
 	}
-	if z.Timestamp == "" && !named(&p, "timestamp") {
+	switch {
+	case named(&p, "timestamp"):
+	case z.Timestamp == "":
 		p.Add("timestamp", "required")
+	case !digits(z.Timestamp):
+		p.Add("timestamp", "invalid_value")
 	}
 	var sender, recipient, follower, message map[string]json.RawMessage
 	for _, o := range []struct {

@@ -64,9 +64,15 @@ func signedAt(timestamp string) (time.Time, error) {
 	return time.Unix(ts, 0).UTC(), nil
 }
 
-// newSecret returns a fresh signing secret.
-func newSecret() string {
+// newSecret returns a fresh secret for a source of the kind: a signing
+// key, a form's token (it goes in a URL, so letters and digits only), a
+// google_key or a Facebook verify token.
+func newSecret(k Kind) string {
 	var b [32]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return "whsec_" + hex.EncodeToString(b[:])
+	prefix := map[Kind]string{KindSigned: "whsec_", KindGoogleAds: "gkey_", KindFacebook: "fbv_"}[k]
+	if k == KindZalo {
+		return ""
+	}
+	return prefix + hex.EncodeToString(b[:])
 }

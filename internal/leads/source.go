@@ -21,11 +21,21 @@ import (
 	"tend/internal/workspace"
 )
 
-// Source is a lead source: where its leads go and how its JSON maps to
-// customer fields (field key → JSON path).
+// Source is a lead source: how it sends leads (its kind), where its
+// leads go and how they map to customer fields. A signed source's mapping
+// is field key → JSON path and is required; the other kinds match their
+// providers' field names to fields by themselves (see fieldmatch), and a
+// mapping, field key → the provider's field name, adds to that.
 type Source struct {
-	ID          string            `json:"id"`
-	Name        string            `json:"name"`
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Kind     Kind     `json:"kind"`
+	Settings Settings `json:"settings"`
+	// SecretsSet names the provider's secrets the source holds sealed.
+	SecretsSet []string `json:"secrets_set"`
+	// HookPath is where the source posts (absent for form_url sources,
+	// whose path holds their token: see WithSecret).
+	HookPath    string            `json:"hook_path,omitempty"`
 	WarehouseID string            `json:"warehouse_id"`
 	PipelineID  string            `json:"pipeline_id"`
 	StepID      string            `json:"step_id"`
@@ -38,19 +48,52 @@ type Source struct {
 }
 
 // WithSecret is a source as answered when it is created or its secret
-// rotated: the only times the secret is shown.
+// rotated: the only times the secret is shown. What the secret is depends
+// on the kind: the signing key (signed), the token of the form's URL
+// (form_url, whose FormPath holds it), the google_key (google_ads) or the
+// verify token (facebook). A zalo_oa source has none of its own.
 type WithSecret struct {
 	*Source
-	Secret string `json:"secret"`
+	Secret   string `json:"secret,omitempty"`
+	FormPath string `json:"form_path,omitempty"`
 }
 
 // record is a source as stored: with its secrets. The previous secret
-// stays valid for a day after a rotation, so senders can switch over.
+// stays valid for a day after a rotation, so senders can switch over. The
+// provider's secrets are sealed (Sealer), each bound to the source.
 type record struct {
 	Source
-	Secret         string    `json:"secret"`
-	PreviousSecret string    `json:"previous_secret,omitempty"`
-	PreviousUntil  time.Time `json:"previous_until,omitzero"`
+	Secret         string            `json:"secret"`
+	PreviousSecret string            `json:"previous_secret,omitempty"`
+	PreviousUntil  time.Time         `json:"previous_until,omitzero"`
+	Sealed         map[string][]byte `json:"sealed,omitempty"`
+}
+
+// answer is the source as shown: without its secrets.
+func (r *record) answer() *Source {
+	src := r.Source
+	src.SecretsSet = r.secretsSet()
+	if src.Mapping == nil {
+		src.Mapping = map[string]string{}
+	}
+	src.HookPath = ""
+	if r.Kind != KindForm {
+		src.HookPath = "/hooks/leads/" + r.ID
+	}
+	return &src
+}
+
+// withSecret is the source with its secret, as answered once.
+func (r *record) withSecret() *WithSecret {
+	out := &WithSecret{Source: r.answer()}
+	switch r.Kind {
+	case KindZalo:
+	case KindForm:
+		out.Secret, out.FormPath = r.Secret, "/hooks/f/"+r.ID+"."+r.Secret
+	default:
+		out.Secret = r.Secret
+	}
+	return out
 }
 
 // Input creates or changes a source; on a change, absent fields are kept.
@@ -62,6 +105,13 @@ type Input struct {
 	Mapping     *map[string]string `json:"mapping"`
 	Enabled     *bool              `json:"enabled"`
 	Version     *int64             `json:"version"`
+	// Kind is set when the source is created (signed when absent).
+	Kind *Kind `json:"kind"`
+	// Settings replace the source's settings.
+	Settings *Settings `json:"settings"`
+	// Secrets sets provider's secrets (app_secret, page_access_token,
+	// oa_secret_key); those not named are kept.
+	Secrets map[string]string `json:"secrets"`
 }
 
 // rotationGrace is how long the previous secret is honoured.
@@ -92,6 +142,7 @@ type Orgs interface {
 type Customers interface {
 	CreateCustomerAs(ctx context.Context, o *workspace.Org, in *customer.Input, actor domain.Actor, also customer.Also) (*domain.Customer, error)
 	ClaimHolder(ctx context.Context, o *workspace.Org, criterion, value string) (string, bool, error)
+	Mutate(ctx context.Context, o *workspace.Org, id string, actor domain.Actor, action string, fn customer.Change) (*domain.Customer, error)
 }
 
 // Timeline records a repeated lead as an activity, and a call record.
@@ -108,6 +159,12 @@ type Deps struct {
 	Orgs      Orgs
 	Customers Customers
 	Timeline  Timeline
+	// Sealer keeps the providers' secrets; Intake queues the leads stored
+	// first (every kind but signed); Graph fetches Facebook leads. Each is
+	// needed only by the functions that reach it.
+	Sealer Sealer
+	Intake Queue
+	Graph  Graph
 }
 
 // New returns the lead service.
@@ -131,6 +188,9 @@ func (s *Service) load(ctx context.Context, id string) (*record, error) {
 		return nil, fmt.Errorf("leads: decode source %s: %w", id, err)
 	}
 	r.Version = it.Version
+	if r.Kind == "" { // sources from before kinds were all signed
+		r.Kind = KindSigned
+	}
 	return &r, nil
 }
 
@@ -156,7 +216,7 @@ func (s *Service) List(ctx context.Context, c *workspace.Caller) ([]*Source, err
 			return nil, fmt.Errorf("leads: decode source: %w", err)
 		}
 		r.Version = it.Version
-		out = append(out, &r.Source)
+		out = append(out, r.answer())
 	}
 	return out, nil
 }
@@ -167,7 +227,7 @@ func (s *Service) Get(ctx context.Context, c *workspace.Caller, id string) (*Sou
 	if err != nil {
 		return nil, err
 	}
-	return &r.Source, nil
+	return r.answer(), nil
 }
 
 // Create adds a source (admins only) and answers its secret, once.
@@ -176,20 +236,23 @@ func (s *Service) Create(ctx context.Context, c *workspace.Caller, in Input) (*W
 		return nil, err
 	}
 	now := s.Clock.Now().UTC()
-	r := &record{Source: Source{ID: domain.NewID("src"), Tenant: c.Tenant(), Enabled: true, CreatedAt: now, UpdatedAt: now, Version: 1},
-		Secret: newSecret()}
-	if in.Mapping == nil {
+	r := &record{Source: Source{ID: domain.NewID("src"), Tenant: c.Tenant(), Kind: KindSigned, Enabled: true, CreatedAt: now, UpdatedAt: now, Version: 1}}
+	if in.Kind != nil {
+		r.Kind = *in.Kind
+	}
+	r.Secret = newSecret(r.Kind)
+	if in.Mapping == nil && r.Kind == KindSigned {
 		p := domain.Problems{}
 		p.Add("mapping", "required")
 		return nil, p.Err()
 	}
-	if err := r.apply(c.Org, in); err != nil {
+	if err := s.apply(ctx, r, c.Org, in); err != nil {
 		return nil, err
 	}
 	if err := s.Store.Put(ctx, r.item(), store.NotExist); err != nil {
 		return nil, fmt.Errorf("leads: save source: %w", err)
 	}
-	return &WithSecret{Source: &r.Source, Secret: r.Secret}, nil
+	return r.withSecret(), nil
 }
 
 // Update changes a source (admins only); the secret stays.
@@ -204,13 +267,16 @@ func (s *Service) Update(ctx context.Context, c *workspace.Caller, id string, in
 	if in.Version != nil && *in.Version != r.Version {
 		return nil, domain.VersionConflict("lead_source")
 	}
-	if err := r.apply(c.Org, in); err != nil {
+	if in.Kind != nil && *in.Kind != r.Kind {
+		return nil, domain.Invalid("kind", "read_only")
+	}
+	if err := s.apply(ctx, r, c.Org, in); err != nil {
 		return nil, err
 	}
 	if err := s.save(ctx, r); err != nil {
 		return nil, err
 	}
-	return &r.Source, nil
+	return r.answer(), nil
 }
 
 // RotateSecret gives a source a new secret, answered once; the previous
@@ -223,11 +289,14 @@ func (s *Service) RotateSecret(ctx context.Context, c *workspace.Caller, id stri
 	if err != nil {
 		return nil, err
 	}
-	r.PreviousSecret, r.PreviousUntil, r.Secret = r.Secret, s.Clock.Now().UTC().Add(rotationGrace), newSecret()
+	if r.Kind == KindZalo {
+		return nil, domain.Errorf(domain.ErrConflict, "no_secret_to_rotate", "kind", string(r.Kind))
+	}
+	r.PreviousSecret, r.PreviousUntil, r.Secret = r.Secret, s.Clock.Now().UTC().Add(rotationGrace), newSecret(r.Kind)
 	if err := s.save(ctx, r); err != nil {
 		return nil, err
 	}
-	return &WithSecret{Source: &r.Source, Secret: r.Secret}, nil
+	return r.withSecret(), nil
 }
 
 // Delete removes a source (admins only): its webhook stops taking leads.
@@ -251,9 +320,17 @@ func (s *Service) save(ctx context.Context, r *record) error {
 	return err
 }
 
-// apply sets and checks the input against the workspace.
-func (r *record) apply(o *workspace.Org, in Input) error {
+// apply sets and checks the input against the workspace, sealing the
+// secrets it sets.
+func (s *Service) apply(ctx context.Context, r *record, o *workspace.Org, in Input) error {
 	var p domain.Problems
+	if in.Settings != nil {
+		r.Settings = *in.Settings
+	}
+	checkKind(r, &p)
+	if err := s.sealInput(ctx, r, in.Secrets, &p); err != nil {
+		return err
+	}
 	if in.Name != nil {
 		r.Name = strings.TrimSpace(*in.Name)
 	}
@@ -290,7 +367,11 @@ func (r *record) apply(o *workspace.Org, in Input) error {
 			p.Add("step_id", "unknown_step", "value", r.StepID)
 		}
 	}
-	checkMapping(o, r.Mapping, &p)
+	if r.Kind == KindSigned {
+		checkMapping(o, r.Mapping, &p)
+	} else {
+		checkFieldNames(o, r.Mapping, &p)
+	}
 	return p.Err()
 }
 
@@ -313,6 +394,26 @@ func checkMapping(o *workspace.Org, m map[string]string, p *domain.Problems) {
 		}
 		if _, err := ParsePath(m[k]); err != nil {
 			p.Add(at, "invalid_json_path")
+		}
+	}
+}
+
+// checkFieldNames checks a mapping of provider field names: every key a
+// field a lead may set, every name given.
+func checkFieldNames(o *workspace.Org, m map[string]string, p *domain.Problems) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		at := "mapping." + k
+		if !customer.WritableField(o, strings.TrimPrefix(k, "fields.")) || k == "owner_id" || k == "warehouse_id" || k == "owner" || k == "warehouse" {
+			p.Add(at, "unknown_field", "field", k)
+			continue
+		}
+		if name := strings.TrimSpace(m[k]); name == "" || len(name) > 500 || domain.TextFault(name, false) != "" {
+			p.Add(at, "invalid_value")
 		}
 	}
 }

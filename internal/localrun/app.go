@@ -25,6 +25,7 @@ import (
 	"tend/internal/domain"
 	"tend/internal/httpapi"
 	"tend/internal/localqueue"
+	"tend/internal/localseal"
 	"tend/internal/notify"
 	"tend/internal/recordpdf"
 	"tend/internal/services"
@@ -46,6 +47,12 @@ type Config struct {
 	// WrapStore, when set, wraps the store the services work on: tests
 	// inject faults there (package faultstore), as a crash would.
 	WrapStore func(store.Store) store.Store
+	// FacebookGraphURL is where Facebook leads are read from: the Graph
+	// API when empty, a local fake in tests (TEND_FACEBOOK_GRAPH_URL for
+	// make run).
+	FacebookGraphURL string
+	// FacebookGraphTimeout bounds one call to it (default 5 s).
+	FacebookGraphTimeout time.Duration
 }
 
 // Drainer is background work that /dev/drain runs to completion: it does
@@ -73,6 +80,9 @@ type App struct {
 	// messages stay there to be looked at.
 	NotifyQueue *localqueue.Queue
 	NotifyDead  *localqueue.Queue
+	// IntakeQueue is the local intake queue (SQS in AWS): the leads the
+	// webhooks held.
+	IntakeQueue *localqueue.Queue
 
 	feed     *feedConsumer
 	drainers []Drainer
@@ -107,13 +117,20 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.DistQueue = localqueue.New(db, clock, "distribution", localqueue.Options{MaxAttempts: 10, SingleConsumer: true, Workers: 4})
 	a.NotifyQueue = localqueue.New(db, clock, "notifications", localqueue.Options{MaxAttempts: 5, SingleConsumer: true, Workers: 4})
 	a.NotifyDead = localqueue.New(db, clock, "notifications-dlq", localqueue.Options{})
+	a.IntakeQueue = localqueue.New(db, clock, "intake", localqueue.Options{MaxAttempts: 10, SingleConsumer: true, Workers: 4})
+	sealer, err := localseal.Open(filepath.Join(cfg.DataDir, "lead-secrets.key"))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	var st store.Store = db
 	if cfg.WrapStore != nil {
 		st = cfg.WrapStore(db)
 	}
 	a.Services = services.BuildWith(st,
-		services.Queues{Jobs: a.Jobs, Distribution: a.DistQueue, Notifications: a.NotifyQueue, NotificationsDLQ: a.NotifyDead},
+		services.Queues{Jobs: a.Jobs, Distribution: a.DistQueue, Notifications: a.NotifyQueue, NotificationsDLQ: a.NotifyDead, Intake: a.IntakeQueue},
 		services.Senders{Mailer: a.Outbox, Texter: a.Outbox, From: LocalSender, Printer: printer}, clock, cfg.Log)
+	a.Leads.Sealer, a.Leads.Graph = sealer, services.Graph(cfg.FacebookGraphURL, cfg.FacebookGraphTimeout)
 	// Tokens live in real time, not on the runner's clock: a session is
 	// the person at the keyboard, and moving the clock to try a rule or a
 	// care flow must not log them out (nor make an old token valid again).
@@ -126,8 +143,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	// then the queued jobs, distributions and notifications; rounds
 	// repeat until nothing moves.
 	a.drainers = []Drainer{a.feed, tick{ticker}, queueDrainer{a.Jobs, ticker.HandleJob},
-		queueDrainer{a.DistQueue, a.Distribution.HandleMessage}, queueDrainer{a.NotifyQueue, a.Notify.HandleMessage},
-		&expirySweeper{db: db}}
+		queueDrainer{a.IntakeQueue, a.Leads.Take}, queueDrainer{a.DistQueue, a.Distribution.HandleMessage},
+		queueDrainer{a.NotifyQueue, a.Notify.HandleMessage}, &expirySweeper{db: db}}
 	mux := http.NewServeMux()
 	a.routesDev(mux)
 	mux.Handle("/", a.API)

@@ -189,6 +189,13 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"POST /hooks/calls/{source_id}": {
 			{map[string]any{"phone": "x"}, 401, "", "bad_signature"},
 		},
+		"POST /hooks/f/{token}": {
+			{map[string]any{"ho_ten": "x"}, 404, "", "not_found"},
+		},
+		"POST /v1/lead-sources/{id}/test": {
+			{map[string]any{"fields": map[string]string{"Họ tên": "a\u0000b"}}, 422, "fields.Họ tên", "control_character"},
+			{map[string]any{"lead": "x"}, 422, "lead", "unknown_json_field"},
+		},
 		"POST /v1/workspaces": {
 			{map[string]any{"name": "X"}, 409, "", "already_member"},
 		},

@@ -22,8 +22,10 @@ type funnel struct {
 	source, secret     string
 }
 
-func newFunnel(t testing.TB) *funnel {
-	s := start(t, false)
+func newFunnel(t testing.TB) *funnel { return newFunnelOn(t, start(t, false)) }
+
+// newFunnelOn sets the funnel up on a running system.
+func newFunnelOn(t testing.TB, s *system) *funnel {
 	admin, _ := s.workspace("Chia lead")
 	f := &funnel{s: s, admin: admin}
 	f.wh = admin.create("/v1/warehouses", map[string]any{"name": "Facebook Ads"})

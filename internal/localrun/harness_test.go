@@ -70,9 +70,18 @@ func start(t testing.TB, demo bool) *system {
 
 func startIn(t testing.TB, dir string, demo bool) *system {
 	t.Helper()
+	return startWith(t, dir, func(cfg *localrun.Config) { cfg.Demo = demo })
+}
+
+// startWith runs Tend over a data directory with a configuration set
+// by tweak.
+func startWith(t testing.TB, dir string, tweak func(*localrun.Config)) *system {
+	t.Helper()
 	faults := &faults{}
-	app, err := localrun.Open(t.Context(), localrun.Config{DataDir: dir, JWTSecret: []byte(testSecret), Demo: demo,
-		WrapStore: func(st store.Store) store.Store { return faultstore.New(st, faults.decide) }})
+	cfg := localrun.Config{DataDir: dir, JWTSecret: []byte(testSecret),
+		WrapStore: func(st store.Store) store.Store { return faultstore.New(st, faults.decide) }}
+	tweak(&cfg)
+	app, err := localrun.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

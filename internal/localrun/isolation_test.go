@@ -126,6 +126,8 @@ func TestTenantIsolation(t *testing.T) {
 		"PATCH /v1/distribution-rules/{id}": map[string]any{"name": "Hacked"},
 		"POST /hooks/leads/{source_id}":     map[string]any{"n": "Lead lạ"},
 		"POST /hooks/calls/{source_id}":     map[string]any{"phone": "0912345678"},
+		"POST /hooks/f/{token}":             map[string]any{"ho_ten": "Lead lạ"},
+		"POST /v1/lead-sources/{id}/test":   map[string]any{},
 		"POST /v1/templates/email":          map[string]any{"name": "Mẫu A", "subject": "x", "body": "x"},
 		"PATCH /v1/templates/email/{id}":    map[string]any{"name": "Hacked"},
 		"POST /v1/templates/sms":            map[string]any{"name": "SMS A", "body": "x"},
@@ -170,6 +172,8 @@ func TestTenantIsolation(t *testing.T) {
 			switch {
 			case rt.Bare:
 				r.problem(409) // B's admin already belongs to a workspace
+			case rt.Hook && strings.HasPrefix(rt.Pattern, "/hooks/f/"):
+				r.problem(404) // no form of that token
 			case rt.Hook:
 				r.problem(401) // B can't sign for A's source
 			case strings.Contains(rt.Pattern, "{"):

@@ -28,6 +28,9 @@ func loadAPISchema(t *testing.T) apiSchema {
 func (d apiSchema) getRoutes() []string {
 	var out []string
 	for path, item := range d.tree["paths"].(map[string]any) {
+		if strings.HasPrefix(path, "/hooks/") {
+			continue // a provider's check of a webhook, answered as text
+		}
 		if _, ok := item.(map[string]any)["get"]; ok {
 			out = append(out, path)
 		}

@@ -63,6 +63,8 @@ type Services struct {
 // doesn't use (sending to it is then an error that names it).
 type Queues struct {
 	Jobs, Distribution, Notifications, NotificationsDLQ automation.Queue
+	// Intake takes the leads held by the webhooks (see leads.Take).
+	Intake automation.Queue
 }
 
 // Senders are the providers messages go out through; nil where a function
@@ -88,16 +90,23 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	s := newCore(st, q, clock, log)
 	s.addWork(snd)
 	s.addCareFlows()
-	s.Leads = leads.New(leads.Deps{Store: st, Clock: clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers, Timeline: s.Timeline})
+	s.addLeads()
 	s.Inbox = inbox.New(st)
 	return s
 }
 
-// ForHooks wires the services behind the webhooks: lead intake.
-func ForHooks(st store.Store, clock domain.Clock, log *slog.Logger) *Services {
-	s := newCore(st, Queues{}, clock, log)
-	s.Leads = leads.New(leads.Deps{Store: st, Clock: clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers, Timeline: s.Timeline})
+// ForHooks wires the services behind the webhooks: lead intake (the
+// signed leads taken at once, the others held for the intake queue).
+func ForHooks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
+	s := newCore(st, q, clock, log)
+	s.addLeads()
 	return s
+}
+
+// ForIntake wires the intake queue's consumer: the leads held by the
+// webhooks made customers.
+func ForIntake(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
+	return ForHooks(st, q, clock, log)
 }
 
 // ForStream wires what the table's changes go to: automations,
@@ -121,8 +130,9 @@ func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 	s := newCore(st, q, clock, log)
 	s.addWork(Senders{})
 	s.addCareFlows()
+	s.addLeads()
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline}
+		Reminders: s.Timeline, Leads: s.Leads}
 	return s
 }
 
@@ -145,8 +155,16 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s := forAPI(st, q, snd, clock, log)
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline}
+		Reminders: s.Timeline, Leads: s.Leads}
 	return s
+}
+
+// addLeads wires lead intake. The sealer of the sources' secrets and the
+// Graph client are set by the functions that reach them (Leads.Sealer,
+// Leads.Graph).
+func (s *Services) addLeads() {
+	s.Leads = leads.New(leads.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers,
+		Timeline: s.Timeline, Intake: s.queues.Intake})
 }
 
 // newCore wires what every function builds on: the set-up, customers,
@@ -159,6 +177,7 @@ func newCore(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Se
 	q.Distribution = orMissing(q.Distribution, "DISTRIBUTION_QUEUE_URL")
 	q.Notifications = orMissing(q.Notifications, "NOTIFICATIONS_QUEUE_URL")
 	q.NotificationsDLQ = orMissing(q.NotificationsDLQ, "NOTIFICATIONS_DLQ_URL")
+	q.Intake = orMissing(q.Intake, "INTAKE_QUEUE_URL")
 	s := &Services{Store: st, Clock: clock, Log: log, queues: q}
 	s.Workspaces = workspace.New(st, clock, log)
 	s.Customers = customer.New(st, clock, log)

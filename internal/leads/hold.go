@@ -1,0 +1,150 @@
+package leads
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"tend/internal/domain"
+	"tend/internal/leadpayload"
+	"tend/internal/store"
+)
+
+// Every kind but signed is taken storage first: the hook checks the
+// request, stores each lead as a pending delivery and queues it, and
+// answers at once; the intake queue's consumer (Take) makes the customer.
+// A provider is answered within its deadline whatever the load, a lead
+// whose provider can't be read yet (Facebook's Graph API) waits and is
+// tried again, and a lead whose queue message was lost is sent again by
+// the tick (Resend): none is lost.
+
+// Queue is the intake queue (SQS on AWS).
+type Queue interface {
+	Send(ctx context.Context, body []byte, delay time.Duration) error
+}
+
+// incoming is one lead a hook read from a provider's request.
+type incoming struct {
+	// ExternalID is the provider's id of the lead, if any.
+	ExternalID string
+	// Same names what makes two deliveries the same lead (the provider's
+	// id, or a form's contact), for Window: a copy within it is counted
+	// once.
+	Same   string
+	Window time.Duration
+	Fields []leadpayload.Field
+	Meta   map[string]string
+	Test   bool
+}
+
+// Held is the answer to a lead stored: its delivery, and whether a copy of
+// it was held before (and so this one changed nothing).
+type Held struct {
+	DeliveryID string  `json:"delivery_id"`
+	Status     Outcome `json:"status"`
+	Repeated   bool    `json:"-"`
+}
+
+// intakeMessage is the intake queue's message: the delivery to take.
+type intakeMessage struct {
+	SourceID   string `json:"source_id"`
+	DeliveryID string `json:"delivery_id"`
+}
+
+// seenKey marks a lead held within its window (see incoming.Same).
+func seenKey(sourceID, same string) store.Key {
+	h := sha256.Sum256([]byte(same))
+	return store.Key{PK: "LEADSRC#" + sourceID + "#SEEN#" + hex.EncodeToString(h[:]), SK: "S"}
+}
+
+// hold stores a lead as a pending delivery of the source, with its mark
+// for the window, and queues it. A copy within the window is answered
+// with the first one's delivery. When the queue can't be reached the lead
+// is still held: the tick sends it.
+func (s *Service) hold(ctx context.Context, r *record, in incoming) (*Held, error) {
+	now := s.Clock.Now().UTC()
+	d := &delivery{Delivery: Delivery{ID: domain.NewID("dlv"), SourceID: r.ID, ReceivedAt: now, UpdatedAt: now, Outcome: OutcomePending,
+		Test: in.Test, ExternalID: in.ExternalID, Fields: fieldsOf(in.Fields), Meta: in.Meta}, Tenant: r.Tenant, Kind: r.Kind, Version: 1}
+	seen := seenKey(r.ID, in.Same)
+	mark, _ := json.Marshal(intakeMessage{SourceID: r.ID, DeliveryID: d.ID})
+	err := s.Store.Transact(ctx, []store.TxOp{
+		store.TxPut(store.Item{Key: seen, Type: "lead_seen", Version: 1, ExpiresAt: now.Add(in.Window), Doc: mark}, store.NotExist),
+		store.TxPut(d.item(), store.NotExist),
+		store.TxAdd(counterKey(r.ID, OutcomePending), 1),
+	})
+	if store.FailedOp(err) == 0 {
+		return s.heldBefore(ctx, seen)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("leads: hold a lead of %s: %w", r.ID, err)
+	}
+	if err := s.Intake.Send(ctx, mark, 0); err != nil {
+		s.Log.WarnContext(ctx, "lead held, not queued: the tick will send it", "source", r.ID, "delivery", d.ID, "err", err)
+	}
+	return &Held{DeliveryID: d.ID, Status: OutcomePending}, nil
+}
+
+// heldBefore answers a copy of a lead with the delivery that took it.
+func (s *Service) heldBefore(ctx context.Context, seen store.Key) (*Held, error) {
+	it, err := s.Store.Get(ctx, seen)
+	if err != nil {
+		return nil, fmt.Errorf("leads: read the mark of a repeated lead: %w", err)
+	}
+	var m intakeMessage
+	if err := json.Unmarshal(it.Doc, &m); err != nil {
+		return nil, fmt.Errorf("leads: decode the mark of a repeated lead: %w", err)
+	}
+	d, err := s.loadDelivery(ctx, m.SourceID, m.DeliveryID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return &Held{DeliveryID: m.DeliveryID, Status: OutcomePending, Repeated: true}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Held{DeliveryID: d.ID, Status: d.Outcome, Repeated: true}, nil
+}
+
+// resendAfter is how long a delivery may stay pending before the tick
+// sends it to the queue again: past the queue's own retries of a message
+// that failed, so that only lost messages and leads that keep failing
+// (which the dead-letter alarm reports) are sent again.
+const resendAfter = 15 * time.Minute
+
+// Resend queues again the deliveries pending for longer than resendAfter
+// since they were received or last sent again (at most 500 a tick), and
+// returns how many it sent.
+func (s *Service) Resend(ctx context.Context) (int, error) {
+	before := store.SortTime(s.Clock.Now().Add(-resendAfter))
+	page, err := s.Store.Query(ctx, store.Query{Index: store.GSI2, PK: pendingPK, SK: store.SKLt, A: before, Limit: 500, DocsOnly: true})
+	if err != nil {
+		return 0, fmt.Errorf("leads: read pending deliveries: %w", err)
+	}
+	sent := 0
+	var errs []error
+	for _, it := range page.Items {
+		d, err := decodeDelivery(it)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		next := *d
+		next.ResentAt, next.Version = s.Clock.Now().UTC(), d.Version+1
+		if err := s.Store.Put(ctx, next.item(), store.IfVersion(d.Version)); err != nil {
+			if !errors.Is(err, store.ErrConditionFailed) { // else taken meanwhile
+				errs = append(errs, fmt.Errorf("leads: resend delivery %s: %w", d.ID, err))
+			}
+			continue
+		}
+		msg, _ := json.Marshal(intakeMessage{SourceID: d.SourceID, DeliveryID: d.ID})
+		if err := s.Intake.Send(ctx, msg, 0); err != nil {
+			errs = append(errs, fmt.Errorf("leads: resend delivery %s: %w", d.ID, err))
+			continue
+		}
+		sent++
+	}
+	return sent, errors.Join(errs...)
+}
