@@ -375,32 +375,27 @@ func (s *Service) apply(ctx context.Context, r *record, o *workspace.Org, in Inp
 	return p.Err()
 }
 
-// checkMapping checks that every key is a field a lead may set and every
-// path compiles; name must be mapped.
+// checkMapping checks a signed source's mapping: every key a field a lead
+// may set, every path compiles; name must be mapped.
 func checkMapping(o *workspace.Org, m map[string]string, p *domain.Problems) {
 	if _, ok := m["name"]; !ok {
 		p.Add("mapping.name", "required")
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		at := "mapping." + k
-		if !customer.WritableField(o, strings.TrimPrefix(k, "fields.")) || k == "owner_id" || k == "warehouse_id" || k == "owner" || k == "warehouse" {
-			p.Add(at, "unknown_field", "field", k)
-			continue
-		}
-		if _, err := ParsePath(m[k]); err != nil {
-			p.Add(at, "invalid_json_path")
-		}
-	}
+	checkMapped(o, m, p, func(path string) bool { _, err := ParsePath(path); return err == nil }, "invalid_json_path")
 }
 
 // checkFieldNames checks a mapping of provider field names: every key a
 // field a lead may set, every name given.
 func checkFieldNames(o *workspace.Org, m map[string]string, p *domain.Problems) {
+	checkMapped(o, m, p, func(name string) bool {
+		name = strings.TrimSpace(name)
+		return name != "" && len(name) <= 500 && domain.TextFault(name, false) == ""
+	}, "invalid_value")
+}
+
+// checkMapped checks, key by key in order, that each key is a field a
+// lead may set and each value passes valid (else code).
+func checkMapped(o *workspace.Org, m map[string]string, p *domain.Problems, valid func(string) bool, code string) {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -412,8 +407,8 @@ func checkFieldNames(o *workspace.Org, m map[string]string, p *domain.Problems) 
 			p.Add(at, "unknown_field", "field", k)
 			continue
 		}
-		if name := strings.TrimSpace(m[k]); name == "" || len(name) > 500 || domain.TextFault(name, false) != "" {
-			p.Add(at, "invalid_value")
+		if !valid(m[k]) {
+			p.Add(at, code)
 		}
 	}
 }
