@@ -45,22 +45,20 @@ type Funnel struct {
 	Totals       FunnelTotals `json:"totals"`
 }
 
-// Funnel reports a pipeline's steps.
+// Funnel reports a pipeline's steps (the workspace's oldest pipeline's
+// when none is named).
 func (s *Service) Funnel(ctx context.Context, c *workspace.Caller, p Params) (*Funnel, error) {
 	v, err := s.newView(c, p)
 	if err != nil {
 		return nil, err
 	}
-	var probs domain.Problems
-	pl, ok := c.Org.Pipeline(p.PipelineID)
-	switch {
-	case p.PipelineID == "":
-		probs.Add("pipeline_id", "required")
-	case !ok:
-		probs.Add("pipeline_id", "unknown_pipeline", "pipeline", p.PipelineID)
-	}
-	if err := probs.Err(); err != nil {
+	pl, err := pipelineOf(c.Org, p.PipelineID)
+	if err != nil {
 		return nil, err
+	}
+	out := &Funnel{Period: Period{v.from, v.to}, Rows: []FunnelRow{}}
+	if pl == nil {
+		return out, nil // a workspace without pipelines
 	}
 	now, entered := map[string]int64{}, map[string]int64{}
 	err = s.read(ctx, v, []string{metricAtStep + "#" + pl.ID}, func(cl Cell, n int64) {
@@ -74,7 +72,7 @@ func (s *Service) Funnel(ctx context.Context, c *workspace.Caller, p Params) (*F
 	if err != nil {
 		return nil, err
 	}
-	out := &Funnel{Period: Period{v.from, v.to}, PipelineID: pl.ID, PipelineName: pl.Name, Rows: []FunnelRow{}}
+	out.PipelineID, out.PipelineName = pl.ID, pl.Name
 	for i, st := range pl.Steps {
 		row := FunnelRow{StepID: st.ID, StepName: st.Name, Now: now[st.ID], Entered: entered[st.ID]}
 		if i+1 < len(pl.Steps) {
@@ -265,37 +263,46 @@ func (s *Service) Sources(ctx context.Context, c *workspace.Caller, p Params) (*
 	return out, nil
 }
 
+// pipelineOf is the pipeline of an id; without one, the workspace's
+// oldest (nil when it has none).
+func pipelineOf(o *workspace.Org, id string) (*domain.Pipeline, error) {
+	if id != "" {
+		pl, ok := o.Pipeline(id)
+		if !ok {
+			return nil, domain.Invalid("pipeline_id", "unknown_pipeline", "pipeline", id)
+		}
+		return pl, nil
+	}
+	if len(o.Pipelines) == 0 {
+		return nil, nil
+	}
+	return slices.MinFunc(o.Pipelines, func(a, b *domain.Pipeline) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	}), nil
+}
+
 // convertedStep is the pipeline and step the sources report counts as
 // converted.
 func convertedStep(o *workspace.Org, p Params) (*domain.Pipeline, domain.Step, error) {
-	var probs domain.Problems
-	var pl *domain.Pipeline
-	switch {
-	case p.PipelineID != "":
-		var ok bool
-		if pl, ok = o.Pipeline(p.PipelineID); !ok {
-			probs.Add("pipeline_id", "unknown_pipeline", "pipeline", p.PipelineID)
-			return nil, domain.Step{}, probs.Err()
-		}
-	case len(o.Pipelines) > 0:
-		pl = slices.MinFunc(o.Pipelines, func(a, b *domain.Pipeline) int {
-			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
-		})
+	pl, err := pipelineOf(o, p.PipelineID)
+	if err != nil {
+		return nil, domain.Step{}, err
 	}
+	unknown := domain.Invalid("converted_step_id", "unknown_step", "value", p.ConvertedStepID)
 	if pl == nil || len(pl.Steps) == 0 {
 		if p.ConvertedStepID != "" {
-			probs.Add("converted_step_id", "unknown_step", "value", p.ConvertedStepID)
+			return nil, domain.Step{}, unknown
 		}
-		return nil, domain.Step{}, probs.Err()
+		return nil, domain.Step{}, nil
 	}
 	step := pl.Steps[len(pl.Steps)-1]
 	if p.ConvertedStepID != "" {
 		var ok bool
 		if step, ok = pl.Step(p.ConvertedStepID); !ok {
-			probs.Add("converted_step_id", "unknown_step", "value", p.ConvertedStepID)
+			return nil, domain.Step{}, unknown
 		}
 	}
-	return pl, step, probs.Err()
+	return pl, step, nil
 }
 
 // DistributionRow is one staff member of one rule: customers the rule
