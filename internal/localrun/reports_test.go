@@ -167,6 +167,7 @@ func newReportsWorld(t testing.TB, s *system) *reportsWorld {
 	}
 	var p1, p2 pipeline
 	admin.do("GET", "/v1/pipelines/"+w.pipeline, nil).ok(200).into(&p1)
+	s.setClock(day1.Add(time.Second)) // the second pipeline is the newer
 	admin.do("POST", "/v1/pipelines", map[string]any{"name": "Chăm sóc", "steps": []map[string]string{{"name": "Quan tâm"}, {"name": "Báo giá"}, {"name": "Chốt"}}}).ok(201).into(&p2)
 	for _, st := range p1.Steps {
 		w.p1Steps = append(w.p1Steps, st.ID)
