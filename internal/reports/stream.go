@@ -123,7 +123,10 @@ func decodeOrder(it *store.Item) (*orders.Order, error) {
 // a generation being filled (the rebuild will count it as it is by then,
 // this change included). A record created while a rebuild runs may have
 // been missed by it: its creation claims the record in the rebuild's
-// generation, and the stream counts it there from the start.
+// generation, and the stream counts it there from the start. (That claim
+// relies on a record's own changes coming in order, as the DynamoDB
+// stream and the local feed hand them; changes of different records may
+// come in any order.)
 func (s *Service) apply(ctx context.Context, ch change, adds Adds) error {
 	if len(adds) == 0 && !ch.isNew {
 		return nil
