@@ -133,6 +133,14 @@ func (s *stack) settle() {
 // them to it in batches; it returns how many it handed. A record the
 // function reports failed fails the test (Lambda would retry it).
 func (s *stack) pumpStream() int {
+	records := s.streamRecords()
+	s.deliverStream(records)
+	return len(records)
+}
+
+// streamRecords reads what the table's stream has had since the last
+// call: the records the stream function's mapping lets through.
+func (s *stack) streamRecords() []events.DynamoDBEventRecord {
 	t := s.t
 	t.Helper()
 	m, ok := s.mappings["StreamFunction"]
@@ -168,6 +176,16 @@ func (s *stack) pumpStream() int {
 			}
 		}
 	}
+	return records
+}
+
+// deliverStream hands stream records to the stream function in batches,
+// as its mapping does. A record the function reports failed fails the
+// test (Lambda would retry it).
+func (s *stack) deliverStream(records []events.DynamoDBEventRecord) {
+	t := s.t
+	t.Helper()
+	m := s.mappings["StreamFunction"]
 	for batch := range slices.Chunk(records, m.batch) {
 		var answer events.DynamoDBEventResponse
 		s.invoke(m.function, events.DynamoDBEvent{Records: batch}, &answer)
@@ -175,7 +193,6 @@ func (s *stack) pumpStream() int {
 			t.Fatalf("%s reported records failed: %+v", m.function, answer.BatchItemFailures)
 		}
 	}
-	return len(records)
 }
 
 // lambdaRecord is a record of the stream as Lambda delivers it.

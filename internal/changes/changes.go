@@ -1,6 +1,6 @@
 // Package changes routes item changes — from the DynamoDB stream in AWS,
 // from the SQLite change feed locally — to the code that reacts to them:
-// automation rules on customers, revenue on orders.
+// automation rules on customers, revenue on orders, the reports' counters.
 package changes
 
 import (
@@ -15,6 +15,7 @@ import (
 	"tend/internal/distribution"
 	"tend/internal/notify"
 	"tend/internal/orders"
+	"tend/internal/reports"
 	"tend/internal/store"
 	"tend/internal/timeline"
 )
@@ -28,6 +29,9 @@ type Router struct {
 	Automation   *automation.Service
 	Distribution *distribution.Service
 	Orders       *orders.Service
+	// Reports keeps the reports' daily counters, from customers' and
+	// orders' changes.
+	Reports *reports.Service
 }
 
 // Handle routes one change: old is nil for a new item, new nil for a
@@ -46,11 +50,17 @@ func (r *Router) Handle(ctx context.Context, typ string, old, new *store.Item) e
 		if err := r.Automation.HandleChange(ctx, before, after); err != nil {
 			return err
 		}
-		return r.Distribution.HandleChange(ctx, before, after)
+		if err := r.Distribution.HandleChange(ctx, before, after); err != nil {
+			return err
+		}
 	case orders.ItemType:
-		return r.Orders.HandleChange(ctx, old, new)
+		if err := r.Orders.HandleChange(ctx, old, new); err != nil {
+			return err
+		}
+	default:
+		return nil
 	}
-	return nil
+	return r.Reports.HandleChange(ctx, typ, old, new)
 }
 
 func image(it *store.Item) (*customer.Image, error) {
@@ -76,6 +86,9 @@ type Ticker struct {
 	Reminders    *timeline.Service
 	// Leads sends again the leads held but not taken (see leads.Resend).
 	Leads *leads.Service
+	// Reports sends again the jobs of stalled report rebuilds, and runs
+	// them.
+	Reports *reports.Service
 }
 
 // Tick runs one tick and says how much it started. Every stage runs
@@ -85,7 +98,7 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 	total := 0
 	var errs []error
 	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick,
-		t.Reminders.SendReminders, t.Leads.Resend} {
+		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick} {
 		n, err := tick(ctx)
 		total += n
 		errs = append(errs, err)
@@ -94,10 +107,13 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 }
 
 // HandleJob runs one message of the jobs queue: a shard of a daily rule
-// run or of a care-flow run.
+// run, of a care-flow run or of a report rebuild.
 func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
 	if careflow.IsJob(body) {
 		return t.CareFlows.HandleJob(ctx, body)
+	}
+	if reports.IsJob(body) {
+		return t.Reports.HandleJob(ctx, body)
 	}
 	return t.Automation.HandleJob(ctx, body)
 }

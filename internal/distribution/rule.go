@@ -204,3 +204,19 @@ func (r *Rule) weight(st Staff) int {
 	}
 	return 1
 }
+
+// TargetShare is the share of the rule's customers a user should get: their
+// weight over the listed staff's (0 for someone not listed).
+func (r *Rule) TargetShare(userID string) float64 {
+	total, mine := 0, 0
+	for _, st := range r.Staff {
+		total += r.weight(st)
+		if st.UserID == userID {
+			mine += r.weight(st)
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(mine) / float64(total)
+}

@@ -268,14 +268,10 @@ func (s *Service) Stats(ctx context.Context, c *workspace.Caller, id string) (*S
 	if err != nil {
 		return nil, err
 	}
-	total := 0
-	for _, st := range r.Staff {
-		total += r.weight(st)
-	}
 	out := &Stats{RuleID: id, Waiting: len(waiting.Items), Staff: []StaffStats{}}
 	for _, st := range r.Staff {
 		u, _ := c.Org.User(st.UserID)
-		ss := StaffStats{UserID: st.UserID, Assigned: counts[st.UserID], TargetShare: float64(r.weight(st)) / float64(total)}
+		ss := StaffStats{UserID: st.UserID, Assigned: counts[st.UserID], TargetShare: r.TargetShare(st.UserID)}
 		if u != nil {
 			ss.Name, ss.Available = u.Name, u.Active && !u.Away
 		}

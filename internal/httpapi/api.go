@@ -30,6 +30,7 @@ import (
 	"tend/internal/leads"
 	"tend/internal/notify"
 	"tend/internal/orders"
+	"tend/internal/reports"
 	"tend/internal/task"
 	"tend/internal/templates"
 	"tend/internal/timeline"
@@ -51,6 +52,7 @@ type Config struct {
 	Tasks        *task.Service
 	CareFlows    *careflow.Service
 	Notify       *notify.Service
+	Reports      *reports.Service
 	Auth         Authenticator
 	// WorkspaceCreation says who may open a workspace (POST /v1/workspaces).
 	WorkspaceCreation WorkspaceCreation
@@ -94,6 +96,7 @@ func New(cfg Config) *API {
 	a.routesTasks()
 	a.routesCareFlows()
 	a.routesMessages()
+	a.routesReports()
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a

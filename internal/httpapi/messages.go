@@ -112,6 +112,7 @@ var fieldMessages = map[string]message{
 	"expected_range":              {"Phải là hai số [từ, đến].", "Must be two numbers [from, to]."},
 	"expected_date_range":         {"Phải là hai ngày [từ, đến].", "Must be two dates [from, to]."},
 	"range_reversed":              {"Giá trị đầu phải nhỏ hơn hoặc bằng giá trị sau.", "The first value must not be greater than the second."},
+	"range_too_long":              {"Khoảng thời gian dài nhất là {max} ngày.", "The period can be at most {max} days long."},
 	"not_an_option":               {"\"{value}\" không phải là một lựa chọn của trường này.", "\"{value}\" is not one of this field's options."},
 	"out_of_range":                {"Giá trị nằm ngoài phạm vi cho phép.", "The value is out of range."},
 	"duplicate_name":              {"Tên bị trùng.", "This name is used twice."},
@@ -201,6 +202,7 @@ var thingNames = map[string]message{
 	"template":          {"mẫu", "template"},
 	"task":              {"nhiệm vụ", "task"},
 	"care_flow":         {"quy trình chăm sóc", "care flow"},
+	"report_rebuild":    {"lần tính lại báo cáo", "report rebuild"},
 }
 
 // roleNames name the roles in messages.

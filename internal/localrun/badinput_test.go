@@ -257,7 +257,7 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"DELETE /v1/lead-sources/{id}": true, "DELETE /v1/distribution-rules/{id}": true, "POST /v1/lead-sources/{id}/rotate-secret": true,
 		"DELETE /v1/templates/email/{id}": true, "DELETE /v1/templates/sms/{id}": true, "DELETE /v1/tasks/{id}": true,
 		"DELETE /v1/care-flows/{id}": true, "POST /v1/care-flows/{id}/activate": true, "POST /v1/care-flows/{id}/deactivate": true,
-		"POST /v1/care-flows/{id}/clone": true,
+		"POST /v1/care-flows/{id}/clone": true, "POST /v1/reports/rebuild": true,
 	}
 	var before map[string]any
 	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)

@@ -52,6 +52,12 @@ type Order struct {
 	Items       []Line    `json:"items"`
 	PerformerID string    `json:"performer_id"`
 	OrderedAt   time.Time `json:"ordered_at"`
+	// OwnerID, WarehouseID and Source are the customer's when the order
+	// was last saved: reports count the order's sale for them, as it was
+	// made, whatever becomes of the customer later.
+	OwnerID     string    `json:"owner_id"`
+	WarehouseID string    `json:"warehouse_id"`
+	Source      string    `json:"source"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	Version     int64     `json:"version"`
@@ -74,6 +80,10 @@ type Input struct {
 // and by customer (GSI2); a summary in the customer's partition, written
 // with it, from which revenue is summed with a consistent read.
 func orderKey(t, id string) store.Key { return store.Key{PK: "T#" + t + "#ORDER#" + id, SK: "A"} }
+
+// Key is where an order is stored (reports check it is unchanged while
+// they count it).
+func Key(tenant, id string) store.Key { return orderKey(tenant, id) }
 func allPK(t string) string           { return "T#" + t + "#ORDERS" }
 func byCustomerPK(t, c string) string { return "T#" + t + "#CORD#" + c }
 func summaryKey(t, customerID, id string) store.Key {
@@ -202,15 +212,20 @@ func (s *Service) Save(ctx context.Context, c *workspace.Caller, id string, in I
 
 func (s *Service) apply(ctx context.Context, c *workspace.Caller, o *Order, in Input, creating bool) error {
 	var p domain.Problems
+	var cu *domain.Customer
+	var err error
 	if in.CustomerID != nil {
-		if _, err := s.customers.CanChangeCustomer(ctx, c, *in.CustomerID); err != nil {
+		if cu, err = s.customers.CanChangeCustomer(ctx, c, *in.CustomerID); err != nil {
 			p.Add("customer_id", "unknown_customer", "value", *in.CustomerID)
 		}
 		o.CustomerID = *in.CustomerID
 	} else if creating {
 		p.Add("customer_id", "required")
-	} else if _, err := s.customers.CanChangeCustomer(ctx, c, o.CustomerID); err != nil {
+	} else if cu, err = s.customers.CanChangeCustomer(ctx, c, o.CustomerID); err != nil {
 		return err
+	}
+	if cu != nil {
+		o.OwnerID, o.WarehouseID, o.Source = cu.OwnerID, cu.WarehouseID, cu.Source
 	}
 	if in.Code != nil {
 		o.Code = strings.TrimSpace(*in.Code)

@@ -24,6 +24,7 @@ import (
 	"tend/internal/leads"
 	"tend/internal/notify"
 	"tend/internal/orders"
+	"tend/internal/reports"
 	"tend/internal/store"
 	"tend/internal/task"
 	"tend/internal/templates"
@@ -49,6 +50,7 @@ type Services struct {
 	Notify       *notify.Service
 	Actions      *action.Service
 	CareFlows    *careflow.Service
+	Reports      *reports.Service
 	// Changes routes changes of the table to their consumers (the stream
 	// function, the local feed).
 	Changes *changes.Router
@@ -91,6 +93,7 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	s.addWork(snd)
 	s.addCareFlows()
 	s.addLeads()
+	s.addReports()
 	s.Inbox = inbox.New(st)
 	return s
 }
@@ -110,11 +113,12 @@ func ForIntake(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *
 }
 
 // ForStream wires what the table's changes go to: automations,
-// distribution, revenue from orders.
+// distribution, revenue from orders, the reports' counters.
 func ForStream(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
 	s := newCore(st, q, clock, log)
 	s.addWork(Senders{})
-	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
+	s.addReports()
+	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders, Reports: s.Reports}
 	return s
 }
 
@@ -131,8 +135,9 @@ func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 	s.addWork(Senders{})
 	s.addCareFlows()
 	s.addLeads()
+	s.addReports()
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline, Leads: s.Leads}
+		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports}
 	return s
 }
 
@@ -153,9 +158,9 @@ func Build(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Serv
 // as the local runner runs them all in one process.
 func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog.Logger) *Services {
 	s := forAPI(st, q, snd, clock, log)
-	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
+	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders, Reports: s.Reports}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline, Leads: s.Leads}
+		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports}
 	return s
 }
 
@@ -165,6 +170,13 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 func (s *Services) addLeads() {
 	s.Leads = leads.New(leads.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers,
 		Timeline: s.Timeline, Intake: s.queues.Intake})
+}
+
+// addReports wires the reports' counters (after addWork): kept by the
+// stream, read by the API, rebuilt by the jobs.
+func (s *Services) addReports() {
+	s.Reports = reports.New(reports.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Rules: s.Distribution,
+		Orders: s.Orders, Jobs: s.queues.Jobs})
 }
 
 // newCore wires what every function builds on: the set-up, customers,

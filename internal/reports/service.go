@@ -1,0 +1,127 @@
+// Package reports keeps a workspace's figures [báo cáo] as daily counters
+// maintained from the change stream, so that a report reads a few counter
+// partitions per day of its period whatever the number of customers; a
+// rebuild recomputes every counter from the records into a new generation.
+package reports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"tend/internal/distribution"
+	"tend/internal/domain"
+	"tend/internal/orders"
+	"tend/internal/shardrun"
+	"tend/internal/store"
+	"tend/internal/workspace"
+)
+
+// Orgs reads workspaces' set-ups.
+type Orgs interface {
+	LoadOrg(ctx context.Context, tenant string) (*workspace.Org, error)
+}
+
+// Rules lists a workspace's distribution rules (for their names and target
+// shares).
+type Rules interface {
+	List(ctx context.Context, c *workspace.Caller) ([]*distribution.Rule, error)
+}
+
+// Orders pages through a workspace's orders (a rebuild).
+type Orders interface {
+	Page(ctx context.Context, tenant string, limit int, cursor string) ([]*orders.Order, string, error)
+}
+
+// Queue takes the rebuild's jobs.
+type Queue = shardrun.Queue
+
+// Deps are what the service is built on. Rules, Orders and Jobs are needed
+// only by reports and rebuilds (not by the stream).
+type Deps struct {
+	Store  store.Store
+	Clock  domain.Clock
+	Log    *slog.Logger
+	Orgs   Orgs
+	Rules  Rules
+	Orders Orders
+	Jobs   Queue
+}
+
+// Service maintains and reads the counters.
+type Service struct {
+	Deps
+	runs *shardrun.Runs
+}
+
+// New returns the reports service.
+func New(d Deps) *Service {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{Deps: d}
+	s.runs = &shardrun.Runs{Kind: JobKind, Store: d.Store, Jobs: d.Jobs, ItemType: typeRun, OpenPK: openRunsPK,
+		PK: runPK, Open: shardrun.OpenAs[rebuildRun]}
+	return s
+}
+
+func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
+
+// Item types of the package's own items (none is on the stream).
+const (
+	typeGenerations = "report_generations"
+	typeApplied     = "report_applied"
+	typeSeen        = "report_seen"
+	typeRun         = "report_rebuild"
+)
+
+// How long the markers live. A change is handled within the stream's 24
+// hours (and its retries); a rebuild's marks must outlive the rebuild and
+// the late deliveries of the changes it raced with.
+const (
+	appliedTTL = 7 * 24 * time.Hour
+	seenTTL    = 14 * 24 * time.Hour
+)
+
+// generations says which counters of a workspace are read (Current) and
+// which a rebuild is filling (Building, 0 when none). Generation 0 is the
+// counters kept since the workspace began.
+type generations struct {
+	Current  int64  `json:"current"`
+	Building int64  `json:"building"`
+	Run      string `json:"run,omitempty"`
+	// Last is the highest generation handed out.
+	Last int64 `json:"last"`
+	// SeenUntil is when the last rebuild's marks have all expired: until
+	// then a change checks whether the rebuild counted it already.
+	SeenUntil time.Time `json:"seen_until"`
+}
+
+func generationsKey(tenant string) store.Key { return store.Key{PK: "T#" + tenant + "#RPT", SK: "GEN"} }
+
+// generations reads a workspace's generations and the item's version (0
+// when none was written).
+func (s *Service) generations(ctx context.Context, tenant string) (generations, int64, error) {
+	it, err := s.Store.Get(ctx, generationsKey(tenant))
+	if errors.Is(err, store.ErrNotFound) {
+		return generations{}, 0, nil
+	}
+	if err != nil {
+		return generations{}, 0, fmt.Errorf("reports: read generations: %w", err)
+	}
+	g, err := store.Decode[generations](it)
+	if err != nil {
+		return generations{}, 0, err
+	}
+	return *g, it.Version, nil
+}
+
+func putGenerations(tenant string, g generations, version int64) store.TxOp {
+	cond := store.NotExist
+	if version > 0 {
+		cond = store.IfVersion(version)
+	}
+	return store.TxPut(store.Item{Key: generationsKey(tenant), Type: typeGenerations, Version: version + 1, Doc: store.Doc(g)}, cond)
+}
