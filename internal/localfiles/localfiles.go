@@ -91,9 +91,13 @@ func badKeyRune(r rune) bool {
 	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
 }
 
-// Put stores body under key, replacing what was there at once (a reader
-// never sees half a file).
+// Put stores the whole of body (from its start, as S3's adapter does)
+// under key, replacing what was there at once (a reader never sees half a
+// file).
 func (s *Store) Put(_ context.Context, key, _ string, body io.ReadSeeker) error {
+	if _, err := body.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("localfiles: put %s: %w", key, err)
+	}
 	_, err := s.write(key, body, -1)
 	return err
 }

@@ -73,15 +73,18 @@ func do(t *testing.T, method, url string, body io.Reader) *http.Response {
 	return resp
 }
 
-// A file put opens with its bytes, is replaced by the next put, and is
-// gone after a delete (deleting it again is no error).
+// A file put opens with its bytes (all of them, wherever its reader
+// stood), is replaced by the next put, and is gone after a delete (deleting it again is no error).
 func TestPutOpenDelete(t *testing.T) {
 	st, _, _ := open(t)
 	ctx := t.Context()
 	if err := st.Put(ctx, "imports/ws1/a.xlsx", "", strings.NewReader("first")); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Put(ctx, "imports/ws1/a.xlsx", "", strings.NewReader("second")); err != nil {
+	// The whole body, even read to its end already.
+	second := strings.NewReader("second")
+	second.Seek(0, io.SeekEnd)
+	if err := st.Put(ctx, "imports/ws1/a.xlsx", "", second); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, st, "imports/ws1/a.xlsx"); got != "second" {

@@ -77,7 +77,9 @@ func do(t *testing.T, method, url string, body io.Reader) (*http.Response, strin
 func TestPutOpenDelete(t *testing.T) {
 	st := newStore(t)
 	ctx := t.Context()
-	if err := st.Put(ctx, "imports/ws1/a.csv", "text/csv", strings.NewReader("Họ tên\nAn\n")); err != nil {
+	body := strings.NewReader("Họ tên\nAn\n")
+	body.Seek(0, io.SeekEnd) // Put sends the whole body, wherever its reader stood
+	if err := st.Put(ctx, "imports/ws1/a.csv", "text/csv", body); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, st, "imports/ws1/a.csv"); got != "Họ tên\nAn\n" {
