@@ -26,6 +26,7 @@ import (
 	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/idempotency"
+	"tend/internal/importing"
 	"tend/internal/inbox"
 	"tend/internal/leads"
 	"tend/internal/notify"
@@ -51,6 +52,7 @@ type Config struct {
 	Tasks        *task.Service
 	CareFlows    *careflow.Service
 	Notify       *notify.Service
+	Imports      *importing.Service
 	Auth         Authenticator
 	// WorkspaceCreation says who may open a workspace (POST /v1/workspaces).
 	WorkspaceCreation WorkspaceCreation
@@ -94,6 +96,7 @@ func New(cfg Config) *API {
 	a.routesTasks()
 	a.routesCareFlows()
 	a.routesMessages()
+	a.routesImports()
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a

@@ -24,6 +24,6 @@ func Hooks(s *services.Services, auth httpapi.Authenticator) *httpapi.API {
 func config(s *services.Services, auth httpapi.Authenticator) httpapi.Config {
 	return httpapi.Config{Workspaces: s.Workspaces, Customers: s.Customers, Lists: s.Lists, Timeline: s.Timeline,
 		Automation: s.Automation, Orders: s.Orders, Distribution: s.Distribution, Leads: s.Leads, Inbox: s.Inbox,
-		Templates: s.Templates, Tasks: s.Tasks, CareFlows: s.CareFlows, Notify: s.Notify,
+		Templates: s.Templates, Tasks: s.Tasks, CareFlows: s.CareFlows, Notify: s.Notify, Imports: s.Imports,
 		Auth: auth, Idempotency: idempotency.New(s.Store, s.Clock), Log: s.Log}
 }
