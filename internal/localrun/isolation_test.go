@@ -15,6 +15,7 @@ type tenantA struct {
 	rule, order                                  string
 	drule, source                                string
 	emailTpl, smsTpl, task, flow                 string
+	imp                                          string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -47,12 +48,13 @@ func newTenantA(s *system) *tenantA {
 	a.flow = admin.create("/v1/care-flows", map[string]any{"module": "customers", "name": "Quy trình A",
 		"when": map[string]any{"type": "anniversary", "field": "birthday", "at": "08:00"}, "condition": map[string]any{"all": true},
 		"actions": []map[string]any{{"type": "send_email", "template_id": a.emailTpl, "to_fields": []string{"email"}}}})
+	a.imp = admin.startImport("a.csv", []byte("Họ và tên,SĐT\nKhách Nhập Của A,0912000111\n"), nil)
 	return a
 }
 
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
-		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A"}
+		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A"}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -63,7 +65,7 @@ func (a *tenantA) path(pattern string) string {
 		"/v1/users/": a.user, "/v1/teams/": a.team, "/v1/warehouses/": a.warehouse, "/v1/pipelines/": a.pipeline,
 		"/v1/fields/": a.field, "/v1/customers/": a.customer, "/v1/automations/": a.rule, "/v1/orders/": a.order,
 		"/v1/distribution-rules/": a.drule, "/v1/lead-sources/": a.source, "/v1/templates/email/": a.emailTpl,
-		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow,
+		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow, "/v1/imports/": a.imp,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -142,6 +144,9 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/care-flows/{id}/activate":   map[string]any{},
 		"POST /v1/care-flows/{id}/deactivate": map[string]any{},
 		"POST /v1/care-flows/{id}/clone":      map[string]any{},
+		"POST /v1/imports/preview":            map[string]any{},
+		"POST /v1/imports/uploads":            map[string]any{},
+		"POST /v1/imports":                    map[string]any{"upload_id": "upl_nope", "options": map[string]any{"warehouse_id": a.warehouse}},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
@@ -151,7 +156,7 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/automations": 422, "POST /v1/automations/preview": 422, "POST /v1/orders": 422,
 		"POST /v1/lead-sources": 422, "POST /v1/distribution-rules": 422,
 		"POST /v1/templates/email": 201, "POST /v1/templates/sms": 201, "POST /v1/tasks": 422, "POST /v1/care-flows": 422,
-		"PUT /v1/care-flows/order": 422,
+		"PUT /v1/care-flows/order": 422, "POST /v1/imports/preview": 415, "POST /v1/imports/uploads": 201, "POST /v1/imports": 422,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern
