@@ -3,8 +3,9 @@
 // httpapi handler over the DynamoDB table. It holds no logic of its own;
 // see internal/httpapi and internal/lambdafn.
 //
-// Environment: TABLE_NAME, INTAKE_QUEUE_URL (a source's test lead) and
-// LEAD_SECRETS_KEY_ID (sealing sources' secrets) required; LOG_LEVEL
+// Environment: TABLE_NAME, INTAKE_QUEUE_URL (a source's test lead),
+// LEAD_SECRETS_KEY_ID (sealing sources' secrets), JOBS_QUEUE_URL and
+// IMPORTS_BUCKET (imports: the job, the files) required; LOG_LEVEL
 // (default INFO), ALLOW_WORKSPACE_CREATION, BOOTSTRAP_ADMIN_SUBJECT.
 package main
 
@@ -18,7 +19,7 @@ import (
 )
 
 func main() {
-	awsmain.Run("api", []string{"INTAKE_QUEUE_URL", "LEAD_SECRETS_KEY_ID"}, func(a *awsmain.AWS) error {
+	awsmain.Run("api", []string{"INTAKE_QUEUE_URL", "LEAD_SECRETS_KEY_ID", "JOBS_QUEUE_URL", "IMPORTS_BUCKET"}, func(a *awsmain.AWS) error {
 		lambda.Start(lambdafn.API(a))
 		return nil
 	})
