@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"testing"
 
 	"tend/internal/sheet"
@@ -82,13 +84,18 @@ func readSheet(t testing.TB, b []byte) ([]string, [][]string) {
 }
 
 // postFile sends a file as multipart/form-data (part "file"), with the
-// other parts given.
+// other parts given (in a stable order).
 func (c *client) postFile(path, fileName string, file []byte, parts map[string]string) *reply {
 	c.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	for k, v := range parts {
-		if err := mw.WriteField(k, v); err != nil {
+	// A fixed boundary: the same file posted again is the same request
+	// (as a client's retry is), for the idempotency keeper.
+	if err := mw.SetBoundary("tend-test-boundary-7f3a"); err != nil {
+		c.t.Fatal(err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(parts)) {
+		if err := mw.WriteField(k, parts[k]); err != nil {
 			c.t.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package localrun_test
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"strings"
@@ -272,5 +273,42 @@ func TestImportByUpload(t *testing.T) {
 	}
 	if status, _ := get(t, "PUT", strings.Replace(up.URL, "sig=", "sig=0", 1), []byte("x")); status != 403 {
 		t.Fatalf("an altered link: %d, want 403", status)
+	}
+}
+
+// A job whose message is lost (or whose sender crashed after its
+// checkpoint) is sent again by the tick once it has not moved for
+// StallAfter, and finishes; a file posted twice with one Idempotency-Key
+// starts one import.
+func TestImportResumesAfterALostMessage(t *testing.T) {
+	s := start(t, false)
+	admin, _ := s.workspace("Công ty Mất Tin")
+	keyed := admin.with("Idempotency-Key", "nhap-1")
+	file := []byte("Họ và tên,SĐT\nKhách Một,0917000001\nKhách Hai,0917000002\n")
+	var first, again struct{ ID string }
+	keyed.postFile("/v1/imports", "mat.csv", file, nil).ok(202).into(&first)
+	r := keyed.postFile("/v1/imports", "mat.csv", file, nil).ok(202).into(&again)
+	if again.ID != first.ID || r.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("the repeat started %s (replayed %q), want %s again", again.ID, r.Header.Get("Idempotent-Replayed"), first.ID)
+	}
+	// The job's first message is lost.
+	if had, err := s.app.Jobs.HandleOne(t.Context(), func(context.Context, []byte) error { return nil }); !had || err != nil {
+		t.Fatalf("no message to lose: %v", err)
+	}
+	s.drain()
+	if j := admin.importJob(first.ID); j.Status != "queued" {
+		t.Fatalf("without its message the job is %s", j.Status)
+	}
+	s.setClock(s.app.Clock.Now().Add(11 * time.Minute))
+	s.drain()
+	if j := admin.importJob(first.ID); j.Status != "done" || j.Imported != 2 {
+		t.Fatalf("after the tick: %+v", j)
+	}
+	var page struct {
+		Items []importJob `json:"items"`
+	}
+	admin.do("GET", "/v1/imports", nil).ok(200).into(&page)
+	if len(page.Items) != 1 {
+		t.Fatalf("%d imports, want the one", len(page.Items))
 	}
 }
