@@ -3,7 +3,6 @@ package sheet
 import (
 	"archive/zip"
 	"encoding/xml"
-	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -39,12 +38,8 @@ func scanWorksheet(part *zip.File) (scanResult, error) {
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			var se *xml.SyntaxError
-			if errors.As(err, &se) {
-				return scan, &FileError{Code: CodeNotSpreadsheet, Reason: "worksheet: " + err.Error()}
-			}
-			return scan, err
+		if err != nil { // bad xml, or a corrupt zip entry (checksum, deflate)
+			return scan, &FileError{Code: CodeNotSpreadsheet, Reason: "worksheet: " + err.Error()}
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
