@@ -4,8 +4,8 @@
 // see internal/httpapi and internal/lambdafn.
 //
 // Environment: TABLE_NAME, INTAKE_QUEUE_URL (a source's test lead),
-// LEAD_SECRETS_KEY_ID (sealing sources' secrets) and JOBS_QUEUE_URL (a
-// report rebuild's jobs) required; LOG_LEVEL
+// LEAD_SECRETS_KEY_ID (sealing sources' secrets), JOBS_QUEUE_URL (report
+// rebuilds, imports) and IMPORTS_BUCKET (imports' files) required; LOG_LEVEL
 // (default INFO), ALLOW_WORKSPACE_CREATION, BOOTSTRAP_ADMIN_SUBJECT.
 package main
 
@@ -19,7 +19,7 @@ import (
 )
 
 func main() {
-	awsmain.Run("api", []string{"INTAKE_QUEUE_URL", "LEAD_SECRETS_KEY_ID", "JOBS_QUEUE_URL"}, func(a *awsmain.AWS) error {
+	awsmain.Run("api", []string{"INTAKE_QUEUE_URL", "LEAD_SECRETS_KEY_ID", "JOBS_QUEUE_URL", "IMPORTS_BUCKET"}, func(a *awsmain.AWS) error {
 		lambda.Start(lambdafn.API(a))
 		return nil
 	})

@@ -1,9 +1,11 @@
 // Command jobs is the Lambda function on the jobs queue: each message is
 // one shard of a daily rule run or a care-flow run that the scheduler's
-// tick started. It holds no logic of its own; see internal/changes.Ticker.
+// tick started, or one chunk of an import (which queues the next). It
+// holds no logic of its own; see internal/changes.Ticker.
 //
-// Environment: TABLE_NAME, DISTRIBUTION_QUEUE_URL and
-// NOTIFICATIONS_QUEUE_URL (required), LOG_LEVEL, TEND_AWS_ENDPOINT.
+// Environment: TABLE_NAME, DISTRIBUTION_QUEUE_URL,
+// NOTIFICATIONS_QUEUE_URL, JOBS_QUEUE_URL and IMPORTS_BUCKET (required),
+// LOG_LEVEL, TEND_AWS_ENDPOINT.
 package main
 
 import (
@@ -16,7 +18,7 @@ import (
 )
 
 func main() {
-	awsmain.Run("jobs", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL"}, func(a *awsmain.AWS) error {
+	awsmain.Run("jobs", []string{"DISTRIBUTION_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL", "JOBS_QUEUE_URL", "IMPORTS_BUCKET"}, func(a *awsmain.AWS) error {
 		lambda.Start(lambdafn.Jobs(a))
 		return nil
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -26,6 +27,7 @@ import (
 	"tend/internal/awstest"
 	"tend/internal/dynamo"
 	"tend/internal/lambdafn"
+	"tend/internal/s3files"
 	"tend/internal/store/storetest"
 )
 
@@ -113,8 +115,9 @@ func expanded(t *testing.T) template.Doc {
 
 // connect is a function's start-up as its main runs it (awsmain.FromEnv
 // and Connect) in the function's environment from the template, then put
-// on the test's clock: Connect builds the store on the system clock, so
-// the store is built again as Connect builds it, on the test's.
+// on the test's clock: Connect builds the store and the files store on
+// the system clock, so they are built again as Connect builds them, on
+// the test's.
 func (s *stack) connect(function string) *awsmain.AWS {
 	t := s.t
 	t.Helper()
@@ -140,6 +143,12 @@ func (s *stack) connect(function string) *awsmain.AWS {
 	a.Clock, a.Log = s.clock, s.log
 	if a.Store, err = dynamo.New(dynamodb.NewFromConfig(a.Config), env.Table, s.clock); err != nil {
 		t.Fatal(err)
+	}
+	if a.Files != nil { // its URLs signed at the test's time too
+		client := s3.NewFromConfig(a.Config, func(o *s3.Options) { o.UsePathStyle, o.DisableLogOutputChecksumValidationSkipped = true, true })
+		if a.Files, err = s3files.New(client, env.ImportsBucket, s.clock); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return a
 }

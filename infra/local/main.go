@@ -34,7 +34,7 @@ func run(addr, data string, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app, err := localrun.Open(ctx, localrun.Config{DataDir: data, JWTSecret: []byte(os.Getenv("TEND_JWT_SECRET")), Demo: true, Log: log,
-		FacebookGraphURL: os.Getenv("TEND_FACEBOOK_GRAPH_URL")})
+		FacebookGraphURL: os.Getenv("TEND_FACEBOOK_GRAPH_URL"), PublicURL: envOr("TEND_PUBLIC_URL", "http://"+addr)})
 	if err != nil {
 		return err
 	}

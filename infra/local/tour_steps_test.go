@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/sheet"
 )
 
 // tourStep is what one call of the README's tour must do: the line that
@@ -494,6 +496,43 @@ var tourSteps = []tourStep{
 	{line: `$TEND/dev/clock -d '{"reset": true}'`, check: func(t *testing.T, r *tourRun, body []byte) {
 		if now := decode[struct{ Now time.Time }](t, body).Now; now.Sub(time.Now()).Abs() > time.Minute {
 			t.Fatalf("clock = %v after the reset, want the real time", now)
+		}
+	}},
+
+	// An import: the template, a file in the user's own layout, the job.
+	{line: `$TEND/v1/imports/template.xlsx`, check: func(t *testing.T, r *tourRun, body []byte) {
+		rd, err := sheet.Open(bytes.NewReader(body), int64(len(body)), sheet.DefaultLimits)
+		if err != nil {
+			t.Fatalf("the template: %v", err)
+		}
+		defer rd.Close()
+		if h := rd.Header(); len(h) < 3 || h[0] != "Tên khách hàng (*)" || !slices.Contains(h, "Loại khách hàng") {
+			t.Fatalf("template header %q, want the fields' labels, the required marked", h)
+		}
+	}},
+	{line: `IMPORT=$(curl -s -X POST $TEND/v1/imports`, status: 202, check: func(t *testing.T, r *tourRun, body []byte) {
+		if j := decode[struct{ ID, Status string }](t, body); j.ID != r.v(t, "IMPORT") || j.Status != "queued" {
+			t.Fatalf("import %+v; $IMPORT = %q", j, r.vars["IMPORT"])
+		}
+	}},
+	{line: `curl -s -X POST $TEND/dev/drain`, check: mustDrain},
+	{line: `curl -s $TEND/v1/imports/$IMPORT -H "$AUTH"`, check: func(t *testing.T, r *tourRun, body []byte) {
+		j := decode[struct {
+			Status                   string
+			Total, Imported, Refused int
+			Errors                   []struct {
+				Row           int
+				Path, Message string
+			}
+		}](t, body)
+		if j.Status != "done" || j.Total != 3 || j.Imported != 2 || j.Refused != 1 || len(j.Errors) != 1 || j.Errors[0].Row != 3 ||
+			j.Errors[0].Path != "birthday" || j.Errors[0].Message != `"31/02/1990" không phải là ngày (ghi dd/mm/yyyy, ví dụ 20/12/1990).` {
+			t.Fatalf("import = %+v, want 2 imported and row 3 refused for its date", j)
+		}
+		var page tourPage[tourCustomer]
+		r.get(t, "/v1/customers?q=dang%20thu%20ha", &page)
+		if len(page.Items) != 1 || page.Items[0].Phone != "+84365550101" || page.Items[0].Fields["customer_type"] != "VIP" {
+			t.Fatalf("imported %+v, want Đặng Thu Hà at +84365550101 (renumbered), VIP", page.Items)
 		}
 	}},
 }

@@ -1,6 +1,7 @@
 // Package localdeploy deploys the stateful part of Tend's SAM template on
-// a local AWS API (moto_server): the table, with its stream, the queues
-// and the KMS keys, each as the template as SAM expands it declares it. It then
+// a local AWS API (moto_server): the table, with its stream, the queues,
+// the KMS keys and the S3 buckets, each as the template as SAM expands it
+// declares it. It then
 // works out every function's environment against what it made. make
 // sam-local (infra/samlocal) and the AWS-path end-to-end test
 // (infra/awspath) stand on it.
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"tend/infra/template"
@@ -47,11 +49,16 @@ func Deploy(ctx context.Context, cfg aws.Config, doc template.Doc, prefix string
 	if err := createKeys(ctx, kms.NewFromConfig(cfg), doc, prefix, d.made); err != nil {
 		return nil, err
 	}
+	// A local AWS API serves buckets by path, not by host name.
+	s3client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if err := createBuckets(ctx, s3client, doc, prefix, d.made); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
 // Ref is what {"Ref": id} gives for a resource Deploy made (a table's
-// name, a queue's URL, a key's id); "" for any other.
+// name, a queue's URL, a key's id, a bucket's name); "" for any other.
 func (d *Deployment) Ref(id string) string { return d.made[id].ref }
 
 // GetAtt is what {"Fn::GetAtt": [id, attr]} gives for a resource Deploy

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -188,4 +191,78 @@ func remarshal(from, to any) error {
 		return err
 	}
 	return json.Unmarshal(b, to)
+}
+
+// createBuckets creates every S3 bucket of the template, named prefix +
+// logical id (in lower case, as bucket names must be), with its public
+// access block, default encryption and expiry of objects.
+func createBuckets(ctx context.Context, c *s3.Client, d template.Doc, prefix string, made map[string]resource) error {
+	for _, id := range d.OfType("AWS::S3::Bucket") {
+		var decl struct {
+			PublicAccessBlockConfiguration *s3types.PublicAccessBlockConfiguration
+			BucketEncryption               *struct {
+				ServerSideEncryptionConfiguration []struct {
+					ServerSideEncryptionByDefault struct{ SSEAlgorithm s3types.ServerSideEncryption }
+				}
+			}
+			LifecycleConfiguration *struct {
+				Rules []struct {
+					ID               string `json:"Id"`
+					Status           s3types.ExpirationStatus
+					ExpirationInDays int32
+				}
+			}
+		}
+		if err := remarshal(d.Resources[id].Properties, &decl); err != nil {
+			return fmt.Errorf("bucket %s: %w", id, err)
+		}
+		name := bucketName(prefix + id)
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			return fmt.Errorf("create bucket %s: %w", id, err)
+		}
+		if pab := decl.PublicAccessBlockConfiguration; pab != nil {
+			if _, err := c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String(name), PublicAccessBlockConfiguration: pab}); err != nil {
+				return fmt.Errorf("block public access to bucket %s: %w", id, err)
+			}
+		}
+		if enc := decl.BucketEncryption; enc != nil && len(enc.ServerSideEncryptionConfiguration) > 0 {
+			alg := enc.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm
+			_, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(name),
+				ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{
+					{ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: alg}}}}})
+			if err != nil {
+				return fmt.Errorf("encrypt bucket %s: %w", id, err)
+			}
+		}
+		if lc := decl.LifecycleConfiguration; lc != nil {
+			var rules []s3types.LifecycleRule
+			for _, r := range lc.Rules {
+				if r.ExpirationInDays > 0 {
+					rules = append(rules, s3types.LifecycleRule{ID: aws.String(r.ID), Status: r.Status, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")},
+						Expiration: &s3types.LifecycleExpiration{Days: aws.Int32(r.ExpirationInDays)}})
+				}
+			}
+			if len(rules) > 0 {
+				_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String(name),
+					LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: rules}})
+				if err != nil {
+					return fmt.Errorf("expire objects of bucket %s: %w", id, err)
+				}
+			}
+		}
+		made[id] = resource{ref: name, attrs: map[string]string{"Arn": "arn:aws:s3:::" + name, "DomainName": name + ".s3.amazonaws.com"}}
+	}
+	return nil
+}
+
+// bucketName makes a name S3 takes: lower-case letters, digits and
+// hyphens, at most 63 characters.
+func bucketName(s string) string {
+	b := []byte(strings.ToLower(s))
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			b[i] = '-'
+		}
+	}
+	return strings.Trim(string(b[:min(len(b), 63)]), "-")
 }

@@ -36,6 +36,7 @@ var checks = map[string]check{
 	"intake function":         checkIntake,
 	"lead secrets key":        checkLeadSecretsKey,
 	"hooks routes":            checkHooksRoutes,
+	"imports bucket":          checkImportsBucket,
 }
 
 // expand expands a template file; a missing translator fails the test
@@ -146,6 +147,16 @@ func TestChecksCatchBreakage(t *testing.T) {
 			"            Method: GET\n            Path: /hooks/leads/{source_id}\n            Auth:\n              Authorizer: NONE\n"}},
 		{"hooks routes", []string{"            Method: GET\n            Path: /hooks/leads/{source_id}\n", "            Method: GET\n            Path: /hooks/lead/{source_id}\n"}},
 		{"hooks routes", []string{"            Path: /v1/openapi.json\n", "            Path: /hooks/openapi.json\n"}},
+		{"imports bucket", []string{"        RestrictPublicBuckets: true\n", "        RestrictPublicBuckets: false\n"}},
+		{"imports bucket", []string{"          - ObjectOwnership: BucketOwnerEnforced\n", "          - ObjectOwnership: ObjectWriter\n"}},
+		{"imports bucket", []string{"      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: AES256\n            BucketKeyEnabled: true\n", ""}},
+		{"imports bucket", []string{"            ExpirationInDays: 7\n", "            ExpirationInDays: 30\n"}},
+		{"imports bucket", []string{"                Action: [s3:GetObject, s3:PutObject, s3:DeleteObject]\n", "                Action: [s3:GetObject, s3:PutObject, s3:DeleteObject, s3:ListBucket]\n"}},
+		{"imports bucket", []string{"                Action: [s3:PutObject, s3:GetObject]\n", "                Action: [s3:PutObject, s3:GetObject, s3:DeleteObject]\n"}},
+		{"imports bucket", []string{"                Action: [s3:PutObject, s3:GetObject]\n                Resource: !Sub \"${ImportsBucket.Arn}/*\"\n",
+			"                Action: [s3:PutObject, s3:GetObject]\n                Resource: \"arn:aws:s3:::*/*\"\n"}},
+		{"imports bucket", []string{"          JOBS_QUEUE_URL: !Ref JobsQueue\n          IMPORTS_BUCKET: !Ref ImportsBucket\n      LoggingConfig:\n        LogFormat: JSON\n        LogGroup: !Ref ApiFunctionLogGroup",
+			"          JOBS_QUEUE_URL: !Ref JobsQueue\n      LoggingConfig:\n        LogFormat: JSON\n        LogGroup: !Ref ApiFunctionLogGroup"}},
 	}
 	for i, tc := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tc.check, i), func(t *testing.T) {

@@ -14,11 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"tend/internal/automation"
 	"tend/internal/domain"
 	"tend/internal/dynamo"
+	"tend/internal/s3files"
 	"tend/internal/services"
 	"tend/internal/sqs"
 	"tend/internal/store"
@@ -45,6 +47,9 @@ type Env struct {
 	// the Graph API's address, empty for Facebook's own.
 	LeadSecretsKey   string
 	FacebookGraphURL string
+	// ImportsBucket (IMPORTS_BUCKET) is the S3 bucket of the imports'
+	// files, for the functions that keep them (api, jobs).
+	ImportsBucket string
 	// SenderEmail (SENDER_EMAIL) is the verified SES identity emails come
 	// from; SESConfigurationSet (SES_CONFIGURATION_SET) and SMSSender
 	// (SMS_SENDER_ID, a default brandname) are optional.
@@ -78,7 +83,8 @@ func FromEnv() (Env, error) {
 		AWSEndpoint: os.Getenv("TEND_AWS_ENDPOINT"), AllowWorkspaceCreation: os.Getenv("ALLOW_WORKSPACE_CREATION") == "true",
 		BootstrapAdminSubject: os.Getenv("BOOTSTRAP_ADMIN_SUBJECT"), IntakeQueueURL: os.Getenv("INTAKE_QUEUE_URL"),
 		LeadSecretsKey: os.Getenv("LEAD_SECRETS_KEY_ID"), FacebookGraphURL: os.Getenv("TEND_FACEBOOK_GRAPH_URL"),
-		Log: slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))}
+		ImportsBucket: os.Getenv("IMPORTS_BUCKET"),
+		Log:           slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))}
 	if env.Table == "" {
 		return env, errors.New("TABLE_NAME is not set")
 	}
@@ -86,14 +92,15 @@ func FromEnv() (Env, error) {
 }
 
 // AWS is what a function's handler is built from: its environment, the
-// AWS configuration, the store over DynamoDB, the queues over SQS and the
-// clock. Clients of other services (SES, SNS) are built by the function
+// AWS configuration, the store over DynamoDB, the queues over SQS, the
+// files store over S3 (nil without IMPORTS_BUCKET) and the clock. Clients of other services (SES, SNS) are built by the function
 // that uses them, so that no other function links them.
 type AWS struct {
 	Env
 	Config aws.Config
 	Store  store.Store
 	Queues services.Queues
+	Files  *s3files.Store
 	Clock  domain.Clock
 }
 
@@ -119,6 +126,16 @@ func Connect(ctx context.Context, env Env) (*AWS, error) {
 	}
 	a.Queues = services.Queues{Jobs: queue(env.JobsQueueURL), Distribution: queue(env.DistributionQueueURL),
 		Notifications: queue(env.NotificationsQueueURL), NotificationsDLQ: queue(env.NotificationsDLQURL), Intake: queue(env.IntakeQueueURL)}
+	if env.ImportsBucket != "" {
+		// A local AWS API (moto) serves buckets by path, not by host name.
+		s3client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+			o.UsePathStyle = env.AWSEndpoint != ""
+			o.DisableLogOutputChecksumValidationSkipped = true // an upload by presigned PUT has none: not worth a log line per read
+		})
+		if a.Files, err = s3files.New(s3client, env.ImportsBucket, a.Clock); err != nil {
+			return nil, err
+		}
+	}
 	return a, nil
 }
 

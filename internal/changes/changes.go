@@ -13,6 +13,7 @@ import (
 	"tend/internal/careflow"
 	"tend/internal/customer"
 	"tend/internal/distribution"
+	"tend/internal/importing"
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/reports"
@@ -89,6 +90,9 @@ type Ticker struct {
 	// Reports sends again the jobs of stalled report rebuilds, and runs
 	// them.
 	Reports *reports.Service
+	// Imports work the import jobs, and send again the message of an
+	// import that stopped moving (see importing.Resend).
+	Imports *importing.Service
 }
 
 // Tick runs one tick and says how much it started. Every stage runs
@@ -98,7 +102,7 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 	total := 0
 	var errs []error
 	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick,
-		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick} {
+		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick, t.Imports.Resend} {
 		n, err := tick(ctx)
 		total += n
 		errs = append(errs, err)
@@ -107,13 +111,16 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 }
 
 // HandleJob runs one message of the jobs queue: a shard of a daily rule
-// run, of a care-flow run or of a report rebuild.
+// run, of a care-flow run or of a report rebuild, or a chunk of an import.
 func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
 	if careflow.IsJob(body) {
 		return t.CareFlows.HandleJob(ctx, body)
 	}
 	if reports.IsJob(body) {
 		return t.Reports.HandleJob(ctx, body)
+	}
+	if importing.IsJob(body) {
+		return t.Imports.HandleJob(ctx, body)
 	}
 	return t.Automation.HandleJob(ctx, body)
 }

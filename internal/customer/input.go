@@ -466,3 +466,17 @@ func (in *Input) SetCustom(key string, v json.RawMessage) { in.custom[key] = v }
 func (in *Input) SetPipeline(pipelineID, stepID string) {
 	in.pipelines[pipelineID], _ = json.Marshal(stepID)
 }
+
+// Patch validates the input as an edit of c (required fields need not be
+// given) and writes it into c: what a system actor that edits a customer
+// (an import updating a duplicate) applies inside Mutate, with exactly the
+// checks of a user's PATCH.
+func (in *Input) Patch(o *workspace.Org, c *domain.Customer, now time.Time) error {
+	normaliseCustomer(c)
+	return in.apply(o, c, false, now).Err()
+}
+
+// Empty reports whether the input sets nothing.
+func (in *Input) Empty() bool {
+	return len(in.system) == 0 && len(in.custom) == 0 && len(in.pipelines) == 0
+}

@@ -42,19 +42,30 @@ type Matcher struct{ fields map[string]string } // folded name → field key
 // label). A custom field's label wins over a system alias it folds to.
 func New(o *workspace.Org) *Matcher {
 	m := &Matcher{fields: map[string]string{}}
+	for _, f := range Fields(o) {
+		names := []string{f.Key, f.Label}
+		if f.System {
+			names = append(names, aliases[f.Key]...)
+		}
+		for _, name := range names {
+			m.fields[fold(name)] = f.Key
+		}
+	}
+	return m
+}
+
+// Fields are the fields names are matched to, in order: the writable
+// system fields but owner and warehouse (which an import or a lead source
+// sets for all its customers), then the custom fields.
+func Fields(o *workspace.Org) []domain.FieldDef {
+	var out []domain.FieldDef
 	for _, f := range domain.SystemFields {
 		if f.ReadOnly || !customer.WritableField(o, f.Key) || f.Key == domain.FieldOwner || f.Key == domain.FieldWarehouse {
 			continue
 		}
-		for _, name := range append([]string{f.Key, f.Label}, aliases[f.Key]...) {
-			m.fields[fold(name)] = f.Key
-		}
+		out = append(out, f)
 	}
-	for _, f := range o.Fields {
-		m.fields[fold(f.Key)] = f.Key
-		m.fields[fold(f.Label)] = f.Key
-	}
-	return m
+	return append(out, o.Fields...)
 }
 
 // Field returns the key of the field a name means, if any.

@@ -26,6 +26,7 @@ import (
 	"tend/internal/distribution"
 	"tend/internal/domain"
 	"tend/internal/idempotency"
+	"tend/internal/importing"
 	"tend/internal/inbox"
 	"tend/internal/leads"
 	"tend/internal/notify"
@@ -53,6 +54,7 @@ type Config struct {
 	CareFlows    *careflow.Service
 	Notify       *notify.Service
 	Reports      *reports.Service
+	Imports      *importing.Service
 	Auth         Authenticator
 	// WorkspaceCreation says who may open a workspace (POST /v1/workspaces).
 	WorkspaceCreation WorkspaceCreation
@@ -97,6 +99,7 @@ func New(cfg Config) *API {
 	a.routesCareFlows()
 	a.routesMessages()
 	a.routesReports()
+	a.routesImports()
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a

@@ -17,6 +17,19 @@ const maxBody = 1 << 20
 // readRaw reads the request body as sent, refusing what is too large (413)
 // or not of a JSON media type (415).
 func readRaw(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if takesUpload(r) {
+		// A spreadsheet sent to an import route (read whole only for the
+		// idempotency keeper's fingerprint).
+		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpload))
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, domain.Errorf(domain.ErrTooLarge, "body_too_large", "max", "20 MiB")
+		}
+		if err != nil {
+			return nil, domain.Errorf(domain.ErrBadRequest, "unreadable_body")
+		}
+		return b, nil
+	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || !jsonish(mt) {

@@ -57,6 +57,9 @@ var problemMessages = map[string]message{
 	"too_many_lead_fields":      {"Dữ liệu gửi đến có quá nhiều trường (tối đa {max}).", "The payload has too many fields (at most {max})."},
 	"not_a_lead_payload":        {"Dữ liệu gửi đến không đúng định dạng của {provider}.", "The payload is not in {provider}'s format."},
 	"no_facebook_leads":         {"Thông báo từ Facebook không có khách hàng tiềm năng (leadgen_id) nào.", "The Facebook notification announces no lead (leadgen_id)."},
+	"multipart_required":        {"Gửi tệp dưới dạng multipart/form-data, trong phần \"file\".", "Send the file as multipart/form-data, in a part named \"file\"."},
+	"import_not_finished":       {"Lượt nhập chưa xong; tệp lỗi có khi lượt nhập kết thúc.", "The import has not finished; its errors file is ready when it ends."},
+	"import_file_gone":          {"Tệp của lượt nhập không còn được lưu (tệp được giữ 7 ngày).", "The import's file is no longer kept (files are kept for 7 days)."},
 	"internal":                  {"Đã xảy ra lỗi hệ thống; hãy thử lại sau.", "Something went wrong on our side; please try again."},
 	"unavailable":               {"Dịch vụ tạm thời không khả dụng; hãy thử lại sau.", "The service is temporarily unavailable; please try again."},
 }
@@ -166,6 +169,29 @@ var fieldMessages = map[string]message{
 	"not_a_recipient_field":       {"\"{field}\" không phải là trường email hoặc số điện thoại phù hợp.", "\"{field}\" is not an email or phone field of the right kind."},
 	"no_recipients":               {"Cần ít nhất một người nhận.", "At least one recipient is needed."},
 	"too_many_recipients":         {"Quá nhiều người nhận (tối đa {max}).", "Too many recipients (at most {max})."},
+	"unknown_column":              {"Tệp không có cột \"{column}\".", "The file has no column \"{column}\"."},
+	"field_mapped_twice":          {"Trường \"{field}\" đã được gán cho cột \"{column}\".", "The field \"{field}\" is already mapped to the column \"{column}\"."},
+	"required_field_not_mapped":   {"Chưa có cột nào cho trường bắt buộc \"{field}\".", "No column is mapped to the required field \"{field}\"."},
+	"duplicates_enforced":         {"Không thể tạo khách hàng trùng khi đang bật kiểm tra trùng ({criteria}); hãy chọn skip hoặc update, hoặc tắt các tiêu chí đó.", "Duplicates can't be created while the duplicate check is on ({criteria}); choose skip or update, or turn those criteria off."},
+	"invalid_duplicates_option":   {"\"{value}\" không hợp lệ: chọn skip, update hoặc create_anyway.", "\"{value}\" is not valid: use skip, update or create_anyway."},
+	"owner_or_distribution_rule":  {"Chọn chủ sở hữu hoặc quy tắc chia, không cả hai.", "Give an owner or a distribution rule, not both."},
+	"unknown_distribution_rule":   {"Không có quy tắc chia \"{value}\".", "There is no distribution rule \"{value}\"."},
+	"unknown_upload":              {"Không có tệp tải lên này (hoặc nó đã hết hạn); hãy tải tệp lên lại.", "There is no such upload (or it has expired); upload the file again."},
+	"cell_not_a_date":             {"\"{value}\" không phải là ngày (ghi dd/mm/yyyy, ví dụ 20/12/1990).", "\"{value}\" is not a date (write dd/mm/yyyy, e.g. 20/12/1990)."},
+	"cell_not_a_datetime":         {"\"{value}\" không phải là thời gian (ghi dd/mm/yyyy hh:mm).", "\"{value}\" is not a time (write dd/mm/yyyy hh:mm)."},
+	"cell_not_a_number":           {"\"{value}\" không phải là số.", "\"{value}\" is not a number."},
+	"cell_not_a_boolean":          {"\"{value}\" không phải là Có hoặc Không.", "\"{value}\" is not yes or no."},
+	"duplicate_in_file":           {"{criterion} trùng với dòng {row} của tệp.", "{criterion} is the same as in row {row} of the file."},
+	"import_file_gone":            {"Tệp của lượt nhập không còn được lưu.", "The import's file is no longer kept."},
+	"file_empty":                  {"Tệp không có dòng tiêu đề: tệp trống.", "The file has no header row: it is empty."},
+	"file_not_spreadsheet":        {"Tệp không phải bảng tính .xlsx hay .csv.", "The file is not an .xlsx or .csv spreadsheet."},
+	"file_xls_or_encrypted":       {"Tệp là .xls cũ hoặc có mật khẩu; hãy mở trong Excel và lưu lại thành .xlsx không mật khẩu.", "The file is an old .xls or password-protected; open it in Excel and save it as .xlsx without a password."},
+	"file_too_large":              {"Tệp quá lớn (tối đa {max}).", "The file is too large (at most {max})."},
+	"file_too_many_rows":          {"Tệp có quá nhiều dòng (tối đa {max}); hãy chia thành nhiều tệp.", "The file has too many rows (at most {max}); split it into several files."},
+	"file_too_many_columns":       {"Tệp có quá nhiều cột (tối đa {max}).", "The file has too many columns (at most {max})."},
+	"file_zip_bomb":               {"Tệp .xlsx bị nén bất thường nên không thể mở an toàn; hãy lưu lại bằng Excel.", "The .xlsx file is compressed abnormally and can't be opened safely; save it again with Excel."},
+	"file_formula":                {"Tệp có công thức (dòng {line}, cột {column}); hãy sao chép và dán dạng giá trị rồi lưu lại.", "The file holds a formula (row {line}, column {column}); copy and paste it as values, then save it again."},
+	"file_merged_header":          {"Dòng tiêu đề có ô gộp hoặc tên cột trống hay trùng (cột {column}); mỗi cột cần một tên riêng.", "The header row has merged cells or a blank or repeated column name (column {column}); each column needs a name of its own."},
 }
 
 // criterionLabels name the duplicate-check criteria in messages.
@@ -203,6 +229,7 @@ var thingNames = map[string]message{
 	"task":              {"nhiệm vụ", "task"},
 	"care_flow":         {"quy trình chăm sóc", "care flow"},
 	"report_rebuild":    {"lần tính lại báo cáo", "report rebuild"},
+	"import":            {"lượt nhập dữ liệu", "import"},
 }
 
 // roleNames name the roles in messages.

@@ -62,6 +62,3 @@ func reportHandler[R tabled](fn func(ctx context.Context, c *workspace.Caller, p
 		return err
 	}
 }
-
-// xlsxType is the media type of .xlsx workbooks.
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -18,6 +18,7 @@ import (
 
 	"tend/internal/awsmain"
 	"tend/internal/httpapi"
+	"tend/internal/importing"
 	"tend/internal/kmsseal"
 	"tend/internal/lambdaevent"
 	"tend/internal/leads"
@@ -48,6 +49,7 @@ func API(a *awsmain.AWS) HTTPHandler {
 func APIHandler(a *awsmain.AWS) http.Handler {
 	svc := services.ForAPI(a.Store, a.Queues, a.Clock, a.Log)
 	svc.Leads.Sealer = leadSealer(a)
+	svc.Imports.Files = files(a)
 	creation := httpapi.WorkspaceCreation{Open: a.AllowWorkspaceCreation, BootstrapSubject: a.BootstrapAdminSubject}
 	return webapi.Full(svc, lambdaevent.JWTAuthenticator{}, creation)
 }
@@ -81,9 +83,10 @@ func Scheduler(a *awsmain.AWS) TickHandler {
 }
 
 // Jobs is the jobs function's handler: each message of the jobs queue is
-// one shard of a run the tick started.
+// one shard of a run the tick started, or one chunk of an import.
 func Jobs(a *awsmain.AWS) SQSHandler {
 	svc := services.ForTicks(a.Store, a.Queues, a.Clock, a.Log)
+	svc.Imports.Files = files(a)
 	return lambdaevent.SQSHandler(svc.Ticker.HandleJob, svc.Log)
 }
 
@@ -112,4 +115,13 @@ func leadSealer(a *awsmain.AWS) leads.Sealer {
 		return nil
 	}
 	return s
+}
+
+// files is the imports' files store (the IMPORTS_BUCKET bucket); without
+// one, importing says the function has none.
+func files(a *awsmain.AWS) importing.Files {
+	if a.Files == nil {
+		return nil
+	}
+	return a.Files
 }

@@ -241,3 +241,18 @@ func (q *Queue) all(ctx context.Context, pk string) ([]store.Item, error) {
 	}
 	return items, nil
 }
+
+// HandleOne handles the first message visible now, if any, as Drain
+// would, and reports whether there was one: tests step through a queue's
+// work one message at a time.
+func (q *Queue) HandleOne(ctx context.Context, handle func(ctx context.Context, body []byte) error) (bool, error) {
+	page, err := q.st.Query(ctx, store.Query{PK: q.pk(), SK: store.SKLe, A: store.SortTime(q.clock.Now()) + "#~", Limit: 1})
+	if err != nil {
+		return false, fmt.Errorf("localqueue %s: read: %w", q.name, err)
+	}
+	if len(page.Items) == 0 {
+		return false, nil
+	}
+	_, err = q.handleOne(ctx, page.Items[0], handle)
+	return true, err
+}

@@ -24,6 +24,7 @@ import (
 	"tend/internal/changes"
 	"tend/internal/domain"
 	"tend/internal/httpapi"
+	"tend/internal/localfiles"
 	"tend/internal/localqueue"
 	"tend/internal/localseal"
 	"tend/internal/notify"
@@ -53,6 +54,9 @@ type Config struct {
 	FacebookGraphURL string
 	// FacebookGraphTimeout bounds one call to it (default 5 s).
 	FacebookGraphTimeout time.Duration
+	// PublicURL is the runner's address as clients reach it, which the
+	// links of its files store start with (default http://localhost:8080).
+	PublicURL string
 }
 
 // Drainer is background work that /dev/drain runs to completion: it does
@@ -83,6 +87,9 @@ type App struct {
 	// IntakeQueue is the local intake queue (SQS in AWS): the leads the
 	// webhooks held.
 	IntakeQueue *localqueue.Queue
+	// Files keeps the imports' files under DataDir/files (the S3 bucket
+	// in AWS), served by signed links under /dev/files/.
+	Files *localfiles.Store
 
 	feed     *feedConsumer
 	drainers []Drainer
@@ -131,6 +138,14 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		services.Queues{Jobs: a.Jobs, Distribution: a.DistQueue, Notifications: a.NotifyQueue, NotificationsDLQ: a.NotifyDead, Intake: a.IntakeQueue},
 		services.Senders{Mailer: a.Outbox, Texter: a.Outbox, From: LocalSender, Printer: printer}, clock, cfg.Log)
 	a.Leads.Sealer, a.Leads.Graph = sealer, services.Graph(cfg.FacebookGraphURL, cfg.FacebookGraphTimeout)
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost:8080"
+	}
+	if a.Files, err = localfiles.Open(filepath.Join(cfg.DataDir, "files"), cfg.PublicURL, clock); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Imports.Files = a.Files
 	// Tokens live in real time, not on the runner's clock: a session is
 	// the person at the keyboard, and moving the clock to try a rule or a
 	// care flow must not log them out (nor make an old token valid again).

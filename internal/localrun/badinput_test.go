@@ -238,6 +238,19 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 				"actions[0].to_fields[0]", "not_a_recipient_field"),
 			careFlowCase(a, map[string]any{"colour": "red"}, "colour", "unknown_json_field"),
 		},
+		"POST /v1/imports/preview": {
+			{map[string]any{}, 415, "", "multipart_required"},
+		},
+		"POST /v1/imports/uploads": {
+			{map[string]any{"file_name": "x.xlsx"}, 422, "file_name", "unknown_json_field"},
+		},
+		"POST /v1/imports": {
+			{map[string]any{}, 422, "upload_id", "required"},
+			{map[string]any{"upload_id": "upl_nope"}, 422, "upload_id", "unknown_upload"},
+			{map[string]any{"upload_id": "upl_nope", "options": map[string]any{"duplicates": "merge"}}, 422, "options.duplicates", "invalid_duplicates_option"},
+			{map[string]any{"upload_id": "upl_nope", "options": map[string]any{"owner": "x"}}, 422, "options.owner", "unknown_json_field"},
+			{map[string]any{"upload_id": "upl_nope", "mapping": map[string]any{"SĐT": 5}}, 422, `mapping["SĐT"]`, "expected_text"},
+		},
 		"PUT /v1/care-flows/order": {
 			{map[string]any{"ids": []string{"cf_nope"}}, 422, "ids[0]", "not_found"},
 			{map[string]any{}, 422, "ids", "required"},

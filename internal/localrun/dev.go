@@ -9,11 +9,15 @@ import (
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/localfiles"
 	"tend/internal/workspace"
 )
 
 // routesDev serves the local runner's helpers under /dev (API.md).
 func (a *App) routesDev(mux *http.ServeMux) {
+	// The files store's signed links: uploads (PUT) and downloads (GET),
+	// as S3's presigned URLs in AWS.
+	mux.Handle(localfiles.Prefix, a.Files.Handler())
 	mux.HandleFunc("GET /dev/clock", func(w http.ResponseWriter, r *http.Request) {
 		devJSON(w, http.StatusOK, clockAnswer(a.Clock.Now()))
 	})

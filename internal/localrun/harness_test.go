@@ -78,17 +78,22 @@ func startIn(t testing.TB, dir string, demo bool) *system {
 func startWith(t testing.TB, dir string, tweak func(*localrun.Config)) *system {
 	t.Helper()
 	faults := &faults{}
-	cfg := localrun.Config{DataDir: dir, JWTSecret: []byte(testSecret),
+	// The server's address is known before it starts: the runner's file
+	// links name it.
+	srv := httptest.NewUnstartedServer(nil)
+	cfg := localrun.Config{DataDir: dir, JWTSecret: []byte(testSecret), PublicURL: "http://" + srv.Listener.Addr().String(),
 		WrapStore: func(st store.Store) store.Store { return faultstore.New(st, faults.decide) }}
 	tweak(&cfg)
 	app, err := localrun.Open(t.Context(), cfg)
 	if err != nil {
+		srv.Close()
 		t.Fatalf("Open: %v", err)
 	}
 	// Every test runs on the runner's clock from a fixed start, not on the
 	// wall clock, so that it passes on any day it is run.
 	app.Clock.Set(testEpoch, true)
-	srv := httptest.NewServer(app.Handler())
+	srv.Config.Handler = app.Handler()
+	srv.Start()
 	s := &system{t: t, app: app, srv: srv, dir: dir, faults: faults}
 	t.Cleanup(s.stop)
 	return s

@@ -16,6 +16,7 @@ type tenantA struct {
 	drule, source                                string
 	emailTpl, smsTpl, task, flow                 string
 	rebuild                                      string
+	imp                                          string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -53,12 +54,13 @@ func newTenantA(s *system) *tenantA {
 	}
 	admin.do("POST", "/v1/reports/rebuild", nil).ok(202).into(&rb)
 	a.rebuild = rb.ID
+	a.imp = admin.startImport("a.csv", []byte("Họ và tên,SĐT\nKhách Nhập Của A,0912000111\n"), nil)
 	return a
 }
 
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
-		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.rebuild}
+		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A", a.rebuild}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -70,6 +72,7 @@ func (a *tenantA) path(pattern string) string {
 		"/v1/fields/": a.field, "/v1/customers/": a.customer, "/v1/automations/": a.rule, "/v1/orders/": a.order,
 		"/v1/distribution-rules/": a.drule, "/v1/lead-sources/": a.source, "/v1/templates/email/": a.emailTpl,
 		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow, "/v1/reports/rebuild/": a.rebuild,
+		"/v1/imports/": a.imp,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -148,6 +151,9 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/care-flows/{id}/activate":   map[string]any{},
 		"POST /v1/care-flows/{id}/deactivate": map[string]any{},
 		"POST /v1/care-flows/{id}/clone":      map[string]any{},
+		"POST /v1/imports/preview":            map[string]any{},
+		"POST /v1/imports/uploads":            map[string]any{},
+		"POST /v1/imports":                    map[string]any{"upload_id": "upl_nope", "options": map[string]any{"warehouse_id": a.warehouse}},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
@@ -157,7 +163,7 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/automations": 422, "POST /v1/automations/preview": 422, "POST /v1/orders": 422,
 		"POST /v1/lead-sources": 422, "POST /v1/distribution-rules": 422,
 		"POST /v1/templates/email": 201, "POST /v1/templates/sms": 201, "POST /v1/tasks": 422, "POST /v1/care-flows": 422,
-		"PUT /v1/care-flows/order": 422, "POST /v1/reports/rebuild": 202,
+		"PUT /v1/care-flows/order": 422, "POST /v1/reports/rebuild": 202, "POST /v1/imports/preview": 415, "POST /v1/imports/uploads": 201, "POST /v1/imports": 422,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern

@@ -31,8 +31,8 @@ func (d apiSchema) getRoutes() []string {
 		if strings.HasPrefix(path, "/hooks/") {
 			continue // a provider's check of a webhook, answered as text
 		}
-		if _, ok := item.(map[string]any)["get"]; ok {
-			out = append(out, path)
+		if _, ok := item.(map[string]any)["get"]; ok && d.answer(path) != nil {
+			out = append(out, path) // not files (an .xlsx): they have no arrays
 		}
 	}
 	slices.Sort(out)

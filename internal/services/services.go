@@ -20,6 +20,7 @@ import (
 	"tend/internal/customerlist"
 	"tend/internal/distribution"
 	"tend/internal/domain"
+	"tend/internal/importing"
 	"tend/internal/inbox"
 	"tend/internal/leads"
 	"tend/internal/notify"
@@ -51,6 +52,10 @@ type Services struct {
 	Actions      *action.Service
 	CareFlows    *careflow.Service
 	Reports      *reports.Service
+	// Imports load customers from spreadsheets; their files store
+	// (Imports.Files) is set by the functions that keep files (the api and
+	// jobs functions, the local runner).
+	Imports *importing.Service
 	// Changes routes changes of the table to their consumers (the stream
 	// function, the local feed).
 	Changes *changes.Router
@@ -94,6 +99,7 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	s.addCareFlows()
 	s.addLeads()
 	s.addReports()
+	s.addImports()
 	s.Inbox = inbox.New(st)
 	return s
 }
@@ -136,8 +142,9 @@ func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 	s.addCareFlows()
 	s.addLeads()
 	s.addReports()
+	s.addImports()
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports}
+		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports}
 	return s
 }
 
@@ -160,8 +167,15 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s := forAPI(st, q, snd, clock, log)
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders, Reports: s.Reports}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports}
+		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports}
 	return s
+}
+
+// addImports wires imports (after addWork). The files store is set by the
+// functions that have one (Imports.Files).
+func (s *Services) addImports() {
+	s.Imports = importing.New(importing.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers,
+		Distribution: s.Distribution, Jobs: s.queues.Jobs})
 }
 
 // addLeads wires lead intake. The sealer of the sources' secrets and the
