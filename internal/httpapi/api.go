@@ -28,6 +28,7 @@ import (
 	"tend/internal/idempotency"
 	"tend/internal/inbox"
 	"tend/internal/leads"
+	"tend/internal/listprefs"
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/task"
@@ -41,6 +42,7 @@ type Config struct {
 	Workspaces   *workspace.Service
 	Customers    *customer.Service
 	Lists        *customerlist.Service
+	ListPrefs    *listprefs.Service
 	Timeline     *timeline.Service
 	Automation   *automation.Service
 	Orders       *orders.Service
@@ -84,6 +86,7 @@ func New(cfg Config) *API {
 	a := newAPI(cfg)
 	a.routesSetup()
 	a.routesCustomers()
+	a.routesListPrefs()
 	a.routesTimeline()
 	a.routesAutomations()
 	a.routesOrders()

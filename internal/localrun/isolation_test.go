@@ -15,6 +15,7 @@ type tenantA struct {
 	rule, order                                  string
 	drule, source                                string
 	emailTpl, smsTpl, task, flow                 string
+	savedFilter                                  string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -47,12 +48,15 @@ func newTenantA(s *system) *tenantA {
 	a.flow = admin.create("/v1/care-flows", map[string]any{"module": "customers", "name": "Quy trình A",
 		"when": map[string]any{"type": "anniversary", "field": "birthday", "at": "08:00"}, "condition": map[string]any{"all": true},
 		"actions": []map[string]any{{"type": "send_email", "template_id": a.emailTpl, "to_fields": []string{"email"}}}})
+	a.savedFilter = admin.create("/v1/saved-filters", map[string]any{"name": "Bộ lọc A", "shared": true,
+		"filter": [][]map[string]any{{{"field": "secret_a", "op": "eq", "value": "x"}}}})
+	admin.do("PUT", "/v1/settings/list", map[string]any{"columns": []string{"secret_a", "name"}, "sort": "name"}).ok(200)
 	return a
 }
 
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
-		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A"}
+		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.savedFilter, "Bộ lọc A"}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -63,7 +67,7 @@ func (a *tenantA) path(pattern string) string {
 		"/v1/users/": a.user, "/v1/teams/": a.team, "/v1/warehouses/": a.warehouse, "/v1/pipelines/": a.pipeline,
 		"/v1/fields/": a.field, "/v1/customers/": a.customer, "/v1/automations/": a.rule, "/v1/orders/": a.order,
 		"/v1/distribution-rules/": a.drule, "/v1/lead-sources/": a.source, "/v1/templates/email/": a.emailTpl,
-		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow,
+		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow, "/v1/saved-filters/": a.savedFilter,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -142,6 +146,9 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/care-flows/{id}/activate":   map[string]any{},
 		"POST /v1/care-flows/{id}/deactivate": map[string]any{},
 		"POST /v1/care-flows/{id}/clone":      map[string]any{},
+		"PUT /v1/settings/list":               map[string]any{"columns": []string{"name"}},
+		"POST /v1/saved-filters":              map[string]any{"name": "Bộ lọc A", "filter": [][]map[string]any{{{"field": "secret_a", "op": "eq", "value": "x"}}}},
+		"PATCH /v1/saved-filters/{id}":        map[string]any{"name": "Hacked"},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
@@ -151,7 +158,7 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/automations": 422, "POST /v1/automations/preview": 422, "POST /v1/orders": 422,
 		"POST /v1/lead-sources": 422, "POST /v1/distribution-rules": 422,
 		"POST /v1/templates/email": 201, "POST /v1/templates/sms": 201, "POST /v1/tasks": 422, "POST /v1/care-flows": 422,
-		"PUT /v1/care-flows/order": 422,
+		"PUT /v1/care-flows/order": 422, "PUT /v1/settings/list": 200, "POST /v1/saved-filters": 422,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern
@@ -201,7 +208,7 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	for _, p := range []string{"/v1/users/" + a.user, "/v1/teams/" + a.team, "/v1/warehouses/" + a.warehouse, "/v1/pipelines/" + a.pipeline,
 		"/v1/fields/" + a.field, "/v1/distribution-rules/" + a.drule, "/v1/lead-sources/" + a.source,
-		"/v1/templates/email/" + a.emailTpl, "/v1/templates/sms/" + a.smsTpl, "/v1/care-flows/" + a.flow} {
+		"/v1/templates/email/" + a.emailTpl, "/v1/templates/sms/" + a.smsTpl, "/v1/care-flows/" + a.flow, "/v1/saved-filters/" + a.savedFilter} {
 		if got := a.admin.do("GET", p, nil).ok(200).obj(); got["name"] == "Hacked" || got["label"] == "Hacked" {
 			t.Fatalf("%s was changed by another workspace", p)
 		}

@@ -22,6 +22,7 @@ import (
 	"tend/internal/domain"
 	"tend/internal/inbox"
 	"tend/internal/leads"
+	"tend/internal/listprefs"
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/store"
@@ -38,6 +39,7 @@ type Services struct {
 	Workspaces   *workspace.Service
 	Customers    *customer.Service
 	Lists        *customerlist.Service
+	ListPrefs    *listprefs.Service
 	Timeline     *timeline.Service
 	Automation   *automation.Service
 	Orders       *orders.Service
@@ -92,6 +94,7 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	s.addCareFlows()
 	s.addLeads()
 	s.Inbox = inbox.New(st)
+	s.ListPrefs = listprefs.New(st, clock, s.Lists)
 	return s
 }
 
