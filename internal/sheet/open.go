@@ -104,8 +104,8 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*Reader, error) {
 
 // scanResult is what a format's first pass over the whole file learned.
 type scanResult struct {
-	valueRows int                             // rows holding a value, header included (an upper bound for xlsx)
-	formula   string                          // the first cell holding a formula ("C7"), if any
+	valueRows int                                 // rows holding a value, header included (an upper bound for xlsx)
+	formula   string                              // the first cell holding a formula ("C7"), if any
 	merged    func(headerLine int) (string, bool) // the first merged cell of a row, if any
 }
 

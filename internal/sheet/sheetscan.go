@@ -105,4 +105,3 @@ func parseRange(ref string) (mergedRange, bool) {
 	bottom, _ := splitRef(b)
 	return mergedRange{top: top, bottom: bottom, left: left}, top > 0 && bottom >= top
 }
-
