@@ -13,6 +13,7 @@ import (
 	"tend/internal/careflow"
 	"tend/internal/customer"
 	"tend/internal/distribution"
+	"tend/internal/export"
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/store"
@@ -76,6 +77,8 @@ type Ticker struct {
 	Reminders    *timeline.Service
 	// Leads sends again the leads held but not taken (see leads.Resend).
 	Leads *leads.Service
+	// Exports runs the customer exports too large to answer at once.
+	Exports *export.Service
 }
 
 // Tick runs one tick and says how much it started. Every stage runs
@@ -94,10 +97,13 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 }
 
 // HandleJob runs one message of the jobs queue: a shard of a daily rule
-// run or of a care-flow run.
+// run or of a care-flow run, or a customer export.
 func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
 	if careflow.IsJob(body) {
 		return t.CareFlows.HandleJob(ctx, body)
+	}
+	if export.IsJob(body) {
+		return t.Exports.HandleJob(ctx, body)
 	}
 	return t.Automation.HandleJob(ctx, body)
 }

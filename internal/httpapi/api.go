@@ -25,6 +25,7 @@ import (
 	"tend/internal/customerlist"
 	"tend/internal/distribution"
 	"tend/internal/domain"
+	"tend/internal/export"
 	"tend/internal/idempotency"
 	"tend/internal/inbox"
 	"tend/internal/leads"
@@ -43,6 +44,7 @@ type Config struct {
 	Customers    *customer.Service
 	Lists        *customerlist.Service
 	ListPrefs    *listprefs.Service
+	Exports      *export.Service
 	Timeline     *timeline.Service
 	Automation   *automation.Service
 	Orders       *orders.Service
@@ -87,6 +89,7 @@ func New(cfg Config) *API {
 	a.routesSetup()
 	a.routesCustomers()
 	a.routesListPrefs()
+	a.routesExport()
 	a.routesTimeline()
 	a.routesAutomations()
 	a.routesOrders()

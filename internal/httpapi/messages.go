@@ -205,6 +205,7 @@ var thingNames = map[string]message{
 	"task":              {"nhiệm vụ", "task"},
 	"care_flow":         {"quy trình chăm sóc", "care flow"},
 	"saved_filter":      {"bộ lọc", "saved filter"},
+	"export":            {"bản xuất dữ liệu", "export"},
 }
 
 // roleNames name the roles in messages.

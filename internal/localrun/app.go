@@ -24,6 +24,7 @@ import (
 	"tend/internal/changes"
 	"tend/internal/domain"
 	"tend/internal/httpapi"
+	"tend/internal/localfiles"
 	"tend/internal/localqueue"
 	"tend/internal/localseal"
 	"tend/internal/notify"
@@ -53,6 +54,10 @@ type Config struct {
 	FacebookGraphURL string
 	// FacebookGraphTimeout bounds one call to it (default 5 s).
 	FacebookGraphTimeout time.Duration
+	// BaseURL is the runner's address (http://localhost:8080), which the
+	// files store's download links start with; when empty they are paths
+	// (/dev/files/...) on the runner.
+	BaseURL string
 }
 
 // Drainer is background work that /dev/drain runs to completion: it does
@@ -83,6 +88,9 @@ type App struct {
 	// IntakeQueue is the local intake queue (SQS in AWS): the leads the
 	// webhooks held.
 	IntakeQueue *localqueue.Queue
+	// Files is the local files store (the S3 bucket in AWS), under the
+	// data directory, its links served under /dev/files/.
+	Files *localfiles.Store
 
 	feed     *feedConsumer
 	drainers []Drainer
@@ -123,6 +131,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	files, err := localfiles.Open(filepath.Join(cfg.DataDir, "files"), cfg.BaseURL, clock)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Files = files
 	var st store.Store = db
 	if cfg.WrapStore != nil {
 		st = cfg.WrapStore(db)
@@ -131,6 +145,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		services.Queues{Jobs: a.Jobs, Distribution: a.DistQueue, Notifications: a.NotifyQueue, NotificationsDLQ: a.NotifyDead, Intake: a.IntakeQueue},
 		services.Senders{Mailer: a.Outbox, Texter: a.Outbox, From: LocalSender, Printer: printer}, clock, cfg.Log)
 	a.Leads.Sealer, a.Leads.Graph = sealer, services.Graph(cfg.FacebookGraphURL, cfg.FacebookGraphTimeout)
+	a.Exports.Files = files
 	// Tokens live in real time, not on the runner's clock: a session is
 	// the person at the keyboard, and moving the clock to try a rule or a
 	// care flow must not log them out (nor make an old token valid again).
@@ -147,6 +162,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		queueDrainer{a.NotifyQueue, a.Notify.HandleMessage}, &expirySweeper{db: db}}
 	mux := http.NewServeMux()
 	a.routesDev(mux)
+	mux.Handle(localfiles.Prefix, files.Handler())
 	mux.Handle("/", a.API)
 	a.handler = mux
 	if cfg.Demo {

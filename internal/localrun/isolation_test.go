@@ -15,7 +15,7 @@ type tenantA struct {
 	rule, order                                  string
 	drule, source                                string
 	emailTpl, smsTpl, task, flow                 string
-	savedFilter                                  string
+	savedFilter, export                          string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -51,12 +51,15 @@ func newTenantA(s *system) *tenantA {
 	a.savedFilter = admin.create("/v1/saved-filters", map[string]any{"name": "Bộ lọc A", "shared": true,
 		"filter": [][]map[string]any{{{"field": "secret_a", "op": "eq", "value": "x"}}}})
 	admin.do("PUT", "/v1/settings/list", map[string]any{"columns": []string{"secret_a", "name"}, "sort": "name"}).ok(200)
+	var exp struct{ ID string }
+	admin.do("GET", "/v1/customers/export?async=true", nil).ok(202).into(&exp)
+	a.export = exp.ID
 	return a
 }
 
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
-		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.savedFilter, "Bộ lọc A"}
+		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.savedFilter, "Bộ lọc A", a.export}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -68,6 +71,7 @@ func (a *tenantA) path(pattern string) string {
 		"/v1/fields/": a.field, "/v1/customers/": a.customer, "/v1/automations/": a.rule, "/v1/orders/": a.order,
 		"/v1/distribution-rules/": a.drule, "/v1/lead-sources/": a.source, "/v1/templates/email/": a.emailTpl,
 		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow, "/v1/saved-filters/": a.savedFilter,
+		"/v1/exports/": a.export,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)

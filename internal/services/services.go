@@ -20,6 +20,7 @@ import (
 	"tend/internal/customerlist"
 	"tend/internal/distribution"
 	"tend/internal/domain"
+	"tend/internal/export"
 	"tend/internal/inbox"
 	"tend/internal/leads"
 	"tend/internal/listprefs"
@@ -34,12 +35,15 @@ import (
 
 // Services are Tend's services over one store.
 type Services struct {
-	Store        store.Store
-	Clock        domain.Clock
-	Workspaces   *workspace.Service
-	Customers    *customer.Service
-	Lists        *customerlist.Service
-	ListPrefs    *listprefs.Service
+	Store      store.Store
+	Clock      domain.Clock
+	Workspaces *workspace.Service
+	Customers  *customer.Service
+	Lists      *customerlist.Service
+	ListPrefs  *listprefs.Service
+	// Exports export customers; its Files (the files store) is set by
+	// the functions that run or answer export jobs.
+	Exports      *export.Service
 	Timeline     *timeline.Service
 	Automation   *automation.Service
 	Orders       *orders.Service
@@ -94,7 +98,7 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	s.addCareFlows()
 	s.addLeads()
 	s.Inbox = inbox.New(st)
-	s.ListPrefs = listprefs.New(st, clock, s.Lists)
+	s.addExports()
 	return s
 }
 
@@ -134,8 +138,9 @@ func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 	s.addWork(Senders{})
 	s.addCareFlows()
 	s.addLeads()
+	s.addExports()
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline, Leads: s.Leads}
+		Reminders: s.Timeline, Leads: s.Leads, Exports: s.Exports}
 	return s
 }
 
@@ -158,8 +163,15 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s := forAPI(st, q, snd, clock, log)
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline, Leads: s.Leads}
+		Reminders: s.Timeline, Leads: s.Leads, Exports: s.Exports}
 	return s
+}
+
+// addExports wires the list settings, saved filters and customer export.
+func (s *Services) addExports() {
+	s.ListPrefs = listprefs.New(s.Store, s.Clock, s.Lists)
+	s.Exports = export.New(export.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Lists: s.Lists,
+		Prefs: s.ListPrefs, Jobs: s.queues.Jobs})
 }
 
 // addLeads wires lead intake. The sealer of the sources' secrets and the
