@@ -49,6 +49,8 @@ func header(cols []domain.FieldDef) []string {
 //	owner, shared_with      the users' names (what people read; the import
 //	                        sets the owner by its options, not from a column)
 //	warehouse               the warehouse's name
+//	phone                   a Vietnamese number as people write it, 0 first
+//	                        (0912345678; +84 stored), others as stored
 //	anything else           the text as stored
 const listSeparator = ", "
 
@@ -79,6 +81,8 @@ func cellOf(o *workspace.Org, loc *time.Location, f domain.FieldDef, c *domain.C
 			return userCell(o, f, x)
 		case domain.TypeWarehouse:
 			return warehouseName(o, x)
+		case domain.TypePhone:
+			x = nationalPhone(x)
 		}
 		if x == "" {
 			return nil
@@ -168,4 +172,15 @@ func warehouseName(o *workspace.Org, id string) any {
 		}
 	}
 	return id
+}
+
+// nationalPhone writes a Vietnamese number (stored +84…) as people there
+// write it, 0 first: what they read, what the import reads back, and a
+// text no spreadsheet takes for a formula (a csv cell starting with +
+// would be guarded with a ').
+func nationalPhone(p string) string {
+	if rest, ok := strings.CutPrefix(p, "+84"); ok && rest != "" {
+		return "0" + rest
+	}
+	return p
 }
