@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -81,7 +82,14 @@ func (s *stack) apiCall(method, path, body string, v any) int {
 	t.Helper()
 	var ev events.APIGatewayV2HTTPRequest
 	must(t, json.Unmarshal(sample(t, "api-gateway-v2-create-customer.json"), &ev))
-	ev.RawPath, ev.RequestContext.HTTP.Method, ev.RequestContext.HTTP.Path = path, method, path
+	path, query, _ := strings.Cut(path, "?")
+	ev.RawPath, ev.RawQueryString, ev.RequestContext.HTTP.Method, ev.RequestContext.HTTP.Path = path, query, method, path
+	values, err := url.ParseQuery(query)
+	must(t, err)
+	ev.QueryStringParameters = map[string]string{}
+	for k := range values {
+		ev.QueryStringParameters[k] = strings.Join(values[k], ",")
+	}
 	ev.PathParameters = map[string]string{"proxy": strings.TrimPrefix(path, "/v1/")}
 	ev.Body, ev.Headers["content-length"] = body, strconv.Itoa(len(body))
 	delete(ev.Headers, "idempotency-key")

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // zones without the host's tz database
@@ -34,7 +35,7 @@ func run(addr, data string, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app, err := localrun.Open(ctx, localrun.Config{DataDir: data, JWTSecret: []byte(os.Getenv("TEND_JWT_SECRET")), Demo: true, Log: log,
-		FacebookGraphURL: os.Getenv("TEND_FACEBOOK_GRAPH_URL"), PublicURL: envOr("TEND_PUBLIC_URL", "http://"+addr)})
+		FacebookGraphURL: os.Getenv("TEND_FACEBOOK_GRAPH_URL"), PublicURL: envOr("TEND_PUBLIC_URL", baseURL(addr))})
 	if err != nil {
 		return err
 	}
@@ -88,4 +89,13 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// baseURL is the runner's address as a browser reaches it (the files
+// store's links start with it) when TEND_PUBLIC_URL doesn't say.
+func baseURL(addr string) string {
+	if strings.HasPrefix(addr, ":") {
+		return "http://localhost" + addr
+	}
+	return "http://" + addr
 }

@@ -182,6 +182,44 @@ var tourSteps = []tourStep{
 		}
 	}},
 
+	// List settings, a shared filter and an export.
+	{line: `$TEND/v1/settings/list -H "$AUTH" -d '{"columns"`, check: func(t *testing.T, r *tourRun, body []byte) {
+		st := decode[struct {
+			Columns []string
+			Sort    string
+			Default bool
+		}](t, body)
+		if !slices.Equal(st.Columns, []string{"name", "phone", "email", "customer_type"}) || st.Sort != "name" || st.Default {
+			t.Fatalf("settings = %+v", st)
+		}
+	}},
+	{line: `$TEND/v1/saved-filters -H "$AUTH" -d '{"name": "Khách tiềm năng"`, status: 201, check: func(t *testing.T, r *tourRun, body []byte) {
+		f := decode[struct {
+			ID     string
+			Shared bool
+		}](t, body)
+		if f.ID == "" || !f.Shared {
+			t.Fatalf("saved filter = %+v, want a shared one", f)
+		}
+	}},
+	{line: `$TEND/v1/customers/export -H "$AUTH" -d format=csv`, check: func(t *testing.T, r *tourRun, body []byte) {
+		text, ok := strings.CutPrefix(string(body), "\ufeff")
+		lines := strings.Split(strings.TrimSpace(text), "\r\n")
+		if !ok || lines[0] != "Tên khách hàng,Số điện thoại,Email,Loại khách hàng" {
+			t.Fatalf("export starts %q, want a BOM and the columns' Vietnamese labels", lines[0])
+		}
+		// Pinned Phạm Thị Thu first, then by name as the settings say;
+		// only "Tiềm năng" customers.
+		if len(lines) != 3 || lines[1] != "Phạm Thị Thu,0398765432,thu.pham@example.vn,Tiềm năng" || !strings.HasPrefix(lines[2], "Nguyễn Văn An,0912345678,") {
+			t.Fatalf("export = %q, want the pinned Phạm Thị Thu, then Nguyễn Văn An", lines)
+		}
+		for _, l := range lines[1:] {
+			if !strings.HasSuffix(l, ",Tiềm năng") {
+				t.Fatalf("exported %q, which is not Tiềm năng", l)
+			}
+		}
+	}},
+
 	// Duplicates, with the owner named.
 	{line: `$TEND/v1/settings/duplicates`, check: func(t *testing.T, r *tourRun, body []byte) {
 		got := decode[struct{ Criteria []string }](t, body).Criteria

@@ -13,6 +13,7 @@ import (
 	"tend/internal/careflow"
 	"tend/internal/customer"
 	"tend/internal/distribution"
+	"tend/internal/export"
 	"tend/internal/importing"
 	"tend/internal/notify"
 	"tend/internal/orders"
@@ -93,6 +94,8 @@ type Ticker struct {
 	// Imports work the import jobs, and send again the message of an
 	// import that stopped moving (see importing.Resend).
 	Imports *importing.Service
+	// Exports runs the customer exports too large to answer at once.
+	Exports *export.Service
 }
 
 // Tick runs one tick and says how much it started. Every stage runs
@@ -111,7 +114,8 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 }
 
 // HandleJob runs one message of the jobs queue: a shard of a daily rule
-// run, of a care-flow run or of a report rebuild, or a chunk of an import.
+// run, of a care-flow run or of a report rebuild, a chunk of an import, or
+// a customer export.
 func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
 	if careflow.IsJob(body) {
 		return t.CareFlows.HandleJob(ctx, body)
@@ -121,6 +125,9 @@ func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
 	}
 	if importing.IsJob(body) {
 		return t.Imports.HandleJob(ctx, body)
+	}
+	if export.IsJob(body) {
+		return t.Exports.HandleJob(ctx, body)
 	}
 	return t.Automation.HandleJob(ctx, body)
 }

@@ -390,3 +390,11 @@ func (s *Service) listSorted(ctx context.Context, p *listPlan, sources []*source
 	slices.SortStableFunc(all, p.compare)
 	return pageOf(all, cur, p.limit, "rest")
 }
+
+// Check validates a list query's filter and sort exactly as ListCustomers
+// does, without listing: saved filters and list settings are held to it,
+// so that what is saved is always what the list takes.
+func (s *Service) Check(c *workspace.Caller, q ListQuery) error {
+	_, err := s.plan(c, q)
+	return err
+}

@@ -25,10 +25,12 @@ import (
 	"tend/internal/customerlist"
 	"tend/internal/distribution"
 	"tend/internal/domain"
+	"tend/internal/export"
 	"tend/internal/idempotency"
 	"tend/internal/importing"
 	"tend/internal/inbox"
 	"tend/internal/leads"
+	"tend/internal/listprefs"
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/reports"
@@ -43,6 +45,8 @@ type Config struct {
 	Workspaces   *workspace.Service
 	Customers    *customer.Service
 	Lists        *customerlist.Service
+	ListPrefs    *listprefs.Service
+	Exports      *export.Service
 	Timeline     *timeline.Service
 	Automation   *automation.Service
 	Orders       *orders.Service
@@ -88,6 +92,8 @@ func New(cfg Config) *API {
 	a := newAPI(cfg)
 	a.routesSetup()
 	a.routesCustomers()
+	a.routesListPrefs()
+	a.routesExport()
 	a.routesTimeline()
 	a.routesAutomations()
 	a.routesOrders()

@@ -14,6 +14,9 @@ import (
 func (a *API) routesCustomers() {
 	svc := a.cfg.Customers
 	a.handle("GET /v1/customers", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		if err := a.applyListSettings(r, c); err != nil {
+			return err
+		}
 		limit, cursor, err := pageParams(r, c)
 		if err != nil {
 			return err

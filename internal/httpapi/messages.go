@@ -50,6 +50,9 @@ var problemMessages = map[string]message{
 	"no_secret_to_rotate":       {"Nguồn dữ liệu loại {kind} không có khóa riêng để đổi; hãy cập nhật khóa của nhà cung cấp.", "A {kind} lead source has no key of its own to rotate; update the provider's secret instead."},
 	"unreadable_body":           {"Không đọc được nội dung yêu cầu.", "The request body could not be read."},
 	"template_name_taken":       {"Đã có mẫu khác tên \"{name}\".", "Another template is already named \"{name}\"."},
+	"saved_filter_name_taken":   {"Bạn đã có bộ lọc khác tên \"{name}\".", "You already have another filter named \"{name}\"."},
+	"too_many_saved_filters":    {"Bạn đã lưu số bộ lọc tối đa ({max}); hãy xóa bớt bộ lọc cũ.", "You have saved the most filters allowed ({max}); delete an old one first."},
+	"shared_filter_read_only":   {"Bộ lọc dùng chung chỉ quản trị viên mới được sửa hoặc xóa.", "Only admins can change or delete a shared filter."},
 	"care_flow_active":          {"Không thể chỉnh sửa quy trình chăm sóc đang được kích hoạt; hãy ngừng kích hoạt trước.", "An active care flow can't be edited; deactivate it first."},
 	"care_flow_limit":           {"Mỗi phân hệ chỉ được kích hoạt tối đa {max} quy trình chăm sóc; hãy ngừng kích hoạt một quy trình khác trước.", "At most {max} care flows can be active in a module; deactivate another one first."},
 	"unsupported_form_type":     {"Nội dung gửi đến phải là application/x-www-form-urlencoded, multipart/form-data hoặc application/json.", "The body must be application/x-www-form-urlencoded, multipart/form-data or application/json."},
@@ -230,6 +233,8 @@ var thingNames = map[string]message{
 	"care_flow":         {"quy trình chăm sóc", "care flow"},
 	"report_rebuild":    {"lần tính lại báo cáo", "report rebuild"},
 	"import":            {"lượt nhập dữ liệu", "import"},
+	"saved_filter":      {"bộ lọc", "saved filter"},
+	"export":            {"bản xuất dữ liệu", "export"},
 }
 
 // roleNames name the roles in messages.

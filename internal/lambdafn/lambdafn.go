@@ -18,7 +18,6 @@ import (
 
 	"tend/internal/awsmain"
 	"tend/internal/httpapi"
-	"tend/internal/importing"
 	"tend/internal/kmsseal"
 	"tend/internal/lambdaevent"
 	"tend/internal/leads"
@@ -49,7 +48,7 @@ func API(a *awsmain.AWS) HTTPHandler {
 func APIHandler(a *awsmain.AWS) http.Handler {
 	svc := services.ForAPI(a.Store, a.Queues, a.Clock, a.Log)
 	svc.Leads.Sealer = leadSealer(a)
-	svc.Imports.Files = files(a)
+	setFiles(a, svc)
 	creation := httpapi.WorkspaceCreation{Open: a.AllowWorkspaceCreation, BootstrapSubject: a.BootstrapAdminSubject}
 	return webapi.Full(svc, lambdaevent.JWTAuthenticator{}, creation)
 }
@@ -86,7 +85,7 @@ func Scheduler(a *awsmain.AWS) TickHandler {
 // one shard of a run the tick started, or one chunk of an import.
 func Jobs(a *awsmain.AWS) SQSHandler {
 	svc := services.ForTicks(a.Store, a.Queues, a.Clock, a.Log)
-	svc.Imports.Files = files(a)
+	setFiles(a, svc)
 	return lambdaevent.SQSHandler(svc.Ticker.HandleJob, svc.Log)
 }
 
@@ -117,11 +116,11 @@ func leadSealer(a *awsmain.AWS) leads.Sealer {
 	return s
 }
 
-// files is the imports' files store (the IMPORTS_BUCKET bucket); without
-// one, importing says the function has none.
-func files(a *awsmain.AWS) importing.Files {
+// setFiles gives imports and exports the files store (the IMPORTS_BUCKET
+// bucket); without one, they say the function has none.
+func setFiles(a *awsmain.AWS, svc *services.Services) {
 	if a.Files == nil {
-		return nil
+		return
 	}
-	return a.Files
+	svc.Imports.Files, svc.Exports.Files = a.Files, a.Files
 }

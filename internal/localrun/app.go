@@ -87,8 +87,8 @@ type App struct {
 	// IntakeQueue is the local intake queue (SQS in AWS): the leads the
 	// webhooks held.
 	IntakeQueue *localqueue.Queue
-	// Files keeps the imports' files under DataDir/files (the S3 bucket
-	// in AWS), served by signed links under /dev/files/.
+	// Files keeps the imports' and exports' files under DataDir/files
+	// (the S3 bucket in AWS), served by signed links under /dev/files/.
 	Files *localfiles.Store
 
 	feed     *feedConsumer
@@ -146,6 +146,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Imports.Files = a.Files
+	a.Exports.Files = a.Files
 	// Tokens live in real time, not on the runner's clock: a session is
 	// the person at the keyboard, and moving the clock to try a rule or a
 	// care flow must not log them out (nor make an old token valid again).

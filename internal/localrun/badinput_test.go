@@ -255,6 +255,23 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 			{map[string]any{"ids": []string{"cf_nope"}}, 422, "ids[0]", "not_found"},
 			{map[string]any{}, 422, "ids", "required"},
 		},
+		"PUT /v1/settings/list": {
+			{map[string]any{"columns": []string{"name", "secret_b"}}, 422, "columns[1]", "unknown_field"},
+			{map[string]any{"columns": []string{"name", "name"}}, 422, "columns[1]", "duplicate"},
+			{map[string]any{"columns": []string{"name"}, "sort": "colour"}, 422, "sort", "invalid_sort"},
+			{map[string]any{"columns": []string{"name"}, "limit": 501}, 422, "limit", "invalid_limit"},
+		},
+		"POST /v1/saved-filters": {
+			{map[string]any{"filter": [][]map[string]any{}}, 422, "name", "required"},
+			{map[string]any{"name": "x", "filter": [][]map[string]any{{{"field": "secret_a", "op": "gt", "value": 1}}}}, 422, "filter[0][0].op", "operator_not_allowed"},
+			{map[string]any{"name": "x", "sort": "-colour"}, 422, "sort", "invalid_sort"},
+			{map[string]any{"name": "Bộ lọc A"}, 409, "", "saved_filter_name_taken"},
+		},
+		"PATCH /v1/saved-filters/{id}": {
+			{map[string]any{"filter": [][]map[string]any{{{"field": "mau_sac", "op": "eq", "value": "x"}}}}, 422, "filter[0][0].field", "unknown_field"},
+			{map[string]any{"name": " "}, 422, "name", "required"},
+			{map[string]any{"version": 99}, 409, "", "version_conflict"},
+		},
 		"PATCH /v1/care-flows/{id}": {
 			{map[string]any{"module": "orders"}, 422, "module", "cannot_change"},
 			{map[string]any{"version": 99}, 409, "", "version_conflict"},
@@ -270,7 +287,7 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"DELETE /v1/lead-sources/{id}": true, "DELETE /v1/distribution-rules/{id}": true, "POST /v1/lead-sources/{id}/rotate-secret": true,
 		"DELETE /v1/templates/email/{id}": true, "DELETE /v1/templates/sms/{id}": true, "DELETE /v1/tasks/{id}": true,
 		"DELETE /v1/care-flows/{id}": true, "POST /v1/care-flows/{id}/activate": true, "POST /v1/care-flows/{id}/deactivate": true,
-		"POST /v1/care-flows/{id}/clone": true, "POST /v1/reports/rebuild": true,
+		"POST /v1/care-flows/{id}/clone": true, "POST /v1/reports/rebuild": true, "DELETE /v1/saved-filters/{id}": true,
 	}
 	var before map[string]any
 	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)

@@ -17,6 +17,7 @@ type tenantA struct {
 	emailTpl, smsTpl, task, flow                 string
 	rebuild                                      string
 	imp                                          string
+	savedFilter, export                          string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -55,12 +56,18 @@ func newTenantA(s *system) *tenantA {
 	admin.do("POST", "/v1/reports/rebuild", nil).ok(202).into(&rb)
 	a.rebuild = rb.ID
 	a.imp = admin.startImport("a.csv", []byte("Họ và tên,SĐT\nKhách Nhập Của A,0912000111\n"), nil)
+	a.savedFilter = admin.create("/v1/saved-filters", map[string]any{"name": "Bộ lọc A", "shared": true,
+		"filter": [][]map[string]any{{{"field": "secret_a", "op": "eq", "value": "x"}}}})
+	admin.do("PUT", "/v1/settings/list", map[string]any{"columns": []string{"secret_a", "name"}, "sort": "name"}).ok(200)
+	var exp struct{ ID string }
+	admin.do("GET", "/v1/customers/export?async=true", nil).ok(202).into(&exp)
+	a.export = exp.ID
 	return a
 }
 
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
-		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A", a.rebuild}
+		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A", a.rebuild, a.savedFilter, "Bộ lọc A", a.export}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -72,7 +79,8 @@ func (a *tenantA) path(pattern string) string {
 		"/v1/fields/": a.field, "/v1/customers/": a.customer, "/v1/automations/": a.rule, "/v1/orders/": a.order,
 		"/v1/distribution-rules/": a.drule, "/v1/lead-sources/": a.source, "/v1/templates/email/": a.emailTpl,
 		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow, "/v1/reports/rebuild/": a.rebuild,
-		"/v1/imports/": a.imp,
+		"/v1/imports/": a.imp, "/v1/saved-filters/": a.savedFilter,
+		"/v1/exports/": a.export,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -154,6 +162,9 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/imports/preview":            map[string]any{},
 		"POST /v1/imports/uploads":            map[string]any{},
 		"POST /v1/imports":                    map[string]any{"upload_id": "upl_nope", "options": map[string]any{"warehouse_id": a.warehouse}},
+		"PUT /v1/settings/list":               map[string]any{"columns": []string{"name"}},
+		"POST /v1/saved-filters":              map[string]any{"name": "Bộ lọc A", "filter": [][]map[string]any{{{"field": "secret_a", "op": "eq", "value": "x"}}}},
+		"PATCH /v1/saved-filters/{id}":        map[string]any{"name": "Hacked"},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
@@ -164,6 +175,7 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/lead-sources": 422, "POST /v1/distribution-rules": 422,
 		"POST /v1/templates/email": 201, "POST /v1/templates/sms": 201, "POST /v1/tasks": 422, "POST /v1/care-flows": 422,
 		"PUT /v1/care-flows/order": 422, "POST /v1/reports/rebuild": 202, "POST /v1/imports/preview": 415, "POST /v1/imports/uploads": 201, "POST /v1/imports": 422,
+		"PUT /v1/settings/list": 200, "POST /v1/saved-filters": 422,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern
@@ -213,7 +225,7 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	for _, p := range []string{"/v1/users/" + a.user, "/v1/teams/" + a.team, "/v1/warehouses/" + a.warehouse, "/v1/pipelines/" + a.pipeline,
 		"/v1/fields/" + a.field, "/v1/distribution-rules/" + a.drule, "/v1/lead-sources/" + a.source,
-		"/v1/templates/email/" + a.emailTpl, "/v1/templates/sms/" + a.smsTpl, "/v1/care-flows/" + a.flow} {
+		"/v1/templates/email/" + a.emailTpl, "/v1/templates/sms/" + a.smsTpl, "/v1/care-flows/" + a.flow, "/v1/saved-filters/" + a.savedFilter} {
 		if got := a.admin.do("GET", p, nil).ok(200).obj(); got["name"] == "Hacked" || got["label"] == "Hacked" {
 			t.Fatalf("%s was changed by another workspace", p)
 		}

@@ -168,6 +168,10 @@ func walkGets(t *testing.T, d apiSchema, c *client, fill func(string) string) (w
 			continue
 		}
 		r := c.do("GET", path+requiredQuery[route], nil).ok(200)
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			walked++ // a file (the export): no JSON arrays in it
+			continue
+		}
 		var v any
 		r.into(&v)
 		for _, at := range d.nullArrays(d.answer(route), v, "$") {

@@ -20,9 +20,11 @@ import (
 	"tend/internal/customerlist"
 	"tend/internal/distribution"
 	"tend/internal/domain"
+	"tend/internal/export"
 	"tend/internal/importing"
 	"tend/internal/inbox"
 	"tend/internal/leads"
+	"tend/internal/listprefs"
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/reports"
@@ -35,11 +37,15 @@ import (
 
 // Services are Tend's services over one store.
 type Services struct {
-	Store        store.Store
-	Clock        domain.Clock
-	Workspaces   *workspace.Service
-	Customers    *customer.Service
-	Lists        *customerlist.Service
+	Store      store.Store
+	Clock      domain.Clock
+	Workspaces *workspace.Service
+	Customers  *customer.Service
+	Lists      *customerlist.Service
+	ListPrefs  *listprefs.Service
+	// Exports export customers; its Files (the files store) is set by
+	// the functions that run or answer export jobs.
+	Exports      *export.Service
 	Timeline     *timeline.Service
 	Automation   *automation.Service
 	Orders       *orders.Service
@@ -101,6 +107,7 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	s.addReports()
 	s.addImports()
 	s.Inbox = inbox.New(st)
+	s.addExports()
 	return s
 }
 
@@ -143,8 +150,10 @@ func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 	s.addLeads()
 	s.addReports()
 	s.addImports()
+	s.addExports()
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports}
+		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
+		Exports: s.Exports}
 	return s
 }
 
@@ -167,7 +176,8 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s := forAPI(st, q, snd, clock, log)
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders, Reports: s.Reports}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
-		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports}
+		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
+		Exports: s.Exports}
 	return s
 }
 
@@ -176,6 +186,13 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 func (s *Services) addImports() {
 	s.Imports = importing.New(importing.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers,
 		Distribution: s.Distribution, Jobs: s.queues.Jobs})
+}
+
+// addExports wires the list settings, saved filters and customer export.
+func (s *Services) addExports() {
+	s.ListPrefs = listprefs.New(s.Store, s.Clock, s.Lists)
+	s.Exports = export.New(export.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Lists: s.Lists,
+		Prefs: s.ListPrefs, Jobs: s.queues.Jobs})
 }
 
 // addLeads wires lead intake. The sealer of the sources' secrets and the

@@ -22,7 +22,7 @@ func Hooks(s *services.Services, auth httpapi.Authenticator) *httpapi.API {
 }
 
 func config(s *services.Services, auth httpapi.Authenticator) httpapi.Config {
-	return httpapi.Config{Workspaces: s.Workspaces, Customers: s.Customers, Lists: s.Lists, Timeline: s.Timeline,
+	return httpapi.Config{Workspaces: s.Workspaces, Customers: s.Customers, Lists: s.Lists, ListPrefs: s.ListPrefs, Exports: s.Exports, Timeline: s.Timeline,
 		Automation: s.Automation, Orders: s.Orders, Distribution: s.Distribution, Leads: s.Leads, Inbox: s.Inbox,
 		Templates: s.Templates, Tasks: s.Tasks, CareFlows: s.CareFlows, Notify: s.Notify, Reports: s.Reports,
 		Imports: s.Imports,
