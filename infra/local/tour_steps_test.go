@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -573,10 +574,84 @@ var tourSteps = []tourStep{
 			t.Fatalf("imported %+v, want Đặng Thu Hà at +84365550101 (renumbered), VIP", page.Items)
 		}
 	}},
+
+	// Reports: what the counters say now equals what the customers are
+	// (the periods' figures depend on the day the tour runs: the runner's
+	// clock went back to the real time).
+	{line: `curl -s $TEND/v1/reports/owners -H "$AUTH"`, check: func(t *testing.T, r *tourRun, body []byte) {
+		rep := decode[struct {
+			Rows []struct {
+				UserID string `json:"user_id"`
+				Owned  int    `json:"owned"`
+			}
+			Totals struct{ Owned int }
+		}](t, body)
+		owned := map[string]int{}
+		total := 0
+		for _, c := range tourCustomers(t, r) {
+			if c.OwnerID != "" {
+				owned[c.OwnerID]++
+				total++
+			}
+		}
+		var users tourPage[tourUser]
+		r.get(t, "/v1/users", &users)
+		if len(rep.Rows) != len(users.Items) || rep.Totals.Owned != total || total == 0 {
+			t.Fatalf("owners report %+v, want a row for each of the %d users and %d customers owned", rep, len(users.Items), total)
+		}
+		for _, row := range rep.Rows {
+			if row.Owned != owned[row.UserID] {
+				t.Errorf("%s owns %d customers, the report says %d", row.UserID, owned[row.UserID], row.Owned)
+			}
+		}
+	}},
+	{line: `$TEND/v1/reports/funnel?pipeline_id=$PIPELINE&format=xlsx`, check: func(t *testing.T, r *tourRun, body []byte) {
+		rd, err := sheet.Open(bytes.NewReader(body), int64(len(body)), sheet.DefaultLimits)
+		if err != nil {
+			t.Fatalf("the funnel's file: %v", err)
+		}
+		defer rd.Close()
+		if h := rd.Header(); len(h) < 3 || h[1] != "Bước" || h[2] != "Khách hàng hiện tại" {
+			t.Fatalf("funnel header %q", h)
+		}
+		pipeline := r.v(t, "PIPELINE")
+		atStep := map[string]int{}
+		for _, c := range tourCustomers(t, r) {
+			if st := c.Pipelines[pipeline]; st != "" {
+				atStep[st]++
+			}
+		}
+		var pl tourPipeline
+		r.get(t, "/v1/pipelines/"+pipeline, &pl)
+		for _, st := range pl.Steps {
+			row, err := rd.Next()
+			if err != nil {
+				t.Fatalf("the funnel ends before step %s: %v", st.Name, err)
+			}
+			if row.Cells[0] != st.ID || row.Cells[1] != st.Name || row.Cells[2] != strconv.Itoa(atStep[st.ID]) {
+				t.Errorf("funnel row %q, want step %s with %d customers now", row.Cells, st.Name, atStep[st.ID])
+			}
+		}
+	}},
 }
 
 // birthdayMorning is 08:00 on 15 January 2030 in Hanoi.
 var birthdayMorning = time.Date(2030, 1, 15, 1, 0, 0, 0, time.UTC)
+
+// tourCustomers are every customer of the tour's workspace, as the admin
+// sees them.
+func tourCustomers(t *testing.T, r *tourRun) []tourCustomer {
+	var all []tourCustomer
+	cursor := ""
+	for {
+		var page tourPage[tourCustomer]
+		r.get(t, "/v1/customers?limit=100&cursor="+url.QueryEscape(cursor), &page)
+		all = append(all, page.Items...)
+		if cursor = page.NextCursor; cursor == "" {
+			return all
+		}
+	}
+}
 
 type tourPage[T any] struct {
 	Items      []T    `json:"items"`
