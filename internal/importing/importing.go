@@ -28,6 +28,8 @@ import (
 type Files interface {
 	Put(ctx context.Context, key, contentType string, body io.ReadSeeker) error
 	Open(ctx context.Context, key string) (io.ReadCloser, int64, error)
+	// OpenAt opens a file from a byte offset on (empty past its end).
+	OpenAt(ctx context.Context, key string, offset int64) (io.ReadCloser, error)
 	Delete(ctx context.Context, key string) error
 	UploadURL(ctx context.Context, key string, ttl time.Duration) (string, time.Time, error)
 	DownloadURL(ctx context.Context, key, fileName string, ttl time.Duration) (string, time.Time, error)

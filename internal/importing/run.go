@@ -172,19 +172,11 @@ func (s *Service) readChunk(ctx context.Context, j *Job, n int) ([]fileRow, int6
 	if err != nil {
 		return nil, 0, false, err
 	}
-	body, _, err := files.Open(ctx, j.RowsKey)
-	if err != nil {
-		return nil, 0, false, err
-	}
-	defer body.Close()
-	if sk, ok := body.(io.Seeker); ok {
-		_, err = sk.Seek(j.Offset, io.SeekStart)
-	} else {
-		_, err = io.CopyN(io.Discard, body, j.Offset)
-	}
+	body, err := files.OpenAt(ctx, j.RowsKey, j.Offset)
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("importing: rows of %s at %d: %w", j.ID, j.Offset, err)
 	}
+	defer body.Close()
 	cr := csv.NewReader(bufio.NewReaderSize(body, 64<<10))
 	cr.FieldsPerRecord = -1
 	var rows []fileRow

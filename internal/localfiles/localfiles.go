@@ -159,6 +159,19 @@ func (s *Store) Open(_ context.Context, key string) (io.ReadCloser, int64, error
 	return f, fi.Size(), nil
 }
 
+// OpenAt opens the file under key from byte offset on.
+func (s *Store) OpenAt(ctx context.Context, key string, offset int64) (io.ReadCloser, error) {
+	f, _, err := s.Open(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.(io.Seeker).Seek(offset, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("localfiles: open %s at %d: %w", key, offset, err)
+	}
+	return f, nil
+}
+
 // Delete removes the file under key; a missing one is no error.
 func (s *Store) Delete(_ context.Context, key string) error {
 	p, err := s.path(key)

@@ -12,6 +12,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -71,6 +72,30 @@ func (s *Store) Open(ctx context.Context, key string) (io.ReadCloser, int64, err
 		return nil, 0, fmt.Errorf("s3files: open %s: %w", key, err)
 	}
 	return out.Body, aws.ToInt64(out.ContentLength), nil
+}
+
+// OpenAt opens the file under key from byte offset on (a ranged GET: a
+// chunk of an import reads its part of the rows file, not all before it).
+// An offset at or past the end gives an empty body.
+func (s *Store) OpenAt(ctx context.Context, key string, offset int64) (io.ReadCloser, error) {
+	if offset <= 0 {
+		body, _, err := s.Open(ctx, key)
+		return body, err
+	}
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key),
+		Range: aws.String(fmt.Sprintf("bytes=%d-", offset))})
+	if err != nil {
+		var nsk *types.NoSuchKey
+		var re interface{ HTTPStatusCode() int }
+		switch {
+		case errors.As(err, &nsk):
+			return nil, fmt.Errorf("s3files: open %s: %w", key, domain.ErrNotFound)
+		case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusRequestedRangeNotSatisfiable:
+			return io.NopCloser(strings.NewReader("")), nil
+		}
+		return nil, fmt.Errorf("s3files: open %s at %d: %w", key, offset, err)
+	}
+	return out.Body, nil
 }
 
 // Delete removes the file under key; a missing one is no error.

@@ -132,3 +132,30 @@ func TestNewNeedsABucket(t *testing.T) {
 		t.Fatal("a store without a bucket")
 	}
 }
+
+// OpenAt reads from an offset on (a ranged GET); at or past the end it
+// reads nothing.
+func TestOpenAt(t *testing.T) {
+	st := newStore(t)
+	ctx := t.Context()
+	if err := st.Put(ctx, "imports/ws1/rows.csv", "text/csv", strings.NewReader("0123456789")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		offset int64
+		want   string
+	}{{0, "0123456789"}, {4, "456789"}, {9, "9"}, {10, ""}, {50, ""}} {
+		body, err := st.OpenAt(ctx, "imports/ws1/rows.csv", tc.offset)
+		if err != nil {
+			t.Fatalf("OpenAt %d: %v", tc.offset, err)
+		}
+		got, err := io.ReadAll(body)
+		body.Close()
+		if err != nil || string(got) != tc.want {
+			t.Errorf("OpenAt %d read %q, %v; want %q", tc.offset, got, err, tc.want)
+		}
+	}
+	if _, err := st.OpenAt(ctx, "imports/ws1/none.csv", 3); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("OpenAt of a missing file: %v, want domain.ErrNotFound", err)
+	}
+}
