@@ -187,7 +187,7 @@ var fieldMessages = map[string]message{
 	"duplicate_in_file":           {"{criterion} trùng với dòng {row} của tệp.", "{criterion} is the same as in row {row} of the file."},
 	"import_file_gone":            {"Tệp của lượt nhập không còn được lưu.", "The import's file is no longer kept."},
 	"file_empty":                  {"Tệp không có dòng tiêu đề: tệp trống.", "The file has no header row: it is empty."},
-	"file_not_spreadsheet":        {"Tệp không phải bảng tính .xlsx hay .csv.", "The file is not an .xlsx or .csv spreadsheet."},
+	"file_not_spreadsheet":        {"Tệp không phải bảng tính .xlsx hay .csv (tệp .csv cần mã hóa UTF-8: trong Excel, lưu dạng “CSV UTF-8”).", "The file is not an .xlsx or .csv spreadsheet (a .csv must be UTF-8: in Excel, save as “CSV UTF-8”)."},
 	"file_xls_or_encrypted":       {"Tệp là .xls cũ hoặc có mật khẩu; hãy mở trong Excel và lưu lại thành .xlsx không mật khẩu.", "The file is an old .xls or password-protected; open it in Excel and save it as .xlsx without a password."},
 	"file_too_large":              {"Tệp quá lớn (tối đa {max}).", "The file is too large (at most {max})."},
 	"file_too_many_rows":          {"Tệp có quá nhiều dòng (tối đa {max}); hãy chia thành nhiều tệp.", "The file has too many rows (at most {max}); split it into several files."},

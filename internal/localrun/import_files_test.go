@@ -58,7 +58,7 @@ func TestImportBadFiles(t *testing.T) {
 		vi, en string
 	}{
 		{"empty", []byte("\n\n"), "file_empty", "Tệp không có dòng tiêu đề: tệp trống.", "The file has no header row: it is empty."},
-		{"pdf", []byte("%PDF-1.7\n\xff\xfe\x00\x01binary"), "file_not_spreadsheet", "Tệp không phải bảng tính .xlsx hay .csv.", "The file is not an .xlsx or .csv spreadsheet."},
+		{"pdf", []byte("%PDF-1.7\n\xff\xfe\x00\x01binary"), "file_not_spreadsheet", "Tệp không phải bảng tính .xlsx hay .csv (tệp .csv cần mã hóa UTF-8: trong Excel, lưu dạng “CSV UTF-8”).", "The file is not an .xlsx or .csv spreadsheet (a .csv must be UTF-8: in Excel, save as “CSV UTF-8”)."},
 		{"xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...), "file_xls_or_encrypted",
 			"Tệp là .xls cũ hoặc có mật khẩu; hãy mở trong Excel và lưu lại thành .xlsx không mật khẩu.",
 			"The file is an old .xls or password-protected; open it in Excel and save it as .xlsx without a password."},
