@@ -165,45 +165,50 @@ type rowProblems struct {
 // maxErrorsPerRow bounds what is kept of one row's problems.
 const maxErrorsPerRow = 20
 
-// Errors returns a job's row problems in row order, at most limit, and
-// whether there were more.
+// errorsOf returns a job's row problems in row order, at most limit.
 func (s *Service) errorsOf(ctx context.Context, j *Job, limit int) ([]RowError, error) {
 	out := []RowError{}
-	for it, err := range store.Items(ctx, s.Store, store.Query{PK: jobPK(j.Tenant, j.ID), SK: store.SKBeginsWith, A: "E#", Limit: 500}) {
-		if err != nil {
-			return nil, err
-		}
-		rp, err := store.Decode[rowProblems](it)
-		if err != nil {
-			return nil, err
-		}
+	err := s.eachRowProblems(ctx, j, func(rp *rowProblems) bool {
 		for _, e := range rp.Errors {
 			if len(out) == limit {
-				return out, nil
+				return false
 			}
 			out = append(out, e)
 		}
-	}
-	return out, nil
+		return true
+	})
+	return out, err
 }
 
 // refusedRows returns the problems of the rows refused (not those
 // skipped), by line.
 func (s *Service) refusedRows(ctx context.Context, j *Job) (map[int][]RowError, error) {
 	out := map[int][]RowError{}
-	for it, err := range store.Items(ctx, s.Store, store.Query{PK: jobPK(j.Tenant, j.ID), SK: store.SKBeginsWith, A: "E#", Limit: 500}) {
-		if err != nil {
-			return nil, err
-		}
-		rp, err := store.Decode[rowProblems](it)
-		if err != nil {
-			return nil, err
-		}
+	err := s.eachRowProblems(ctx, j, func(rp *rowProblems) bool {
 		if rp.Refused {
 			out[rp.Line] = rp.Errors
 		}
+		return true
+	})
+	return out, err
+}
+
+// eachRowProblems calls fn with each row's problems, in row order, while
+// fn returns true.
+func (s *Service) eachRowProblems(ctx context.Context, j *Job, fn func(*rowProblems) bool) error {
+	for it, err := range store.Items(ctx, s.Store, store.Query{PK: jobPK(j.Tenant, j.ID), SK: store.SKBeginsWith, A: "E#", Limit: 500}) {
+		if err != nil {
+			return err
+		}
+		rp, err := store.Decode[rowProblems](it)
+		if err != nil {
+			return err
+		}
+		if !fn(rp) {
+			return nil
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // View is an import as the API shows it (with its errors).
