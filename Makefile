@@ -24,8 +24,13 @@ run: ## build and start Tend locally on http://localhost:8080 (data in ./.tend)
 test: tools test-go lint lint-template build ## every test: unit, both store adapters, AWS adapters on moto, a lead's AWS path, SAM template, OpenAPI, end to end
 	@echo "make test: all passed"
 
+# The race detector makes the end-to-end package (internal/localrun: a
+# 10,000-row import, a 10,001-row export, ...) run for several minutes on
+# two cores: past go test's default 10-minute limit on a loaded machine.
+TESTTIMEOUT ?= 30m
+
 test-go: ## go tests, with moto_server started (and stopped) for the AWS adapters
-	@infra/scripts/with-moto.sh bash -c '$(GO) test -race -count=1 -json $(PKGS) | $(GO) run ./infra/testreport'
+	@infra/scripts/with-moto.sh bash -c '$(GO) test -race -count=1 -timeout $(TESTTIMEOUT) -json $(PKGS) | $(GO) run ./infra/testreport'
 
 test-aws: tools ## the AWS-path end-to-end test alone: a lead through the functions' handlers over moto (infra/awspath)
 	@infra/scripts/with-moto.sh $(GO) test -race -count=1 ./infra/awspath/
