@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"tend/internal/domain"
+	"tend/internal/jsonin"
 	"tend/internal/signing"
 	"tend/internal/store"
 	"tend/internal/workspace"
@@ -72,11 +73,11 @@ func CheckKeyMap(m map[string]string, p *domain.Problems) {
 	}
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !keyPress.MatchString(k) {
-			p.Add("key_map."+k, "invalid_key_press")
+			p.Add(jsonin.Path("key_map", k), "invalid_key_press")
 			continue
 		}
 		if !slices.Contains(Statuses, m[k]) {
-			p.Add("key_map."+k, "invalid_status")
+			p.Add(jsonin.Path("key_map", k), "invalid_status")
 		}
 	}
 }

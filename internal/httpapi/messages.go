@@ -72,6 +72,7 @@ var problemMessages = map[string]message{
 // fieldMessages explain what is wrong with one element of the input.
 var fieldMessages = map[string]message{
 	"required":                    {"Bắt buộc nhập.", "Required."},
+	"unmapped_key":                {"Phím \"{value}\" chưa được gán trạng thái trong chiến dịch.", "Key \"{value}\" maps to no status in the campaign."},
 	"invalid_key_press":           {"Không phải một phím bấm (0–9, * hoặc #).", "Not a key press (0–9, * or #)."},
 	"ends_before_start":           {"Ngày kết thúc trước ngày bắt đầu.", "The end date is before the start date."},
 	"choose_one":                  {"Cần đúng một trong: {fields}.", "Give exactly one of: {fields}."},
