@@ -327,3 +327,29 @@ func (s *Service) SetCareStatus(ctx context.Context, o *workspace.Org, campaignI
 	}
 	return err == nil, err
 }
+
+// Exists reports a campaign of the workspace as found, or not.
+func (s *Service) Exists(ctx context.Context, tenant, id string) error {
+	_, err := s.loadIn(ctx, tenant, id)
+	return err
+}
+
+// Register adds a customer to a campaign as registered (a lead of a
+// source that names the campaign); one in it already stays as it is.
+func (s *Service) Register(ctx context.Context, tenant, campaignID, customerID string, actor domain.Actor) error {
+	if _, err := s.loadIn(ctx, tenant, campaignID); errors.Is(err, domain.ErrNotFound) {
+		s.log.WarnContext(ctx, "campaign: lead for a deleted campaign not registered", "campaign", campaignID, "customer", customerID)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	cu, err := s.customers.CustomerImage(ctx, tenant, customerID)
+	if err != nil {
+		return err
+	}
+	_, err = s.insert(ctx, tenant, campaignID, cu, StatusRegistered, "", actor, nil)
+	if errors.Is(err, ErrAlreadyMember) {
+		return nil
+	}
+	return err
+}

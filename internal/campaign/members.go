@@ -114,7 +114,11 @@ func (s *Service) AddMembers(ctx context.Context, c *workspace.Caller, campaignI
 		care = *in.CareStatus
 	}
 	out := &AddResult{Added: []*Member{}, Skipped: []AddFailed{}}
-	add := func(cu *domain.Customer) error {
+	err := s.eachCustomer(ctx, c, in.CustomerIDs, in.CustomerID, q, func(id string, cu *domain.Customer) error {
+		if cu == nil {
+			out.Skipped = append(out.Skipped, AddFailed{CustomerID: id, Reason: "unknown_customer"})
+			return nil
+		}
 		m, err := s.insert(ctx, c.Tenant(), campaignID, cu, status, care, c.Actor(), nil)
 		var de *domain.Error
 		switch {
@@ -126,48 +130,59 @@ func (s *Service) AddMembers(ctx context.Context, c *workspace.Caller, campaignI
 			return err
 		}
 		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if in.CustomerID != nil {
-		cu, err := s.customers.GetCustomer(ctx, c, *in.CustomerID)
-		if err != nil {
+	if in.CustomerID != nil && len(out.Added) == 0 {
+		if len(out.Skipped) == 1 && out.Skipped[0].Reason == "unknown_customer" {
 			return nil, domain.Invalid("customer_id", "unknown_customer", "value", *in.CustomerID)
 		}
-		if err := add(cu); err != nil {
-			return nil, err
-		}
-		if len(out.Added) == 0 {
-			return nil, ErrAlreadyMember
-		}
-		return out, nil
+		return nil, ErrAlreadyMember
 	}
-	for _, id := range in.CustomerIDs {
+	return out, nil
+}
+
+// eachCustomer calls fn with the customers a request names: one id, a
+// list of ids, or those a list query's filter picks (q.Filter set), with
+// the caller's access. A named customer the caller can't see comes with a
+// nil customer.
+func (s *Service) eachCustomer(ctx context.Context, c *workspace.Caller, ids []string, one *string, q customerlist.ListQuery,
+	fn func(id string, cu *domain.Customer) error) error {
+	if one != nil {
+		ids = []string{*one}
+	}
+	for _, id := range ids {
 		cu, err := s.customers.GetCustomer(ctx, c, id)
-		if err != nil {
-			out.Skipped = append(out.Skipped, AddFailed{CustomerID: id, Reason: "unknown_customer"})
-			continue
+		var de *domain.Error
+		if errors.As(err, &de) {
+			cu, err = nil, nil
 		}
-		if err := add(cu); err != nil {
-			return nil, err
+		if err != nil {
+			return err
+		}
+		if err := fn(id, cu); err != nil {
+			return err
 		}
 	}
-	if len(in.Filter) == 0 {
-		return out, nil
+	if q.Filter == "" {
+		return nil
 	}
 	for n := 0; ; {
 		page, err := s.lists.ListCustomers(ctx, c, q)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, cu := range page.Items {
 			if n++; n > MaxAdd {
-				return nil, domain.Invalid("filter", "too_many", "max", strconv.Itoa(MaxAdd))
+				return domain.Invalid("filter", "too_many", "max", strconv.Itoa(MaxAdd))
 			}
-			if err := add(cu); err != nil {
-				return nil, err
+			if err := fn(cu.ID, cu); err != nil {
+				return err
 			}
 		}
 		if page.NextCursor == "" {
-			return out, nil
+			return nil
 		}
 		q.Cursor = page.NextCursor
 	}
@@ -276,6 +291,11 @@ func (s *Service) Stats(ctx context.Context, c *workspace.Caller, id string) (*S
 	if err != nil {
 		return nil, err
 	}
-	return &Stats{Totals: camp.Totals, Budget: camp.Budget, ExpectedRevenue: camp.ExpectedRevenue, Cost: camp.Cost,
-		Revenue: camp.Revenue, ROI: camp.ROI}, nil
+	st := statsOf(camp)
+	return &st, nil
+}
+
+func statsOf(camp *Campaign) Stats {
+	return Stats{Totals: camp.Totals, Budget: camp.Budget, ExpectedRevenue: camp.ExpectedRevenue, Cost: camp.Cost,
+		Revenue: camp.Revenue, ROI: camp.ROI}
 }

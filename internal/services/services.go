@@ -14,6 +14,7 @@ import (
 
 	"tend/internal/action"
 	"tend/internal/automation"
+	"tend/internal/campaign"
 	"tend/internal/careflow"
 	"tend/internal/changes"
 	"tend/internal/customer"
@@ -51,6 +52,7 @@ type Services struct {
 	Orders       *orders.Service
 	Distribution *distribution.Service
 	Leads        *leads.Service
+	Campaigns    *campaign.Service
 	Inbox        *inbox.Service
 	Templates    *templates.Service
 	Tasks        *task.Service
@@ -200,7 +202,7 @@ func (s *Services) addExports() {
 // Leads.Graph).
 func (s *Services) addLeads() {
 	s.Leads = leads.New(leads.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers,
-		Timeline: s.Timeline, Intake: s.queues.Intake})
+		Timeline: s.Timeline, Campaigns: s.Campaigns, Intake: s.queues.Intake})
 }
 
 // addReports wires the reports' counters (after addWork): kept by the
@@ -226,6 +228,7 @@ func newCore(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Se
 	s.Customers = customer.New(st, clock, log)
 	s.Lists = customerlist.New(st, clock, s.Customers)
 	s.Timeline = timeline.New(st, clock, log, s.Workspaces, s.Customers)
+	s.Campaigns = campaign.New(st, clock, log, s.Customers, s.Lists)
 	return s
 }
 
