@@ -124,6 +124,8 @@ type Service struct {
 	log       *slog.Logger
 	customers Customers
 	lists     Lists
+	// Sending is what sends to members need (see StartSend).
+	Sending Sending
 }
 
 // New returns the campaign service over a store.

@@ -64,6 +64,22 @@ func (a *API) routesCampaigns() {
 		m, err := svc.UpdateMember(r.Context(), c, r.PathValue("id"), r.PathValue("customer_id"), in)
 		return ok(w, m, err)
 	})
+	a.handle("POST /v1/campaigns/{id}/send", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		var in campaign.SendInput
+		if err := decodeBody(w, r, &in); err != nil {
+			return err
+		}
+		out, err := svc.StartSend(r.Context(), c, r.PathValue("id"), in)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Location", "/v1/campaigns/"+out.CampaignID+"/sends/"+out.ID)
+		return writeJSON(w, http.StatusAccepted, out)
+	})
+	a.handle("GET /v1/campaigns/{id}/sends/{send_id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		out, err := svc.GetSend(r.Context(), c, r.PathValue("id"), r.PathValue("send_id"))
+		return ok(w, out, err)
+	})
 	a.handle("POST /v1/customers/bulk/campaign", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in campaign.BulkInput
 		if err := decodeBody(w, r, &in); err != nil {

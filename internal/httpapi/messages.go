@@ -75,6 +75,8 @@ var fieldMessages = map[string]message{
 	"unmapped_key":                {"Phím \"{value}\" chưa được gán trạng thái trong chiến dịch.", "Key \"{value}\" maps to no status in the campaign."},
 	"invalid_key_press":           {"Không phải một phím bấm (0–9, * hoặc #).", "Not a key press (0–9, * or #)."},
 	"ends_before_start":           {"Ngày kết thúc trước ngày bắt đầu.", "The end date is before the start date."},
+	"invalid_channel":             {"Kênh gửi phải là email hoặc sms.", "The channel is email or sms."},
+	"unknown_template":            {"Không có mẫu \"{value}\" cho kênh này.", "There is no template \"{value}\" for this channel."},
 	"unknown_campaign":            {"Không có chiến dịch \"{value}\".", "There is no campaign \"{value}\"."},
 	"choose_one":                  {"Cần đúng một trong: {fields}.", "Give exactly one of: {fields}."},
 	"too_long":                    {"Quá dài (tối đa {max} ký tự).", "Too long (at most {max} characters)."},

@@ -311,6 +311,12 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 			{map[string]any{"ids": []string{a.customer}, "campaign_id": a.campaign, "care_status": "hot"}, 422, "care_status", "invalid_status"},
 			{map[string]any{"campaign_id": a.campaign, "care_status": "multi_assigned"}, 422, "ids", "choose_one"},
 		},
+		"POST /v1/campaigns/{id}/send": {
+			{map[string]any{"channel": "fax", "template_id": a.emailTpl}, 422, "channel", "invalid_channel"},
+			{map[string]any{"channel": "email"}, 422, "template_id", "required"},
+			{map[string]any{"channel": "sms", "template_id": a.emailTpl}, 422, "template_id", "unknown_template"},
+			{map[string]any{"channel": "email", "template_id": a.emailTpl, "statuses": []string{"won"}}, 422, "statuses[0]", "invalid_status"},
+		},
 		"POST /hooks/campaigns/{campaign_id}/responses": {
 			{map[string]any{"phone": "0912345678", "key": "1"}, 401, "", "bad_signature"},
 		},

@@ -14,14 +14,15 @@ import (
 type campaignRun struct {
 	s                *system
 	admin            *client
+	tenant           string
 	id, secret       string
 	source, srcToken string
 }
 
 func newCampaignRun(t *testing.T) *campaignRun {
 	s := start(t, false)
-	admin, _ := s.workspace("Hội thảo")
-	r := &campaignRun{s: s, admin: admin}
+	admin, tenant := s.workspace("Hội thảo")
+	r := &campaignRun{s: s, admin: admin, tenant: tenant}
 	var camp struct {
 		ID     string   `json:"id"`
 		Secret string   `json:"secret"`
@@ -249,5 +250,76 @@ func TestCampaignBulk(t *testing.T) {
 	r.admin.do("GET", "/v1/campaigns/"+r.id+"/members", nil).ok(200).into(&members)
 	if len(members.Items) != 2 || members.Items[0].CareStatus != "multi_assigned" || members.Items[1].CareStatus != "multi_assigned" {
 		t.Fatalf("members: %+v", members.Items)
+	}
+}
+
+// Sending to a campaign queues one message per member with the statuses
+// through the outbox, skipping members who opted out or have no address;
+// its progress is readable; the same request again (its Idempotency-Key)
+// sends nothing more.
+func TestCampaignSend(t *testing.T) {
+	r := newCampaignRun(t)
+	tpl := r.admin.create("/v1/templates/email", map[string]any{"name": "Mời hội thảo", "subject": "Thư mời", "body": "Chào {{name}}, hẹn gặp tại hội thảo."})
+	add := func(body map[string]any, status string) {
+		cu := r.admin.createCustomer(body)
+		r.admin.do("POST", "/v1/campaigns/"+r.id+"/members", map[string]any{"customer_id": cu.ID, "status": status}).ok(201)
+	}
+	add(map[string]any{"name": "Chị Mai", "email": "mai@khach.vn"}, "registered")
+	add(map[string]any{"name": "Anh Tú", "email": "tu@khach.vn", "email_opt_out": true}, "registered")
+	add(map[string]any{"name": "Cô Hà"}, "confirmed")
+	add(map[string]any{"name": "Anh Huy", "email": "huy@khach.vn"}, "cancelled")
+
+	req := map[string]any{"channel": "email", "template_id": tpl, "statuses": []string{"registered", "confirmed"}}
+	var snd struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+	}
+	first := r.admin.with("Idempotency-Key", "gui-moi-1").do("POST", "/v1/campaigns/"+r.id+"/send", req).ok(202)
+	first.into(&snd)
+	r.s.anon().do("POST", "/dev/drain", nil).ok(200)
+	type progress struct {
+		Status  string `json:"status"`
+		Members int    `json:"members"`
+		Queued  int    `json:"queued"`
+		Skipped int    `json:"skipped"`
+	}
+	var got progress
+	r.admin.do("GET", first.Header.Get("Location"), nil).ok(200).into(&got)
+	if got != (progress{"done", 3, 1, 2}) {
+		t.Fatalf("progress: %+v", got)
+	}
+	outbox := func() []string {
+		var out struct {
+			Items []struct {
+				To   string `json:"to"`
+				Body string `json:"body"`
+			} `json:"items"`
+		}
+		r.s.anon().do("GET", "/dev/outbox", nil).ok(200).into(&out)
+		var to []string
+		for _, m := range out.Items {
+			to = append(to, m.To+": "+m.Body)
+		}
+		return to
+	}
+	want := "mai@khach.vn: Chào Chị Mai, hẹn gặp tại hội thảo."
+	if sent := outbox(); len(sent) != 1 || sent[0] != want {
+		t.Fatalf("sent %q, want [%q]", sent, want)
+	}
+	// The job run again (its queue message delivered twice) queues nothing
+	// more.
+	job, _ := json.Marshal(map[string]string{"kind": "campaign_send", "tenant": r.tenant, "campaign_id": r.id, "id": snd.ID})
+	if err := r.s.app.Ticker.HandleJob(t.Context(), job); err != nil {
+		t.Fatal(err)
+	}
+	r.s.anon().do("POST", "/dev/drain", nil).ok(200)
+	r.admin.do("GET", first.Header.Get("Location"), nil).ok(200).into(&got)
+	if sent := outbox(); len(sent) != 1 || got != (progress{"done", 3, 1, 2}) {
+		t.Fatalf("after the job ran again: sent %q, progress %+v", sent, got)
+	}
+	again := r.admin.with("Idempotency-Key", "gui-moi-1").do("POST", "/v1/campaigns/"+r.id+"/send", req).ok(202)
+	r.s.anon().do("POST", "/dev/drain", nil).ok(200)
+	if string(again.Body) != string(first.Body) || len(outbox()) != 1 {
+		t.Fatalf("the repeat sent more: %s, %q", again.Body, outbox())
 	}
 }

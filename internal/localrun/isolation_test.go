@@ -18,7 +18,7 @@ type tenantA struct {
 	rebuild                                      string
 	imp                                          string
 	savedFilter, export                          string
-	campaign                                     string
+	campaign, send                               string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -65,19 +65,22 @@ func newTenantA(s *system) *tenantA {
 	a.export = exp.ID
 	a.campaign = admin.create("/v1/campaigns", map[string]any{"name": "Chiến dịch A", "key_map": map[string]string{"1": "confirmed"}})
 	admin.do("POST", "/v1/campaigns/"+a.campaign+"/members", map[string]any{"customer_id": cu.ID}).ok(201)
+	var snd struct{ ID string }
+	admin.do("POST", "/v1/campaigns/"+a.campaign+"/send", map[string]any{"channel": "email", "template_id": a.emailTpl}).ok(202).into(&snd)
+	a.send = snd.ID
 	return a
 }
 
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
 		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A", a.rebuild, a.savedFilter, "Bộ lọc A", a.export,
-		a.campaign, "Chiến dịch A"}
+		a.campaign, "Chiến dịch A", a.send}
 }
 
 // path fills a route pattern with tenant A's ids.
 func (a *tenantA) path(pattern string) string {
 	r := strings.NewReplacer("{appointment_id}", a.appointment, "{key}", a.field, "{source_id}", a.source,
-		"{campaign_id}", a.campaign, "{customer_id}", a.customer)
+		"{campaign_id}", a.campaign, "{customer_id}", a.customer, "{send_id}", a.send)
 	p := r.Replace(pattern)
 	for prefix, id := range map[string]string{
 		"/v1/users/": a.user, "/v1/teams/": a.team, "/v1/warehouses/": a.warehouse, "/v1/pipelines/": a.pipeline,
@@ -177,6 +180,7 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/customers/bulk/campaign": map[string]any{"ids": []string{a.customer}, "campaign_id": a.campaign,
 			"care_status": "multi_assigned"},
 		"POST /hooks/campaigns/{campaign_id}/responses": map[string]any{"phone": "0912345678", "key": "1"},
+		"POST /v1/campaigns/{id}/send":                  map[string]any{"channel": "email", "template_id": a.emailTpl},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
