@@ -323,3 +323,30 @@ func TestCampaignSend(t *testing.T) {
 		t.Fatalf("the repeat sent more: %s, %q", again.Body, outbox())
 	}
 }
+
+// A landing-page form (form_url source) naming the campaign registers its
+// lead when the intake queue takes it; the same form posted again keeps
+// one member.
+func TestCampaignFormRegisters(t *testing.T) {
+	r := newCampaignRun(t)
+	var src struct {
+		ID       string `json:"id"`
+		FormPath string `json:"form_path"`
+	}
+	r.admin.do("POST", "/v1/lead-sources", map[string]any{"name": "Trang đăng kí", "kind": "form_url", "campaign_id": r.id}).ok(201).into(&src)
+	form := "ho_ten=L%C3%AA+Th%E1%BB%8B+Hoa&so_dien_thoai=0903123456"
+	for range 2 {
+		r.s.anon().with("Content-Type", "application/x-www-form-urlencoded").do("POST", src.FormPath, form).ok(202)
+		r.s.anon().do("POST", "/dev/drain", nil).ok(200)
+	}
+	var members struct {
+		Items []struct {
+			Name   string `json:"name"`
+			Status string `json:"status"`
+		} `json:"items"`
+	}
+	r.admin.do("GET", "/v1/campaigns/"+r.id+"/members", nil).ok(200).into(&members)
+	if len(members.Items) != 1 || members.Items[0].Name != "Lê Thị Hoa" || members.Items[0].Status != "registered" || r.stats().Registered != 1 {
+		t.Fatalf("members: %+v", members.Items)
+	}
+}
