@@ -149,12 +149,20 @@ func (s *Service) load(ctx context.Context, id string) (*record, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Campaign.Version = it.Version
-	if r.Campaign.KeyMap == nil {
-		r.Campaign.KeyMap = map[string]string{}
-	}
-	r.Campaign.ROI = roi(r.Campaign.Revenue, r.Campaign.Cost)
+	r.Campaign = *r.view(it.Version)
 	return r, nil
+}
+
+// view is the stored campaign at its item's version, with its ROI (and
+// without its totals).
+func (r *record) view(version int64) *Campaign {
+	c := r.Campaign
+	c.Version = version
+	if c.KeyMap == nil {
+		c.KeyMap = map[string]string{}
+	}
+	c.ROI = roi(c.Revenue, c.Cost)
+	return &c
 }
 
 // loadIn reads a campaign of a workspace: another's is not found.

@@ -169,11 +169,8 @@ func (s *Service) List(ctx context.Context, c *workspace.Caller, limit int, curs
 		if err != nil {
 			return nil, err
 		}
-		camp, err := s.Campaign(ctx, c.Tenant(), r.Campaign.ID)
-		if errors.Is(err, domain.ErrNotFound) {
-			continue // deleted since the page was read
-		}
-		if err != nil {
+		camp := r.view(it.Version)
+		if camp.Totals, err = s.totals(ctx, c.Tenant(), camp.ID); err != nil {
 			return nil, err
 		}
 		out.Items = append(out.Items, camp)

@@ -350,3 +350,42 @@ func TestCampaignFormRegisters(t *testing.T) {
 		t.Fatalf("members: %+v", members.Items)
 	}
 }
+
+// Campaign CRUD: ROI follows cost and revenue (null with no cost); a staff
+// member creates campaigns they own and may change them, not others'; a
+// deleted campaign is gone.
+func TestCampaignCRUD(t *testing.T) {
+	s := start(t, false)
+	admin, _ := s.workspace("Chiến dịch")
+	staff := admin.user("Chị Thu", "staff")
+	var camp struct {
+		ID      string   `json:"id"`
+		OwnerID string   `json:"owner_id"`
+		ROI     *float64 `json:"roi"`
+		Version int64    `json:"version"`
+		Secret  string   `json:"secret"`
+	}
+	staff.do("POST", "/v1/campaigns", map[string]any{"name": "Khai trương", "revenue": 5_000_000}).ok(201).into(&camp)
+	if camp.OwnerID != staff.userID || camp.ROI != nil || camp.Secret == "" {
+		t.Fatalf("created: %+v", camp)
+	}
+	staff.do("POST", "/v1/campaigns", map[string]any{"name": "Của người khác", "owner_id": admin.userID}).problem(403)
+	changed := staff.do("PATCH", "/v1/campaigns/"+camp.ID, map[string]any{"cost": 2_000_000, "version": camp.Version}).ok(200).obj()
+	if changed["roi"] != 1.5 || changed["secret"] != nil {
+		t.Fatalf("after the cost: %+v", changed)
+	}
+	var list struct {
+		Items []struct {
+			ID         string `json:"id"`
+			Registered int64  `json:"registered_total"`
+		} `json:"items"`
+	}
+	admin.do("GET", "/v1/campaigns", nil).ok(200).into(&list)
+	if len(list.Items) != 1 || list.Items[0].ID != camp.ID {
+		t.Fatalf("list: %+v", list.Items)
+	}
+	other := admin.user("Anh Nam", "staff")
+	other.do("DELETE", "/v1/campaigns/"+camp.ID, nil).problem(403)
+	staff.do("DELETE", "/v1/campaigns/"+camp.ID, nil).ok(204)
+	admin.do("GET", "/v1/campaigns/"+camp.ID, nil).problem(404)
+}
