@@ -32,7 +32,7 @@ type BulkResult struct {
 // care status, or sets the care status of those in it already.
 func (s *Service) Bulk(ctx context.Context, c *workspace.Caller, in BulkInput) (*BulkResult, error) {
 	var p domain.Problems
-	if (in.IDs == nil) == (len(in.Filter) == 0) {
+	if (in.IDs == nil) == (!hasFilter(in.Filter)) {
 		p.Add("ids", "choose_one", "fields", "ids, filter")
 	}
 	if len(in.IDs) > MaxAdd {
@@ -60,7 +60,7 @@ func (s *Service) Bulk(ctx context.Context, c *workspace.Caller, in BulkInput) (
 		return nil, err
 	}
 	var q customerlist.ListQuery
-	if len(in.Filter) > 0 {
+	if hasFilter(in.Filter) {
 		q = customerlist.ListQuery{Filter: string(in.Filter), Limit: 500}
 		if err := s.lists.Check(c, q); err != nil {
 			return nil, err

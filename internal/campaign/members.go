@@ -46,6 +46,11 @@ type AddFailed struct {
 	Reason     string `json:"reason"`
 }
 
+// hasFilter reports whether a request gives a filter (null is none).
+func hasFilter(raw json.RawMessage) bool {
+	return len(raw) > 0 && string(raw) != "null"
+}
+
 // checkStatuses validates a status and a care status given to a member.
 func checkStatuses(p *domain.Problems, status, care *string) {
 	if status != nil && !slices.Contains(Statuses, *status) {
@@ -76,7 +81,7 @@ func (s *Service) AddMembers(ctx context.Context, c *workspace.Caller, campaignI
 	}
 	var p domain.Problems
 	ways := 0
-	for _, set := range []bool{in.CustomerID != nil, in.CustomerIDs != nil, len(in.Filter) > 0} {
+	for _, set := range []bool{in.CustomerID != nil, in.CustomerIDs != nil, hasFilter(in.Filter)} {
 		if set {
 			ways++
 		}
@@ -97,7 +102,7 @@ func (s *Service) AddMembers(ctx context.Context, c *workspace.Caller, campaignI
 	}
 	checkStatuses(&p, in.Status, in.CareStatus)
 	var q customerlist.ListQuery
-	if len(in.Filter) > 0 {
+	if hasFilter(in.Filter) {
 		q = customerlist.ListQuery{Filter: string(in.Filter), Limit: 500}
 		if err := s.lists.Check(c, q); err != nil {
 			return nil, err
