@@ -10,6 +10,7 @@ import (
 	"tend/internal/leads"
 
 	"tend/internal/automation"
+	"tend/internal/campaign"
 	"tend/internal/careflow"
 	"tend/internal/customer"
 	"tend/internal/distribution"
@@ -96,6 +97,8 @@ type Ticker struct {
 	Imports *importing.Service
 	// Exports runs the customer exports too large to answer at once.
 	Exports *export.Service
+	// Campaigns run sends to campaigns' members.
+	Campaigns *campaign.Service
 }
 
 // Tick runs one tick and says how much it started. Every stage runs
@@ -114,8 +117,8 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 }
 
 // HandleJob runs one message of the jobs queue: a shard of a daily rule
-// run, of a care-flow run or of a report rebuild, a chunk of an import, or
-// a customer export.
+// run, of a care-flow run or of a report rebuild, a chunk of an import, a
+// customer export, or a send to a campaign's members.
 func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
 	if careflow.IsJob(body) {
 		return t.CareFlows.HandleJob(ctx, body)
@@ -128,6 +131,9 @@ func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
 	}
 	if export.IsJob(body) {
 		return t.Exports.HandleJob(ctx, body)
+	}
+	if campaign.IsJob(body) {
+		return t.Campaigns.HandleJob(ctx, body)
 	}
 	return t.Automation.HandleJob(ctx, body)
 }

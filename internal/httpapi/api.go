@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"tend/internal/automation"
+	"tend/internal/campaign"
 	"tend/internal/careflow"
 	"tend/internal/customer"
 	"tend/internal/customerlist"
@@ -59,6 +60,7 @@ type Config struct {
 	Notify       *notify.Service
 	Reports      *reports.Service
 	Imports      *importing.Service
+	Campaigns    *campaign.Service
 	Auth         Authenticator
 	// WorkspaceCreation says who may open a workspace (POST /v1/workspaces).
 	WorkspaceCreation WorkspaceCreation
@@ -106,13 +108,15 @@ func New(cfg Config) *API {
 	a.routesMessages()
 	a.routesReports()
 	a.routesImports()
+	a.routesCampaigns()
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a
 }
 
 // NewHooks builds the webhooks alone (/hooks/*), for the function that
-// serves them: it needs only the lead sources and the idempotency keeper.
+// serves them: it needs only the lead sources, the campaigns and the
+// idempotency keeper.
 func NewHooks(cfg Config) *API {
 	a := newAPI(cfg)
 	a.routesHooks()

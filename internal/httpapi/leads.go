@@ -66,6 +66,7 @@ func (a *API) routesHooks() {
 	svc := a.cfg.Leads
 	a.hook("POST /hooks/leads/{source_id}", svc.Lead)
 	a.hook("POST /hooks/calls/{source_id}", svc.Call)
+	a.routesCampaignHooks()
 	a.routesProviders()
 }
 

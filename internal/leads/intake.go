@@ -70,9 +70,23 @@ type Accepted struct {
 // workspace's duplicate check) is recorded as an activity on that customer,
 // whose owner keeps it. A copy of a signed request is answered as the
 // request was, and changes nothing (see replay).
+//
+// A source that names a campaign adds the lead's customer to it as
+// registered; every copy of the request does (a customer already in the
+// campaign stays as it is), so that a copy sent again after a failure
+// between the two writes completes the first.
 func (s *Service) Lead(ctx context.Context, v *Verified, body []byte) (*Accepted, error) {
 	rp := v.replayOf("lead", body)
-	return s.once(ctx, rp, func() (*Accepted, error) { return s.lead(ctx, v, body, rp) })
+	acc, err := s.once(ctx, rp, func() (*Accepted, error) { return s.lead(ctx, v, body, rp) })
+	if err != nil || v.rec.CampaignID == "" {
+		return acc, err
+	}
+	src := &v.rec.Source
+	actor := domain.Actor{Kind: domain.ActorWebhook, ID: src.ID, Name: src.Name}
+	if err := s.Campaigns.Register(ctx, src.Tenant, src.CampaignID, acc.CustomerID, actor); err != nil {
+		return nil, fmt.Errorf("leads: register lead in campaign %s: %w", src.CampaignID, err)
+	}
+	return acc, nil
 }
 
 func (s *Service) lead(ctx context.Context, v *Verified, body []byte, rp replay) (*Accepted, error) {

@@ -35,16 +35,19 @@ type Source struct {
 	SecretsSet []string `json:"secrets_set"`
 	// HookPath is where the source posts (absent for form_url sources,
 	// whose path holds their token: see WithSecret).
-	HookPath    string            `json:"hook_path,omitempty"`
-	WarehouseID string            `json:"warehouse_id"`
-	PipelineID  string            `json:"pipeline_id"`
-	StepID      string            `json:"step_id"`
-	Mapping     map[string]string `json:"mapping"`
-	Enabled     bool              `json:"enabled"`
-	CreatedAt   time.Time         `json:"created_at"`
-	UpdatedAt   time.Time         `json:"updated_at"`
-	Version     int64             `json:"version"`
-	Tenant      string            `json:"tenant_id"`
+	HookPath    string `json:"hook_path,omitempty"`
+	WarehouseID string `json:"warehouse_id"`
+	PipelineID  string `json:"pipeline_id"`
+	StepID      string `json:"step_id"`
+	// CampaignID, when set, is a campaign the source's leads join as
+	// registered (signed sources).
+	CampaignID string            `json:"campaign_id"`
+	Mapping    map[string]string `json:"mapping"`
+	Enabled    bool              `json:"enabled"`
+	CreatedAt  time.Time         `json:"created_at"`
+	UpdatedAt  time.Time         `json:"updated_at"`
+	Version    int64             `json:"version"`
+	Tenant     string            `json:"tenant_id"`
 }
 
 // WithSecret is a source as answered when it is created or its secret
@@ -102,6 +105,7 @@ type Input struct {
 	WarehouseID *string            `json:"warehouse_id"`
 	PipelineID  *string            `json:"pipeline_id"`
 	StepID      *string            `json:"step_id"`
+	CampaignID  *string            `json:"campaign_id"`
 	Mapping     *map[string]string `json:"mapping"`
 	Enabled     *bool              `json:"enabled"`
 	Version     *int64             `json:"version"`
@@ -151,6 +155,12 @@ type Timeline interface {
 	AddCallAs(ctx context.Context, o *workspace.Org, actor domain.Actor, userID, customerID string, in timeline.CallInput, also customer.Also) (*domain.Call, error)
 }
 
+// Campaigns are the campaigns a source's leads may join.
+type Campaigns interface {
+	Exists(ctx context.Context, tenant, id string) error
+	Register(ctx context.Context, tenant, campaignID, customerID string, actor domain.Actor) error
+}
+
 // Deps are what the lead service works with.
 type Deps struct {
 	Store     store.Store
@@ -159,6 +169,7 @@ type Deps struct {
 	Orgs      Orgs
 	Customers Customers
 	Timeline  Timeline
+	Campaigns Campaigns
 	// Sealer keeps the providers' secrets; Intake queues the leads stored
 	// first (every kind but signed); Graph fetches Facebook leads. Each is
 	// needed only by the functions that reach it.
@@ -348,6 +359,14 @@ func (s *Service) apply(ctx context.Context, r *record, o *workspace.Org, in Inp
 	}
 	if in.Mapping != nil {
 		r.Mapping = *in.Mapping
+	}
+	if in.CampaignID != nil {
+		r.CampaignID = *in.CampaignID
+		if err := s.Campaigns.Exists(ctx, o.Workspace.ID, r.CampaignID); r.CampaignID != "" && errors.Is(err, domain.ErrNotFound) {
+			p.Add("campaign_id", "unknown_campaign", "value", r.CampaignID)
+		} else if r.CampaignID != "" && err != nil {
+			return err
+		}
 	}
 	switch fault := domain.TextFault(r.Name, false); {
 	case r.Name == "":

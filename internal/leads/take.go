@@ -50,16 +50,28 @@ func (s *Service) Take(ctx context.Context, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if d.Outcome != OutcomePending {
-		return nil
-	}
 	r, err := s.load(ctx, d.SourceID)
 	if errors.Is(err, domain.ErrNotFound) {
+		if d.Outcome != OutcomePending {
+			return nil
+		}
 		return s.close(ctx, d, OutcomeRejected, "lead_source_deleted", "")
 	}
 	if err != nil {
 		return err
 	}
+	if d.Outcome == OutcomePending {
+		if err := s.takePending(ctx, r, d); err != nil {
+			return err
+		}
+		if d, err = s.loadDelivery(ctx, m.SourceID, m.DeliveryID); err != nil {
+			return err
+		}
+	}
+	return s.register(ctx, r, d)
+}
+
+func (s *Service) takePending(ctx context.Context, r *record, d *delivery) error {
 	if r.Kind == KindFacebook && len(d.Fields) == 0 {
 		if err := s.fetch(ctx, r, d); err != nil {
 			return err
@@ -69,6 +81,26 @@ func (s *Service) Take(ctx context.Context, body []byte) error {
 		}
 	}
 	return s.take(ctx, r, d)
+}
+
+// register adds the customer a delivery made or found to the source's
+// campaign, as registered. It runs on every delivery of the message, so
+// that one delivered again after a failure between the two writes
+// completes the first (a customer already in the campaign stays as it is).
+func (s *Service) register(ctx context.Context, r *record, d *delivery) error {
+	if r.CampaignID == "" || d.CustomerID == "" || d.Test {
+		return nil
+	}
+	switch d.Outcome {
+	case OutcomeAccepted, OutcomeDuplicate, OutcomeUpdated:
+	default:
+		return nil
+	}
+	actor := domain.Actor{Kind: domain.ActorWebhook, ID: r.ID, Name: r.Name}
+	if err := s.Campaigns.Register(ctx, r.Tenant, r.CampaignID, d.CustomerID, actor); err != nil {
+		return fmt.Errorf("leads: register lead in campaign %s: %w", r.CampaignID, err)
+	}
+	return nil
 }
 
 // fetch reads a Facebook lead's fields from the Graph API into d. A

@@ -276,6 +276,50 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 			{map[string]any{"module": "orders"}, 422, "module", "cannot_change"},
 			{map[string]any{"version": 99}, 409, "", "version_conflict"},
 		},
+		"POST /v1/campaigns": {
+			{map[string]any{}, 422, "name", "required"},
+			{map[string]any{"name": strings.Repeat("x", 201)}, 422, "name", "too_long"},
+			{map[string]any{"name": "C", "budget": -1}, 422, "budget", "out_of_range"},
+			{map[string]any{"name": "C", "cost": "nhiều"}, 422, "cost", "expected_integer"},
+			{map[string]any{"name": "C", "owner_id": "usr_x"}, 422, "owner_id", "unknown_user"},
+			{map[string]any{"name": "C", "starts_on": "2026-02-30"}, 422, "starts_on", "invalid_date"},
+			{map[string]any{"name": "C", "starts_on": "2026-12-20", "ends_on": "2026-12-01"}, 422, "ends_on", "ends_before_start"},
+			{map[string]any{"name": "C", "key_map": map[string]string{"12": "joined"}}, 422, "key_map.12", "invalid_key_press"},
+			{map[string]any{"name": "C", "key_map": map[string]string{"1": "won"}}, 422, "key_map.1", "invalid_status"},
+			{map[string]any{"name": "C", "roi": 3}, 422, "roi", "unknown_json_field"},
+		},
+		"PATCH /v1/campaigns/{id}": {
+			{map[string]any{"name": " "}, 422, "name", "required"},
+			{map[string]any{"revenue": 1e16}, 422, "revenue", "out_of_range"},
+			{map[string]any{"version": 99}, 409, "", "version_conflict"},
+		},
+		"POST /v1/campaigns/{id}/members": {
+			{map[string]any{}, 422, "customer_id", "choose_one"},
+			{map[string]any{"customer_id": "cus_nope"}, 422, "customer_id", "unknown_customer"},
+			{map[string]any{"customer_id": a.customer, "status": "won"}, 422, "status", "invalid_status"},
+			{map[string]any{"customer_ids": []string{""}}, 422, "customer_ids[0]", "required"},
+			{map[string]any{"filter": [][]map[string]any{{{"field": "mau_sac", "op": "eq", "value": "x"}}}}, 422, "filter[0][0].field", "unknown_field"},
+			{map[string]any{"customer_id": a.customer}, 409, "", "already_in_campaign"},
+		},
+		"PATCH /v1/campaigns/{id}/members/{customer_id}": {
+			{map[string]any{"status": "won"}, 422, "status", "invalid_status"},
+			{map[string]any{"care_status": "hot"}, 422, "care_status", "invalid_status"},
+		},
+		"POST /v1/customers/bulk/campaign": {
+			{map[string]any{"ids": []string{a.customer}, "care_status": "multi_assigned"}, 422, "campaign_id", "required"},
+			{map[string]any{"ids": []string{a.customer}, "campaign_id": "cmp_x", "care_status": "multi_assigned"}, 422, "campaign_id", "unknown_campaign"},
+			{map[string]any{"ids": []string{a.customer}, "campaign_id": a.campaign, "care_status": "hot"}, 422, "care_status", "invalid_status"},
+			{map[string]any{"campaign_id": a.campaign, "care_status": "multi_assigned"}, 422, "ids", "choose_one"},
+		},
+		"POST /v1/campaigns/{id}/send": {
+			{map[string]any{"channel": "fax", "template_id": a.emailTpl}, 422, "channel", "invalid_channel"},
+			{map[string]any{"channel": "email"}, 422, "template_id", "required"},
+			{map[string]any{"channel": "sms", "template_id": a.emailTpl}, 422, "template_id", "unknown_template"},
+			{map[string]any{"channel": "email", "template_id": a.emailTpl, "statuses": []string{"won"}}, 422, "statuses[0]", "invalid_status"},
+		},
+		"POST /hooks/campaigns/{campaign_id}/responses": {
+			{map[string]any{"phone": "0912345678", "key": "1"}, 401, "", "bad_signature"},
+		},
 	}
 	// Writes with no body to get wrong.
 	noBody := map[string]bool{
@@ -288,6 +332,7 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"DELETE /v1/templates/email/{id}": true, "DELETE /v1/templates/sms/{id}": true, "DELETE /v1/tasks/{id}": true,
 		"DELETE /v1/care-flows/{id}": true, "POST /v1/care-flows/{id}/activate": true, "POST /v1/care-flows/{id}/deactivate": true,
 		"POST /v1/care-flows/{id}/clone": true, "POST /v1/reports/rebuild": true, "DELETE /v1/saved-filters/{id}": true,
+		"DELETE /v1/campaigns/{id}": true,
 	}
 	var before map[string]any
 	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)

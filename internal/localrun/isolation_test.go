@@ -18,6 +18,7 @@ type tenantA struct {
 	rebuild                                      string
 	imp                                          string
 	savedFilter, export                          string
+	campaign, send                               string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -62,17 +63,24 @@ func newTenantA(s *system) *tenantA {
 	var exp struct{ ID string }
 	admin.do("GET", "/v1/customers/export?async=true", nil).ok(202).into(&exp)
 	a.export = exp.ID
+	a.campaign = admin.create("/v1/campaigns", map[string]any{"name": "Chiến dịch A", "key_map": map[string]string{"1": "confirmed"}})
+	admin.do("POST", "/v1/campaigns/"+a.campaign+"/members", map[string]any{"customer_id": cu.ID}).ok(201)
+	var snd struct{ ID string }
+	admin.do("POST", "/v1/campaigns/"+a.campaign+"/send", map[string]any{"channel": "email", "template_id": a.emailTpl}).ok(202).into(&snd)
+	a.send = snd.ID
 	return a
 }
 
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
-		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A", a.rebuild, a.savedFilter, "Bộ lọc A", a.export}
+		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A", a.rebuild, a.savedFilter, "Bộ lọc A", a.export,
+		a.campaign, "Chiến dịch A", a.send}
 }
 
 // path fills a route pattern with tenant A's ids.
 func (a *tenantA) path(pattern string) string {
-	r := strings.NewReplacer("{appointment_id}", a.appointment, "{key}", a.field, "{source_id}", a.source)
+	r := strings.NewReplacer("{appointment_id}", a.appointment, "{key}", a.field, "{source_id}", a.source,
+		"{campaign_id}", a.campaign, "{customer_id}", a.customer, "{send_id}", a.send)
 	p := r.Replace(pattern)
 	for prefix, id := range map[string]string{
 		"/v1/users/": a.user, "/v1/teams/": a.team, "/v1/warehouses/": a.warehouse, "/v1/pipelines/": a.pipeline,
@@ -80,7 +88,7 @@ func (a *tenantA) path(pattern string) string {
 		"/v1/distribution-rules/": a.drule, "/v1/lead-sources/": a.source, "/v1/templates/email/": a.emailTpl,
 		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow, "/v1/reports/rebuild/": a.rebuild,
 		"/v1/imports/": a.imp, "/v1/saved-filters/": a.savedFilter,
-		"/v1/exports/": a.export,
+		"/v1/exports/": a.export, "/v1/campaigns/": a.campaign,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -154,17 +162,25 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/care-flows": map[string]any{"module": "customers", "name": "X",
 			"when": map[string]any{"type": "anniversary", "field": "birthday", "at": "08:00"}, "condition": map[string]any{"all": true},
 			"actions": []map[string]any{{"type": "send_email", "template_id": a.emailTpl, "to_fields": []string{"email"}}}},
-		"PUT /v1/care-flows/order":            map[string]any{"ids": []string{a.flow}},
-		"PATCH /v1/care-flows/{id}":           map[string]any{"name": "Hacked"},
-		"POST /v1/care-flows/{id}/activate":   map[string]any{},
-		"POST /v1/care-flows/{id}/deactivate": map[string]any{},
-		"POST /v1/care-flows/{id}/clone":      map[string]any{},
-		"POST /v1/imports/preview":            map[string]any{},
-		"POST /v1/imports/uploads":            map[string]any{},
-		"POST /v1/imports":                    map[string]any{"upload_id": "upl_nope", "options": map[string]any{"warehouse_id": a.warehouse}},
-		"PUT /v1/settings/list":               map[string]any{"columns": []string{"name"}},
-		"POST /v1/saved-filters":              map[string]any{"name": "Bộ lọc A", "filter": [][]map[string]any{{{"field": "secret_a", "op": "eq", "value": "x"}}}},
-		"PATCH /v1/saved-filters/{id}":        map[string]any{"name": "Hacked"},
+		"PUT /v1/care-flows/order":                       map[string]any{"ids": []string{a.flow}},
+		"PATCH /v1/care-flows/{id}":                      map[string]any{"name": "Hacked"},
+		"POST /v1/care-flows/{id}/activate":              map[string]any{},
+		"POST /v1/care-flows/{id}/deactivate":            map[string]any{},
+		"POST /v1/care-flows/{id}/clone":                 map[string]any{},
+		"POST /v1/imports/preview":                       map[string]any{},
+		"POST /v1/imports/uploads":                       map[string]any{},
+		"POST /v1/imports":                               map[string]any{"upload_id": "upl_nope", "options": map[string]any{"warehouse_id": a.warehouse}},
+		"PUT /v1/settings/list":                          map[string]any{"columns": []string{"name"}},
+		"POST /v1/saved-filters":                         map[string]any{"name": "Bộ lọc A", "filter": [][]map[string]any{{{"field": "secret_a", "op": "eq", "value": "x"}}}},
+		"PATCH /v1/saved-filters/{id}":                   map[string]any{"name": "Hacked"},
+		"POST /v1/campaigns":                             map[string]any{"name": "X", "owner_id": a.user},
+		"PATCH /v1/campaigns/{id}":                       map[string]any{"name": "Hacked"},
+		"POST /v1/campaigns/{id}/members":                map[string]any{"customer_id": a.customer},
+		"PATCH /v1/campaigns/{id}/members/{customer_id}": map[string]any{"status": "joined"},
+		"POST /v1/customers/bulk/campaign": map[string]any{"ids": []string{a.customer}, "campaign_id": a.campaign,
+			"care_status": "multi_assigned"},
+		"POST /hooks/campaigns/{campaign_id}/responses": map[string]any{"phone": "0912345678", "key": "1"},
+		"POST /v1/campaigns/{id}/send":                  map[string]any{"channel": "email", "template_id": a.emailTpl},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
@@ -175,7 +191,7 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/lead-sources": 422, "POST /v1/distribution-rules": 422,
 		"POST /v1/templates/email": 201, "POST /v1/templates/sms": 201, "POST /v1/tasks": 422, "POST /v1/care-flows": 422,
 		"PUT /v1/care-flows/order": 422, "POST /v1/reports/rebuild": 202, "POST /v1/imports/preview": 415, "POST /v1/imports/uploads": 201, "POST /v1/imports": 422,
-		"PUT /v1/settings/list": 200, "POST /v1/saved-filters": 422,
+		"PUT /v1/settings/list": 200, "POST /v1/saved-filters": 422, "POST /v1/campaigns": 422, "POST /v1/customers/bulk/campaign": 422,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern
@@ -225,7 +241,8 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	for _, p := range []string{"/v1/users/" + a.user, "/v1/teams/" + a.team, "/v1/warehouses/" + a.warehouse, "/v1/pipelines/" + a.pipeline,
 		"/v1/fields/" + a.field, "/v1/distribution-rules/" + a.drule, "/v1/lead-sources/" + a.source,
-		"/v1/templates/email/" + a.emailTpl, "/v1/templates/sms/" + a.smsTpl, "/v1/care-flows/" + a.flow, "/v1/saved-filters/" + a.savedFilter} {
+		"/v1/templates/email/" + a.emailTpl, "/v1/templates/sms/" + a.smsTpl, "/v1/care-flows/" + a.flow, "/v1/saved-filters/" + a.savedFilter,
+		"/v1/campaigns/" + a.campaign} {
 		if got := a.admin.do("GET", p, nil).ok(200).obj(); got["name"] == "Hacked" || got["label"] == "Hacked" {
 			t.Fatalf("%s was changed by another workspace", p)
 		}

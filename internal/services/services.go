@@ -14,6 +14,7 @@ import (
 
 	"tend/internal/action"
 	"tend/internal/automation"
+	"tend/internal/campaign"
 	"tend/internal/careflow"
 	"tend/internal/changes"
 	"tend/internal/customer"
@@ -51,6 +52,7 @@ type Services struct {
 	Orders       *orders.Service
 	Distribution *distribution.Service
 	Leads        *leads.Service
+	Campaigns    *campaign.Service
 	Inbox        *inbox.Service
 	Templates    *templates.Service
 	Tasks        *task.Service
@@ -153,7 +155,7 @@ func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 	s.addExports()
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
-		Exports: s.Exports}
+		Exports: s.Exports, Campaigns: s.Campaigns}
 	return s
 }
 
@@ -177,7 +179,7 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders, Reports: s.Reports}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
-		Exports: s.Exports}
+		Exports: s.Exports, Campaigns: s.Campaigns}
 	return s
 }
 
@@ -200,7 +202,7 @@ func (s *Services) addExports() {
 // Leads.Graph).
 func (s *Services) addLeads() {
 	s.Leads = leads.New(leads.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers,
-		Timeline: s.Timeline, Intake: s.queues.Intake})
+		Timeline: s.Timeline, Campaigns: s.Campaigns, Intake: s.queues.Intake})
 }
 
 // addReports wires the reports' counters (after addWork): kept by the
@@ -226,12 +228,14 @@ func newCore(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Se
 	s.Customers = customer.New(st, clock, log)
 	s.Lists = customerlist.New(st, clock, s.Customers)
 	s.Timeline = timeline.New(st, clock, log, s.Workspaces, s.Customers)
+	s.Campaigns = campaign.New(st, clock, log, s.Customers, s.Lists)
 	return s
 }
 
 // addWork wires what acts on customers on its own: distribution, orders,
 // the outbox (queueing messages; sending them too, with senders),
-// templates, tasks, the actions rules and flows take, and automation rules.
+// templates, tasks, the actions rules and flows take, automation rules, and
+// sends to campaigns' members.
 func (s *Services) addWork(snd Senders) {
 	st, clock, log, q := s.Store, s.Clock, s.Log, s.queues
 	s.Distribution = distribution.New(st, clock, log, s.Workspaces, s.Customers, q.Distribution)
@@ -243,6 +247,7 @@ func (s *Services) addWork(snd Senders) {
 		Tasks: s.Tasks, Outbox: s.Notify, Distribution: s.Distribution})
 	s.Automation = automation.New(automation.Deps{Store: st, Clock: clock, Log: log, Orgs: s.Workspaces, Customers: s.Customers,
 		Jobs: q.Jobs, Effects: s.Actions})
+	s.Campaigns.Sending = campaign.Sending{Orgs: s.Workspaces, Templates: s.Templates, Outbox: s.Notify, Jobs: q.Jobs}
 }
 
 // addCareFlows wires care flows (after addWork).
