@@ -3,6 +3,7 @@ package sharing_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -282,4 +283,25 @@ func (f *fixture) shareEntries(customerID, ruleID string) int {
 
 func sameSet(got, want []string) bool {
 	return len(got) == len(want) && !slices.ContainsFunc(want, func(s string) bool { return !slices.Contains(got, s) })
+}
+
+// A run works its members page by page, to the last.
+func TestRunPagesThroughEveryMember(t *testing.T) {
+	f := newFixture(t)
+	lan := f.w.User("Lan", domain.RoleStaff)
+	var made []*domain.Customer
+	for i := range 205 {
+		made = append(made, f.customer("Khách "+strconv.Itoa(i), "multi_assigned"))
+	}
+	if _, err := f.svc.Create(t.Context(), f.w.Admin(), &sharing.Input{Name: ptr("Chia sẻ"), CampaignID: ptr("cmp_1"),
+		UserIDs: &[]string{lan.ID}, Every: ptr("5m")}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(tendtest.DefaultTime.Add(5 * time.Minute))
+	f.tick()
+	for _, c := range made {
+		if got := f.read(c.ID); !sameSet(got.SharedWith, []string{lan.ID}) || f.camp.marks[c.ID] != 1 {
+			t.Fatalf("%s: shared with %v, marked %d times", c.Name, got.SharedWith, f.camp.marks[c.ID])
+		}
+	}
 }
