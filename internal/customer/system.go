@@ -319,3 +319,12 @@ func (s *Service) ClaimHolder(ctx context.Context, o *workspace.Org, criterion, 
 	}
 	return c.CustomerID, true, nil
 }
+
+// HistoryOp writes a history entry on a customer for a change made outside
+// the customer record (a campaign member's status), in the transaction of
+// that change. version is the customer's version when the change was made:
+// the entry sorts with that version's entries, whose replay it leaves
+// alone (it changes no field of the record).
+func HistoryOp(tenant, customerID string, version int64, at time.Time, actor domain.Actor, action string, changes []domain.FieldChange) store.TxOp {
+	return store.TxPut(historyItem(tenant, customerID, version, at, actor, action, changes), store.NotExist)
+}

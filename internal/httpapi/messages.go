@@ -63,6 +63,8 @@ var problemMessages = map[string]message{
 	"multipart_required":        {"Gửi tệp dưới dạng multipart/form-data, trong phần \"file\".", "Send the file as multipart/form-data, in a part named \"file\"."},
 	"import_not_finished":       {"Lượt nhập chưa xong; tệp lỗi có khi lượt nhập kết thúc.", "The import has not finished; its errors file is ready when it ends."},
 	"import_file_gone":          {"Tệp của lượt nhập không còn được lưu (tệp được giữ 7 ngày).", "The import's file is no longer kept (files are kept for 7 days)."},
+	"invalid_transition":        {"Không thể chuyển khách hàng trong chiến dịch từ trạng thái “{from}” sang “{to}”.", "A campaign member can't go from \"{from}\" to \"{to}\"."},
+	"already_in_campaign":       {"Khách hàng đã có trong chiến dịch.", "The customer is already in the campaign."},
 	"internal":                  {"Đã xảy ra lỗi hệ thống; hãy thử lại sau.", "Something went wrong on our side; please try again."},
 	"unavailable":               {"Dịch vụ tạm thời không khả dụng; hãy thử lại sau.", "The service is temporarily unavailable; please try again."},
 }
@@ -70,6 +72,9 @@ var problemMessages = map[string]message{
 // fieldMessages explain what is wrong with one element of the input.
 var fieldMessages = map[string]message{
 	"required":                    {"Bắt buộc nhập.", "Required."},
+	"invalid_key_press":           {"Không phải một phím bấm (0–9, * hoặc #).", "Not a key press (0–9, * or #)."},
+	"ends_before_start":           {"Ngày kết thúc trước ngày bắt đầu.", "The end date is before the start date."},
+	"choose_one":                  {"Cần đúng một trong: {fields}.", "Give exactly one of: {fields}."},
 	"too_long":                    {"Quá dài (tối đa {max} ký tự).", "Too long (at most {max} characters)."},
 	"too_many":                    {"Quá nhiều (tối đa {max}).", "Too many (at most {max})."},
 	"invalid_text":                {"Văn bản không hợp lệ.", "Not valid text."},
@@ -235,6 +240,16 @@ var thingNames = map[string]message{
 	"import":            {"lượt nhập dữ liệu", "import"},
 	"saved_filter":      {"bộ lọc", "saved filter"},
 	"export":            {"bản xuất dữ liệu", "export"},
+	"campaign":          {"chiến dịch", "campaign"},
+	"campaign_member":   {"khách hàng trong chiến dịch", "campaign member"},
+}
+
+// memberStatusNames name campaign member statuses as the seed does.
+var memberStatusNames = map[string]message{
+	"registered": {"Đăng kí", "Registered"},
+	"confirmed":  {"Xác nhận", "Confirmed"},
+	"joined":     {"Tham gia", "Joined"},
+	"cancelled":  {"Hủy", "Cancelled"},
 }
 
 // roleNames name the roles in messages.
@@ -247,7 +262,8 @@ var roleNames = map[string]message{
 
 // paramNames name, by param, the codes a param may hold: a message shows
 // the name in its language, not the code.
-var paramNames = map[string]map[string]message{"what": thingNames, "criterion": criterionLabels, "role": roleNames}
+var paramNames = map[string]map[string]message{"what": thingNames, "criterion": criterionLabels, "role": roleNames,
+	"from": memberStatusNames, "to": memberStatusNames}
 
 func (m message) in(lang string) string {
 	if lang == "en" {
