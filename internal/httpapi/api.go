@@ -34,6 +34,7 @@ import (
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/reports"
+	"tend/internal/sharing"
 	"tend/internal/task"
 	"tend/internal/templates"
 	"tend/internal/timeline"
@@ -59,7 +60,9 @@ type Config struct {
 	Notify       *notify.Service
 	Reports      *reports.Service
 	Imports      *importing.Service
-	Auth         Authenticator
+	// Sharing keeps the share rules.
+	Sharing *sharing.Service
+	Auth    Authenticator
 	// WorkspaceCreation says who may open a workspace (POST /v1/workspaces).
 	WorkspaceCreation WorkspaceCreation
 	Idempotency       *idempotency.Keeper
@@ -106,6 +109,7 @@ func New(cfg Config) *API {
 	a.routesMessages()
 	a.routesReports()
 	a.routesImports()
+	a.routesShareRules()
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a

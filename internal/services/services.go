@@ -14,6 +14,7 @@ import (
 
 	"tend/internal/action"
 	"tend/internal/automation"
+	"tend/internal/campaign"
 	"tend/internal/careflow"
 	"tend/internal/changes"
 	"tend/internal/customer"
@@ -28,6 +29,7 @@ import (
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/reports"
+	"tend/internal/sharing"
 	"tend/internal/store"
 	"tend/internal/task"
 	"tend/internal/templates"
@@ -62,6 +64,10 @@ type Services struct {
 	// (Imports.Files) is set by the functions that keep files (the api and
 	// jobs functions, the local runner).
 	Imports *importing.Service
+	// Campaigns keep campaigns and their members; Sharing the share rules
+	// run over them.
+	Campaigns *campaign.Service
+	Sharing   *sharing.Service
 	// Changes routes changes of the table to their consumers (the stream
 	// function, the local feed).
 	Changes *changes.Router
@@ -108,6 +114,7 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	s.addImports()
 	s.Inbox = inbox.New(st)
 	s.addExports()
+	s.addSharing()
 	return s
 }
 
@@ -151,9 +158,10 @@ func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 	s.addReports()
 	s.addImports()
 	s.addExports()
+	s.addSharing()
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
-		Exports: s.Exports}
+		Exports: s.Exports, Sharing: s.Sharing}
 	return s
 }
 
@@ -177,8 +185,18 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders, Reports: s.Reports}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
-		Exports: s.Exports}
+		Exports: s.Exports, Sharing: s.Sharing}
 	return s
+}
+
+// addSharing wires the share rules over the campaigns (wiring those if
+// nothing did yet).
+func (s *Services) addSharing() {
+	if s.Campaigns == nil {
+		s.Campaigns = campaign.New(s.Store, s.Clock, s.Log, s.Customers, s.Lists)
+	}
+	s.Sharing = sharing.New(sharing.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces,
+		Campaigns: sharing.CampaignsOf(s.Campaigns), Customers: s.Customers, Jobs: s.queues.Jobs})
 }
 
 // addImports wires imports (after addWork). The files store is set by the
