@@ -2,10 +2,12 @@ package localrun_test
 
 import (
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"tend/internal/campaign"
+	"tend/internal/store/faultstore"
 	"tend/internal/workspace"
 )
 
@@ -186,6 +188,62 @@ func TestShareRuleSharesMultiAssignedMembers(t *testing.T) {
 	}
 	if care := s.careStatuses(tenant, camp); care[dung] != "multi_assigned_done" {
 		t.Fatalf("the new member's care status: %q", care[dung])
+	}
+}
+
+// A run's job that fails between sharing a member and marking it, or after
+// marking it, is delivered again: each member is shared once and marked
+// once.
+func TestShareRuleJobDeliveredAgain(t *testing.T) {
+	s := start(t, false)
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, hcm)
+	s.setClock(t0)
+	admin, tenant := s.workspace("Công ty Thử Lại")
+	lan := admin.user("Lan", "staff")
+	an := admin.createCustomer(map[string]any{"name": "An"}).ID
+	binh := admin.createCustomer(map[string]any{"name": "Bình"}).ID
+	camp := s.campaignOf(admin, tenant, map[string]string{an: "multi_assigned", binh: "multi_assigned"})
+	rule := admin.create("/v1/share-rules", map[string]any{"name": "Chia sẻ", "campaign_id": camp, "user_ids": []string{lan.userID}, "every": "5m"})
+	// The first care-status write fails unapplied (the job stopped after
+	// sharing An), the second is applied but reported failed (the job
+	// stopped after marking Bình).
+	var mu sync.Mutex
+	writes := 0
+	s.faults.set(func(w faultstore.Write) faultstore.Fault {
+		if _, ok := w.PutsOf("campaign_member"); !ok {
+			return faultstore.None
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch writes++; writes {
+		case 1:
+			return faultstore.Before
+		case 3:
+			return faultstore.After
+		}
+		return faultstore.None
+	})
+	drain := func() { s.anon().do("POST", "/dev/drain", nil).ok(200) }
+	s.setClock(t0.Add(5 * time.Minute))
+	for i := range 4 {
+		drain()
+		s.setClock(t0.Add(5*time.Minute + time.Duration(i+1)*30*time.Second)) // the job's retry comes due
+	}
+	mu.Lock()
+	struck := writes
+	mu.Unlock()
+	if struck < 3 {
+		t.Fatalf("%d care-status writes: the faults never struck", struck)
+	}
+	care := s.careStatuses(tenant, camp)
+	for _, id := range []string{an, binh} {
+		cu := admin.do("GET", "/v1/customers/"+id, nil).ok(200).obj()
+		if got := strs(cu["shared_with"]); !slices.Equal(got, []string{lan.userID}) || care[id] != "multi_assigned_done" {
+			t.Fatalf("%s: shared with %v, care status %q", cu["name"], got, care[id])
+		}
+		if got := ruleEntries(admin, id, rule); got["shared"] != 1 || got["campaign_care_status_changed"] != 1 {
+			t.Fatalf("%s: history of the rule %v, want one share and one care status", cu["name"], got)
+		}
 	}
 }
 
