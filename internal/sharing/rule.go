@@ -135,7 +135,11 @@ func (r *Rule) apply(o *workspace.Org, in *Input, p *domain.Problems) {
 	if r.CampaignID == "" {
 		p.Add("campaign_id", "required")
 	}
-	checkActiveUser(o, p, "assigned_to", r.AssignedTo)
+	if in.AssignedTo != nil {
+		// Checked when given: a new rule is assigned to its (active)
+		// creator, and a rule whose assignee left may still be edited.
+		checkActiveUser(o, p, "assigned_to", r.AssignedTo)
+	}
 	if in.UserIDs != nil {
 		for i, id := range *in.UserIDs {
 			checkActiveUser(o, p, check.Index("user_ids", i), id)
