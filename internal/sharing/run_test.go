@@ -2,6 +2,7 @@ package sharing_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"sync"
@@ -303,5 +304,28 @@ func TestRunPagesThroughEveryMember(t *testing.T) {
 		if got := f.read(c.ID); !sameSet(got.SharedWith, []string{lan.ID}) || f.camp.marks[c.ID] != 1 {
 			t.Fatalf("%s: shared with %v, marked %d times", c.Name, got.SharedWith, f.camp.marks[c.ID])
 		}
+	}
+}
+
+// A rule's assignee is checked when given: an inactive one is refused, and
+// a rule whose assignee left may still be edited.
+func TestAssigneeCheckedWhenGiven(t *testing.T) {
+	f := newFixture(t)
+	lan, minh := f.w.User("Lan", domain.RoleStaff), f.w.User("Minh", domain.RoleStaff)
+	rule, err := f.svc.Create(t.Context(), f.w.Admin(), &sharing.Input{Name: ptr("Chia sẻ"), CampaignID: ptr("cmp_1"),
+		AssignedTo: ptr(minh.ID), UserIDs: &[]string{lan.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.w.Workspaces.DeactivateUser(t.Context(), f.w.Admin(), minh.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Update(t.Context(), f.w.Admin(), rule.ID, &sharing.Input{Name: ptr("Chia sẻ KH")}); err != nil {
+		t.Fatalf("editing a rule whose assignee left: %v", err)
+	}
+	_, err = f.svc.Update(t.Context(), f.w.Admin(), rule.ID, &sharing.Input{AssignedTo: ptr(minh.ID)})
+	var de *domain.Error
+	if !errors.As(err, &de) || len(de.Fields) != 1 || de.Fields[0].Path != "assigned_to" || de.Fields[0].Code != "user_inactive" {
+		t.Fatalf("assigning to an inactive user: %v", err)
 	}
 }
