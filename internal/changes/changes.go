@@ -19,6 +19,7 @@ import (
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/reports"
+	"tend/internal/sharing"
 	"tend/internal/store"
 	"tend/internal/timeline"
 )
@@ -79,8 +80,8 @@ func image(it *store.Item) (*customer.Image, error) {
 
 // Ticker is the scheduler's work: on each tick, the daily automation runs
 // and care-flow runs that are due, distributions that have come due and
-// reclaims, messages whose time has come, and appointment reminders; its
-// jobs are the runs' shards.
+// reclaims, messages whose time has come, appointment reminders, and the
+// share rules' runs; its jobs are the runs' shards.
 type Ticker struct {
 	Automation   *automation.Service
 	CareFlows    *careflow.Service
@@ -99,6 +100,8 @@ type Ticker struct {
 	Exports *export.Service
 	// Campaigns run sends to campaigns' members.
 	Campaigns *campaign.Service
+	// Sharing runs the share rules that are due.
+	Sharing *sharing.Service
 }
 
 // Tick runs one tick and says how much it started. Every stage runs
@@ -108,7 +111,7 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 	total := 0
 	var errs []error
 	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick,
-		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick, t.Imports.Resend} {
+		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick, t.Imports.Resend, t.Sharing.Tick} {
 		n, err := tick(ctx)
 		total += n
 		errs = append(errs, err)
@@ -118,7 +121,7 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 
 // HandleJob runs one message of the jobs queue: a shard of a daily rule
 // run, of a care-flow run or of a report rebuild, a chunk of an import, a
-// customer export, or a send to a campaign's members.
+// customer export, a send to a campaign's members or a share rule's run.
 func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
 	if careflow.IsJob(body) {
 		return t.CareFlows.HandleJob(ctx, body)
@@ -134,6 +137,9 @@ func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
 	}
 	if campaign.IsJob(body) {
 		return t.Campaigns.HandleJob(ctx, body)
+	}
+	if sharing.IsJob(body) {
+		return t.Sharing.HandleJob(ctx, body)
 	}
 	return t.Automation.HandleJob(ctx, body)
 }

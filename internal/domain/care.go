@@ -106,6 +106,8 @@ const (
 	ActorImport       ActorKind = "import"
 	ActorWebhook      ActorKind = "webhook"
 	ActorSystem       ActorKind = "system"
+	// ActorShareRule: a share rule shared the customer (package sharing).
+	ActorShareRule ActorKind = "share_rule"
 )
 
 // Actor is who or what made a change.

@@ -35,6 +35,7 @@ import (
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/reports"
+	"tend/internal/sharing"
 	"tend/internal/task"
 	"tend/internal/templates"
 	"tend/internal/timeline"
@@ -61,7 +62,9 @@ type Config struct {
 	Reports      *reports.Service
 	Imports      *importing.Service
 	Campaigns    *campaign.Service
-	Auth         Authenticator
+	// Sharing keeps the share rules.
+	Sharing *sharing.Service
+	Auth    Authenticator
 	// WorkspaceCreation says who may open a workspace (POST /v1/workspaces).
 	WorkspaceCreation WorkspaceCreation
 	Idempotency       *idempotency.Keeper
@@ -109,6 +112,7 @@ func New(cfg Config) *API {
 	a.routesReports()
 	a.routesImports()
 	a.routesCampaigns()
+	a.routesShareRules()
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a

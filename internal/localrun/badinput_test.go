@@ -272,6 +272,17 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 			{map[string]any{"name": " "}, 422, "name", "required"},
 			{map[string]any{"version": 99}, 409, "", "version_conflict"},
 		},
+		"POST /v1/share-rules": {
+			{map[string]any{"name": "X", "campaign_id": a.campaign, "user_ids": []string{a.user}, "every": "1m"}, 422, "every", "interval_out_of_range"},
+			{map[string]any{"name": "X", "campaign_id": "cmp_nope", "user_ids": []string{a.user}}, 422, "campaign_id", "unknown_campaign"},
+			{map[string]any{"name": "X", "campaign_id": a.campaign, "user_ids": []string{a.user, "usr_nope"}}, 422, "user_ids[1]", "unknown_user"},
+			{map[string]any{"name": "X", "campaign_id": a.campaign, "user_ids": []string{a.user}, "type": "round_robin"}, 422, "type", "invalid_value"},
+		},
+		"PATCH /v1/share-rules/{id}": {
+			{map[string]any{"every": "25h"}, 422, "every", "interval_out_of_range"},
+			{map[string]any{"assigned_to": "usr_nope"}, 422, "assigned_to", "unknown_user"},
+			{map[string]any{"version": 99}, 409, "", "version_conflict"},
+		},
 		"PATCH /v1/care-flows/{id}": {
 			{map[string]any{"module": "orders"}, 422, "module", "cannot_change"},
 			{map[string]any{"version": 99}, 409, "", "version_conflict"},
@@ -332,7 +343,8 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"DELETE /v1/templates/email/{id}": true, "DELETE /v1/templates/sms/{id}": true, "DELETE /v1/tasks/{id}": true,
 		"DELETE /v1/care-flows/{id}": true, "POST /v1/care-flows/{id}/activate": true, "POST /v1/care-flows/{id}/deactivate": true,
 		"POST /v1/care-flows/{id}/clone": true, "POST /v1/reports/rebuild": true, "DELETE /v1/saved-filters/{id}": true,
-		"DELETE /v1/campaigns/{id}": true,
+		"DELETE /v1/campaigns/{id}":   true,
+		"DELETE /v1/share-rules/{id}": true,
 	}
 	var before map[string]any
 	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)

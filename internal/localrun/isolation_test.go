@@ -18,7 +18,7 @@ type tenantA struct {
 	rebuild                                      string
 	imp                                          string
 	savedFilter, export                          string
-	campaign, send                               string
+	campaign, send, shareRule                    string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -68,13 +68,14 @@ func newTenantA(s *system) *tenantA {
 	var snd struct{ ID string }
 	admin.do("POST", "/v1/campaigns/"+a.campaign+"/send", map[string]any{"channel": "email", "template_id": a.emailTpl}).ok(202).into(&snd)
 	a.send = snd.ID
+	a.shareRule = admin.create("/v1/share-rules", map[string]any{"name": "Chia sẻ A", "campaign_id": a.campaign, "user_ids": []string{a.user}})
 	return a
 }
 
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
 		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A", a.rebuild, a.savedFilter, "Bộ lọc A", a.export,
-		a.campaign, "Chiến dịch A", a.send}
+		a.campaign, "Chiến dịch A", a.send, a.shareRule, "Chia sẻ A"}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -88,7 +89,7 @@ func (a *tenantA) path(pattern string) string {
 		"/v1/distribution-rules/": a.drule, "/v1/lead-sources/": a.source, "/v1/templates/email/": a.emailTpl,
 		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow, "/v1/reports/rebuild/": a.rebuild,
 		"/v1/imports/": a.imp, "/v1/saved-filters/": a.savedFilter,
-		"/v1/exports/": a.export, "/v1/campaigns/": a.campaign,
+		"/v1/exports/": a.export, "/v1/campaigns/": a.campaign, "/v1/share-rules/": a.shareRule,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -181,6 +182,8 @@ func TestTenantIsolation(t *testing.T) {
 			"care_status": "multi_assigned"},
 		"POST /hooks/campaigns/{campaign_id}/responses": map[string]any{"phone": "0912345678", "key": "1"},
 		"POST /v1/campaigns/{id}/send":                  map[string]any{"channel": "email", "template_id": a.emailTpl},
+		"POST /v1/share-rules":                          map[string]any{"name": "X", "campaign_id": a.campaign, "user_ids": []string{a.user}},
+		"PATCH /v1/share-rules/{id}":                    map[string]any{"name": "Hacked"},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
@@ -191,7 +194,7 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/lead-sources": 422, "POST /v1/distribution-rules": 422,
 		"POST /v1/templates/email": 201, "POST /v1/templates/sms": 201, "POST /v1/tasks": 422, "POST /v1/care-flows": 422,
 		"PUT /v1/care-flows/order": 422, "POST /v1/reports/rebuild": 202, "POST /v1/imports/preview": 415, "POST /v1/imports/uploads": 201, "POST /v1/imports": 422,
-		"PUT /v1/settings/list": 200, "POST /v1/saved-filters": 422, "POST /v1/campaigns": 422, "POST /v1/customers/bulk/campaign": 422,
+		"PUT /v1/settings/list": 200, "POST /v1/saved-filters": 422, "POST /v1/campaigns": 422, "POST /v1/customers/bulk/campaign": 422, "POST /v1/share-rules": 422,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern
@@ -242,7 +245,7 @@ func TestTenantIsolation(t *testing.T) {
 	for _, p := range []string{"/v1/users/" + a.user, "/v1/teams/" + a.team, "/v1/warehouses/" + a.warehouse, "/v1/pipelines/" + a.pipeline,
 		"/v1/fields/" + a.field, "/v1/distribution-rules/" + a.drule, "/v1/lead-sources/" + a.source,
 		"/v1/templates/email/" + a.emailTpl, "/v1/templates/sms/" + a.smsTpl, "/v1/care-flows/" + a.flow, "/v1/saved-filters/" + a.savedFilter,
-		"/v1/campaigns/" + a.campaign} {
+		"/v1/campaigns/" + a.campaign, "/v1/share-rules/" + a.shareRule} {
 		if got := a.admin.do("GET", p, nil).ok(200).obj(); got["name"] == "Hacked" || got["label"] == "Hacked" {
 			t.Fatalf("%s was changed by another workspace", p)
 		}

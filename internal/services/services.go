@@ -29,6 +29,7 @@ import (
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/reports"
+	"tend/internal/sharing"
 	"tend/internal/store"
 	"tend/internal/task"
 	"tend/internal/templates"
@@ -52,7 +53,6 @@ type Services struct {
 	Orders       *orders.Service
 	Distribution *distribution.Service
 	Leads        *leads.Service
-	Campaigns    *campaign.Service
 	Inbox        *inbox.Service
 	Templates    *templates.Service
 	Tasks        *task.Service
@@ -64,6 +64,10 @@ type Services struct {
 	// (Imports.Files) is set by the functions that keep files (the api and
 	// jobs functions, the local runner).
 	Imports *importing.Service
+	// Campaigns keep campaigns and their members; Sharing the share rules
+	// run over them.
+	Campaigns *campaign.Service
+	Sharing   *sharing.Service
 	// Changes routes changes of the table to their consumers (the stream
 	// function, the local feed).
 	Changes *changes.Router
@@ -110,6 +114,7 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	s.addImports()
 	s.Inbox = inbox.New(st)
 	s.addExports()
+	s.addSharing()
 	return s
 }
 
@@ -153,9 +158,10 @@ func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 	s.addReports()
 	s.addImports()
 	s.addExports()
+	s.addSharing()
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
-		Exports: s.Exports, Campaigns: s.Campaigns}
+		Exports: s.Exports, Campaigns: s.Campaigns, Sharing: s.Sharing}
 	return s
 }
 
@@ -179,8 +185,14 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders, Reports: s.Reports}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
-		Exports: s.Exports, Campaigns: s.Campaigns}
+		Exports: s.Exports, Campaigns: s.Campaigns, Sharing: s.Sharing}
 	return s
+}
+
+// addSharing wires the share rules over the campaigns (newCore's).
+func (s *Services) addSharing() {
+	s.Sharing = sharing.New(sharing.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces,
+		Campaigns: sharing.CampaignsOf(s.Campaigns), Customers: s.Customers, Jobs: s.queues.Jobs})
 }
 
 // addImports wires imports (after addWork). The files store is set by the
