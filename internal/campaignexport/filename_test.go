@@ -25,7 +25,6 @@ func TestFileName(t *testing.T) {
 	}
 }
 
-
 // The header names the file in ASCII for every client and in UTF-8 for
 // those that read RFC 5987; a MIME parser reads the UTF-8 name back.
 func TestContentDisposition(t *testing.T) {
