@@ -123,14 +123,14 @@ func each(rows Rows, fn func(*Row) error) error {
 
 // labels are the captions and column titles, by language.
 type labels struct {
-	campaign, generated, filter, page string
-	columns                           [7]string
+	sheet, campaign, generated, filter, page string
+	columns                                  [7]string
 }
 
 var captions = map[string]labels{
-	"vi": {campaign: "Chiến dịch", generated: "Ngày xuất", filter: "Bộ lọc", page: "Trang",
+	"vi": {sheet: "Thành viên", campaign: "Chiến dịch", generated: "Ngày xuất", filter: "Bộ lọc", page: "Trang",
 		columns: [7]string{"Mã", "Họ tên", "Điện thoại", "Email", "Người phụ trách", "Trạng thái", "Ngày tham gia"}},
-	"en": {campaign: "Campaign", generated: "Generated", filter: "Filter", page: "Page",
+	"en": {sheet: "Members", campaign: "Campaign", generated: "Generated", filter: "Filter", page: "Page",
 		columns: [7]string{"Code", "Name", "Phone", "Email", "Owner", "Status", "Joined on"}},
 }
 

@@ -26,7 +26,7 @@ func TestXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows("Members")
+	rows, err := f.GetRows("Thành viên")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,21 +52,21 @@ func TestXLSX(t *testing.T) {
 	}
 	// A count is a number; the header row is bold; a joined date is a
 	// date serial shown dd/mm/yyyy.
-	if typ, _ := f.GetCellType("Members", "B4"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+	if typ, _ := f.GetCellType("Thành viên", "B4"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("count cell B4 is of type %v", typ)
 	}
-	headStyle, _ := f.GetCellStyle("Members", "B10")
+	headStyle, _ := f.GetCellStyle("Thành viên", "B10")
 	if st, _ := f.GetStyle(headStyle); st == nil || st.Font == nil || !st.Font.Bold {
 		t.Errorf("the table's header is not bold")
 	}
-	if raw, _ := f.GetCellValue("Members", "G11", excelize.Options{RawCellValue: true}); raw != "46346" {
+	if raw, _ := f.GetCellValue("Thành viên", "G11", excelize.Options{RawCellValue: true}); raw != "46346" {
 		t.Errorf("joined on 20/11/2026 is stored as %q, want the serial 46346", raw)
 	}
-	dateStyle, _ := f.GetCellStyle("Members", "G11")
+	dateStyle, _ := f.GetCellStyle("Thành viên", "G11")
 	if st, _ := f.GetStyle(dateStyle); st == nil || st.CustomNumFmt == nil || *st.CustomNumFmt != "dd/mm/yyyy" {
 		t.Errorf("joined date's style %+v", st)
 	}
-	panes, err := f.GetPanes("Members")
+	panes, err := f.GetPanes("Thành viên")
 	if err != nil || !panes.Freeze || panes.YSplit != 10 {
 		t.Errorf("panes %+v (%v): want the rows down to the table's header frozen", panes, err)
 	}
@@ -267,6 +267,19 @@ func TestEnglishLabels(t *testing.T) {
 	for _, want := range []string{"<th>Joined on</th>", "<th>Owner</th>", "Campaign: <strong>", `<html lang="en">`} {
 		if !bytes.Contains(data, []byte(want)) {
 			t.Errorf("the English page has no %q", want)
+		}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(render(t, "xlsx", h, members()[0])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"Members"}) {
+		t.Errorf("the English workbook's sheets are %q", got)
+	}
+	if pages, ok := pdfText(t, render(t, "pdf", h, members()[0])); ok {
+		if text := oneSpace(pages[0]); !strings.Contains(text, "Code Name Phone Email Owner Status Joined on") || !strings.Contains(text, "Page 1/1") {
+			t.Errorf("the English PDF:\n%s", text)
 		}
 	}
 }

@@ -33,14 +33,14 @@ tr { page-break-inside: avoid; }
 <h1>{{.H.Title}}</h1>
 <p class="campaign">{{.L.Campaign}}: <strong>{{.H.CampaignName}}</strong></p>
 <p class="generated">{{.L.Generated}}: {{.Generated}}</p>
-{{- if .H.Filter}}
-<p class="filter">{{.L.Filter}}: {{.H.Filter}}</p>
-{{- end}}
 <ul class="counts">
 {{- range .H.Counts}}
 <li>{{.Label}}: <strong>{{.N}}</strong></li>
 {{- end}}
 </ul>
+{{- if .H.Filter}}
+<p class="filter">{{.L.Filter}}: {{.H.Filter}}</p>
+{{- end}}
 <table>
 <thead><tr>{{range .L.Columns}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>

@@ -22,11 +22,10 @@ func writeXLSX(w io.Writer, h Header, rows Rows, loc *time.Location) (err error)
 		}
 	}()
 	l := h.labels()
-	const sheetName = "Members"
-	if err := f.SetSheetName("Sheet1", sheetName); err != nil {
+	if err := f.SetSheetName("Sheet1", l.sheet); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(sheetName)
+	sw, err := f.NewStreamWriter(l.sheet)
 	if err != nil {
 		return err
 	}
