@@ -56,7 +56,9 @@ const (
 
 // Write renders the header and the rows to w in format "xlsx", "html" or
 // "pdf"; dates are shown in loc. An error from rows stops the file and is
-// returned wrapped.
+// returned wrapped: HTML, streamed as it goes, has then been written in
+// part (a caller that has sent its status can only cut the answer short);
+// xlsx and PDF write nothing to w before the last row.
 func Write(w io.Writer, format string, h Header, rows Rows, loc *time.Location) error {
 	if loc == nil {
 		loc = time.UTC
