@@ -82,10 +82,11 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
 	  done; \
 	done
 
-tools: ## check for (and install if missing) moto_server and cfn-lint
+tools: ## check for (and install if missing) moto_server, cfn-lint and pdftotext (the PDF exports' tests read their text)
 	@command -v $(GO) >/dev/null || { echo "Go is needed: https://go.dev/dl/"; exit 1; }
 	@infra/scripts/need-python-tool.sh moto_server "moto[server]"
 	@infra/scripts/need-python-tool.sh cfn-lint cfn-lint
+	@infra/scripts/need-debian-package.sh pdftotext poppler-utils "brew install poppler          # macOS"
 
 clean: ## remove build output (not the local data in .tend)
 	rm -rf bin .aws-sam

@@ -1,12 +1,12 @@
 // Package recordpdf prints a customer's record as a one-page PDF, the file
 // a care flow's email may carry [đính kèm tệp in]. Text is set in DejaVu
-// Sans, embedded (subset to the glyphs used), which covers Vietnamese.
+// Sans (package pdffont), embedded (subset to the glyphs used), which
+// covers Vietnamese.
 package recordpdf
 
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"fmt"
 	"strings"
 	"time"
@@ -14,14 +14,12 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"tend/internal/domain"
+	"tend/internal/pdffont"
 	"tend/internal/templates"
 	"tend/internal/workspace"
 )
 
-//go:embed fonts/DejaVuSans.ttf
-var dejaVuSans []byte
-
-const font = "DejaVu"
+const font = pdffont.Name
 
 // Orgs reads workspaces' set-ups.
 type Orgs interface {
@@ -87,7 +85,7 @@ func Customer(o *workspace.Org, cu *domain.Customer, now time.Time) ([]byte, err
 	pdf.SetModificationDate(now)
 	pdf.SetTitle(l["title"]+" "+cu.Name, true)
 	pdf.SetAuthor(o.Workspace.Name, true)
-	pdf.AddUTF8FontFromBytes(font, "", dejaVuSans)
+	pdf.AddUTF8FontFromBytes(font, "", pdffont.DejaVuSans)
 	pdf.SetMargins(18, 18, 18)
 	pdf.SetAutoPageBreak(true, 18)
 	pdf.AddPage()
