@@ -465,6 +465,84 @@ var tourSteps = []tourStep{
 		}
 	}},
 
+	// A campaign: the warehouse's customers are registered, Quân presses 2.
+	{line: `CAMPAIGN=$(curl -s -X POST $TEND/v1/campaigns`, status: 201, check: func(t *testing.T, r *tourRun, body []byte) {
+		c := decode[struct {
+			ID, Secret string
+			ROI        *float64
+		}](t, body)
+		if c.ID != r.v(t, "CAMPAIGN_ID") || c.Secret != r.v(t, "CAMPAIGN_SECRET") || c.ROI == nil || *c.ROI != 1.5 {
+			t.Fatalf("$CAMPAIGN_ID = %q, $CAMPAIGN_SECRET = %q; the campaign is %s, want an ROI of 1.5", r.vars["CAMPAIGN_ID"], r.vars["CAMPAIGN_SECRET"], body)
+		}
+	}},
+	{line: `/v1/campaigns/$CAMPAIGN_ID/members -H "$AUTH" -d`, status: 201, check: func(t *testing.T, r *tourRun, body []byte) {
+		added := decode[struct {
+			Added []struct{ Name, Status string }
+		}](t, body).Added
+		var names []string
+		for _, m := range added {
+			names = append(names, m.Name)
+			if m.Status != "registered" {
+				t.Errorf("%s joined the campaign as %q, want registered", m.Name, m.Status)
+			}
+		}
+		var want []string
+		for _, c := range tourCustomers(t, r) {
+			if c.WarehouseID == r.v(t, "WAREHOUSE") {
+				want = append(want, c.Name)
+			}
+		}
+		slices.Sort(names)
+		slices.Sort(want)
+		if len(want) < 2 || !slices.Equal(names, want) {
+			t.Fatalf("members added: %v, want the warehouse's customers %v", names, want)
+		}
+	}},
+	{line: `PRESS_TS=$(curl -s $TEND/dev/clock`, check: func(t *testing.T, r *tourRun, body []byte) {
+		if ts := r.v(t, "PRESS_TS"); ts != itoa(decode[struct{ Unix int64 }](t, body).Unix) {
+			t.Fatalf("$PRESS_TS = %q, want the runner's clock in Unix seconds", ts)
+		}
+	}},
+	{line: `/hooks/campaigns/$CAMPAIGN_ID/responses`, check: func(t *testing.T, r *tourRun, body []byte) {
+		a := decode[struct {
+			CustomerID string `json:"customer_id"`
+			Status     string
+		}](t, body)
+		var c tourCustomer
+		r.get(t, "/v1/customers/"+a.CustomerID, &c)
+		if a.Status != "joined" || c.Name != "Đỗ Minh Quân" {
+			t.Fatalf("the key press answered %s (customer %s), want Đỗ Minh Quân joined", body, c.Name)
+		}
+	}},
+	{line: `/v1/campaigns/$CAMPAIGN_ID/stats`, check: func(t *testing.T, r *tourRun, body []byte) {
+		st := decode[struct {
+			Registered int64 `json:"registered_total"`
+			Confirmed  int64 `json:"confirmed_total"`
+			Joined     int64 `json:"joined_total"`
+			Cancelled  int64 `json:"cancelled_total"`
+		}](t, body)
+		if n := warehouseCount(t, r); st.Registered != n || st.Confirmed != 1 || st.Joined != 1 || st.Cancelled != 0 {
+			t.Fatalf("stats %s, want %d registered, 1 confirmed (the joined one), 1 joined, none cancelled", body, n)
+		}
+	}},
+	{line: `curl -s $TEND/v1/reports/campaigns -H "$AUTH"`, check: func(t *testing.T, r *tourRun, body []byte) {
+		rows := decode[struct {
+			Items []struct {
+				CampaignID string `json:"campaign_id"`
+				Conversion *float64
+			}
+		}](t, body).Items
+		i := slices.IndexFunc(rows, func(row struct {
+			CampaignID string `json:"campaign_id"`
+			Conversion *float64
+		}) bool {
+			return row.CampaignID == r.v(t, "CAMPAIGN_ID")
+		})
+		if n := warehouseCount(t, r); i < 0 || rows[i].Conversion == nil || *rows[i].Conversion != 1/float64(n) {
+			t.Fatalf("campaigns report %s, want the campaign with a conversion of 1/%d", body, n)
+		}
+	}},
+
 	// The birthday care flow.
 	{line: `TPL=$(curl -s -X POST $TEND/v1/templates/email`, status: 201, check: func(t *testing.T, r *tourRun, body []byte) {
 		if decode[struct{ ID string }](t, body).ID != r.v(t, "TPL") {
@@ -709,6 +787,17 @@ func salesPipeline(t *testing.T, body []byte) tourPipeline {
 		t.Fatalf("pipelines = %+v, want Bán hàng first", items)
 	}
 	return items[0]
+}
+
+// warehouseCount is how many customers the tour's warehouse holds now.
+func warehouseCount(t *testing.T, r *tourRun) int64 {
+	var n int64
+	for _, c := range tourCustomers(t, r) {
+		if c.WarehouseID == r.v(t, "WAREHOUSE") {
+			n++
+		}
+	}
+	return n
 }
 
 func userNamed(t *testing.T, body []byte, name string) string {
