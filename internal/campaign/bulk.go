@@ -101,37 +101,3 @@ func (s *Service) Bulk(ctx context.Context, c *workspace.Caller, in BulkInput) (
 	}
 	return out, nil
 }
-
-// ReportRow is one campaign's counts, conversion and figures.
-type ReportRow struct {
-	CampaignID string `json:"campaign_id"`
-	Name       string `json:"name"`
-	Stats
-	// Conversion is joined_total / registered_total, nil with no members.
-	Conversion *float64 `json:"conversion"`
-}
-
-// Report returns every campaign of the workspace with its counts, read
-// from the counters (everyone reads campaigns).
-func (s *Service) Report(ctx context.Context, c *workspace.Caller) ([]ReportRow, error) {
-	rows := []ReportRow{}
-	cursor := ""
-	for {
-		page, err := s.List(ctx, c, 100, cursor)
-		if err != nil {
-			return nil, err
-		}
-		for _, camp := range page.Items {
-			row := ReportRow{CampaignID: camp.ID, Name: camp.Name, Stats: statsOf(camp)}
-			if camp.Totals.Registered > 0 {
-				conv := float64(camp.Totals.Joined) / float64(camp.Totals.Registered)
-				row.Conversion = &conv
-			}
-			rows = append(rows, row)
-		}
-		if page.NextCursor == "" {
-			return rows, nil
-		}
-		cursor = page.NextCursor
-	}
-}

@@ -50,6 +50,9 @@ func (c *Campaign) MarshalJSON() ([]byte, error) {
 	}{(*plain)(c), c.Totals})
 }
 
+// Stats are the campaign's figures and counts.
+func (c *Campaign) Stats() Stats { return statsOf(c) }
+
 // Totals are the cumulative counts of the seed ("Trạng thái khách hàng
 // chiến dịch"): registered_total = registered + confirmed + joined +
 // cancelled; confirmed_total = confirmed + joined; joined_total = joined;
@@ -71,8 +74,8 @@ func totalsOf(n map[string]int64) Totals {
 	}
 }
 
-// roi is (revenue − cost) / cost, nil when there is no cost.
-func roi(revenue, cost int64) *float64 {
+// ROI is (revenue − cost) / cost, nil when there is no cost.
+func ROI(revenue, cost int64) *float64 {
 	if cost == 0 {
 		return nil
 	}
@@ -161,7 +164,7 @@ func (r *record) view(version int64) *Campaign {
 	if c.KeyMap == nil {
 		c.KeyMap = map[string]string{}
 	}
-	c.ROI = roi(c.Revenue, c.Cost)
+	c.ROI = ROI(c.Revenue, c.Cost)
 	return &c
 }
 

@@ -103,7 +103,7 @@ func (s *Service) Create(ctx context.Context, c *workspace.Caller, in Input) (*W
 		return nil, fmt.Errorf("campaign: create: %w", err)
 	}
 	camp := r.Campaign
-	camp.ROI = roi(camp.Revenue, camp.Cost)
+	camp.ROI = ROI(camp.Revenue, camp.Cost)
 	return &WithSecret{Campaign: &camp, Secret: r.Secret}, nil
 }
 
@@ -178,6 +178,24 @@ func (s *Service) List(ctx context.Context, c *workspace.Caller, limit int, curs
 	return out, nil
 }
 
+// All returns every campaign of the workspace, oldest first, with their
+// totals read from the counters (everyone reads campaigns).
+func (s *Service) All(ctx context.Context, c *workspace.Caller) ([]*Campaign, error) {
+	all := []*Campaign{}
+	cursor := ""
+	for {
+		page, err := s.List(ctx, c, 100, cursor)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.NextCursor == "" {
+			return all, nil
+		}
+		cursor = page.NextCursor
+	}
+}
+
 // apply sets the input's fields on a campaign, with every problem at its
 // path.
 func apply(c *workspace.Caller, camp *Campaign, in Input, creating bool) error {
@@ -244,6 +262,6 @@ func apply(c *workspace.Caller, camp *Campaign, in Input, creating bool) error {
 		}
 		CheckKeyMap(camp.KeyMap, &p)
 	}
-	camp.ROI = roi(camp.Revenue, camp.Cost)
+	camp.ROI = ROI(camp.Revenue, camp.Cost)
 	return p.Err()
 }

@@ -88,10 +88,6 @@ func (a *API) routesCampaigns() {
 		out, err := svc.Bulk(r.Context(), c, in)
 		return ok(w, out, err)
 	})
-	a.handle("GET /v1/reports/campaigns", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
-		rows, err := svc.Report(r.Context(), c)
-		return ok(w, list[campaign.ReportRow]{Items: rows}, err)
-	})
 }
 
 // routesCampaignHooks serves the campaigns' key-press webhook: no token,

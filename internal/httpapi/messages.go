@@ -111,6 +111,7 @@ var fieldMessages = map[string]message{
 	"unknown_user":                {"Không có nhân viên \"{value}\".", "There is no user \"{value}\"."},
 	"unknown_team":                {"Không có đội nhóm \"{value}\".", "There is no team \"{value}\"."},
 	"unknown_warehouse":           {"Không có kho dữ liệu \"{value}\".", "There is no warehouse \"{value}\"."},
+	"campaigns_have_no_warehouse": {"Chiến dịch không thuộc kho dữ liệu nào nên báo cáo chiến dịch không lọc theo kho.", "Campaigns belong to no warehouse, so the campaigns report cannot be filtered by one."},
 	"unknown_pipeline":            {"Không có quy trình \"{pipeline}\".", "There is no pipeline \"{pipeline}\"."},
 	"unknown_step":                {"Quy trình không có bước \"{value}\".", "The pipeline has no step \"{value}\"."},
 	"unknown_criterion":           {"Không có tiêu chí \"{value}\".", "There is no criterion \"{value}\"."},

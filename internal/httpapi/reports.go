@@ -23,6 +23,7 @@ func (a *API) routesReports() {
 	a.handle("GET /v1/reports/owners", reportHandler(svc.Owners))
 	a.handle("GET /v1/reports/sources", reportHandler(svc.Sources))
 	a.handle("GET /v1/reports/distribution", reportHandler(svc.Distribution))
+	a.handle("GET /v1/reports/campaigns", reportHandler(svc.Campaigns))
 	a.admin("POST /v1/reports/rebuild", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		rb, err := svc.StartRebuild(r.Context(), c)
 		if err != nil {

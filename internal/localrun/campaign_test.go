@@ -157,16 +157,16 @@ func TestCampaignSeedWalk(t *testing.T) {
 	}
 
 	var report struct {
-		Items []struct {
+		Rows []struct {
 			CampaignID string   `json:"campaign_id"`
 			Conversion *float64 `json:"conversion"`
 			Joined     int64    `json:"joined_total"`
 			ROI        *float64 `json:"roi"`
-		} `json:"items"`
+		} `json:"rows"`
 	}
-	r.admin.do("GET", "/v1/reports/campaigns", nil).ok(200).into(&report)
-	if len(report.Items) != 1 || report.Items[0].Conversion == nil || *report.Items[0].Conversion != 0.2 || *report.Items[0].ROI != 1.5 {
-		t.Fatalf("report: %+v", report.Items)
+	r.admin.do("GET", "/v1/reports/campaigns?from=2026-06-01&to=2026-06-30", nil).ok(200).into(&report)
+	if len(report.Rows) != 1 || report.Rows[0].Conversion == nil || *report.Rows[0].Conversion != 0.2 || *report.Rows[0].ROI != 1.5 {
+		t.Fatalf("report: %+v", report.Rows)
 	}
 
 	// Everyone reads; only the owner and admins write.

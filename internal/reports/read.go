@@ -44,9 +44,19 @@ type view struct {
 // newView checks a report's parameters. A filter outside what the caller
 // may see is no error: it narrows the figures to nothing.
 func (s *Service) newView(c *workspace.Caller, p Params) (*view, error) {
+	var probs domain.Problems
+	v := s.parseView(c, p, &probs)
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// parseView reads a report's parameters into a view, adding what is wrong
+// with them to probs (the view is of no use then).
+func (s *Service) parseView(c *workspace.Caller, p Params, probs *domain.Problems) *view {
 	o := c.Org
 	v := &view{org: o, scope: o.ScopeOf(c.User), warehouse: p.WarehouseID}
-	var probs domain.Problems
 	today := domain.DateOf(s.now(), o.Workspace.Location())
 	v.to = today
 	if p.To != "" {
@@ -99,10 +109,7 @@ func (s *Service) newView(c *workspace.Caller, p Params) (*view, error) {
 			}
 		}
 	}
-	if err := probs.Err(); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return v
 }
 
 // keeps reports whether a counter of user (the figure's owner or actor)

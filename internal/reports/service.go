@@ -38,16 +38,17 @@ type Orders interface {
 // Queue takes the rebuild's jobs.
 type Queue = shardrun.Queue
 
-// Deps are what the service is built on. Rules, Orders and Jobs are needed
-// only by reports and rebuilds (not by the stream).
+// Deps are what the service is built on. Rules, Orders, CampaignList and
+// Jobs are needed only by reports and rebuilds (not by the stream).
 type Deps struct {
-	Store  store.Store
-	Clock  domain.Clock
-	Log    *slog.Logger
-	Orgs   Orgs
-	Rules  Rules
-	Orders Orders
-	Jobs   Queue
+	Store        store.Store
+	Clock        domain.Clock
+	Log          *slog.Logger
+	Orgs         Orgs
+	Rules        Rules
+	Orders       Orders
+	CampaignList CampaignList
+	Jobs         Queue
 }
 
 // Service maintains and reads the counters.

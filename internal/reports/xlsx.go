@@ -3,12 +3,16 @@ package reports
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"tend/internal/domain"
 )
 
 // Table is a report as a spreadsheet: its sheet's name, Vietnamese
-// headers, and rows of values (text, numbers, nil for an empty cell).
+// headers, and rows of values (text, numbers, a Percent, a domain.Date,
+// nil for an empty cell).
 type Table struct {
 	Name    string // the report's name in file names: "funnel", "owners"…
 	Sheet   string
@@ -61,11 +65,47 @@ func (d *Distribution) Table() Table {
 	return t
 }
 
+// Table is the campaigns report as a spreadsheet: conversion and ROI are
+// shown as percentages.
+func (r *CampaignsReport) Table() Table {
+	t := Table{Name: "campaigns", Sheet: "Chiến dịch", Headers: []string{"Mã chiến dịch", "Chiến dịch", "Người phụ trách",
+		"Ngày bắt đầu", "Ngày kết thúc", "Đăng kí", "Xác nhận", "Tham gia", "Hủy", "Tỷ lệ chuyển đổi",
+		"Ngân sách", "Doanh thu kỳ vọng", "Chi phí", "Doanh thu", "ROI"}}
+	figures := func(f CampaignFigures) []any {
+		return []any{f.Registered, f.Confirmed, f.Joined, f.Cancelled, percent(f.Conversion),
+			f.Budget, f.ExpectedRevenue, f.Cost, f.Revenue, percent(f.ROI)}
+	}
+	for _, c := range r.Rows {
+		t.Rows = append(t.Rows, append([]any{c.CampaignID, c.Name, c.OwnerName, day(c.StartsOn), day(c.EndsOn)}, figures(c.CampaignFigures)...))
+	}
+	t.Rows = append(t.Rows, append([]any{"", "Tổng", "", nil, nil}, figures(r.Totals)...))
+	return t
+}
+
 func share(r *float64) any {
 	if r == nil {
 		return nil
 	}
 	return *r
+}
+
+// Percent is a ratio shown as a percentage: the cell holds the ratio
+// (0.2) and reads "20.00%".
+type Percent float64
+
+func percent(r *float64) any {
+	if r == nil {
+		return nil
+	}
+	return Percent(*r)
+}
+
+// day is a date's cell (shown dd/mm/yyyy), nil for none.
+func day(d *domain.Date) any {
+	if d == nil {
+		return nil
+	}
+	return *d
 }
 
 // WriteXLSX writes the table as an .xlsx workbook of one sheet.
@@ -79,12 +119,34 @@ func (t Table) WriteXLSX(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("reports: sheet: %w", err)
 	}
+	pct, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	if err != nil {
+		return fmt.Errorf("reports: style: %w", err)
+	}
+	dateFormat := "dd/mm/yyyy"
+	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat})
+	if err != nil {
+		return fmt.Errorf("reports: style: %w", err)
+	}
+	cells := make([]any, len(t.Headers))
 	row := func(n int, values []any) error {
 		cell, err := excelize.CoordinatesToCellName(1, n)
 		if err != nil {
 			return err
 		}
-		return sw.SetRow(cell, values)
+		cells = cells[:0]
+		for _, v := range values {
+			switch v := v.(type) {
+			case Percent:
+				cells = append(cells, excelize.Cell{StyleID: pct, Value: float64(v)})
+			case domain.Date:
+				// excelize counts serials from a UTC epoch: midnight UTC is the day.
+				cells = append(cells, excelize.Cell{StyleID: date, Value: v.In(time.UTC)})
+			default:
+				cells = append(cells, v)
+			}
+		}
+		return sw.SetRow(cell, cells)
 	}
 	headers := make([]any, len(t.Headers))
 	for i, h := range t.Headers {

@@ -221,7 +221,7 @@ func (s *Services) addLeads() {
 // stream, read by the API, rebuilt by the jobs.
 func (s *Services) addReports() {
 	s.Reports = reports.New(reports.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Rules: s.Distribution,
-		Orders: s.Orders, Jobs: s.queues.Jobs})
+		Orders: s.Orders, CampaignList: s.Campaigns, Jobs: s.queues.Jobs})
 }
 
 // newCore wires what every function builds on: the set-up, customers,
