@@ -525,21 +525,28 @@ var tourSteps = []tourStep{
 			t.Fatalf("stats %s, want %d registered, 1 confirmed (the joined one), 1 joined, none cancelled", body, n)
 		}
 	}},
-	{line: `curl -s $TEND/v1/reports/campaigns -H "$AUTH"`, check: func(t *testing.T, r *tourRun, body []byte) {
-		rows := decode[struct {
-			Items []struct {
-				CampaignID string `json:"campaign_id"`
-				Conversion *float64
+	{line: `$TEND/v1/reports/campaigns?from=2026-12-01&to=2026-12-31&format=xlsx`, check: func(t *testing.T, r *tourRun, body []byte) {
+		rd, err := sheet.Open(bytes.NewReader(body), int64(len(body)), sheet.DefaultLimits)
+		if err != nil {
+			t.Fatalf("the campaigns report's file: %v", err)
+		}
+		defer rd.Close()
+		h := rd.Header()
+		col := func(title string) int {
+			i := slices.Index(h, title)
+			if i < 0 {
+				t.Fatalf("campaigns report header %q has no %q", h, title)
 			}
-		}](t, body).Items
-		i := slices.IndexFunc(rows, func(row struct {
-			CampaignID string `json:"campaign_id"`
-			Conversion *float64
-		}) bool {
-			return row.CampaignID == r.v(t, "CAMPAIGN_ID")
-		})
-		if n := warehouseCount(t, r); i < 0 || rows[i].Conversion == nil || *rows[i].Conversion != 1/float64(n) {
-			t.Fatalf("campaigns report %s, want the campaign with a conversion of 1/%d", body, n)
+			return i
+		}
+		name, registered, joined := col("Chiến dịch"), col("Đăng kí"), col("Tham gia")
+		row, err := rd.Next()
+		if err != nil {
+			t.Fatalf("the campaigns report has no row: %v", err)
+		}
+		n := warehouseCount(t, r)
+		if row.Cells[name] != "Hội thảo khách hàng thân thiết" || row.Cells[registered] != itoa(n) || row.Cells[joined] != "1" {
+			t.Fatalf("campaigns report row %q, want the campaign with %d registered and 1 joined", row.Cells, n)
 		}
 	}},
 
