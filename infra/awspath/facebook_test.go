@@ -80,6 +80,18 @@ func TestFacebookLeadOnTheAWSPath(t *testing.T) {
 func (s *stack) apiCall(method, path, body string, v any) int {
 	t := s.t
 	t.Helper()
+	reply := s.apiReply(method, path, body)
+	if err := json.Unmarshal([]byte(reply.Body), v); err != nil {
+		t.Fatalf("%s %s answered %d %s: %v", method, path, reply.StatusCode, reply.Body, err)
+	}
+	return reply.StatusCode
+}
+
+// apiReply sends a request to the api function as API Gateway does, signed
+// in as the spa's admin, and returns the function's answer as it is.
+func (s *stack) apiReply(method, path, body string) events.APIGatewayV2HTTPResponse {
+	t := s.t
+	t.Helper()
 	var ev events.APIGatewayV2HTTPRequest
 	must(t, json.Unmarshal(sample(t, "api-gateway-v2-create-customer.json"), &ev))
 	path, query, _ := strings.Cut(path, "?")
@@ -96,10 +108,7 @@ func (s *stack) apiCall(method, path, body string, v any) int {
 	ev.RequestContext.Authorizer.JWT.Claims["sub"] = "sub-lan"
 	var reply events.APIGatewayV2HTTPResponse
 	s.invoke("ApiFunction", ev, &reply)
-	if err := json.Unmarshal([]byte(reply.Body), v); err != nil {
-		t.Fatalf("%s %s answered %d %s: %v", method, path, reply.StatusCode, reply.Body, err)
-	}
-	return reply.StatusCode
+	return reply
 }
 
 // sourceItem is a lead source's item in the table, as DynamoDB holds it.

@@ -37,6 +37,7 @@ func (a *API) routesCampaigns() {
 	a.handle("PATCH /v1/campaigns/{id}", saveHandler(svc.Update, "", "id"))
 	a.handle("DELETE /v1/campaigns/{id}", deleteHandler(svc.Delete, "id"))
 	a.handle("GET /v1/campaigns/{id}/stats", itemHandler(svc.Stats))
+	a.handle("GET /v1/campaigns/{id}/export", a.exportCampaign)
 	a.handle("POST /v1/campaigns/{id}/members", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in campaign.AddInput
 		if err := decodeBody(w, r, &in); err != nil {
