@@ -525,6 +525,12 @@ var tourSteps = []tourStep{
 			t.Fatalf("stats %s, want %d registered, 1 confirmed (the joined one), 1 joined, none cancelled", body, n)
 		}
 	}},
+	{line: `/v1/campaigns/$CAMPAIGN_ID/export?format=html&status=joined`, check: func(t *testing.T, r *tourRun, body []byte) {
+		page := string(body)
+		if !strings.Contains(page, "Hội thảo khách hàng thân thiết") || !strings.Contains(page, "Đỗ Minh Quân") || strings.Contains(page, "Phan Thu Trang") {
+			t.Fatalf("the joined members' page does not list Đỗ Minh Quân alone under the campaign:\n%s", page)
+		}
+	}},
 	{line: `$TEND/v1/reports/campaigns?from=2026-12-01&to=2026-12-31&format=xlsx`, check: func(t *testing.T, r *tourRun, body []byte) {
 		rd, err := sheet.Open(bytes.NewReader(body), int64(len(body)), sheet.DefaultLimits)
 		if err != nil {
