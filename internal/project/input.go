@@ -177,7 +177,7 @@ func phases(pr *domain.Problems, in []PhaseInput) []Phase {
 		case p.EndsOn.IsZero():
 			pr.Add(path+".ends_on", "required")
 		case p.EndsOn.Before(p.StartsOn):
-			pr.Add(path+".ends_on", "ends_before_start", "starts_on", p.StartsOn.String())
+			pr.Add(path+".ends_on", "ends_before_start")
 		}
 		if _, dup := (&Project{Phases: out}).phase(p.ID); dup {
 			pr.Add(path+".id", "duplicate")
