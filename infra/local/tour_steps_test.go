@@ -666,6 +666,79 @@ var tourSteps = []tourStep{
 		}
 	}},
 
+	// A project: a task due outside its phase is refused, one inside is
+	// claimed, commented on with a mention, resolved; its history.
+	{line: `PROJECT=$(curl -s -X POST $TEND/v1/projects`, status: 201, check: func(t *testing.T, r *tourRun, body []byte) {
+		p := decode[struct {
+			ID        string
+			MemberIDs []string `json:"member_ids"`
+			Statuses  []struct{ Name string }
+			Phases    []struct{ ID string }
+		}](t, body)
+		if p.ID != r.v(t, "PROJECT") || len(p.Phases) != 2 || len(p.Statuses) != 4 || p.Statuses[0].Name != "Mới" ||
+			len(p.MemberIDs) != 1 || p.MemberIDs[0] != r.v(t, "HOA") {
+			t.Fatalf("project %s; $PROJECT = %q: want two phases, the default statuses and Hoa as a member", body, r.vars["PROJECT"])
+		}
+	}},
+	{line: `PHASE=$(curl -s $TEND/v1/projects/$PROJECT`, check: func(t *testing.T, r *tourRun, body []byte) {
+		if !strings.Contains(string(body), `"phases":[{"id":"`+r.v(t, "PHASE")+`","name":"Chuẩn bị"`) {
+			t.Fatalf("$PHASE = %q is not the first phase of %s", r.vars["PHASE"], body)
+		}
+	}},
+	{line: `\"due_on\": \"2030-04-03\"}"`, status: 422, check: func(t *testing.T, r *tourRun, body []byte) {
+		p := decode[struct {
+			Errors []struct{ Path, Code, Message string }
+		}](t, body)
+		if len(p.Errors) != 1 || p.Errors[0].Path != "due_on" || p.Errors[0].Code != "due_outside_phase" ||
+			p.Errors[0].Message != "Hạn hoàn thành phải nằm trong giai đoạn, từ 2030-03-01 đến 2030-03-31." {
+			t.Fatalf("errors %+v, want the due date outside its phase, with both dates", p.Errors)
+		}
+	}},
+	{line: `TASK=$(curl -s -X POST $TEND/v1/projects/$PROJECT/tasks`, status: 201, check: func(t *testing.T, r *tourRun, body []byte) {
+		tk := decode[struct {
+			ID, Status string
+			AssigneeID string `json:"assignee_id"`
+		}](t, body)
+		if tk.ID != r.v(t, "TASK") || tk.AssigneeID != "" || tk.Status != "open" {
+			t.Fatalf("task %+v; $TASK = %q: want it open and nobody's", tk, r.vars["TASK"])
+		}
+	}},
+	{line: `$TEND/v1/tasks/$TASK/claim`, check: func(t *testing.T, r *tourRun, body []byte) {
+		var me struct{ ID string }
+		r.get(t, "/v1/me", &me)
+		if a := decode[struct {
+			AssigneeID string `json:"assignee_id"`
+		}](t, body).AssigneeID; a == "" || a != me.ID {
+			t.Fatalf("claimed task's assignee %q, want the caller %q", a, me.ID)
+		}
+	}},
+	{line: `$TEND/v1/tasks/$TASK/comments`, status: 201, check: func(t *testing.T, r *tourRun, body []byte) {
+		c := decode[struct {
+			Body       string
+			MentionIDs []string `json:"mention_ids"`
+		}](t, body)
+		if c.Body != "Chị Hoa duyệt mẫu giúp em" || len(c.MentionIDs) != 1 || c.MentionIDs[0] != r.v(t, "HOA") {
+			t.Fatalf("comment %+v, want Hoa mentioned", c)
+		}
+	}},
+	{line: `-X PATCH $TEND/v1/tasks/$TASK`, check: func(t *testing.T, r *tourRun, body []byte) {
+		if tk := decode[struct {
+			Status   string
+			Progress int
+		}](t, body); tk.Status != "resolved" || tk.Progress != 100 {
+			t.Fatalf("task %+v, want resolved at 100%%", tk)
+		}
+	}},
+	{line: `$TEND/v1/tasks/$TASK/history`, check: func(t *testing.T, r *tourRun, body []byte) {
+		var got []string
+		for _, e := range decode[tourPage[struct{ Action string }]](t, body).Items {
+			got = append(got, e.Action)
+		}
+		if want := []string{"add", "claim", "comment", "status_change", "edit"}; !slices.Equal(got, want) {
+			t.Fatalf("history %v, want %v", got, want)
+		}
+	}},
+
 	// Reports: what the counters say now equals what the customers are
 	// (the periods' figures depend on the day the tour runs: the runner's
 	// clock went back to the real time).

@@ -34,6 +34,7 @@ import (
 	"tend/internal/listprefs"
 	"tend/internal/notify"
 	"tend/internal/orders"
+	"tend/internal/project"
 	"tend/internal/reports"
 	"tend/internal/sharing"
 	"tend/internal/task"
@@ -57,6 +58,7 @@ type Config struct {
 	Inbox        *inbox.Service
 	Templates    *templates.Service
 	Tasks        *task.Service
+	Projects     *project.Service
 	CareFlows    *careflow.Service
 	Notify       *notify.Service
 	Reports      *reports.Service
@@ -107,6 +109,7 @@ func New(cfg Config) *API {
 	a.routesDistribution()
 	a.routesTemplates()
 	a.routesTasks()
+	a.routesProjects()
 	a.routesCareFlows()
 	a.routesMessages()
 	a.routesReports()

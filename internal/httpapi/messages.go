@@ -67,6 +67,10 @@ var problemMessages = map[string]message{
 	"already_in_campaign":       {"Khách hàng đã có trong chiến dịch.", "The customer is already in the campaign."},
 	"internal":                  {"Đã xảy ra lỗi hệ thống; hãy thử lại sau.", "Something went wrong on our side; please try again."},
 	"unavailable":               {"Dịch vụ tạm thời không khả dụng; hãy thử lại sau.", "The service is temporarily unavailable; please try again."},
+	"task_completed":            {"Công việc đã hoàn thành: không thể đổi trạng thái hay tiến độ nữa.", "The task is completed: its status and progress can't change any more."},
+	"task_taken":                {"Công việc đã được {name} nhận.", "{name} has already claimed this task."},
+	"claim_members_only":        {"Chỉ thành viên của dự án mới được nhận công việc.", "Only members of the project can claim its tasks."},
+	"project_has_tasks":         {"Dự án còn công việc; hãy xóa các công việc trước khi xóa dự án.", "The project still has tasks; delete them before deleting the project."},
 }
 
 // fieldMessages explain what is wrong with one element of the input.
@@ -208,6 +212,14 @@ var fieldMessages = map[string]message{
 	"file_zip_bomb":               {"Tệp .xlsx bị nén bất thường nên không thể mở an toàn; hãy lưu lại bằng Excel.", "The .xlsx file is compressed abnormally and can't be opened safely; save it again with Excel."},
 	"file_formula":                {"Tệp có công thức (dòng {line}, cột {column}); hãy sao chép và dán dạng giá trị rồi lưu lại.", "The file holds a formula (row {line}, column {column}); copy and paste it as values, then save it again."},
 	"file_merged_header":          {"Dòng tiêu đề có ô gộp hoặc tên cột trống hay trùng (cột {column}); mỗi cột cần một tên riêng.", "The header row has merged cells or a blank or repeated column name (column {column}); each column needs a name of its own."},
+	"due_outside_phase":           {"Hạn hoàn thành phải nằm trong giai đoạn, từ {starts_on} đến {ends_on}.", "The due date must fall within the phase, from {starts_on} to {ends_on}."},
+	"not_project_member":          {"\"{value}\" không phải thành viên của dự án.", "\"{value}\" is not a member of the project."},
+	"unknown_phase":               {"Dự án không có giai đoạn \"{value}\".", "The project has no phase \"{value}\"."},
+	"unknown_status":              {"Dự án không có trạng thái \"{value}\".", "The project has no status \"{value}\"."},
+	"unknown_task":                {"Dự án không có công việc \"{value}\".", "The project has no task \"{value}\"."},
+	"parent_is_subtask":           {"Công việc \"{value}\" là công việc con; công việc con chỉ có một cấp.", "Task \"{value}\" is a subtask; subtasks go one level deep."},
+	"too_many_subtasks":           {"Công việc chính đã có số công việc con tối đa ({max}).", "The main task already has the most subtasks allowed ({max})."},
+	"has_subtasks":                {"Công việc này có công việc con nên không thể là công việc con.", "This task has subtasks, so it can't be a subtask."},
 }
 
 // criterionLabels name the duplicate-check criteria in messages.
@@ -243,6 +255,7 @@ var thingNames = map[string]message{
 	"lead_delivery":     {"lần gửi lead", "lead delivery"},
 	"template":          {"mẫu", "template"},
 	"task":              {"nhiệm vụ", "task"},
+	"project":           {"dự án", "project"},
 	"care_flow":         {"quy trình chăm sóc", "care flow"},
 	"share_rule":        {"thiết lập chia sẻ", "share rule"},
 	"report_rebuild":    {"lần tính lại báo cáo", "report rebuild"},

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"tend/internal/project"
 	"tend/internal/task"
 	"tend/internal/workspace"
 )
@@ -30,16 +31,52 @@ func (a *API) routesTasks() {
 		}
 		return created(w, "/v1/tasks/"+t.ID, t)
 	})
-	a.handle("GET /v1/tasks/{id}", itemHandler(svc.Get))
+	// A task's id says which it is: a project task (package project) or a
+	// standalone one.
+	projects := a.cfg.Projects
+	a.handle("GET /v1/tasks/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		id := r.PathValue("id")
+		if project.IsTaskID(id) {
+			t, err := projects.GetTask(r.Context(), c, id)
+			return ok(w, t, err)
+		}
+		t, err := svc.Get(r.Context(), c, id)
+		return ok(w, t, err)
+	})
 	a.handle("PATCH /v1/tasks/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		id := r.PathValue("id")
+		if project.IsTaskID(id) {
+			in, err := projectTaskInput(w, r)
+			if err != nil {
+				return err
+			}
+			t, err := projects.UpdateTask(r.Context(), c, id, in)
+			return ok(w, t, err)
+		}
 		in, err := taskInput(w, r)
 		if err != nil {
 			return err
 		}
-		t, err := svc.Update(r.Context(), c, r.PathValue("id"), in)
+		t, err := svc.Update(r.Context(), c, id, in)
 		return ok(w, t, err)
 	})
-	a.handle("DELETE /v1/tasks/{id}", deleteHandler(svc.Delete, "id"))
+	a.handle("DELETE /v1/tasks/{id}", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		id, sub := r.PathValue("id"), r.URL.Query().Get("subtasks")
+		var err error
+		switch {
+		case sub != "" && sub != "promote" && sub != "delete":
+			err = fieldError("subtasks", "invalid_value")
+		case project.IsTaskID(id):
+			err = projects.DeleteTask(r.Context(), c, id, sub == "promote")
+		default:
+			err = svc.Delete(r.Context(), c, id)
+		}
+		if err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
 }
 
 func taskInput(w http.ResponseWriter, r *http.Request) (*task.Input, error) {

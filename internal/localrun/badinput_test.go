@@ -328,6 +328,38 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 			{map[string]any{"channel": "sms", "template_id": a.emailTpl}, 422, "template_id", "unknown_template"},
 			{map[string]any{"channel": "email", "template_id": a.emailTpl, "statuses": []string{"won"}}, 422, "statuses[0]", "invalid_status"},
 		},
+		"POST /v1/projects": {
+			{map[string]any{}, 422, "name", "required"},
+			{map[string]any{"name": "P", "member_ids": []string{"usr_nope"}}, 422, "member_ids[0]", "unknown_user"},
+			{map[string]any{"name": "P", "statuses": []map[string]any{{"name": "Mới", "kind": "new"}}}, 422, "statuses[0].kind", "invalid_value"},
+			{map[string]any{"name": "P", "statuses": []map[string]any{}}, 422, "statuses", "required"},
+			{map[string]any{"name": "P", "phases": []map[string]any{{"name": "G1", "starts_on": "2030-02-01", "ends_on": "2030-01-31"}}}, 422, "phases[0].ends_on", "ends_before_start"},
+			{map[string]any{"name": "P", "phases": []map[string]any{{"name": "G1", "starts_on": "2030-02-01"}}}, 422, "phases[0].ends_on", "required"},
+			{map[string]any{"name": "P", "phases": []map[string]any{{"name": "G1", "colour": "đỏ"}}}, 422, "phases[0].colour", "unknown_json_field"},
+			{map[string]any{"name": "P", "created_at": "2030-01-01T00:00:00Z"}, 422, "created_at", "read_only"},
+			{map[string]any{"name": 5}, 422, "name", "expected_text"},
+		},
+		"PATCH /v1/projects/{id}": {
+			{map[string]any{"name": " "}, 422, "name", "required"},
+			{map[string]any{"owner_id": "usr_nope"}, 422, "owner_id", "unknown_user"},
+			{map[string]any{"version": 99}, 409, "", "version_conflict"},
+		},
+		"POST /v1/projects/{id}/tasks": {
+			{map[string]any{}, 422, "title", "required"},
+			{map[string]any{"title": "T", "phase_id": "phs_nope"}, 422, "phase_id", "unknown_phase"},
+			{map[string]any{"title": "T", "status": "done"}, 422, "status", "unknown_status"},
+			{map[string]any{"title": "T", "assignee_id": "usr_nope"}, 422, "assignee_id", "not_project_member"},
+			{map[string]any{"title": "T", "progress": 101}, 422, "progress", "out_of_range"},
+			{map[string]any{"title": "T", "progress": "nửa"}, 422, "progress", "expected_integer"},
+			{map[string]any{"title": "T", "due_on": "2030-02-30"}, 422, "due_on", "invalid_date"},
+			{map[string]any{"title": "T", "parent_id": "ptask_nope"}, 422, "parent_id", "unknown_task"},
+			{map[string]any{"title": "T", "related_user_ids": []string{}}, 422, "related_user_ids", "unknown_json_field"},
+		},
+		"POST /v1/tasks/{id}/comments": {
+			{map[string]any{}, 422, "body", "required"},
+			{map[string]any{"body": "x", "mention_ids": []string{"usr_nope"}}, 422, "mention_ids[0]", "not_project_member"},
+			{map[string]any{"body": "x", "mention_ids": "usr_nope"}, 422, "mention_ids", "expected_text_list"},
+		},
 		"POST /hooks/campaigns/{campaign_id}/responses": {
 			{map[string]any{"phone": "0912345678", "key": "1"}, 401, "", "bad_signature"},
 		},
@@ -345,6 +377,7 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"POST /v1/care-flows/{id}/clone": true, "POST /v1/reports/rebuild": true, "DELETE /v1/saved-filters/{id}": true,
 		"DELETE /v1/campaigns/{id}":   true,
 		"DELETE /v1/share-rules/{id}": true,
+		"DELETE /v1/projects/{id}":    true, "POST /v1/tasks/{id}/claim": true,
 	}
 	var before map[string]any
 	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)

@@ -19,6 +19,7 @@ type tenantA struct {
 	imp                                          string
 	savedFilter, export                          string
 	campaign, send, shareRule                    string
+	project, projectTask                         string
 }
 
 func newTenantA(s *system) *tenantA {
@@ -69,13 +70,17 @@ func newTenantA(s *system) *tenantA {
 	admin.do("POST", "/v1/campaigns/"+a.campaign+"/send", map[string]any{"channel": "email", "template_id": a.emailTpl}).ok(202).into(&snd)
 	a.send = snd.ID
 	a.shareRule = admin.create("/v1/share-rules", map[string]any{"name": "Chia sẻ A", "campaign_id": a.campaign, "user_ids": []string{a.user}})
+	a.project = admin.create("/v1/projects", map[string]any{"name": "Dự án A", "member_ids": []string{a.user},
+		"phases": []map[string]any{{"name": "Giai đoạn A", "starts_on": "2030-01-01", "ends_on": "2030-01-31"}}})
+	a.projectTask = admin.create("/v1/projects/"+a.project+"/tasks", map[string]any{"title": "Công việc A"})
+	admin.do("POST", "/v1/tasks/"+a.projectTask+"/comments", map[string]any{"body": "Bình luận A", "mention_ids": []string{a.user}}).ok(201)
 	return a
 }
 
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
 		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A", a.rebuild, a.savedFilter, "Bộ lọc A", a.export,
-		a.campaign, "Chiến dịch A", a.send, a.shareRule, "Chia sẻ A"}
+		a.campaign, "Chiến dịch A", a.send, a.shareRule, "Chia sẻ A", a.project, "Dự án A", a.projectTask, "Công việc A", "Bình luận A"}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -83,6 +88,10 @@ func (a *tenantA) path(pattern string) string {
 	r := strings.NewReplacer("{appointment_id}", a.appointment, "{key}", a.field, "{source_id}", a.source,
 		"{campaign_id}", a.campaign, "{customer_id}", a.customer, "{send_id}", a.send)
 	p := r.Replace(pattern)
+	if strings.HasPrefix(p, "/v1/tasks/{id}/") {
+		// Claims, comments and history are of project tasks.
+		p = strings.Replace(p, "{id}", a.projectTask, 1)
+	}
 	for prefix, id := range map[string]string{
 		"/v1/users/": a.user, "/v1/teams/": a.team, "/v1/warehouses/": a.warehouse, "/v1/pipelines/": a.pipeline,
 		"/v1/fields/": a.field, "/v1/customers/": a.customer, "/v1/automations/": a.rule, "/v1/orders/": a.order,
@@ -90,6 +99,7 @@ func (a *tenantA) path(pattern string) string {
 		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow, "/v1/reports/rebuild/": a.rebuild,
 		"/v1/imports/": a.imp, "/v1/saved-filters/": a.savedFilter,
 		"/v1/exports/": a.export, "/v1/campaigns/": a.campaign, "/v1/share-rules/": a.shareRule,
+		"/v1/projects/": a.project,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -184,6 +194,11 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/campaigns/{id}/send":                  map[string]any{"channel": "email", "template_id": a.emailTpl},
 		"POST /v1/share-rules":                          map[string]any{"name": "X", "campaign_id": a.campaign, "user_ids": []string{a.user}},
 		"PATCH /v1/share-rules/{id}":                    map[string]any{"name": "Hacked"},
+		"POST /v1/projects":                             map[string]any{"name": "X", "member_ids": []string{a.user}},
+		"PATCH /v1/projects/{id}":                       map[string]any{"name": "Hacked"},
+		"POST /v1/projects/{id}/tasks":                  map[string]any{"title": "x"},
+		"POST /v1/tasks/{id}/claim":                     map[string]any{},
+		"POST /v1/tasks/{id}/comments":                  map[string]any{"body": "x"},
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
@@ -195,6 +210,7 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/templates/email": 201, "POST /v1/templates/sms": 201, "POST /v1/tasks": 422, "POST /v1/care-flows": 422,
 		"PUT /v1/care-flows/order": 422, "POST /v1/reports/rebuild": 202, "POST /v1/imports/preview": 415, "POST /v1/imports/uploads": 201, "POST /v1/imports": 422,
 		"PUT /v1/settings/list": 200, "POST /v1/saved-filters": 422, "POST /v1/campaigns": 422, "POST /v1/customers/bulk/campaign": 422, "POST /v1/share-rules": 422,
+		"POST /v1/projects": 422,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern
@@ -245,7 +261,7 @@ func TestTenantIsolation(t *testing.T) {
 	for _, p := range []string{"/v1/users/" + a.user, "/v1/teams/" + a.team, "/v1/warehouses/" + a.warehouse, "/v1/pipelines/" + a.pipeline,
 		"/v1/fields/" + a.field, "/v1/distribution-rules/" + a.drule, "/v1/lead-sources/" + a.source,
 		"/v1/templates/email/" + a.emailTpl, "/v1/templates/sms/" + a.smsTpl, "/v1/care-flows/" + a.flow, "/v1/saved-filters/" + a.savedFilter,
-		"/v1/campaigns/" + a.campaign, "/v1/share-rules/" + a.shareRule} {
+		"/v1/campaigns/" + a.campaign, "/v1/share-rules/" + a.shareRule, "/v1/projects/" + a.project, "/v1/tasks/" + a.projectTask} {
 		if got := a.admin.do("GET", p, nil).ok(200).obj(); got["name"] == "Hacked" || got["label"] == "Hacked" {
 			t.Fatalf("%s was changed by another workspace", p)
 		}

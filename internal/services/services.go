@@ -28,6 +28,7 @@ import (
 	"tend/internal/listprefs"
 	"tend/internal/notify"
 	"tend/internal/orders"
+	"tend/internal/project"
 	"tend/internal/reports"
 	"tend/internal/sharing"
 	"tend/internal/store"
@@ -68,6 +69,8 @@ type Services struct {
 	// run over them.
 	Campaigns *campaign.Service
 	Sharing   *sharing.Service
+	// Projects keep projects and the tasks in them.
+	Projects *project.Service
 	// Changes routes changes of the table to their consumers (the stream
 	// function, the local feed).
 	Changes *changes.Router
@@ -115,6 +118,7 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	s.Inbox = inbox.New(st)
 	s.addExports()
 	s.addSharing()
+	s.Projects = project.New(st, clock, s.Customers)
 	return s
 }
 
