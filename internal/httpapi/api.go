@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"tend/internal/automation"
+	"tend/internal/birthday"
 	"tend/internal/campaign"
 	"tend/internal/careflow"
 	"tend/internal/customer"
@@ -55,13 +56,15 @@ type Config struct {
 	Distribution *distribution.Service
 	Leads        *leads.Service
 	Inbox        *inbox.Service
-	Templates    *templates.Service
-	Tasks        *task.Service
-	CareFlows    *careflow.Service
-	Notify       *notify.Service
-	Reports      *reports.Service
-	Imports      *importing.Service
-	Campaigns    *campaign.Service
+	// Birthdays lists colleagues' birthdays coming up.
+	Birthdays *birthday.Service
+	Templates *templates.Service
+	Tasks     *task.Service
+	CareFlows *careflow.Service
+	Notify    *notify.Service
+	Reports   *reports.Service
+	Imports   *importing.Service
+	Campaigns *campaign.Service
 	// Sharing keeps the share rules.
 	Sharing *sharing.Service
 	Auth    Authenticator
@@ -103,6 +106,7 @@ func New(cfg Config) *API {
 	a.routesAutomations()
 	a.routesOrders()
 	a.routesLeads()
+	a.routesInbox()
 	a.routesHooks()
 	a.routesDistribution()
 	a.routesTemplates()
