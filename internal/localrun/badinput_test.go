@@ -345,6 +345,8 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 		"POST /v1/care-flows/{id}/clone": true, "POST /v1/reports/rebuild": true, "DELETE /v1/saved-filters/{id}": true,
 		"DELETE /v1/campaigns/{id}":   true,
 		"DELETE /v1/share-rules/{id}": true,
+		// They read no body; an unknown notification is checked in inbox_test.go.
+		"POST /v1/notifications/{id}/read": true, "POST /v1/notifications/read-all": true,
 	}
 	var before map[string]any
 	admin.do("GET", "/v1/customers/"+a.customer, nil).ok(200).into(&before)
