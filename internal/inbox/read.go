@@ -22,8 +22,9 @@ const UnreadCap = 1000
 // encodes the item's sort key (the time and the writer's id), so a read
 // finds the item at once, in the caller's own inbox only.
 type View struct {
+	ID string `json:"id"` // first, before the stored fields it hides
 	Notification
-	ID        string     `json:"id"`
+
 	Subject   Subject    `json:"subject"`
 	ReadAt    *time.Time `json:"read_at"`
 	CreatedAt time.Time  `json:"created_at"`
