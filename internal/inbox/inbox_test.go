@@ -16,13 +16,13 @@ import (
 )
 
 type box struct {
-	t      *testing.T
+	t      testing.TB
 	w      *tendtest.World
 	svc    *inbox.Service
 	caller *workspace.Caller
 }
 
-func newBox(t *testing.T) *box {
+func newBox(t testing.TB) *box {
 	w := tendtest.MustOpen(t, tendtest.Options{})
 	u := w.User("Nhân viên", domain.RoleStaff)
 	return &box{t: t, w: w, svc: inbox.New(w.DB).WithClock(w.Clock), caller: w.SignIn(u)}
