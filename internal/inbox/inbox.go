@@ -11,7 +11,12 @@
 // once: a notification is in the count exactly while it is unread, a write
 // repeated by a retried transaction rewrites the same item (its key comes
 // from its id and time), and there is no counter to keep in step (see
-// read.go for the cost, bounded by UnreadCap).
+// read.go for the cost, bounded by UnreadCap). The price: a writer that
+// wrote a notification again after it was read (unconditionally, as
+// TxPut(Item(...), store.None) does) would make it unread again. Today's
+// writers don't: their transactions are guarded (a version, an edit's
+// guard, the birthday notices' store.NotExist), so a retry after a commit
+// writes nothing.
 package inbox
 
 import (

@@ -128,9 +128,6 @@ func (s *Service) UpdateWorkspace(ctx context.Context, c *Caller, in WorkspaceIn
 	if in.QuietHours != nil {
 		ws.QuietHours = *in.QuietHours
 	}
-	if ws.BirthdayNotices == "" {
-		ws.BirthdayNotices = domain.BirthdayNoticesTeam // a workspace made before the setting
-	}
 	if in.BirthdayNotices != nil {
 		ws.BirthdayNotices = *in.BirthdayNotices
 	}
