@@ -629,6 +629,75 @@ var tourSteps = []tourStep{
 		}
 	}},
 
+	// Colleagues' birthdays and the inbox's read state.
+	{line: `$TEND/v1/users/$HOA -H "$AUTH" -d '{"birthday": "1990-03-08"}'`, check: func(t *testing.T, r *tourRun, body []byte) {
+		if b := decode[struct{ Birthday string }](t, body).Birthday; b != "1990-03-08" {
+			t.Fatalf("Hoa's birthday = %q", b)
+		}
+	}},
+	{line: `'{"birthday_notices": "workspace"}'`, check: func(t *testing.T, r *tourRun, body []byte) {
+		if a := decode[struct {
+			BirthdayNotices string `json:"birthday_notices"`
+		}](t, body).BirthdayNotices; a != "workspace" {
+			t.Fatalf("birthday_notices = %q", a)
+		}
+	}},
+	{line: `$TEND/dev/clock -d '{"now": "2030-03-01T02:00:00Z"}'`, check: func(t *testing.T, r *tourRun, body []byte) {
+		if now := decode[struct{ Now time.Time }](t, body).Now; !now.Equal(time.Date(2030, 3, 1, 2, 0, 0, 0, time.UTC)) {
+			t.Fatalf("clock = %v", now)
+		}
+	}},
+	{line: `curl -s -X POST $TEND/dev/drain`, check: mustDrain},
+	{line: `$TEND/v1/reminders/birthdays`, check: func(t *testing.T, r *tourRun, body []byte) {
+		items := decode[struct {
+			Items []struct {
+				UserID    string `json:"user_id"`
+				Name      string
+				DaysUntil int `json:"days_until"`
+			}
+		}](t, body).Items
+		if len(items) != 1 || items[0].UserID != r.v(t, "HOA") || items[0].Name != "Lê Thị Hoa" || items[0].DaysUntil != 7 {
+			t.Fatalf("birthdays = %+v, want Lê Thị Hoa's in 7 days", items)
+		}
+	}},
+	{line: `NOTE=$(curl -s "$TEND/v1/notifications?unread=true&limit=1"`, check: func(t *testing.T, r *tourRun, body []byte) {
+		items := decode[tourPage[struct {
+			ID, Kind, Title string
+			Subject         struct{ Type, ID string }
+		}]](t, body).Items
+		if len(items) != 1 || items[0].ID != r.v(t, "NOTE") || items[0].Kind != "staff_birthday" ||
+			items[0].Subject.Type != "user" || items[0].Subject.ID != r.v(t, "HOA") || items[0].Title != "Tháng này có sinh nhật của Lê Thị Hoa (08/03)" {
+			t.Fatalf("newest unread = %+v, $NOTE = %q: want the notice of Hoa's birthday", items, r.vars["NOTE"])
+		}
+	}},
+	{line: `$TEND/v1/notifications/$NOTE/read`, check: func(t *testing.T, r *tourRun, body []byte) {
+		if n := decode[struct {
+			ID     string
+			ReadAt *time.Time `json:"read_at"`
+		}](t, body); n.ID != r.v(t, "NOTE") || n.ReadAt == nil {
+			t.Fatalf("read = %+v", n)
+		}
+	}},
+	{line: `$TEND/v1/notifications/read-all`, check: func(t *testing.T, r *tourRun, body []byte) {
+		if n := decode[struct {
+			Unread int `json:"unread_notifications"`
+		}](t, body); n.Unread != 0 {
+			t.Fatalf("read-all = %+v, want nothing left unread", n)
+		}
+	}},
+	{line: `curl -s $TEND/v1/me -H "$AUTH"`, check: func(t *testing.T, r *tourRun, body []byte) {
+		if n := decode[struct {
+			Unread int `json:"unread_notifications"`
+		}](t, body); n.Unread != 0 {
+			t.Fatalf("me = %+v, want 0 unread", n)
+		}
+	}},
+	{line: `$TEND/dev/clock -d '{"reset": true}'`, check: func(t *testing.T, r *tourRun, body []byte) {
+		if now := decode[struct{ Now time.Time }](t, body).Now; now.Sub(time.Now()).Abs() > time.Minute {
+			t.Fatalf("clock = %v after the reset, want the real time", now)
+		}
+	}},
+
 	// An import: the template, a file in the user's own layout, the job.
 	{line: `$TEND/v1/imports/template.xlsx`, check: func(t *testing.T, r *tourRun, body []byte) {
 		rd, err := sheet.Open(bytes.NewReader(body), int64(len(body)), sheet.DefaultLimits)

@@ -10,6 +10,7 @@ import (
 	"tend/internal/leads"
 
 	"tend/internal/automation"
+	"tend/internal/birthday"
 	"tend/internal/campaign"
 	"tend/internal/careflow"
 	"tend/internal/customer"
@@ -80,8 +81,8 @@ func image(it *store.Item) (*customer.Image, error) {
 
 // Ticker is the scheduler's work: on each tick, the daily automation runs
 // and care-flow runs that are due, distributions that have come due and
-// reclaims, messages whose time has come, appointment reminders, and the
-// share rules' runs; its jobs are the runs' shards.
+// reclaims, messages whose time has come, appointment reminders, the
+// share rules' runs and staff birthday notices; its jobs are the runs' shards.
 type Ticker struct {
 	Automation   *automation.Service
 	CareFlows    *careflow.Service
@@ -102,6 +103,8 @@ type Ticker struct {
 	Campaigns *campaign.Service
 	// Sharing runs the share rules that are due.
 	Sharing *sharing.Service
+	// Birthdays tell colleagues of staff birthdays.
+	Birthdays *birthday.Service
 }
 
 // Tick runs one tick and says how much it started. Every stage runs
@@ -111,7 +114,7 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 	total := 0
 	var errs []error
 	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick,
-		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick, t.Imports.Resend, t.Sharing.Tick} {
+		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick, t.Imports.Resend, t.Sharing.Tick, t.Birthdays.Tick} {
 		n, err := tick(ctx)
 		total += n
 		errs = append(errs, err)

@@ -11,6 +11,15 @@ const (
 	DefaultLanguage = "vi"
 )
 
+// Who is told of a colleague's birthday (Workspace.BirthdayNotices).
+const (
+	BirthdayNoticesTeam      = "team"
+	BirthdayNoticesWorkspace = "workspace"
+)
+
+// BirthdayAudiences lists the values of Workspace.BirthdayNotices.
+var BirthdayAudiences = []string{BirthdayNoticesTeam, BirthdayNoticesWorkspace}
+
 // Languages a workspace and its messages can use.
 var Languages = []string{"vi", "en"}
 
@@ -21,9 +30,13 @@ type Workspace struct {
 	Timezone   string     `json:"timezone"`
 	Language   string     `json:"language"`
 	QuietHours QuietHours `json:"quiet_hours"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
-	Version    int64      `json:"version"`
+	// BirthdayNotices says who is told of a colleague's birthday: the
+	// members of the person's teams (BirthdayNoticesTeam, the default), or
+	// everyone in the workspace.
+	BirthdayNotices string    `json:"birthday_notices"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	Version         int64     `json:"version"`
 }
 
 // QuietHours is when no email or SMS goes out, in local "HH:MM" times; From

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"tend/internal/automation"
+	"tend/internal/birthday"
 	"tend/internal/campaign"
 	"tend/internal/careflow"
 	"tend/internal/customer"
@@ -56,14 +57,16 @@ type Config struct {
 	Distribution *distribution.Service
 	Leads        *leads.Service
 	Inbox        *inbox.Service
-	Templates    *templates.Service
-	Tasks        *task.Service
-	Projects     *project.Service
-	CareFlows    *careflow.Service
-	Notify       *notify.Service
-	Reports      *reports.Service
-	Imports      *importing.Service
-	Campaigns    *campaign.Service
+	// Birthdays lists colleagues' birthdays coming up.
+	Birthdays *birthday.Service
+	Templates *templates.Service
+	Tasks     *task.Service
+	Projects  *project.Service
+	CareFlows *careflow.Service
+	Notify    *notify.Service
+	Reports   *reports.Service
+	Imports   *importing.Service
+	Campaigns *campaign.Service
 	// Sharing keeps the share rules.
 	Sharing *sharing.Service
 	Auth    Authenticator
@@ -105,6 +108,7 @@ func New(cfg Config) *API {
 	a.routesAutomations()
 	a.routesOrders()
 	a.routesLeads()
+	a.routesInbox()
 	a.routesHooks()
 	a.routesDistribution()
 	a.routesTemplates()

@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"tend/internal/distribution"
-	"tend/internal/domain"
-	"tend/internal/inbox"
 	"tend/internal/leads"
 	"tend/internal/workspace"
 )
@@ -86,9 +84,6 @@ func (a *API) routesDistribution() {
 	// A rule's figures and assignments name every owner's customers: admins only.
 	a.admin("GET /v1/distribution-rules/{id}/stats", itemHandler(svc.Stats))
 	a.admin("GET /v1/distribution-rules/{id}/assignments", pagedHandler(svc.Assignments))
-	a.handle("GET /v1/notifications", pagedHandler(func(ctx context.Context, c *workspace.Caller, _ string, limit int, cursor string) (*domain.Page[inbox.Notification], error) {
-		return a.cfg.Inbox.List(ctx, c, limit, cursor)
-	}))
 }
 
 // hook registers a webhook: no token, but the source's signature over the

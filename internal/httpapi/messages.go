@@ -110,6 +110,10 @@ var fieldMessages = map[string]message{
 	"invalid_sort":                {"Không thể sắp xếp theo trường này.", "Lists can't be sorted by this field."},
 	"invalid_limit":               {"Số lượng phải là số nguyên từ 1 đến 500.", "The limit must be a whole number from 1 to 500."},
 	"invalid_value":               {"Giá trị không hợp lệ.", "Not a valid value."},
+	"invalid_boolean":             {"Giá trị phải là true hoặc false.", "The value must be true or false."},
+	"invalid_birthday_notices":    {"\"{value}\" không hợp lệ: chọn team (đội nhóm của người có sinh nhật) hoặc workspace (cả không gian làm việc).", "\"{value}\" is not valid: use team (the person's teams) or workspace (the whole workspace)."},
+	"birthday_in_future":          {"Ngày sinh không thể sau hôm nay ({today}).", "A birthday can't be after today ({today})."},
+	"birthday_too_early":          {"Ngày sinh không thể trước {earliest}.", "A birthday can't be before {earliest}."},
 	"too_many_to_sort":            {"Quá nhiều khách hàng để sắp xếp; hãy lọc bớt.", "Too many customers to sort; narrow the filter."},
 	"query_too_short":             {"Nhập ít nhất 2 ký tự để tra cứu.", "Type at least 2 characters to search."},
 	"unknown_field":               {"Không có trường \"{field}\".", "There is no field \"{field}\"."},
@@ -264,6 +268,7 @@ var thingNames = map[string]message{
 	"export":            {"bản xuất dữ liệu", "export"},
 	"campaign":          {"chiến dịch", "campaign"},
 	"campaign_member":   {"khách hàng trong chiến dịch", "campaign member"},
+	"notification":      {"thông báo", "notification"},
 }
 
 // memberStatusNames name campaign member statuses as the seed does.

@@ -12,7 +12,11 @@ import (
 func (a *API) routesSetup() {
 	svc := a.cfg.Workspaces
 	a.handle("GET /v1/me", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
-		return writeJSON(w, http.StatusOK, me{User: c.User, Workspace: &c.Org.Workspace})
+		unread, err := a.cfg.Inbox.Unread(r.Context(), c.Tenant(), c.User.ID)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, me{User: c.User, Workspace: &c.Org.Workspace, UnreadNotifications: unread})
 	})
 
 	a.handle("GET /v1/users", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
@@ -123,6 +127,9 @@ func (a *API) routesSetup() {
 type me struct {
 	*domain.User
 	Workspace *domain.Workspace `json:"workspace"`
+	// UnreadNotifications counts the caller's unread notifications, up to
+	// inbox.UnreadCap.
+	UnreadNotifications int `json:"unread_notifications"`
 }
 
 // WorkspaceCreation says who may open a workspace: anyone signed in

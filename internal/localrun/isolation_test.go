@@ -20,12 +20,14 @@ type tenantA struct {
 	savedFilter, export                          string
 	campaign, send, shareRule                    string
 	project, projectTask                         string
+	notification                                 string // one of the user's, unread
 }
 
 func newTenantA(s *system) *tenantA {
 	admin, _ := s.workspace("Công ty A")
 	a := &tenantA{admin: admin, customerName: "Bí Mật Của A"}
-	a.user = admin.user("Người Của A", "staff").userID
+	staffA := admin.user("Người Của A", "staff")
+	a.user = staffA.userID
 	a.team = admin.create("/v1/teams", map[string]any{"name": "Nhóm A"})
 	a.warehouse = admin.create("/v1/warehouses", map[string]any{"name": "Kho A"})
 	var pl struct {
@@ -49,6 +51,9 @@ func newTenantA(s *system) *tenantA {
 	a.emailTpl = admin.create("/v1/templates/email", map[string]any{"name": "Mẫu A", "subject": "Chào {{name}}", "body": "Bí mật A"})
 	a.smsTpl = admin.create("/v1/templates/sms", map[string]any{"name": "SMS A", "body": "Bí mật A {{name}}"})
 	a.task = admin.create("/v1/tasks", map[string]any{"title": "Việc A", "assignee_id": a.user, "customer_id": cu.ID})
+	var inbox struct{ Items []struct{ ID string } }
+	staffA.do("GET", "/v1/notifications", nil).ok(200).into(&inbox)
+	a.notification = inbox.Items[0].ID
 	a.flow = admin.create("/v1/care-flows", map[string]any{"module": "customers", "name": "Quy trình A",
 		"when": map[string]any{"type": "anniversary", "field": "birthday", "at": "08:00"}, "condition": map[string]any{"all": true},
 		"actions": []map[string]any{{"type": "send_email", "template_id": a.emailTpl, "to_fields": []string{"email"}}}})
@@ -80,7 +85,7 @@ func newTenantA(s *system) *tenantA {
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
 		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A", a.rebuild, a.savedFilter, "Bộ lọc A", a.export,
-		a.campaign, "Chiến dịch A", a.send, a.shareRule, "Chia sẻ A", a.project, "Dự án A", a.projectTask, "Công việc A", "Bình luận A"}
+		a.campaign, "Chiến dịch A", a.send, a.shareRule, "Chia sẻ A", a.project, "Dự án A", a.projectTask, "Công việc A", "Bình luận A", a.notification}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -99,7 +104,8 @@ func (a *tenantA) path(pattern string) string {
 		"/v1/templates/sms/": a.smsTpl, "/v1/tasks/": a.task, "/v1/care-flows/": a.flow, "/v1/reports/rebuild/": a.rebuild,
 		"/v1/imports/": a.imp, "/v1/saved-filters/": a.savedFilter,
 		"/v1/exports/": a.export, "/v1/campaigns/": a.campaign, "/v1/share-rules/": a.shareRule,
-		"/v1/projects/": a.project,
+		"/v1/projects/":      a.project,
+		"/v1/notifications/": a.notification,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)
@@ -199,6 +205,8 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/projects/{id}/tasks":                  map[string]any{"title": "x"},
 		"POST /v1/tasks/{id}/claim":                     map[string]any{},
 		"POST /v1/tasks/{id}/comments":                  map[string]any{"body": "x"},
+		"POST /v1/notifications/{id}/read":              nil,
+		"POST /v1/notifications/read-all":               nil,
 	}
 	// Routes without an id of A's answer this (they act on B's own data).
 	ownStatus := map[string]int{
@@ -210,7 +218,8 @@ func TestTenantIsolation(t *testing.T) {
 		"POST /v1/templates/email": 201, "POST /v1/templates/sms": 201, "POST /v1/tasks": 422, "POST /v1/care-flows": 422,
 		"PUT /v1/care-flows/order": 422, "POST /v1/reports/rebuild": 202, "POST /v1/imports/preview": 415, "POST /v1/imports/uploads": 201, "POST /v1/imports": 422,
 		"PUT /v1/settings/list": 200, "POST /v1/saved-filters": 422, "POST /v1/campaigns": 422, "POST /v1/customers/bulk/campaign": 422, "POST /v1/share-rules": 422,
-		"POST /v1/projects": 422,
+		"POST /v1/projects":               422,
+		"POST /v1/notifications/read-all": 200,
 	}
 	for _, rt := range s.app.API.Routes() {
 		key := rt.Method + " " + rt.Pattern

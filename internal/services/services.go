@@ -14,6 +14,7 @@ import (
 
 	"tend/internal/action"
 	"tend/internal/automation"
+	"tend/internal/birthday"
 	"tend/internal/campaign"
 	"tend/internal/careflow"
 	"tend/internal/changes"
@@ -55,12 +56,14 @@ type Services struct {
 	Distribution *distribution.Service
 	Leads        *leads.Service
 	Inbox        *inbox.Service
-	Templates    *templates.Service
-	Tasks        *task.Service
-	Notify       *notify.Service
-	Actions      *action.Service
-	CareFlows    *careflow.Service
-	Reports      *reports.Service
+	// Birthdays lists colleagues' birthdays and sends their notices.
+	Birthdays *birthday.Service
+	Templates *templates.Service
+	Tasks     *task.Service
+	Notify    *notify.Service
+	Actions   *action.Service
+	CareFlows *careflow.Service
+	Reports   *reports.Service
 	// Imports load customers from spreadsheets; their files store
 	// (Imports.Files) is set by the functions that keep files (the api and
 	// jobs functions, the local runner).
@@ -115,7 +118,7 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	s.addLeads()
 	s.addReports()
 	s.addImports()
-	s.Inbox = inbox.New(st)
+	s.addInbox()
 	s.addExports()
 	s.addSharing()
 	s.Projects = project.New(st, clock, s.Customers)
@@ -163,9 +166,10 @@ func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 	s.addImports()
 	s.addExports()
 	s.addSharing()
+	s.addInbox()
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
-		Exports: s.Exports, Campaigns: s.Campaigns, Sharing: s.Sharing}
+		Exports: s.Exports, Campaigns: s.Campaigns, Sharing: s.Sharing, Birthdays: s.Birthdays}
 	return s
 }
 
@@ -189,8 +193,15 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders, Reports: s.Reports}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
-		Exports: s.Exports, Campaigns: s.Campaigns, Sharing: s.Sharing}
+		Exports: s.Exports, Campaigns: s.Campaigns, Sharing: s.Sharing, Birthdays: s.Birthdays}
 	return s
+}
+
+// addInbox wires the users' notifications and the birthday notices
+// written to them.
+func (s *Services) addInbox() {
+	s.Inbox = inbox.New(s.Store).WithClock(s.Clock)
+	s.Birthdays = birthday.New(s.Store, s.Clock, s.Log, s.Workspaces)
 }
 
 // addSharing wires the share rules over the campaigns (newCore's).

@@ -67,7 +67,8 @@ func (s *Service) reminderNotifications(ctx context.Context, d DueReminder) ([]s
 			continue
 		}
 		ops = append(ops, store.TxPut(inbox.Item(d.Tenant, inbox.Notification{ID: fmt.Sprintf("rem_%s_v%d_%s", a.ID, a.Version, u), UserID: u,
-			Kind: inbox.KindAppointmentReminder, Title: title, Body: body, CustomerID: cu.ID, At: s.now()}), store.None))
+			Kind: inbox.KindAppointmentReminder, Title: title, Body: body, CustomerID: cu.ID, At: s.now(),
+			Subject: &inbox.Subject{Type: inbox.SubjectAppointment, ID: a.ID}}), store.None))
 	}
 	return ops, nil
 }

@@ -23,7 +23,7 @@ func Hooks(s *services.Services, auth httpapi.Authenticator) *httpapi.API {
 
 func config(s *services.Services, auth httpapi.Authenticator) httpapi.Config {
 	return httpapi.Config{Workspaces: s.Workspaces, Customers: s.Customers, Lists: s.Lists, ListPrefs: s.ListPrefs, Exports: s.Exports, Timeline: s.Timeline,
-		Automation: s.Automation, Orders: s.Orders, Distribution: s.Distribution, Leads: s.Leads, Inbox: s.Inbox,
+		Automation: s.Automation, Orders: s.Orders, Distribution: s.Distribution, Leads: s.Leads, Inbox: s.Inbox, Birthdays: s.Birthdays,
 		Templates: s.Templates, Tasks: s.Tasks, Projects: s.Projects, CareFlows: s.CareFlows, Notify: s.Notify, Reports: s.Reports,
 		Imports: s.Imports, Campaigns: s.Campaigns, Sharing: s.Sharing,
 		Auth: auth, Idempotency: idempotency.New(s.Store, s.Clock), Log: s.Log}

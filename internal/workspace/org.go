@@ -107,6 +107,9 @@ func (s *Service) readOrg(ctx context.Context, tenant string) (*Org, error) {
 				return nil, err
 			}
 			w.Version = it.Version
+			if w.BirthdayNotices == "" {
+				w.BirthdayNotices = domain.BirthdayNoticesTeam // a workspace made before the setting
+			}
 			o.Workspace, found = *w, true
 		case typeUser:
 			u, err := store.Decode[domain.User](it)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"tend/internal/check"
 	"tend/internal/domain"
@@ -31,7 +32,11 @@ func userOps(u, old *domain.User) []store.TxOp {
 	if old != nil {
 		cond = store.IfVersion(old.Version)
 	}
-	ops := []store.TxOp{store.TxPut(store.Item{Key: userKey(u.TenantID, u.ID), Type: typeUser, Version: u.Version, Doc: store.Doc(u)}, cond)}
+	it := store.Item{Key: userKey(u.TenantID, u.ID), Type: typeUser, Version: u.Version, Doc: store.Doc(u)}
+	if u.Active && !u.Birthday.IsZero() {
+		it.Index[birthdaySlot] = birthdayIndexKey(u)
+	}
+	ops := []store.TxOp{store.TxPut(it, cond)}
 	if old == nil || old.Email != u.Email {
 		if old != nil && old.Email != "" {
 			ops = append(ops, store.TxDelete(userEmailKey(u.TenantID, old.Email), store.None))
@@ -87,7 +92,7 @@ func (s *Service) CreateUser(ctx context.Context, c *Caller, in UserInput) (*dom
 	if in.Email == nil {
 		p.Add("email", "required")
 	}
-	applyUser(c.Org, u, in, &p)
+	applyUser(c.Org, u, in, now, &p)
 	if u.AuthSubject == "" {
 		u.AuthSubject = u.ID
 	}
@@ -121,7 +126,7 @@ func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserI
 	u := *old
 	u.TeamIDs = slices.Clone(old.TeamIDs)
 	var p domain.Problems
-	applyUser(c.Org, &u, in, &p)
+	applyUser(c.Org, &u, in, s.now(), &p)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -165,7 +170,7 @@ func activeAdmins(o *Org) int {
 	return n
 }
 
-func applyUser(o *Org, u *domain.User, in UserInput, p *domain.Problems) {
+func applyUser(o *Org, u *domain.User, in UserInput, now time.Time, p *domain.Problems) {
 	if in.Name != nil {
 		u.Name = check.Text(p, "name", *in.Name, 200, true)
 	}
@@ -198,6 +203,7 @@ func applyUser(o *Org, u *domain.User, in UserInput, p *domain.Problems) {
 	}
 	if in.Birthday != nil {
 		u.Birthday = *in.Birthday
+		checkBirthday(p, u.Birthday, domain.DateOf(now, o.Workspace.Location()))
 	}
 	if in.AuthSubject != nil {
 		sub := strings.TrimSpace(*in.AuthSubject)

@@ -28,7 +28,7 @@ func (s *Service) CreateWorkspace(ctx context.Context, in NewWorkspace) (*domain
 	now := s.now()
 	ws := &domain.Workspace{
 		ID: domain.NewID("ws"), Name: strings.TrimSpace(in.Name), Timezone: in.Timezone, Language: in.Language,
-		QuietHours: domain.DefaultQuietHours, CreatedAt: now, UpdatedAt: now, Version: 1,
+		QuietHours: domain.DefaultQuietHours, BirthdayNotices: domain.BirthdayNoticesTeam, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	if ws.Timezone == "" {
 		ws.Timezone = domain.DefaultTimezone
@@ -90,6 +90,9 @@ func validateWorkspace(ws *domain.Workspace, p *domain.Problems) {
 	if _, ok := domain.ParseClock(ws.QuietHours.To); !ok {
 		p.Add("quiet_hours.to", "invalid_clock")
 	}
+	if !slices.Contains(domain.BirthdayAudiences, ws.BirthdayNotices) {
+		p.Add("birthday_notices", "invalid_birthday_notices", "value", ws.BirthdayNotices)
+	}
 }
 
 // WorkspaceInput changes workspace settings; absent fields are kept.
@@ -98,7 +101,9 @@ type WorkspaceInput struct {
 	Timezone   *string            `json:"timezone"`
 	Language   *string            `json:"language"`
 	QuietHours *domain.QuietHours `json:"quiet_hours"`
-	Version    *int64             `json:"version"`
+	// BirthdayNotices: "team" or "workspace" (domain.BirthdayAudiences).
+	BirthdayNotices *string `json:"birthday_notices"`
+	Version         *int64  `json:"version"`
 }
 
 // UpdateWorkspace changes the caller's workspace settings (admins only).
@@ -122,6 +127,9 @@ func (s *Service) UpdateWorkspace(ctx context.Context, c *Caller, in WorkspaceIn
 	}
 	if in.QuietHours != nil {
 		ws.QuietHours = *in.QuietHours
+	}
+	if in.BirthdayNotices != nil {
+		ws.BirthdayNotices = *in.BirthdayNotices
 	}
 	var p domain.Problems
 	validateWorkspace(&ws, &p)
