@@ -129,6 +129,9 @@ type Service struct {
 	lists     Lists
 	// Sending is what sends to members need (see StartSend).
 	Sending Sending
+	// ExportMaxSync is the most members whose export is answered at once
+	// (0: ExportMaxSync); tests lower it.
+	ExportMaxSync int
 }
 
 // New returns the campaign service over a store.

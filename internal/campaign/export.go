@@ -18,9 +18,10 @@ import (
 // file's format, the member statuses (every status when none) and the
 // days members joined on, in the workspace's zone (a zero end is open).
 type ExportQuery struct {
-	Format   string
-	Statuses []string // in the seed's order, each once
-	From, To domain.Date
+	Format   string      `json:"format"`
+	Statuses []string    `json:"statuses,omitempty"` // in the seed's order, each once
+	From     domain.Date `json:"from"`
+	To       domain.Date `json:"to"`
 }
 
 // ParseExportQuery reads the query of GET /v1/campaigns/{id}/export:
@@ -116,6 +117,8 @@ type Export struct {
 	// Members yields the members the query picks and the caller may see,
 	// read from the store as they are taken.
 	Members iter.Seq2[*Member, error]
+	// org names the members' owners.
+	org *workspace.Org
 }
 
 // Export reads a campaign for an export of its members: everyone in the
@@ -128,7 +131,7 @@ func (s *Service) Export(ctx context.Context, c *workspace.Caller, id string, q 
 	}
 	loc := c.Org.Workspace.Location()
 	return &Export{Campaign: camp, Generated: s.clock.Now(), Location: loc,
-		Members: s.VisibleMembers(ctx, c, id, q.MemberFilter(loc))}, nil
+		Members: s.VisibleMembers(ctx, c, id, q.MemberFilter(loc)), org: c.Org}, nil
 }
 
 // visibleBatch is how many members are checked against the caller's

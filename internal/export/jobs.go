@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -43,22 +44,26 @@ type Job struct {
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 }
 
-// record is what is kept of a job.
+// record is what is kept of a job: a customer export's list query and
+// columns, or another kind's (Kind: its Maker's) params.
 type record struct {
-	ID         string                 `json:"id"`
-	Tenant     string                 `json:"tenant"`
-	UserID     string                 `json:"user_id"`
-	Format     Format                 `json:"format"`
-	Query      customerlist.ListQuery `json:"query"`
-	Columns    []string               `json:"columns"`
-	Status     string                 `json:"status"`
-	Rows       int                    `json:"rows"`
-	FileKey    string                 `json:"file_key,omitempty"`
-	FileName   string                 `json:"file_name"`
-	Error      string                 `json:"error,omitempty"`
-	CreatedAt  time.Time              `json:"created_at"`
-	FinishedAt *time.Time             `json:"finished_at,omitempty"`
-	version    int64
+	ID          string                 `json:"id"`
+	Tenant      string                 `json:"tenant"`
+	UserID      string                 `json:"user_id"`
+	Kind        string                 `json:"kind,omitempty"`
+	Params      json.RawMessage        `json:"params,omitempty"`
+	Format      Format                 `json:"format"`
+	ContentType string                 `json:"content_type,omitempty"`
+	Query       customerlist.ListQuery `json:"query"`
+	Columns     []string               `json:"columns"`
+	Status      string                 `json:"status"`
+	Rows        int                    `json:"rows"`
+	FileKey     string                 `json:"file_key,omitempty"`
+	FileName    string                 `json:"file_name"`
+	Error       string                 `json:"error,omitempty"`
+	CreatedAt   time.Time              `json:"created_at"`
+	FinishedAt  *time.Time             `json:"finished_at,omitempty"`
+	version     int64
 }
 
 // Item type and key layout of jobs:
@@ -80,11 +85,26 @@ func (r *record) item() store.Item {
 		ExpiresAt: r.CreatedAt.Add(fileTTL)}
 }
 
-// queue records a job for the plan and sends it to the jobs queue.
-func (s *Service) queue(ctx context.Context, c *workspace.Caller, p *plan) (*Job, error) {
+// contentType is the media type of the job's file.
+func (r *record) contentType() string {
+	if r.ContentType != "" {
+		return r.ContentType
+	}
+	return r.Format.ContentType()
+}
+
+func newJobID() string { return domain.NewID("exp") }
+
+// queuePlan records a job for the plan and sends it to the jobs queue.
+func (s *Service) queuePlan(ctx context.Context, c *workspace.Caller, p *plan) (*Job, error) {
 	now := s.now()
-	r := &record{ID: domain.NewID("exp"), Tenant: c.Tenant(), UserID: c.User.ID, Format: p.format, Query: p.query,
-		Columns: p.columns, Status: StatusQueued, FileName: FileName(c.Org, now, p.format), CreatedAt: now, version: 1}
+	return s.queue(ctx, &record{ID: newJobID(), Tenant: c.Tenant(), UserID: c.User.ID, Format: p.format, Query: p.query,
+		Columns: p.columns, Status: StatusQueued, FileName: FileName(c.Org, now, p.format), CreatedAt: now, version: 1})
+}
+
+// queue records a job and sends it to the jobs queue: whatever its kind,
+// its message is the customer export's, and HandleJob makes its file.
+func (s *Service) queue(ctx context.Context, r *record) (*Job, error) {
 	if err := s.d.Store.Put(ctx, r.item(), store.NotExist); err != nil {
 		return nil, fmt.Errorf("export: save job: %w", err)
 	}
@@ -213,7 +233,8 @@ func (s *Service) requester(ctx context.Context, r *record) (*workspace.Caller, 
 	return &workspace.Caller{User: u, Org: o}, nil
 }
 
-// writeFile writes the job's file and puts it in the files store.
+// writeFile writes the job's file (the customer list's, or its kind's
+// Maker's) and puts it in the files store.
 func (s *Service) writeFile(ctx context.Context, c *workspace.Caller, r *record) (int, error) {
 	f, err := os.CreateTemp("", "tend-export-*")
 	if err != nil {
@@ -221,20 +242,33 @@ func (s *Service) writeFile(ctx context.Context, c *workspace.Caller, r *record)
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	out := &heldWriter{dst: f}
-	w, rows, err := s.fill(ctx, c, &plan{format: r.Format, query: r.Query, columns: r.Columns}, out, MaxRows)
+	var rows int
+	if r.Kind != "" {
+		rows, err = s.makeFile(ctx, c, r, f)
+	} else {
+		rows, err = s.fillList(ctx, c, r, f)
+	}
 	if err != nil {
 		return 0, err
-	}
-	if err := w.Close(); err != nil {
-		return 0, fmt.Errorf("export: finish the file: %w", err)
 	}
 	if _, err := f.Seek(0, 0); err != nil {
 		return 0, fmt.Errorf("export: rewind the file: %w", err)
 	}
 	r.FileKey = "exports/" + r.Tenant + "/" + r.ID + "." + string(r.Format)
-	if err := s.Files.Put(ctx, r.FileKey, r.Format.ContentType(), f); err != nil {
+	if err := s.Files.Put(ctx, r.FileKey, r.contentType(), f); err != nil {
 		return 0, fmt.Errorf("export: store job %s's file: %w", r.ID, err)
+	}
+	return rows, nil
+}
+
+// fillList writes a customer export's file to f.
+func (s *Service) fillList(ctx context.Context, c *workspace.Caller, r *record, f io.Writer) (int, error) {
+	w, rows, err := s.fill(ctx, c, &plan{format: r.Format, query: r.Query, columns: r.Columns}, &heldWriter{dst: f}, MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	if err := w.Close(); err != nil {
+		return 0, fmt.Errorf("export: finish the file: %w", err)
 	}
 	return rows, nil
 }

@@ -3,7 +3,8 @@
 // sort, in the columns of their list settings, as .xlsx or .csv that the
 // import reads back. Up to MaxSync rows the file is the answer; a larger
 // export becomes a job on the jobs queue that leaves the file in the files
-// store, with a download link.
+// store, with a download link. Other exports (a campaign's members) run
+// through the same jobs with a Maker of their own (files.go).
 package export
 
 import (
@@ -78,6 +79,9 @@ type Deps struct {
 	Lists Lister
 	Prefs Prefs
 	Jobs  Queue
+	// Makers make the files of the other kinds of export, by kind (see
+	// ExportFile).
+	Makers map[string]Maker
 }
 
 // Service exports customers.
@@ -189,7 +193,7 @@ func (s *Service) Export(ctx context.Context, c *workspace.Caller, req Request, 
 		if err := s.d.Lists.Check(c, p.query); err != nil {
 			return nil, err
 		}
-		return s.queue(ctx, c, p)
+		return s.queuePlan(ctx, c, p)
 	}
 	held := &heldWriter{max: maxSyncBytes}
 	w, _, err := s.fill(ctx, c, p, held, MaxSync)
@@ -198,7 +202,7 @@ func (s *Service) Export(ctx context.Context, c *workspace.Caller, req Request, 
 	}
 	if errors.Is(err, errTooMany) || held.over {
 		// Too large to answer: a job makes the file.
-		return s.queue(ctx, c, p)
+		return s.queuePlan(ctx, c, p)
 	}
 	if err != nil {
 		return nil, err

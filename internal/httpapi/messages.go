@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"tend/internal/campaign"
 )
 
 // message is a text in each language, with {param} placeholders.
@@ -271,13 +273,15 @@ var thingNames = map[string]message{
 	"notification":      {"thông báo", "notification"},
 }
 
-// memberStatusNames name campaign member statuses as the seed does.
-var memberStatusNames = map[string]message{
-	"registered": {"Đăng kí", "Registered"},
-	"confirmed":  {"Xác nhận", "Confirmed"},
-	"joined":     {"Tham gia", "Joined"},
-	"cancelled":  {"Hủy", "Cancelled"},
-}
+// memberStatusNames name campaign member statuses as the seed does (and
+// as the campaign export prints them).
+var memberStatusNames = func() map[string]message {
+	names := map[string]message{}
+	for _, st := range campaign.Statuses {
+		names[st] = message{campaign.StatusName(st, "vi"), campaign.StatusName(st, "en")}
+	}
+	return names
+}()
 
 // roleNames name the roles in messages.
 var roleNames = map[string]message{

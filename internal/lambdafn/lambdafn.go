@@ -117,7 +117,8 @@ func leadSealer(a *awsmain.AWS) leads.Sealer {
 }
 
 // setFiles gives imports and exports the files store (the IMPORTS_BUCKET
-// bucket); without one, they say the function has none.
+// bucket): the customer export's and the campaign export's jobs alike,
+// which run through Exports; without one, they say the function has none.
 func setFiles(a *awsmain.AWS, svc *services.Services) {
 	if a.Files == nil {
 		return

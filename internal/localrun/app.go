@@ -57,6 +57,10 @@ type Config struct {
 	// PublicURL is the runner's address as clients reach it, which the
 	// links of its files store start with (default http://localhost:8080).
 	PublicURL string
+	// CampaignExportMaxSync, when set, is the most members whose campaign
+	// export is answered at once (campaign.ExportMaxSync otherwise):
+	// tests lower it to make the export a job.
+	CampaignExportMaxSync int
 }
 
 // Drainer is background work that /dev/drain runs to completion: it does
@@ -147,6 +151,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Imports.Files = a.Files
 	a.Exports.Files = a.Files
+	a.Campaigns.ExportMaxSync = cfg.CampaignExportMaxSync
 	// Tokens live in real time, not on the runner's clock: a session is
 	// the person at the keyboard, and moving the clock to try a rule or a
 	// care flow must not log them out (nor make an old token valid again).

@@ -38,8 +38,11 @@ const (
 	staffName    = "Phạm Quỳnh Hương"
 )
 
-func newMemberWalk(t *testing.T) *memberWalk {
-	r := newCampaignRun(t)
+func newMemberWalk(t *testing.T) *memberWalk { return newMemberWalkOn(t, start(t, false)) }
+
+// newMemberWalkOn walks the seed on a runner of the test's own.
+func newMemberWalkOn(t *testing.T, s *system) *memberWalk {
+	r := newCampaignRunOn(t, s)
 	w := &memberWalk{campaignRun: r, staff: r.admin.user(staffName, "staff")}
 	var src struct {
 		ID     string `json:"id"`

@@ -19,8 +19,10 @@ type campaignRun struct {
 	source, srcToken string
 }
 
-func newCampaignRun(t *testing.T) *campaignRun {
-	s := start(t, false)
+func newCampaignRun(t *testing.T) *campaignRun { return newCampaignRunOn(t, start(t, false)) }
+
+// newCampaignRunOn makes the campaign on a runner of the test's own.
+func newCampaignRunOn(t *testing.T, s *system) *campaignRun {
 	admin, tenant := s.workspace("Hội thảo")
 	r := &campaignRun{s: s, admin: admin, tenant: tenant}
 	var camp struct {

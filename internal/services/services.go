@@ -47,8 +47,8 @@ type Services struct {
 	Customers  *customer.Service
 	Lists      *customerlist.Service
 	ListPrefs  *listprefs.Service
-	// Exports export customers; its Files (the files store) is set by
-	// the functions that run or answer export jobs.
+	// Exports export customers and campaigns' members; its Files (the
+	// files store) is set by the functions that run or answer export jobs.
 	Exports      *export.Service
 	Timeline     *timeline.Service
 	Automation   *automation.Service
@@ -217,11 +217,12 @@ func (s *Services) addImports() {
 		Distribution: s.Distribution, Jobs: s.queues.Jobs})
 }
 
-// addExports wires the list settings, saved filters and customer export.
+// addExports wires the list settings, saved filters and the exports: the
+// customer list's, and a campaign's members' through the same jobs.
 func (s *Services) addExports() {
 	s.ListPrefs = listprefs.New(s.Store, s.Clock, s.Lists)
 	s.Exports = export.New(export.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Lists: s.Lists,
-		Prefs: s.ListPrefs, Jobs: s.queues.Jobs})
+		Prefs: s.ListPrefs, Jobs: s.queues.Jobs, Makers: map[string]export.Maker{campaign.ExportJobKind: s.Campaigns}})
 }
 
 // addLeads wires lead intake. The sealer of the sources' secrets and the
