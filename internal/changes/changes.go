@@ -97,7 +97,8 @@ type Ticker struct {
 	// Imports work the import jobs, and send again the message of an
 	// import that stopped moving (see importing.Resend).
 	Imports *importing.Service
-	// Exports runs the customer exports too large to answer at once.
+	// Exports runs the exports too large to answer at once, and sends
+	// again the message of one that stopped moving (see export.Resend).
 	Exports *export.Service
 	// Campaigns run sends to campaigns' members.
 	Campaigns *campaign.Service
@@ -114,7 +115,7 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 	total := 0
 	var errs []error
 	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick,
-		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick, t.Imports.Resend, t.Sharing.Tick, t.Birthdays.Tick} {
+		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick, t.Imports.Resend, t.Exports.Resend, t.Sharing.Tick, t.Birthdays.Tick} {
 		n, err := tick(ctx)
 		total += n
 		errs = append(errs, err)

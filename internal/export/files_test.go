@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 	"sync"
@@ -146,5 +147,63 @@ func TestExportFileJobUsesItsMaker(t *testing.T) {
 	}
 	if job, _ = svc.GetJob(t.Context(), admin, job.ID); job.Status != export.StatusFailed || job.Error != "not_found" {
 		t.Fatalf("job %+v, want failed with not_found", job)
+	}
+}
+
+// failingQueue loses every message while down.
+type failingQueue struct {
+	queue
+	down bool
+}
+
+func (q *failingQueue) Send(ctx context.Context, body []byte, d time.Duration) error {
+	if q.down {
+		return errors.New("queue unreachable")
+	}
+	return q.queue.Send(ctx, body, d)
+}
+
+// A job whose message is lost (the queue refused it, or a worker died and
+// the queue gave up) is still answered, and the tick sends its message
+// again once it has not moved for StallAfter: not before, and never for a
+// finished job. The message sent again makes the file.
+func TestLostExportMessageIsSentAgain(t *testing.T) {
+	clock := tendtest.NewClock(tendtest.DefaultTime)
+	w := tendtest.MustOpen(t, tendtest.Options{Clock: clock})
+	q, fs := &failingQueue{down: true}, &files{puts: map[string]string{}, data: map[string][]byte{}}
+	svc := export.New(export.Deps{Store: w.DB, Clock: clock, Orgs: w.Workspaces, Jobs: q, Makers: map[string]export.Maker{"pages": maker{}}})
+	svc.Files = fs
+	admin := w.Admin()
+	job, err := svc.ExportFile(t.Context(), admin, request(true), nil, nil)
+	if err != nil || job == nil || job.Status != export.StatusQueued {
+		t.Fatalf("job %+v, %v: want it recorded and answered though its message was lost", job, err)
+	}
+	q.down = false
+	for _, tc := range []struct {
+		after time.Duration
+		sent  int
+	}{
+		{export.StallAfter - time.Second, 0},
+		{export.StallAfter, 1},
+		{time.Minute, 0}, // just sent: it moved
+	} {
+		clock.Add(tc.after)
+		n, err := svc.Resend(t.Context())
+		if err != nil || n != tc.sent || len(q.bodies) != tc.sent {
+			t.Fatalf("%v later: Resend sent %d (%d messages), %v; want %d", tc.after, n, len(q.bodies), err, tc.sent)
+		}
+		if tc.sent > 0 {
+			if err := svc.HandleJob(t.Context(), q.bodies[0]); err != nil {
+				t.Fatal(err)
+			}
+			q.bodies = nil
+		}
+	}
+	if job, err = svc.GetJob(t.Context(), admin, job.ID); err != nil || job.Status != export.StatusDone || len(fs.puts) != 1 {
+		t.Fatalf("job %+v, %v, files %v: want it done by the message sent again", job, err, fs.puts)
+	}
+	clock.Add(time.Hour)
+	if n, err := svc.Resend(t.Context()); n != 0 || err != nil {
+		t.Fatalf("Resend of a finished job: %d, %v", n, err)
 	}
 }

@@ -62,14 +62,22 @@ type record struct {
 	FileName    string                 `json:"file_name"`
 	Error       string                 `json:"error,omitempty"`
 	CreatedAt   time.Time              `json:"created_at"`
-	FinishedAt  *time.Time             `json:"finished_at,omitempty"`
-	version     int64
+	// UpdatedAt is when the job was last saved: a job queued or running
+	// that hasn't moved for StallAfter lost its message (see Resend).
+	UpdatedAt  time.Time  `json:"updated_at"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	version    int64
 }
 
 // Item type and key layout of jobs:
 //
 //	T#<t>#EXPORT   ID#<id>   a job, removed with its file after fileTTL
+//	GSI3 EXPORTS#OPEN  <t>#<id>   while it is queued or running
 const typeJob = "customer_export"
+
+// openJobsPK lists the jobs not finished, for the tick that sends again
+// the message of a job that stopped moving.
+const openJobsPK = "EXPORTS#OPEN"
 
 func jobKey(t, id string) store.Key { return store.Key{PK: "T#" + t + "#EXPORT", SK: "ID#" + id} }
 
@@ -81,9 +89,15 @@ type message struct {
 }
 
 func (r *record) item() store.Item {
-	return store.Item{Key: jobKey(r.Tenant, r.ID), Type: typeJob, Version: r.version, Doc: store.Doc(r),
+	it := store.Item{Key: jobKey(r.Tenant, r.ID), Type: typeJob, Version: r.version, Doc: store.Doc(r),
 		ExpiresAt: r.CreatedAt.Add(fileTTL)}
+	if !r.finished() {
+		it.Index[2] = store.IndexKey{PK: openJobsPK, SK: r.Tenant + "#" + r.ID}
+	}
+	return it
 }
+
+func (r *record) finished() bool { return r.Status == StatusDone || r.Status == StatusFailed }
 
 // contentType is the media type of the job's file.
 func (r *record) contentType() string {
@@ -103,16 +117,65 @@ func (s *Service) queuePlan(ctx context.Context, c *workspace.Caller, p *plan) (
 }
 
 // queue records a job and sends it to the jobs queue: whatever its kind,
-// its message is the customer export's, and HandleJob makes its file.
+// its message is the customer export's, and HandleJob makes its file. A
+// job recorded whose message couldn't be sent is answered all the same:
+// the tick sends it again.
 func (s *Service) queue(ctx context.Context, r *record) (*Job, error) {
+	r.UpdatedAt = r.CreatedAt
 	if err := s.d.Store.Put(ctx, r.item(), store.NotExist); err != nil {
 		return nil, fmt.Errorf("export: save job: %w", err)
 	}
-	body, _ := json.Marshal(message{Kind: JobKind, Tenant: r.Tenant, ID: r.ID}) // strings: cannot fail
-	if err := s.d.Jobs.Send(ctx, body, 0); err != nil {
-		return nil, fmt.Errorf("export: queue job %s: %w", r.ID, err)
+	if err := s.send(ctx, r); err != nil {
+		// The job is kept: the tick sends its message again (Resend).
+		s.d.Log.WarnContext(ctx, "export job recorded, its message not sent", "tenant", r.Tenant, "job", r.ID, "err", err)
 	}
 	return s.view(ctx, r)
+}
+
+func (s *Service) send(ctx context.Context, r *record) error {
+	body, _ := json.Marshal(message{Kind: JobKind, Tenant: r.Tenant, ID: r.ID}) // strings: cannot fail
+	if err := s.d.Jobs.Send(ctx, body, 0); err != nil {
+		return fmt.Errorf("export: queue job %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// StallAfter is how long a queued or running job may go unsaved before
+// its message counts as lost. A job writes at most MaxRows rows, a
+// matter of a minute or two.
+const StallAfter = 10 * time.Minute
+
+// Resend sends again the message of every job queued or running that
+// hasn't moved for StallAfter: its message was lost (the send failed
+// after the job was recorded, or the queue gave up on it). The job is
+// saved first, so a worker still on it loses the race to finish it and
+// the message sent now does it.
+func (s *Service) Resend(ctx context.Context) (int, error) {
+	now := s.now()
+	sent := 0
+	for it, err := range store.Items(ctx, s.d.Store, store.Query{Index: store.GSI3, PK: openJobsPK, Limit: 100}) {
+		if err != nil {
+			return sent, fmt.Errorf("export: read open jobs: %w", err)
+		}
+		r, err := store.Decode[record](it)
+		if err != nil {
+			return sent, err
+		}
+		r.version = it.Version
+		if r.finished() || now.Sub(r.UpdatedAt) < StallAfter {
+			continue
+		}
+		if err := s.save(ctx, r); errors.Is(err, store.ErrConditionFailed) {
+			continue
+		} else if err != nil {
+			return sent, err
+		}
+		if err := s.send(ctx, r); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
 }
 
 // GetJob returns an export job to its requester or an admin.
@@ -169,6 +232,7 @@ func (s *Service) load(ctx context.Context, tenant, id string) (*record, error) 
 func (s *Service) save(ctx context.Context, r *record) error {
 	old := r.version
 	r.version++
+	r.UpdatedAt = s.now()
 	if err := s.d.Store.Put(ctx, r.item(), store.IfVersion(old)); err != nil {
 		return fmt.Errorf("export: save job %s: %w", r.ID, err)
 	}
