@@ -6,6 +6,7 @@ package check
 import (
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -99,4 +100,16 @@ func Dedupe(in []string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// OneOf checks a value against the allowed ones: when creating, the empty
+// value stands for def; when changing, it is refused like any other.
+func OneOf(p *domain.Problems, path, v string, allowed []string, def string, creating bool) string {
+	if v == "" && creating {
+		return def
+	}
+	if !slices.Contains(allowed, v) {
+		p.Add(path, "invalid_value", "value", v)
+	}
+	return v
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"tend/internal/check"
@@ -39,10 +38,10 @@ func (s *Service) applyTask(ctx context.Context, c *workspace.Caller, p *Project
 		t.Description = check.Lines(&pr, "description", *in.Description, maxTaskText, false)
 	}
 	if in.Type != nil {
-		t.Type = oneOf(&pr, "type", *in.Type, task.Types, task.TypeTodo, creating)
+		t.Type = check.OneOf(&pr, "type", *in.Type, task.Types, task.TypeTodo, creating)
 	}
 	if in.Priority != nil {
-		t.Priority = oneOf(&pr, "priority", *in.Priority, task.Priorities, task.PriorityNormal, creating)
+		t.Priority = check.OneOf(&pr, "priority", *in.Priority, task.Priorities, task.PriorityNormal, creating)
 	}
 	if in.PhaseID != nil {
 		t.PhaseID = strings.TrimSpace(*in.PhaseID)
@@ -118,18 +117,6 @@ func progress(p *Project, t *Task, in *TaskInput, creating bool, pr *domain.Prob
 		}
 	}
 	return nil
-}
-
-// oneOf checks a value against its list; the empty value is the default
-// when creating and refused when changing.
-func oneOf(pr *domain.Problems, path, v string, allowed []string, def string, creating bool) string {
-	if v == "" && creating {
-		return def
-	}
-	if !slices.Contains(allowed, v) {
-		pr.Add(path, "invalid_value", "value", v)
-	}
-	return v
 }
 
 // member requires a user who works on the project (its owner or a member)

@@ -40,13 +40,13 @@ func (s *Service) apply(ctx context.Context, o *workspace.Org, c *workspace.Call
 		t.Description = check.Lines(&p, "description", *in.Description, maxDescription, false)
 	}
 	if in.Type != nil {
-		t.Type = oneOf(&p, "type", *in.Type, Types, TypeTodo, creating)
+		t.Type = check.OneOf(&p, "type", *in.Type, Types, TypeTodo, creating)
 	}
 	if in.Priority != nil {
-		t.Priority = oneOf(&p, "priority", *in.Priority, Priorities, PriorityNormal, creating)
+		t.Priority = check.OneOf(&p, "priority", *in.Priority, Priorities, PriorityNormal, creating)
 	}
 	if in.Status != nil {
-		t.Status = oneOf(&p, "status", *in.Status, Statuses, StatusOpen, creating)
+		t.Status = check.OneOf(&p, "status", *in.Status, Statuses, StatusOpen, creating)
 	}
 	if in.AssigneeID != nil {
 		id := strings.TrimSpace(*in.AssigneeID)
@@ -83,18 +83,6 @@ func (s *Service) apply(ctx context.Context, o *workspace.Org, c *workspace.Call
 		}
 	}
 	return p.Err()
-}
-
-// oneOf checks a value against its list; the empty value is the default
-// when creating and refused when changing.
-func oneOf(p *domain.Problems, path, v string, allowed []string, def string, creating bool) string {
-	if v == "" && creating {
-		return def
-	}
-	if !slices.Contains(allowed, v) {
-		p.Add(path, "invalid_value", "value", v)
-	}
-	return v
 }
 
 // checkAssignee requires an active user of the workspace.
