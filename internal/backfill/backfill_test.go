@@ -196,7 +196,9 @@ func (f *fixture) item(k store.Key) store.Item {
 	return it
 }
 
-func (f *fixture) birthdayKey(id string) store.IndexKey { return f.item(userKey(f.tenant, id)).Index[1] }
+func (f *fixture) birthdayKey(id string) store.IndexKey {
+	return f.item(userKey(f.tenant, id)).Index[1]
+}
 
 func (f *fixture) adminCaller() *workspace.Caller { return f.w.Admin() }
 
