@@ -90,8 +90,9 @@ func IsJob(body []byte) bool { return shardrun.KindOf(body) == JobKind }
 
 // Tick starts the backfill on the first tick (a second tick finds it
 // claimed), sends again the jobs of its shards that stalled while it runs,
-// and reads nothing once this process has seen it done. It returns how
-// many runs it started.
+// and reads nothing once this process has seen it done. It counts no
+// run started (it returns 0): the tick's count is of the workspaces'
+// runs, which the backfill is not one of.
 func (s *Service) Tick(ctx context.Context) (int, error) {
 	if s.done.Load() {
 		return 0, nil
@@ -120,7 +121,7 @@ func (s *Service) start(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("backfill: start: %w", err)
 	}
 	s.log.InfoContext(ctx, "backfill started", "run", RunID, "segments", Segments)
-	return 1, s.runs.SendJobs(ctx, rec)
+	return 0, s.runs.SendJobs(ctx, rec)
 }
 
 // HandleJob runs one shard's segment of the scan from its checkpoint.
