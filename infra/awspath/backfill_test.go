@@ -30,7 +30,7 @@ func TestBackfillOnTheAWSPath(t *testing.T) {
 	it.Index[1] = store.IndexKey{} // GSI2, the birthday index: as saved before it
 	must(t, st.Put(ctx, it, store.IfVersion(it.Version)))
 	oldAt := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
-	old := inbox.Item(tenant, inbox.Notification{ID: "old", UserID: spa.admin.User.ID, Kind: inbox.KindAssigned, Title: "Khách hàng mới", At: oldAt})
+	old := inbox.Item(tenant, inbox.Notification{ID: "old", UserID: spa.admin.User.ID, Kind: inbox.KindAssigned, Title: "Khách hàng mới", CustomerID: "cus_old", At: oldAt})
 	old.Index = [4]store.IndexKey{} // as stored before read state
 	must(t, st.Put(ctx, old, store.NotExist))
 
