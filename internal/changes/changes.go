@@ -10,6 +10,7 @@ import (
 	"tend/internal/leads"
 
 	"tend/internal/automation"
+	"tend/internal/backfill"
 	"tend/internal/birthday"
 	"tend/internal/campaign"
 	"tend/internal/careflow"
@@ -82,7 +83,8 @@ func image(it *store.Item) (*customer.Image, error) {
 // Ticker is the scheduler's work: on each tick, the daily automation runs
 // and care-flow runs that are due, distributions that have come due and
 // reclaims, messages whose time has come, appointment reminders, the
-// share rules' runs and staff birthday notices; its jobs are the runs' shards.
+// share rules' runs, staff birthday notices and the backfill of items
+// stored before a change; its jobs are the runs' shards.
 type Ticker struct {
 	Automation   *automation.Service
 	CareFlows    *careflow.Service
@@ -106,6 +108,8 @@ type Ticker struct {
 	Sharing *sharing.Service
 	// Birthdays tell colleagues of staff birthdays.
 	Birthdays *birthday.Service
+	// Backfill brings items stored before a change up to date, once.
+	Backfill *backfill.Service
 }
 
 // Tick runs one tick and says how much it started. Every stage runs
@@ -115,7 +119,8 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 	total := 0
 	var errs []error
 	for _, tick := range []func(context.Context) (int, error){t.Automation.Tick, t.CareFlows.Tick, t.Distribution.Tick, t.Notify.Tick,
-		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick, t.Imports.Resend, t.Exports.Resend, t.Sharing.Tick, t.Birthdays.Tick} {
+		t.Reminders.SendReminders, t.Leads.Resend, t.Reports.Tick, t.Imports.Resend, t.Exports.Resend, t.Sharing.Tick, t.Birthdays.Tick,
+		t.Backfill.Tick} {
 		n, err := tick(ctx)
 		total += n
 		errs = append(errs, err)
@@ -125,8 +130,12 @@ func (t Ticker) Tick(ctx context.Context) (int, error) {
 
 // HandleJob runs one message of the jobs queue: a shard of a daily rule
 // run, of a care-flow run or of a report rebuild, a chunk of an import, a
-// customer export, a send to a campaign's members or a share rule's run.
+// customer export, a send to a campaign's members, a share rule's run or
+// a segment of the backfill.
 func (t Ticker) HandleJob(ctx context.Context, body []byte) error {
+	if backfill.IsJob(body) {
+		return t.Backfill.HandleJob(ctx, body)
+	}
 	if careflow.IsJob(body) {
 		return t.CareFlows.HandleJob(ctx, body)
 	}

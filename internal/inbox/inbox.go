@@ -107,6 +107,8 @@ const UnreadIndex = store.GSI1
 
 const unreadSlot = 0 // Item.Index[unreadSlot] is UnreadIndex's key
 
+const itemType = "notification"
+
 // Item is the notification as a store item, to write in a transaction.
 // Its key is derived from its id and time, so writing it again (a retried
 // transaction) does not notify twice. An item written unread (ReadAt nil)
@@ -114,7 +116,7 @@ const unreadSlot = 0 // Item.Index[unreadSlot] is UnreadIndex's key
 func Item(tenant string, n Notification) store.Item {
 	sk := store.SortTime(n.At) + "#" + n.ID
 	it := store.Item{Key: store.Key{PK: pk(tenant, n.UserID), SK: sk},
-		Type: "notification", Version: 1, Doc: store.Doc(n)}
+		Type: itemType, Version: 1, Doc: store.Doc(n)}
 	if n.ReadAt == nil {
 		it.Index[unreadSlot] = store.IndexKey{PK: unreadPK(tenant, n.UserID), SK: sk}
 	}

@@ -131,6 +131,29 @@ func (s *Service) readItem(it store.Item) (store.Item, bool, error) {
 	return it, true, nil
 }
 
+// ReadUnindexed returns a notification item stored before read state
+// (unread by its document, yet with no key in UnreadIndex, so counted as
+// read) marked read at its own time, and whether it was such an item.
+// Before read state the inbox had no unread mark: whoever opened it saw
+// these as seen, and the count left them out since the upgrade, so they
+// stay out of it rather than arrive as a backlog of "new" ones; read_at
+// is then no longer null for a notification that is not counted unread.
+// Its version moves, so a write of it conditional on the version read
+// loses to a read by its user made meanwhile. Items of other types, and
+// notifications with read state, are returned unchanged.
+func ReadUnindexed(it store.Item) (store.Item, bool, error) {
+	if it.Type != itemType || it.Index[unreadSlot].PK != "" {
+		return it, false, nil
+	}
+	n, err := decode(it)
+	if err != nil || n.ReadAt != nil {
+		return it, false, err
+	}
+	n.ReadAt = &n.At
+	it.Doc, it.Version = store.Doc(n), it.Version+1
+	return it, true, nil
+}
+
 // readAllPage is how many notifications ReadAll marks in one transaction.
 const readAllPage = 100
 

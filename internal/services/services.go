@@ -14,6 +14,7 @@ import (
 
 	"tend/internal/action"
 	"tend/internal/automation"
+	"tend/internal/backfill"
 	"tend/internal/birthday"
 	"tend/internal/campaign"
 	"tend/internal/careflow"
@@ -169,7 +170,8 @@ func ForTicks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 	s.addInbox()
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
-		Exports: s.Exports, Campaigns: s.Campaigns, Sharing: s.Sharing, Birthdays: s.Birthdays}
+		Exports: s.Exports, Campaigns: s.Campaigns, Sharing: s.Sharing, Birthdays: s.Birthdays,
+		Backfill: backfill.New(s.Store, s.queues.Jobs, s.Clock, s.Log)}
 	return s
 }
 
@@ -193,7 +195,8 @@ func BuildWith(st store.Store, q Queues, snd Senders, clock domain.Clock, log *s
 	s.Changes = &changes.Router{Automation: s.Automation, Distribution: s.Distribution, Orders: s.Orders, Reports: s.Reports}
 	s.Ticker = changes.Ticker{Automation: s.Automation, CareFlows: s.CareFlows, Distribution: s.Distribution, Notify: s.Notify,
 		Reminders: s.Timeline, Leads: s.Leads, Reports: s.Reports, Imports: s.Imports,
-		Exports: s.Exports, Campaigns: s.Campaigns, Sharing: s.Sharing, Birthdays: s.Birthdays}
+		Exports: s.Exports, Campaigns: s.Campaigns, Sharing: s.Sharing, Birthdays: s.Birthdays,
+		Backfill: backfill.New(s.Store, s.queues.Jobs, s.Clock, s.Log)}
 	return s
 }
 

@@ -28,8 +28,36 @@ func BirthdayIndexPK(m time.Month) string { return fmt.Sprintf("BDAY#%02d", int(
 // of the month.
 func BirthdayDayPrefix(day int) string { return fmt.Sprintf("%02d#", day) }
 
-func birthdayIndexKey(u *domain.User) store.IndexKey {
+// birthdayIndexOf is u's key in the birthday index: none unless u is
+// active with a birthday.
+func birthdayIndexOf(u *domain.User) store.IndexKey {
+	if !u.Active || u.Birthday.IsZero() {
+		return store.IndexKey{}
+	}
 	return store.IndexKey{PK: BirthdayIndexPK(u.Birthday.Month), SK: BirthdayDayPrefix(u.Birthday.Day) + u.TenantID + "#" + u.ID}
+}
+
+// BirthdayIndexed returns a user item with the birthday index key a save
+// of the user gives it today, and whether the item lacked it: a user saved
+// before the index existed (see package backfill). The item keeps its
+// version: only the index key, derived from the document, changes, so an
+// edit in flight (and every cached set-up) stays valid, and a write of it
+// conditional on its version loses to any edit made since it was read.
+// Items of other types are returned unchanged.
+func BirthdayIndexed(it store.Item) (store.Item, bool, error) {
+	if it.Type != typeUser {
+		return it, false, nil
+	}
+	u, err := store.Decode[domain.User](it)
+	if err != nil {
+		return it, false, err
+	}
+	want := birthdayIndexOf(u)
+	if it.Index[birthdaySlot] == want {
+		return it, false, nil
+	}
+	it.Index[birthdaySlot] = want
+	return it, true, nil
 }
 
 // BirthdayEntry reads the tenant and user of a birthday index sort key.

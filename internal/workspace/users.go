@@ -33,9 +33,7 @@ func userOps(u, old *domain.User) []store.TxOp {
 		cond = store.IfVersion(old.Version)
 	}
 	it := store.Item{Key: userKey(u.TenantID, u.ID), Type: typeUser, Version: u.Version, Doc: store.Doc(u)}
-	if u.Active && !u.Birthday.IsZero() {
-		it.Index[birthdaySlot] = birthdayIndexKey(u)
-	}
+	it.Index[birthdaySlot] = birthdayIndexOf(u)
 	ops := []store.TxOp{store.TxPut(it, cond)}
 	if old == nil || old.Email != u.Email {
 		if old != nil && old.Email != "" {
