@@ -220,6 +220,7 @@ var fieldMessages = map[string]message{
 	"file_merged_header":          {"Dòng tiêu đề có ô gộp hoặc tên cột trống hay trùng (cột {column}); mỗi cột cần một tên riêng.", "The header row has merged cells or a blank or repeated column name (column {column}); each column needs a name of its own."},
 	"due_outside_phase":           {"Hạn hoàn thành phải nằm trong giai đoạn, từ {starts_on} đến {ends_on}.", "The due date must fall within the phase, from {starts_on} to {ends_on}."},
 	"not_project_member":          {"\"{value}\" không phải thành viên của dự án.", "\"{value}\" is not a member of the project."},
+	"project_filter_only":         {"Bộ lọc này chỉ dùng trong danh sách công việc của một dự án.", "This filter works only in one project's task list."},
 	"unknown_phase":               {"Dự án không có giai đoạn \"{value}\".", "The project has no phase \"{value}\"."},
 	"unknown_status":              {"Dự án không có trạng thái \"{value}\".", "The project has no status \"{value}\"."},
 	"unknown_task":                {"Dự án không có công việc \"{value}\".", "The project has no task \"{value}\"."},

@@ -50,6 +50,14 @@ func (a *API) routesProjects() {
 		page, err := svc.ListTasks(r.Context(), c, r.PathValue("id"), f)
 		return writePage(w, r, c, page, err)
 	})
+	a.handle("GET /v1/project-tasks", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		f, err := taskFilter(r, c)
+		if err != nil {
+			return err
+		}
+		page, err := svc.ListAssigned(r.Context(), c, f)
+		return writePage(w, r, c, page, err)
+	})
 	a.handle("POST /v1/projects/{id}/tasks", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := projectTaskInput(w, r)
 		if err != nil {

@@ -23,6 +23,7 @@ const (
 //	T#<t>#PRJ#<id>     A               the project        GSI1 T#<t>#PROJECTS, <created>#<id>
 //	T#<t>#PTASK#<id>   A               a task             GSI1 T#<t>#PRJ#<project>#TASKS, <due>#<id>
 //	                                                      GSI2 T#<t>#PTASK#<parent>#SUBS, <created>#<id> (subtasks)
+//	                                                      GSI3 T#<t>#PTASKS#USER#<assignee>, <due>#<id> (assigned tasks)
 //	                   C#<version>     a comment, at the task's version it was written with
 //	                   H#<version>#<n> the n-th history entry of the change to that version
 //
@@ -34,6 +35,7 @@ func projectsPK(t string) string        { return "T#" + t + "#PROJECTS" }
 func taskPK(t, id string) string        { return "T#" + t + "#PTASK#" + id }
 func taskKey(t, id string) store.Key    { return store.Key{PK: taskPK(t, id), SK: "A"} }
 func tasksPK(t, project string) string  { return "T#" + t + "#PRJ#" + project + "#TASKS" }
+func assignedPK(t, user string) string   { return "T#" + t + "#PTASKS#USER#" + user }
 func subtasksPK(t, parent string) string {
 	return "T#" + t + "#PTASK#" + parent + "#SUBS"
 }
@@ -70,6 +72,9 @@ func (t *Task) item() store.Item {
 	it.Index[0] = store.IndexKey{PK: tasksPK(t.TenantID, t.ProjectID), SK: dueKey(t)}
 	if t.ParentID != "" {
 		it.Index[1] = store.IndexKey{PK: subtasksPK(t.TenantID, t.ParentID), SK: store.SortTime(t.CreatedAt) + "#" + t.ID}
+	}
+	if t.AssigneeID != "" {
+		it.Index[2] = store.IndexKey{PK: assignedPK(t.TenantID, t.AssigneeID), SK: dueKey(t)}
 	}
 	return it
 }
