@@ -35,7 +35,7 @@ func projectsPK(t string) string        { return "T#" + t + "#PROJECTS" }
 func taskPK(t, id string) string        { return "T#" + t + "#PTASK#" + id }
 func taskKey(t, id string) store.Key    { return store.Key{PK: taskPK(t, id), SK: "A"} }
 func tasksPK(t, project string) string  { return "T#" + t + "#PRJ#" + project + "#TASKS" }
-func assignedPK(t, user string) string   { return "T#" + t + "#PTASKS#USER#" + user }
+func assignedPK(t, user string) string  { return "T#" + t + "#PTASKS#USER#" + user }
 func subtasksPK(t, parent string) string {
 	return "T#" + t + "#PTASK#" + parent + "#SUBS"
 }
