@@ -25,6 +25,7 @@ var idPrefixes = []string{
 
 var (
 	reID     = regexp.MustCompile(`^(` + strings.Join(idPrefixes, "|") + `)_[0-9A-Za-z]+$`)
+	reInID   = regexp.MustCompile(`\b(` + strings.Join(idPrefixes, "|") + `)_[0-9a-z]{16}\b`)
 	reDate   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	reTime   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T[0-9:.]+Z?$`)
 	reMonth  = regexp.MustCompile(`^\d{4}-\d{2}$`)
@@ -60,11 +61,7 @@ func PartPattern(p Part) string {
 func segmentKind(s string) string {
 	switch {
 	case reID.MatchString(s):
-		prefix := s[:strings.IndexByte(s, '_')]
-		if kind, ok := idKinds[prefix]; ok {
-			return "{" + kind + "}"
-		}
-		return "{" + prefix + "}"
+		return idKind(s)
 	case reDate.MatchString(s):
 		return "{date}"
 	case reTime.MatchString(s):
@@ -78,5 +75,15 @@ func segmentKind(s string) string {
 	case strings.Contains(s, "@"):
 		return "{email}"
 	}
-	return s
+	// An id inside a segment ("C:cus_5k2m9x0q4d7r1t3v"): only a full
+	// NewID, so that words with an underscore stay as they are.
+	return reInID.ReplaceAllStringFunc(s, idKind)
+}
+
+func idKind(id string) string {
+	prefix := id[:strings.IndexByte(id, '_')]
+	if kind, ok := idKinds[prefix]; ok {
+		return "{" + kind + "}"
+	}
+	return "{" + prefix + "}"
 }

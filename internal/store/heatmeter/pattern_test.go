@@ -38,6 +38,7 @@ func TestPattern(t *testing.T) {
 		{"LEADSRC#" + domain.NewID("src") + "#SEEN#0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "LEADSRC#{source}#SEEN#{hash}"},
 		{"SUBJECT#an@example.vn", "SUBJECT#{email}"},
 		{"SUBINV#2026-11-25T08:00:00.000000000Z", "SUBINV#{time}"},
+		{"T#" + ws + "#RPTA#C:" + cus, "T#{tenant}#RPTA#C:{customer}"},
 		{"T#" + ws + "#CFLOG#" + domain.NewID("cf"), "T#{tenant}#CFLOG#{cf}"},
 	}
 	for _, tc := range tests {
