@@ -11,7 +11,7 @@ PKGS      := ./...
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 
-.PHONY: help run test test-go test-aws lint lint-go lint-template build sam-local bench fuzz tools clean
+.PHONY: help run test test-go test-aws lint lint-go lint-template build sam-local bench capacity fuzz tools clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -74,6 +74,11 @@ sam-local: ## start moto with the template's table, queues and keys, seed them, 
 
 bench: ## benchmarks
 	@$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+# The workloads run behind the build tag "capacity" so that make test does
+# not run them a second time.
+capacity: ## DynamoDB units per partition key pattern and the ceiling of each workload (measures only: exits 0 whatever the figures)
+	@$(GO) test -tags capacity -count=1 -run '^TestCapacity$$' -v ./internal/capacity/ | grep -v -e '^=== RUN' -e '^--- PASS' -e '^PASS$$' -e '^ok '
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
 	@for pkg in $$($(GO) list $(PKGS)); do \

@@ -1,0 +1,185 @@
+package capacity
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"tend/internal/store/heatmeter"
+)
+
+// Goal is a workload's goal: its ceiling must reach Min Unit per second.
+type Goal struct {
+	Name string
+	Unit string
+	Min  float64
+}
+
+// Result is one workload measured.
+type Result struct {
+	Goal
+	Work int
+	Rows []heatmeter.Row
+}
+
+// Ceiling is the workload's ceiling: its hottest key's.
+func (r Result) Ceiling() float64 { return heatmeter.Ceiling(r.Rows) }
+
+// funnel is a workspace whose leads enter sources, each into its own
+// warehouse with a round-robin rule over three staff.
+type funnel struct {
+	s                *System
+	token            string
+	sources, secrets []string
+}
+
+func newFunnel(s *System, name string, sources int) (*funnel, error) {
+	_, token, err := s.Workspace(name)
+	if err != nil {
+		return nil, err
+	}
+	f := &funnel{s: s, token: token}
+	var pl struct {
+		ID    string `json:"id"`
+		Steps []struct{ ID string }
+	}
+	if err := s.Call("POST", "/v1/pipelines", token, nil, map[string]any{"name": "Bán hàng", "steps": []map[string]string{{"name": "Mới"}, {"name": "Tư vấn"}}}, 201, &pl); err != nil {
+		return nil, err
+	}
+	var staff []map[string]any
+	for i, n := range []string{"An", "Bình", "Chi"} {
+		id, err := s.Create(token, "/v1/users", map[string]any{"name": "Nhân viên " + n, "email": fmt.Sprintf("nv%d.%s@example.vn", i, name), "role": "staff"})
+		if err != nil {
+			return nil, err
+		}
+		staff = append(staff, map[string]any{"user_id": id})
+	}
+	for i := range sources {
+		wh, err := s.Create(token, "/v1/warehouses", map[string]any{"name": fmt.Sprintf("Kho %d", i)})
+		if err != nil {
+			return nil, err
+		}
+		var src struct {
+			ID     string `json:"id"`
+			Secret string `json:"secret"`
+		}
+		if err := s.Call("POST", "/v1/lead-sources", token, nil, map[string]any{"name": fmt.Sprintf("Nguồn %d", i), "warehouse_id": wh, "pipeline_id": pl.ID, "step_id": pl.Steps[0].ID,
+			"mapping": map[string]string{"name": "$.full_name", "phone": "$.phone"}}, 201, &src); err != nil {
+			return nil, err
+		}
+		f.sources, f.secrets = append(f.sources, src.ID), append(f.secrets, src.Secret)
+		if _, err := s.Create(token, "/v1/distribution-rules", map[string]any{"name": fmt.Sprintf("Chia %d", i), "type": "round_robin", "delay": "0s",
+			"staff": staff, "warehouse_id": wh, "pipeline_id": pl.ID, "step_id": pl.Steps[0].ID}); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// leads posts n leads, spread over the sources in turn.
+func (f *funnel) leads(n, from int) error {
+	for i := range n {
+		k := i % len(f.sources)
+		if err := f.s.PostLead(f.sources[k], f.secrets[k], map[string]any{"full_name": fmt.Sprintf("Lead %07d", from+i), "phone": fmt.Sprintf("0912%06d", from+i)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AssignmentsPerRule: leads of one source with one round-robin rule are
+// posted and stored first; only their distribution (the drain: the change
+// feed, the distribution queue) is measured. A unit of work is an
+// assignment.
+func AssignmentsPerRule(s *System, n int) (Result, error) {
+	r := Result{Goal: Goal{"assignments_per_rule", "assignments/s", 1000}, Work: n}
+	f, err := newFunnel(s, "assignments", 1)
+	if err != nil {
+		return r, err
+	}
+	if err := f.leads(n, 0); err != nil {
+		return r, err
+	}
+	s.Meter.Reset()
+	if err := s.Drain(); err != nil {
+		return r, err
+	}
+	r.Rows = heatmeter.Report(s.Meter.Charges(), n)
+	return r, nil
+}
+
+// LeadsPerWorkspace: signed leads through intake and distribution for
+// one workspace with 4 sources and 4 rules. A unit of work is a lead, from
+// its webhook to its assignment.
+func LeadsPerWorkspace(s *System, n int) (Result, error) {
+	r := Result{Goal: Goal{"leads_per_workspace", "leads/s", 5000}, Work: n}
+	f, err := newFunnel(s, "leads", 4)
+	if err != nil {
+		return r, err
+	}
+	s.Meter.Reset()
+	if err := f.leads(n, 0); err != nil {
+		return r, err
+	}
+	if err := s.Drain(); err != nil {
+		return r, err
+	}
+	r.Rows = heatmeter.Report(s.Meter.Charges(), n)
+	return r, nil
+}
+
+// CreatesPerWorkspace: customers created through the API with two
+// duplicate criteria (phone, email) on, the change feed drained. A unit
+// of work is a customer created.
+func CreatesPerWorkspace(s *System, n int) (Result, error) {
+	r := Result{Goal: Goal{"creates_per_workspace", "creates/s", 5000}, Work: n}
+	_, token, err := s.Workspace("creates")
+	if err != nil {
+		return r, err
+	}
+	if err := s.Call("PUT", "/v1/settings/duplicates", token, nil, map[string]any{"criteria": []string{"phone", "email"}}, 200, nil); err != nil {
+		return r, err
+	}
+	s.Meter.Reset()
+	for i := range n {
+		body := map[string]any{"name": fmt.Sprintf("Khách %06d", i), "phone": fmt.Sprintf("0913%06d", i), "email": fmt.Sprintf("khach%06d@example.vn", i)}
+		if _, err := s.Create(token, "/v1/customers", body); err != nil {
+			return r, err
+		}
+	}
+	if err := s.Drain(); err != nil {
+		return r, err
+	}
+	r.Rows = heatmeter.Report(s.Meter.Charges(), n)
+	return r, nil
+}
+
+// Print writes a workload's table.
+func Print(w io.Writer, r Result) error {
+	return heatmeter.Print(w, r.Name, r.Work, r.Rows)
+}
+
+// PrintCeilings writes one line per goal, exactly
+// "ceiling <name> <number> <unit>", and says which meet their goal.
+func PrintCeilings(w io.Writer, results []Result) error {
+	fmt.Fprintln(w)
+	for _, r := range results {
+		c := r.Ceiling()
+		if math.IsInf(c, 1) {
+			c = math.MaxInt32 // no key was charged: no ceiling the meter can see
+		}
+		if _, err := fmt.Fprintf(w, "ceiling %s %.0f %s\n", r.Name, math.Floor(c), r.Unit); err != nil {
+			return err
+		}
+	}
+	for _, r := range results {
+		verdict := "meets"
+		if r.Ceiling() < r.Min {
+			verdict = "does not meet"
+		}
+		if _, err := fmt.Fprintf(w, "# %s %s its goal of %.0f %s\n", r.Name, verdict, r.Min, r.Unit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
