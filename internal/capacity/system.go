@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"tend/internal/leads"
@@ -30,6 +31,7 @@ var Epoch = time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC)
 type System struct {
 	App   *localrun.App
 	Meter *heatmeter.Store
+	calls atomic.Int64 // numbers each write's Idempotency-Key
 }
 
 // Start opens the runner over dir, metered.
@@ -74,7 +76,7 @@ func (s *System) Call(method, path, token string, header map[string]string, body
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if method != http.MethodGet && token != "" {
-		req.Header.Set("Idempotency-Key", strconv.FormatInt(time.Now().UnixNano(), 36)+path)
+		req.Header.Set("Idempotency-Key", strconv.FormatInt(s.calls.Add(1), 36)+path)
 	}
 	for k, v := range header {
 		req.Header.Set(k, v)
