@@ -623,11 +623,7 @@ var tourSteps = []tourStep{
 			t.Fatalf("tasks = %+v, want the call to Hoàng Thu Trang for $OWNER, due the next day", tasks)
 		}
 	}},
-	{line: `$TEND/dev/clock -d '{"reset": true}'`, check: func(t *testing.T, r *tourRun, body []byte) {
-		if now := decode[struct{ Now time.Time }](t, body).Now; now.Sub(time.Now()).Abs() > time.Minute {
-			t.Fatalf("clock = %v after the reset, want the real time", now)
-		}
-	}},
+	{line: `$TEND/dev/clock -d '{"reset": true}'`, check: mustBeRealTime},
 
 	// Colleagues' birthdays and the inbox's read state.
 	{line: `$TEND/v1/users/$HOA -H "$AUTH" -d '{"birthday": "1990-03-08"}'`, check: func(t *testing.T, r *tourRun, body []byte) {
@@ -692,11 +688,7 @@ var tourSteps = []tourStep{
 			t.Fatalf("me = %+v, want 0 unread", n)
 		}
 	}},
-	{line: `$TEND/dev/clock -d '{"reset": true}'`, check: func(t *testing.T, r *tourRun, body []byte) {
-		if now := decode[struct{ Now time.Time }](t, body).Now; now.Sub(time.Now()).Abs() > time.Minute {
-			t.Fatalf("clock = %v after the reset, want the real time", now)
-		}
-	}},
+	{line: `$TEND/dev/clock -d '{"reset": true}'`, check: mustBeRealTime},
 
 	// An import: the template, a file in the user's own layout, the job.
 	{line: `$TEND/v1/imports/template.xlsx`, check: func(t *testing.T, r *tourRun, body []byte) {
@@ -988,6 +980,14 @@ func mustProblem(t *testing.T, body []byte, code, path, detail string) {
 	}
 	if path != "" && (len(p.Errors) != 1 || p.Errors[0].Path != path || p.Errors[0].Code != code || p.Errors[0].Message != detail) {
 		t.Fatalf("errors = %+v, want %s at %s: %q", p.Errors, code, path, detail)
+	}
+}
+
+// mustBeRealTime checks the runner's clock is back on the real time (a
+// reset of /dev/clock), the one place the tour reads the wall clock.
+func mustBeRealTime(t *testing.T, r *tourRun, body []byte) {
+	if now := decode[struct{ Now time.Time }](t, body).Now; now.Sub(time.Now()).Abs() > time.Minute {
+		t.Fatalf("clock = %v after the reset, want the real time", now)
 	}
 }
 
