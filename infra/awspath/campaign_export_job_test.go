@@ -9,12 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"tend/internal/campaign"
-	"tend/internal/customer"
 )
 
 // A campaign's export as a job on the AWS path (async=true here, as a
@@ -23,22 +19,8 @@ import (
 // and downloaded by the presigned link GET /v1/exports/{id} hands out,
 // under the campaign export's media type and file name.
 func TestCampaignExportJobOnTheAWSPath(t *testing.T) {
-	s := deploy(t, time.Date(2026, 11, 23, 10, 0, 0, 0, hanoi), nil)
-	spa := openSpa(t, s)
+	s, _, camp, _ := exportedCampaign(t)
 	ctx := t.Context()
-	svc := spa.svc
-	camp, err := svc.Campaigns.Create(ctx, spa.admin, campaign.Input{Name: ptr("Tri ân khách hàng Tết")})
-	must(t, err)
-	var ids []string
-	for _, body := range []string{`{"name":"Nguyễn Thị Ánh","phone":"0912 345 678"}`, `{"name":"Trần Đức Thắng","phone":"0987 654 321"}`} {
-		in, err := customer.ParseInput([]byte(body))
-		must(t, err)
-		cu, err := svc.Customers.CreateCustomer(ctx, spa.admin, in)
-		must(t, err)
-		ids = append(ids, cu.ID)
-	}
-	_, err = svc.Campaigns.AddMembers(ctx, spa.admin, camp.ID, campaign.AddInput{CustomerIDs: ids})
-	must(t, err)
 
 	var job struct {
 		ID, Status, URL, Format string

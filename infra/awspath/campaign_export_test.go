@@ -20,23 +20,9 @@ import (
 // workbook with its media type and file name, reading back as the members
 // asked for, Vietnamese intact; the printable page, text, comes as it is.
 func TestCampaignExportOnTheAWSPath(t *testing.T) {
-	s := deploy(t, time.Date(2026, 11, 23, 10, 0, 0, 0, hanoi), nil)
-	spa := openSpa(t, s)
-	ctx := t.Context()
-	svc := spa.svc
-	camp, err := svc.Campaigns.Create(ctx, spa.admin, campaign.Input{Name: ptr("Tri ân khách hàng Tết")})
-	must(t, err)
-	var ids []string
-	for _, body := range []string{`{"name":"Nguyễn Thị Ánh","phone":"0912 345 678","email":"anh@example.vn"}`, `{"name":"Trần Đức Thắng","phone":"0987 654 321"}`} {
-		in, err := customer.ParseInput([]byte(body))
-		must(t, err)
-		cu, err := svc.Customers.CreateCustomer(ctx, spa.admin, in)
-		must(t, err)
-		ids = append(ids, cu.ID)
-	}
-	_, err = svc.Campaigns.AddMembers(ctx, spa.admin, camp.ID, campaign.AddInput{CustomerIDs: ids})
-	must(t, err)
-	_, err = svc.Campaigns.UpdateMember(ctx, spa.admin, camp.ID, ids[0], campaign.MemberInput{Status: ptr(campaign.StatusJoined)})
+	s, spa, camp, ids := exportedCampaign(t)
+	ctx, svc := t.Context(), spa.svc
+	_, err := svc.Campaigns.UpdateMember(ctx, spa.admin, camp.ID, ids[0], campaign.MemberInput{Status: ptr(campaign.StatusJoined)})
 	must(t, err)
 
 	reply := s.apiReply("GET", "/v1/campaigns/"+camp.ID+"/export?format=xlsx&status=joined", "")
@@ -74,4 +60,27 @@ func TestCampaignExportOnTheAWSPath(t *testing.T) {
 	if page.StatusCode != 200 || page.IsBase64Encoded || !strings.Contains(page.Body, "<td>Trần Đức Thắng</td>") {
 		t.Fatalf("the page: %d, base64 %v: %.300s", page.StatusCode, page.IsBase64Encoded, page.Body)
 	}
+}
+
+// exportedCampaign deploys the stack on 23 November 2026 with the spa's
+// campaign "Tri ân khách hàng Tết" of two members, Nguyễn Thị Ánh (with
+// an email) and Trần Đức Thắng, both registered.
+func exportedCampaign(t *testing.T) (*stack, *spa, *campaign.WithSecret, []string) {
+	s := deploy(t, time.Date(2026, 11, 23, 10, 0, 0, 0, hanoi), nil)
+	spa := openSpa(t, s)
+	ctx := t.Context()
+	svc := spa.svc
+	camp, err := svc.Campaigns.Create(ctx, spa.admin, campaign.Input{Name: ptr("Tri ân khách hàng Tết")})
+	must(t, err)
+	var ids []string
+	for _, body := range []string{`{"name":"Nguyễn Thị Ánh","phone":"0912 345 678","email":"anh@example.vn"}`, `{"name":"Trần Đức Thắng","phone":"0987 654 321"}`} {
+		in, err := customer.ParseInput([]byte(body))
+		must(t, err)
+		cu, err := svc.Customers.CreateCustomer(ctx, spa.admin, in)
+		must(t, err)
+		ids = append(ids, cu.ID)
+	}
+	_, err = svc.Campaigns.AddMembers(ctx, spa.admin, camp.ID, campaign.AddInput{CustomerIDs: ids})
+	must(t, err)
+	return s, spa, camp, ids
 }
