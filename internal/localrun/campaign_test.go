@@ -132,20 +132,7 @@ func TestCampaignSeedWalk(t *testing.T) {
 		t.Fatalf("joined members: %+v", members.Items)
 	}
 
-	var hist struct {
-		Items []struct {
-			Action string `json:"action"`
-			Actor  struct {
-				Kind string `json:"kind"`
-				ID   string `json:"id"`
-			} `json:"actor"`
-			Changes []struct {
-				Field  string `json:"field"`
-				Before any    `json:"before"`
-				After  any    `json:"after"`
-			} `json:"changes"`
-		} `json:"items"`
-	}
+	var hist historyPage
 	r.admin.do("GET", "/v1/customers/"+ids[2]+"/history", nil).ok(200).into(&hist)
 	found := false
 	for _, e := range hist.Items {

@@ -70,19 +70,7 @@ func TestCustomerLifecycleAndHistory(t *testing.T) {
 	}
 	admin.do("POST", "/v1/customers/"+cu.ID+"/step", map[string]string{"pipeline_id": st.pipeline, "step_id": st.won}).ok(200)
 
-	var hist struct {
-		Items []struct {
-			Action string `json:"action"`
-			Actor  struct {
-				Kind, ID, Name string
-			} `json:"actor"`
-			Changes []struct {
-				Field  string `json:"field"`
-				Before any    `json:"before"`
-				After  any    `json:"after"`
-			} `json:"changes"`
-		} `json:"items"`
-	}
+	var hist historyPage
 	admin.do("GET", "/v1/customers/"+cu.ID+"/history", nil).ok(200).into(&hist)
 	actions := []string{}
 	for _, h := range hist.Items {

@@ -385,3 +385,18 @@ func (c *client) create(path string, body any) string {
 	}
 	return v.ID
 }
+
+// historyPage is a page of history entries, a customer's or a task's.
+type historyPage struct {
+	Items []struct {
+		Action string `json:"action"`
+		Actor  struct {
+			Kind, ID, Name string
+		} `json:"actor"`
+		Changes []struct {
+			Field  string `json:"field"`
+			Before any    `json:"before"`
+			After  any    `json:"after"`
+		} `json:"changes"`
+	} `json:"items"`
+}

@@ -127,19 +127,7 @@ func TestProjectTaskScenario(t *testing.T) {
 	}
 	pt.owner.do("PATCH", path, map[string]any{"status": "completed"}).ok(200) // the same status is no change
 
-	var history struct {
-		Items []struct {
-			Action string `json:"action"`
-			Actor  struct {
-				ID string `json:"id"`
-			} `json:"actor"`
-			Changes []struct {
-				Field  string `json:"field"`
-				Before any    `json:"before"`
-				After  any    `json:"after"`
-			} `json:"changes"`
-		} `json:"items"`
-	}
+	var history historyPage
 	pt.an.do("GET", path+"/history", nil).ok(200).into(&history)
 	o, a, b := pt.owner.userID, pt.an.userID, pt.binh.userID
 	want := []string{"add " + o, "claim " + a, "edit " + o, "hand_over " + o, "comment " + b, "status_change " + b, "edit " + b,
