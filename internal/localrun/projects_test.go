@@ -295,16 +295,7 @@ func TestProjectSubtasks(t *testing.T) {
 			t.Fatalf("promoted subtask %s still has parent %q", id, got.ParentID)
 		}
 	}
-	var history struct {
-		Items []struct {
-			Action  string `json:"action"`
-			Changes []struct {
-				Field  string `json:"field"`
-				Before any    `json:"before"`
-				After  any    `json:"after"`
-			} `json:"changes"`
-		} `json:"items"`
-	}
+	var history historyPage
 	pt.an.do("GET", "/v1/tasks/"+sub3.ID+"/history", nil).ok(200).into(&history)
 	last := history.Items[len(history.Items)-1]
 	if len(history.Items) != 2 || last.Action != "edit" || last.Changes[0].Field != "parent_id" || last.Changes[0].Before != main2.ID || last.Changes[0].After != "" {
