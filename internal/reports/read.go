@@ -1,10 +1,14 @@
 package reports
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"tend/internal/domain"
 	"tend/internal/store"
@@ -135,38 +139,65 @@ func (v *view) mayShow(user string) bool {
 	return v.scope.All() || v.scope.CanWrite(&domain.Customer{OwnerID: user})
 }
 
-// read calls fn for each counter of the current generation the view keeps:
-// the gauges named (their partitions) and the daily counters of the
-// period, one partition per day. It reads nothing per customer.
+// read calls fn for each counter of the current generation the view keeps,
+// summed over its shards (and the older layout): the gauges named and the
+// daily counters of the period. It reads nothing per customer: a query
+// per shard for the period, and one per shard for each gauge.
 func (s *Service) read(ctx context.Context, v *view, gauges []string, fn func(c Cell, n int64)) error {
 	tenant := v.org.Workspace.ID
 	gens, _, err := s.generations(ctx, tenant)
 	if err != nil {
 		return err
 	}
-	each := func(pk string, day domain.Date) error {
-		for it, err := range store.Items(ctx, s.Store, store.Query{PK: pk, Limit: 1000}) {
+	sums := map[Cell]int64{}
+	each := func(q store.Query, parse func(sk string) (Cell, error)) error {
+		q.Limit = 1000
+		for it, err := range store.Items(ctx, s.Store, q) {
 			if err != nil {
 				return fmt.Errorf("reports: read counters: %w", err)
 			}
-			c, err := parseCell(it.SK, day)
+			c, err := parse(it.SK)
 			if err != nil {
 				return err
 			}
 			if it.N != 0 && v.keeps(c.User, c.Warehouse) {
-				fn(c, it.N)
+				sums[c] += it.N
 			}
 		}
 		return nil
 	}
+	gauge := func(sk string) (Cell, error) { return parseCell(sk, domain.Date{}) }
 	for _, g := range gauges {
-		if err := each(gaugePK(tenant, gens.Current, g), domain.Date{}); err != nil {
+		if err := each(store.Query{PK: legacyGaugePK(tenant, gens.Current, g)}, gauge); err != nil {
 			return err
+		}
+		for shard := range cellShards {
+			if err := each(store.Query{PK: gaugePK(tenant, gens.Current, shard, g)}, gauge); err != nil {
+				return err
+			}
 		}
 	}
 	for d := v.from; !v.to.Before(d); d = d.AddDays(1) {
-		if err := each(dayPK(tenant, gens.Current, d), d); err != nil {
+		day := func(sk string) (Cell, error) { return parseCell(sk, d) }
+		if err := each(store.Query{PK: legacyDayPK(tenant, gens.Current, d)}, day); err != nil {
 			return err
+		}
+	}
+	// The period's days: every sort key from "<from>#" to "<to>#..." ("$"
+	// sorts right after "#").
+	period := store.Query{SK: store.SKBetween, A: v.from.String() + "#", B: v.to.String() + "$"}
+	for shard := range cellShards {
+		period.PK = dailyPK(tenant, gens.Current, shard)
+		if err := each(period, parseDailyCell); err != nil {
+			return err
+		}
+	}
+	cells := slices.SortedFunc(maps.Keys(sums), func(a, b Cell) int {
+		return cmp.Or(strings.Compare(a.Day.String(), b.Day.String()), strings.Compare(a.sortKey(), b.sortKey()))
+	})
+	for _, c := range cells {
+		if sums[c] != 0 {
+			fn(c, sums[c])
 		}
 	}
 	return nil
