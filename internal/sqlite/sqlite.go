@@ -243,6 +243,12 @@ func (db *DB) Get(ctx context.Context, key store.Key) (store.Item, error) {
 	return items[0], nil
 }
 
+// GetEventually implements store.Store: one file has no replicas to lag,
+// so it reads as Get does.
+func (db *DB) GetEventually(ctx context.Context, key store.Key) (store.Item, error) {
+	return db.Get(ctx, key)
+}
+
 // GetMany implements store.Store.
 func (db *DB) GetMany(ctx context.Context, keys []store.Key) ([]store.Item, error) {
 	if len(keys) > 100 {

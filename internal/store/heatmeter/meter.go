@@ -6,6 +6,7 @@
 // partition of the DynamoDB table, and so which key would be hot first.
 //
 // What it assumes, as DynamoDB bills (see units.go for item sizes):
+//   - GetEventually reads eventually consistent (half a unit per 4 KB).
 //   - Get, GetMany, Scan and queries of the table read strongly consistent
 //     (the dynamo adapter sets ConsistentRead); queries of an index read
 //     eventually consistent (a GSI cannot do otherwise). GetMany rounds
@@ -152,12 +153,22 @@ func (s *Store) chargeWrite(key store.Key, old, new *store.Item, factor float64,
 
 // Get implements store.Store.
 func (s *Store) Get(ctx context.Context, key store.Key) (store.Item, error) {
-	it, err := s.inner.Get(ctx, key)
+	return s.get(ctx, key, s.inner.Get, true)
+}
+
+// GetEventually implements store.Store: charged as an eventually
+// consistent read, half a strongly consistent one.
+func (s *Store) GetEventually(ctx context.Context, key store.Key) (store.Item, error) {
+	return s.get(ctx, key, s.inner.GetEventually, false)
+}
+
+func (s *Store) get(ctx context.Context, key store.Key, read func(context.Context, store.Key) (store.Item, error), consistent bool) (store.Item, error) {
+	it, err := read(ctx, key)
 	size := 0
 	if err == nil {
 		size = ItemSize(it)
 	}
-	s.charge(table(key.PK), ReadUnits(size, true), 0)
+	s.charge(table(key.PK), ReadUnits(size, consistent), 0)
 	return it, err
 }
 

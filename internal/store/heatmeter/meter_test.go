@@ -70,6 +70,18 @@ func TestUnits(t *testing.T) {
 				return err
 			},
 			charges{table(pkA): {Read: 2}}},
+		{"get 5000 bytes eventually consistent: 1 read unit, half of 2", []store.Item{sized(pkA, 5000, "")},
+			func(ctx context.Context, m *heatmeter.Store) error {
+				_, err := m.GetEventually(ctx, store.Key{PK: pkA, SK: "A"})
+				return err
+			},
+			charges{table(pkA): {Read: 1}}},
+		{"get a missing item eventually consistent: half a read unit", nil,
+			func(ctx context.Context, m *heatmeter.Store) error {
+				m.GetEventually(ctx, store.Key{PK: pkA, SK: "A"})
+				return nil
+			},
+			charges{table(pkA): {Read: 0.5}}},
 		{"get a missing item: 1 read unit", nil,
 			func(ctx context.Context, m *heatmeter.Store) error {
 				m.Get(ctx, store.Key{PK: pkA, SK: "A"})
