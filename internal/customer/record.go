@@ -41,9 +41,12 @@ func (r *customerRecord) item() store.Item {
 		return it
 	}
 	lk := listKey(r.CreatedAt, r.ID)
-	it.Index[0] = store.IndexKey{PK: AllPK(r.TenantID, ShardOf(r.ID)), SK: lk}
-	it.Index[1] = store.IndexKey{PK: OwnerPK(r.TenantID, r.OwnerID), SK: lk}
-	it.Index[2] = store.IndexKey{PK: WarehousePK(r.TenantID, r.WarehouseID), SK: lk}
+	h := hashOf(r.ID)
+	it.Index[0] = store.IndexKey{PK: AllPK(r.TenantID, int(h%allShards)), SK: lk}
+	if r.OwnerID != "" {
+		it.Index[1] = store.IndexKey{PK: ownerPK(r.TenantID, r.OwnerID, int(h%ownerShards)), SK: lk}
+	}
+	it.Index[2] = store.IndexKey{PK: warehousePK(r.TenantID, r.WarehouseID, int(h%warehouseShards)), SK: lk}
 	if r.PinnedAt != nil {
 		it.Index[3] = store.IndexKey{PK: PinnedPK(r.TenantID), SK: lk}
 	}
