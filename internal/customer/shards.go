@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	gojson "github.com/goccy/go-json"
+
 	"tend/internal/store"
 )
 
@@ -39,4 +41,35 @@ func ShardPage(ctx context.Context, st store.Store, tenant string, shard, limit 
 		page.Cursor = strconv.Itoa(part+1) + ":"
 	}
 	return page, nil
+}
+
+// ShardedIndexKeys is the backfill's fixer for the sharded list keys: a
+// customer or a claim stored with its secondary keys in an earlier layout
+// gets them as it would be written now. Other items are left alone.
+func ShardedIndexKeys(it store.Item) (store.Item, bool, error) {
+	next := it
+	switch it.Type {
+	case typeCustomer:
+		r := new(customerRecord)
+		if err := gojson.Unmarshal(it.Doc, r); err != nil {
+			return it, false, fmt.Errorf("customer: decode customer %s: %w", it.Key, err)
+		}
+		r.Version = it.Version
+		next.Index = r.item().Index
+	case typeClaim:
+		// Workspace items are claims too (a user's e-mail): a customer's
+		// duplicate-check claim is the one keyed T#<t>#UNQ#…|UNQ.
+		tenant, rest, _ := strings.Cut(strings.TrimPrefix(it.PK, "T#"), "#")
+		if it.SK != "UNQ" || !strings.HasPrefix(rest, "UNQ#") || it.Index[0].PK == "" {
+			return it, false, nil
+		}
+		var c claimDoc
+		if err := gojson.Unmarshal(it.Doc, &c); err != nil {
+			return it, false, fmt.Errorf("customer: decode claim %s: %w", it.Key, err)
+		}
+		next.Index[0].PK = claimIndexPK(tenant, c.Criterion, it.Index[0].SK)
+	default:
+		return it, false, nil
+	}
+	return next, next.Index != it.Index, nil
 }
