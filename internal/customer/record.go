@@ -35,22 +35,28 @@ type Cause struct {
 
 // item is the record as a store item, with its list index keys.
 func (r *customerRecord) item() store.Item {
-	it := store.Item{Key: customerKey(r.TenantID, r.ID), Type: typeCustomer, Version: r.Version, Doc: compactDoc(store.Doc(r))}
+	return store.Item{Key: customerKey(r.TenantID, r.ID), Type: typeCustomer, Version: r.Version,
+		Doc: compactDoc(store.Doc(r)), Index: r.indexKeys()}
+}
+
+// indexKeys are the record's list index keys (see the key layout).
+func (r *customerRecord) indexKeys() [4]store.IndexKey {
+	var ix [4]store.IndexKey
 	if r.DeletedAt != nil {
-		it.Index[0] = store.IndexKey{PK: TrashPK(r.TenantID), SK: listKey(*r.DeletedAt, r.ID)}
-		return it
+		ix[0] = store.IndexKey{PK: TrashPK(r.TenantID), SK: listKey(*r.DeletedAt, r.ID)}
+		return ix
 	}
 	lk := listKey(r.CreatedAt, r.ID)
 	h := hashOf(r.ID)
-	it.Index[0] = store.IndexKey{PK: AllPK(r.TenantID, int(h%allShards)), SK: lk}
+	ix[0] = store.IndexKey{PK: AllPK(r.TenantID, int(h%allShards)), SK: lk}
 	if r.OwnerID != "" {
-		it.Index[1] = store.IndexKey{PK: ownerPK(r.TenantID, r.OwnerID, int(h%ownerShards)), SK: lk}
+		ix[1] = store.IndexKey{PK: ownerPK(r.TenantID, r.OwnerID, int(h%ownerShards)), SK: lk}
 	}
-	it.Index[2] = store.IndexKey{PK: warehousePK(r.TenantID, r.WarehouseID, int(h%warehouseShards)), SK: lk}
+	ix[2] = store.IndexKey{PK: warehousePK(r.TenantID, r.WarehouseID, int(h%warehouseShards)), SK: lk}
 	if r.PinnedAt != nil {
-		it.Index[3] = store.IndexKey{PK: PinnedPK(r.TenantID), SK: lk}
+		ix[3] = store.IndexKey{PK: PinnedPK(r.TenantID), SK: lk}
 	}
-	return it
+	return ix
 }
 
 // compactDoc leaves out of a customer's stored document the members that

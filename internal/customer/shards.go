@@ -54,8 +54,7 @@ func ShardedIndexKeys(it store.Item) (store.Item, bool, error) {
 		if err := gojson.Unmarshal(it.Doc, r); err != nil {
 			return it, false, fmt.Errorf("customer: decode customer %s: %w", it.Key, err)
 		}
-		r.Version = it.Version
-		next.Index = r.item().Index
+		next.Index = r.indexKeys()
 	case typeClaim:
 		// Workspace items are claims too (a user's e-mail): a customer's
 		// duplicate-check claim is the one keyed T#<t>#UNQ#…|UNQ.
