@@ -166,11 +166,13 @@ func (s *Service) pass(run *rebuildRun, shard int) (shardrun.Pass[*checkpoint], 
 			}
 			return next, nil
 		}
-		pk := customer.TrashPK(run.Tenant)
-		if shard != trashShard {
-			pk = customer.AllPK(run.Tenant, shard)
+		var page store.Page
+		var err error
+		if shard == trashShard {
+			page, err = s.Store.Query(ctx, store.Query{Index: store.GSI1, PK: customer.TrashPK(run.Tenant), Limit: rebuildPage, Cursor: cursor, DocsOnly: true})
+		} else {
+			page, err = customer.ShardPage(ctx, s.Store, run.Tenant, shard, rebuildPage, cursor)
 		}
-		page, err := s.Store.Query(ctx, store.Query{Index: store.GSI1, PK: pk, Limit: rebuildPage, Cursor: cursor, DocsOnly: true})
 		if err != nil {
 			return "", fmt.Errorf("reports: read customers: %w", err)
 		}
