@@ -92,10 +92,12 @@ func (s *Service) slotOf(ctx context.Context, m Message) (int64, bool, error) {
 }
 
 // nextPosition is the one atomic add of an assignment. The first time a
-// process uses a rule's counter it makes sure the counter exists, seeded
-// from the rule's counter of the layout before (all rules' counters in one
-// partition), so that positions go on from where they were on a deployed
-// table; after that, the add alone.
+// process uses a rule's counter it makes sure that, if the rule has a
+// counter of the layout before (all rules' counters in one partition), the
+// new counter starts from it, so that positions go on from where they were
+// on a deployed table; after that, the add alone. (Old code still adding to
+// the old counter during a deploy can give a position twice: one customer
+// more for one staff member, once.)
 func (s *Service) nextPosition(ctx context.Context, tenant, rule string) (int64, error) {
 	ck := counterKey(tenant, rule)
 	if _, ok := s.seeded.Load(ck); !ok {
@@ -112,7 +114,8 @@ func (s *Service) nextPosition(ctx context.Context, tenant, rule string) (int64,
 }
 
 // seedCounter creates a rule's counter at the value of its old-layout
-// counter (0 when there is none), unless it exists.
+// counter, unless it exists. Without an old counter there is nothing to
+// carry over: the first add creates the counter.
 func (s *Service) seedCounter(ctx context.Context, tenant, rule string) error {
 	ck := counterKey(tenant, rule)
 	if _, err := s.st.Get(ctx, ck); err == nil {
@@ -120,13 +123,14 @@ func (s *Service) seedCounter(ctx context.Context, tenant, rule string) error {
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("distribution: read the rotation counter: %w", err)
 	}
-	var from int64
-	if it, err := s.st.Get(ctx, oldCounterKey(tenant, rule)); err == nil {
-		from = it.N
-	} else if !errors.Is(err, store.ErrNotFound) {
+	it, err := s.st.Get(ctx, oldCounterKey(tenant, rule))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("distribution: read the old rotation counter: %w", err)
 	}
-	err := s.st.Put(ctx, store.Item{Key: ck, Type: "dist_counter", Version: 1, N: from}, store.NotExist)
+	err = s.st.Put(ctx, store.Item{Key: ck, Type: "dist_counter", Version: 1, N: it.N}, store.NotExist)
 	if err != nil && !errors.Is(err, store.ErrConditionFailed) {
 		return fmt.Errorf("distribution: seed the rotation counter: %w", err)
 	}
