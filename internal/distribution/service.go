@@ -83,8 +83,14 @@ func New(st store.Store, clock domain.Clock, log *slog.Logger, orgs Orgs, custom
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 
-// Key layout (tenant t, rule r, customer c, shard s; see shards.go for the
-// shard counts and why):
+// Key layout (tenant t, rule r, customer c, shard s). Shards (shards.go):
+// a rule's log, counts and waiting list over 8 partitions each, because
+// each assignment writes 2 units to each and the counter allows 1,000
+// assignments a second (8 take 4,000); read by fanning out over the 8 and
+// merging (log, by position) or summing (counts). Due items over 128 index
+// partitions, because each delayed lead writes 2 index units and 50,000
+// delayed leads a second across workspaces need 100; the tick reads the
+// 128.
 //
 //	T#<t>#DRULES         <r>             the rules (GSI1 DISTRECLAIM / <t>#<r> for enabled reclaim rules)
 //	T#<t>#DCTR#<r>       n               the rule's rotation counter: one atomic add per customer (rotation.go)
