@@ -335,17 +335,8 @@ func (s *Service) Runs(ctx context.Context, c *workspace.Caller, id string, limi
 		if err != nil {
 			return nil, err
 		}
-		outs, err := s.Store.Query(ctx, store.Query{PK: ruleLogPK(c.Tenant(), id), SK: store.SKBeginsWith, A: "OUT#" + run.ID + "#", Limit: 100})
-		if err != nil {
+		if run.Outcomes, err = s.runOutcomes(ctx, c.Tenant(), id, run.ID, 100); err != nil {
 			return nil, err
-		}
-		run.Outcomes = []Outcome{}
-		for _, oi := range outs.Items {
-			o, err := store.Decode[Outcome](oi)
-			if err != nil {
-				return nil, err
-			}
-			run.Outcomes = append(run.Outcomes, *o)
 		}
 		if run.Status == "running" {
 			if err := s.liveCounts(ctx, c.Tenant(), run); err != nil {
