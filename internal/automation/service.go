@@ -335,13 +335,18 @@ func (s *Service) Runs(ctx context.Context, c *workspace.Caller, id string, limi
 		if err != nil {
 			return nil, err
 		}
-		if run.Outcomes, err = s.runOutcomes(ctx, c.Tenant(), id, run.ID, 100); err != nil {
-			return nil, err
-		}
+		want := run.Changed // a finished run's count of its outcomes
 		if run.Status == "running" {
 			if err := s.liveCounts(ctx, c.Tenant(), run); err != nil {
 				return nil, err
 			}
+			want = -1
+		}
+		if run.Trigger != TriggerDaily {
+			want = -1 // a cut rule's outcome changed nothing
+		}
+		if run.Outcomes, err = s.runOutcomes(ctx, c.Tenant(), run, 100, want); err != nil {
+			return nil, err
 		}
 		out.Items = append(out.Items, *run)
 	}

@@ -35,15 +35,18 @@ const (
 //	                     <shard>                    its checkpoint for one shard
 //	T#<t>#C#<customer>   AUTO#<at>#<id>             the customer's automation log
 //
-// The outcomes are sharded: a daily run over a large workspace writes one
-// per customer it changes, thousands a second, more than one partition
-// takes (1,000 write units a second; an outcome costs two, written in the
-// customer's transaction). OutcomeShards partitions, picked by a stable
-// hash of the customer's id, take 5,000 changes a second at about a third
-// of each partition's limit, with room for the hash's unevenness. A run's
-// outcomes are read by a query per shard, merged by sort key, plus one of
-// the rule's own partition, where the outcomes written before the shards
-// stay (they are read in place, not moved).
+// A daily run's outcomes are sharded: the run writes one per customer it
+// changes, thousands a second, more than one partition takes (1,000 write
+// units a second; an outcome costs two, written in the customer's
+// transaction). OutcomeShards partitions, picked by a stable hash of the
+// customer's id, take 5,000 changes a second at about a third of each
+// partition's limit, with room for the hash's unevenness. The runs list
+// reads a daily run's outcomes from the rule's own partition (outcomes
+// written before the shards stay there) and then shard after shard until
+// it has the run's count or the page's worth; the run's count at its
+// finish reads every shard. An outcome of a change-fired rule stays in
+// the rule's own partition: it is written with the run record of that
+// change, which is there too.
 const OutcomeShards = 32
 
 const (
@@ -56,13 +59,15 @@ func ruleKey(t, id string) store.Key  { return store.Key{PK: rulesPK(t), SK: id}
 func ruleLogPK(t, rule string) string { return "T#" + t + "#RLOG#" + rule }
 func jobPK(t, run string) string      { return "T#" + t + "#JOB#" + run }
 
-// outcomePK is the partition of a customer's outcomes in a rule's log.
-func outcomePK(t, rule, customerID string) string {
+// outcomeShardPK is the partition of a customer's daily-run outcomes in a
+// rule's log.
+func outcomeShardPK(t, rule, customerID string) string {
 	return fmt.Sprintf("%s#O#%02d", ruleLogPK(t, rule), store.HashShard(customerID, OutcomeShards))
 }
 
-// outcomePartitions are every partition a rule's outcomes may be in: the
-// rule's log itself (outcomes written before the shards), then each shard.
+// outcomePartitions are every partition a daily run's outcomes may be in:
+// the rule's log itself (outcomes written before the shards), then each
+// shard.
 func outcomePartitions(t, rule string) []string {
 	pks := []string{ruleLogPK(t, rule)}
 	for shard := range OutcomeShards {
@@ -156,23 +161,40 @@ type Outcome struct {
 	Depth int  `json:"depth"`
 }
 
-// outcomeOps records an outcome in the rule's log and the customer's.
-func outcomeOps(tenant string, o Outcome) []store.TxOp {
+// outcomeOps records an outcome in the rule's log (a daily run's in the
+// customer's shard of it) and the customer's.
+func outcomeOps(tenant string, o Outcome, daily bool) []store.TxOp {
 	doc := store.Doc(o)
+	pk := ruleLogPK(tenant, o.RuleID)
+	if daily {
+		pk = outcomeShardPK(tenant, o.RuleID, o.CustomerID)
+	}
 	return []store.TxOp{
-		store.TxPut(store.Item{Key: store.Key{PK: outcomePK(tenant, o.RuleID, o.CustomerID), SK: "OUT#" + o.RunID + "#" + o.CustomerID},
+		store.TxPut(store.Item{Key: store.Key{PK: pk, SK: "OUT#" + o.RunID + "#" + o.CustomerID},
 			Type: typeOutcome, Version: 1, Doc: doc}, store.None),
 		store.TxPut(store.Item{Key: store.Key{PK: customer.Partition(tenant, o.CustomerID), SK: "AUTO#" + store.SortTime(o.At) + "#" + o.ID},
 			Type: typeLog, Version: 1, Doc: doc}, store.None),
 	}
 }
 
-// runOutcomes reads up to limit of a run's outcomes, in sort key order
-// (by customer id), from every partition they may be in.
-func (s *Service) runOutcomes(ctx context.Context, tenant, rule, run string, limit int) ([]Outcome, error) {
+// runOutcomes reads up to limit of a run's outcomes, ordered by customer
+// id. A daily run's are read partition after partition until all of them
+// (want, when the run's count is known; -1 otherwise) or limit are found:
+// which of them a long run shows is no matter, how many queries it takes is.
+func (s *Service) runOutcomes(ctx context.Context, tenant string, run *Run, limit, want int) ([]Outcome, error) {
+	pks := []string{ruleLogPK(tenant, run.RuleID)}
+	if run.Trigger == TriggerDaily {
+		pks = outcomePartitions(tenant, run.RuleID)
+	}
+	if want < 0 || want > limit {
+		want = limit
+	}
 	var items []store.Item
-	for _, pk := range outcomePartitions(tenant, rule) {
-		page, err := s.Store.Query(ctx, store.Query{PK: pk, SK: store.SKBeginsWith, A: "OUT#" + run + "#", Limit: limit})
+	for _, pk := range pks {
+		if len(items) >= want {
+			break
+		}
+		page, err := s.Store.Query(ctx, store.Query{PK: pk, SK: store.SKBeginsWith, A: "OUT#" + run.ID + "#", Limit: limit - len(items)})
 		if err != nil {
 			return nil, fmt.Errorf("automation: read outcomes: %w", err)
 		}
@@ -180,7 +202,7 @@ func (s *Service) runOutcomes(ctx context.Context, tenant, rule, run string, lim
 	}
 	slices.SortFunc(items, func(a, b store.Item) int { return strings.Compare(a.SK, b.SK) })
 	out := []Outcome{}
-	for _, it := range items[:min(len(items), limit)] {
+	for _, it := range items {
 		o, err := store.Decode[Outcome](it)
 		if err != nil {
 			return nil, err
@@ -190,7 +212,8 @@ func (s *Service) runOutcomes(ctx context.Context, tenant, rule, run string, lim
 	return out, nil
 }
 
-// countOutcomes counts a run's outcomes in every partition they may be in.
+// countOutcomes counts a daily run's outcomes in every partition they may
+// be in.
 func (s *Service) countOutcomes(ctx context.Context, tenant, rule, run string) (int, error) {
 	n := 0
 	for _, pk := range outcomePartitions(tenant, rule) {

@@ -14,9 +14,9 @@ import (
 
 // A daily run writes each customer's outcome in one of the rule log's
 // shards, not in the rule's own partition (one partition would cap a run
-// at a few hundred changes a second); the runs list reads every shard, and
-// the rule's own partition too, where outcomes written before the shards
-// stay.
+// at a few hundred changes a second); the runs list finds them in every
+// shard, and in the rule's own partition too, where outcomes written
+// before the shards stay.
 func TestDailyRunOutcomesAreSharded(t *testing.T) {
 	s := start(t, false)
 	admin, tenant := s.workspace("Cửa hàng")
