@@ -62,7 +62,11 @@ func jobPK(t, run string) string      { return "T#" + t + "#JOB#" + run }
 // outcomeShardPK is the partition of a customer's daily-run outcomes in a
 // rule's log.
 func outcomeShardPK(t, rule, customerID string) string {
-	return fmt.Sprintf("%s#O#%02d", ruleLogPK(t, rule), store.HashShard(customerID, OutcomeShards))
+	return outcomeShard(t, rule, store.HashShard(customerID, OutcomeShards))
+}
+
+func outcomeShard(t, rule string, shard int) string {
+	return fmt.Sprintf("%s#O#%02d", ruleLogPK(t, rule), shard)
 }
 
 // outcomePartitions are every partition a daily run's outcomes may be in:
@@ -71,7 +75,7 @@ func outcomeShardPK(t, rule, customerID string) string {
 func outcomePartitions(t, rule string) []string {
 	pks := []string{ruleLogPK(t, rule)}
 	for shard := range OutcomeShards {
-		pks = append(pks, fmt.Sprintf("%s#O#%02d", ruleLogPK(t, rule), shard))
+		pks = append(pks, outcomeShard(t, rule, shard))
 	}
 	return pks
 }
