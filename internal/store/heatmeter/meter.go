@@ -36,6 +36,7 @@ package heatmeter
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
 	"tend/internal/store"
@@ -64,13 +65,17 @@ type Store struct {
 	inner store.Store
 	mu    sync.Mutex
 	parts map[Part]*Units
+	// writers are the workspaces whose items each key was written for:
+	// a key without a workspace in it that every workspace writes grows
+	// with the number of workspaces.
+	writers map[Part]map[string]bool
 }
 
 var _ store.Store = (*Store)(nil)
 
 // New wraps inner.
 func New(inner store.Store) *Store {
-	return &Store{inner: inner, parts: map[Part]*Units{}}
+	return &Store{inner: inner, parts: map[Part]*Units{}, writers: map[Part]map[string]bool{}}
 }
 
 // Inner is the wrapped store.
@@ -81,6 +86,44 @@ func (s *Store) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.parts = map[Part]*Units{}
+	s.writers = map[Part]map[string]bool{}
+}
+
+// Writers returns how many workspaces' items wrote each key (items of no
+// workspace, whose table key does not begin "T#<tenant>#", count none).
+func (s *Store) Writers() map[Part]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[Part]int, len(s.writers))
+	for p, ts := range s.writers {
+		out[p] = len(ts)
+	}
+	return out
+}
+
+// TenantOf is the workspace of an item's table key, "" for none.
+func TenantOf(pk string) string {
+	rest, ok := strings.CutPrefix(pk, "T#")
+	if !ok {
+		return ""
+	}
+	tenant, _, _ := strings.Cut(rest, "#")
+	return tenant
+}
+
+// wrote notes that an item of tenant's was written to p.
+func (s *Store) wrote(p Part, tenant string) {
+	if tenant == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ts := s.writers[p]
+	if ts == nil {
+		ts = map[string]bool{}
+		s.writers[p] = ts
+	}
+	ts[tenant] = true
 }
 
 // Charges returns a copy of the units charged to each partition key.
@@ -130,7 +173,9 @@ func (s *Store) chargeWrite(key store.Key, old, new *store.Item, factor float64,
 	if new != nil {
 		size = max(size, ItemSize(*new))
 	}
+	tenant := TenantOf(key.PK)
 	s.charge(table(key.PK), 0, factor*WriteUnits(size))
+	s.wrote(table(key.PK), tenant)
 	if !applied {
 		return
 	}
@@ -144,9 +189,11 @@ func (s *Store) chargeWrite(key store.Key, old, new *store.Item, factor float64,
 		}
 		if is.PK != "" {
 			s.charge(Part{name, is.PK}, 0, factor*WriteUnits(ItemSize(*new)))
+			s.wrote(Part{name, is.PK}, tenant)
 		}
 		if was.PK != "" && was != is {
 			s.charge(Part{name, was.PK}, 0, factor*WriteUnits(ItemSize(*old)))
+			s.wrote(Part{name, was.PK}, tenant)
 		}
 	}
 }
