@@ -2,8 +2,10 @@ package leads
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"tend/internal/domain"
@@ -87,6 +89,12 @@ type delivery struct {
 	Delivery
 	Tenant string `json:"tenant_id"`
 	Kind   Kind   `json:"kind"`
+	// Payload is a signed lead's JSON as posted (compacted), which the
+	// source's mapping reads when the lead is taken.
+	Payload json.RawMessage `json:"payload,omitempty"`
+	// Problems are the elements of a rejected lead that could not make a
+	// customer, with their message codes (Error is their code).
+	Problems []LeadError `json:"problems,omitempty"`
 	// ResentAt is when the tick last sent it to the queue again.
 	ResentAt time.Time `json:"resent_at,omitzero"`
 	// Version is the stored item's.
@@ -101,12 +109,41 @@ func deliveryKey(sourceID, id string) store.Key {
 	return store.Key{PK: "LEADSRC#" + sourceID + "#DLV#" + id, SK: "D"}
 }
 
-// deliveriesPK lists a source's deliveries by time (GSI1); pendingPK
-// lists every pending delivery, of all workspaces, for the tick's resend
-// (GSI2: an item is in it only while pending, so it stays small).
+// deliveriesPK lists a source's deliveries by time (GSI1).
 func deliveriesPK(sourceID string) string { return "LEADSRC#" + sourceID + "#DLVS" }
 
-const pendingPK = "LEADS#PENDING"
+// The pending deliveries of every workspace, for the tick's resend, are
+// listed in GSI2 (an item is in it only while pending, so it stays small).
+// Every lead of every workspace writes it twice (held, then taken), so it
+// is sharded by the delivery's id: pendingShards partitions
+// "LEADS#PENDING#000".."LEADS#PENDING#127", a delivery always in the same
+// one (rewritten there when resent or settled). 128 shards carry 128,000
+// index writes a second, above 50,000 leads a second across tenants at two
+// writes each with room for larger items; the tick's resend reads every
+// shard (128 small queries every few minutes, most of them empty), and the
+// partition of the unsharded layout (legacyPendingPK), which pending items
+// written before the shards keep until they are resent or taken.
+const pendingShards = 128
+
+const legacyPendingPK = "LEADS#PENDING"
+
+// pendingPK is the shard of the pending list a delivery is in: a stable
+// hash of its id, so that every rewrite of it lands in the same shard.
+func pendingPK(deliveryID string) string {
+	h := fnv.New32a()
+	h.Write([]byte(deliveryID))
+	return fmt.Sprintf("%s#%03d", legacyPendingPK, h.Sum32()%pendingShards)
+}
+
+// pendingPKs are every shard of the pending list, and the unsharded
+// partition of the items written before it was sharded.
+func pendingPKs() []string {
+	out := make([]string, 0, pendingShards+1)
+	for n := range pendingShards {
+		out = append(out, fmt.Sprintf("%s#%03d", legacyPendingPK, n))
+	}
+	return append(out, legacyPendingPK)
+}
 
 // counterKey is a source's counter of an outcome: beside the source's
 // item, so that one query reads the source's figures.
@@ -123,7 +160,7 @@ func (d *delivery) item() store.Item {
 		if d.ResentAt.After(since) {
 			since = d.ResentAt
 		}
-		it.Index[1] = store.IndexKey{PK: pendingPK, SK: store.SortTime(since) + "#" + d.SourceID + "#" + d.ID}
+		it.Index[1] = store.IndexKey{PK: pendingPK(d.ID), SK: store.SortTime(since) + "#" + d.SourceID + "#" + d.ID}
 	}
 	return it
 }
@@ -149,6 +186,21 @@ func (s *Service) loadDelivery(ctx context.Context, sourceID, id string) (*deliv
 		return nil, fmt.Errorf("leads: read delivery %s: %w", id, err)
 	}
 	return decodeDelivery(it)
+}
+
+// errors are why a delivery failed, or why its last attempt did.
+func (d *delivery) errors() []LeadError {
+	out := []LeadError{}
+	for _, p := range d.Problems {
+		if p.Params == nil {
+			p.Params = map[string]string{}
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 && d.Error != "" {
+		out = append(out, LeadError{Code: d.Error, Params: map[string]string{}})
+	}
+	return out
 }
 
 // settle returns the ops that close a pending delivery with its outcome,

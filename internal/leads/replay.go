@@ -34,14 +34,21 @@ type replay struct {
 // timestamp and the body), whichever of the source's secrets signed it,
 // and by the webhook (lead or call) it was posted to.
 func (v *Verified) replayOf(hook string, body []byte) replay {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s.", hook, v.timestamp)
-	h.Write(body)
 	return replay{
-		key: store.Key{PK: "LEADSRC#" + v.rec.ID + "#SIGNED#" + hex.EncodeToString(h.Sum(nil)), SK: "SIGNED"},
+		key: store.Key{PK: "LEADSRC#" + v.rec.ID + "#SIGNED#" + v.request(hook, body), SK: "SIGNED"},
 		// A second past the window: timestamps are whole seconds.
 		expires: v.signedAt.Add(MaxSkew + time.Second),
 	}
+}
+
+// request names a signed request by what its signature covers (the
+// timestamp and the body) and by the webhook (lead or call) it was posted
+// to.
+func (v *Verified) request(hook string, body []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s.", hook, v.timestamp)
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // marking writes the marker with the answer of a request that went to the
@@ -56,10 +63,8 @@ func (r replay) marking(answer func(customerID string) Accepted) customer.Also {
 	}
 }
 
-// accepted is the answer to a request taken by a customer (a new lead, a
-// call); repeated, to a lead that repeated an existing customer.
+// accepted is the answer to a call record taken by a customer.
 func accepted(id string) Accepted { return Accepted{CustomerID: id} }
-func repeated(id string) Accepted { return Accepted{CustomerID: id, DuplicateOf: id} }
 
 // replayed returns the answer of the copy of a request that was taken, or
 // nil when none was.

@@ -1,7 +1,7 @@
 // Package leads takes leads from outside [tích hợp cổng dữ liệu]: lead
 // sources (a landing page, an ad form, a call center) post signed JSON to
-// their webhook; each accepted lead is stored as a customer before it is
-// answered, and never lost.
+// their webhook; each accepted lead is stored before it is answered, made
+// a customer by the intake queue's consumer, and never lost.
 package leads
 
 import (
