@@ -42,7 +42,12 @@ func (a *API) routesLeads() {
 			return err
 		}
 		log, err := svc.Deliveries(r.Context(), c, r.PathValue("id"), limit, cursor)
-		return ok(w, log, err)
+		if err != nil {
+			return err
+		}
+		// Sealed as every list's (see writePage), or pageParams refuses it.
+		log.NextCursor = sealCursor(r, c, log.NextCursor)
+		return writeJSON(w, http.StatusOK, log)
 	})
 	a.admin("POST /v1/lead-sources/{id}/test", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in leads.TestLead

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"time"
 
 	"tend/internal/domain"
@@ -109,52 +108,10 @@ func deliveryKey(sourceID, id string) store.Key {
 	return store.Key{PK: "LEADSRC#" + sourceID + "#DLV#" + id, SK: "D"}
 }
 
-// deliveriesPK lists a source's deliveries by time (GSI1).
-func deliveriesPK(sourceID string) string { return "LEADSRC#" + sourceID + "#DLVS" }
-
-// The pending deliveries of every workspace, for the tick's resend, are
-// listed in GSI2 (an item is in it only while pending, so it stays small).
-// Every lead of every workspace writes it twice (held, then taken), so it
-// is sharded by the delivery's id: pendingShards partitions
-// "LEADS#PENDING#000".."LEADS#PENDING#127", a delivery always in the same
-// one (rewritten there when resent or settled). 128 shards carry 128,000
-// index writes a second, above 50,000 leads a second across tenants at two
-// writes each with room for larger items; the tick's resend reads every
-// shard (128 small queries every few minutes, most of them empty), and the
-// partition of the unsharded layout (legacyPendingPK), which pending items
-// written before the shards keep until they are resent or taken.
-const pendingShards = 128
-
-const legacyPendingPK = "LEADS#PENDING"
-
-// pendingPK is the shard of the pending list a delivery is in: a stable
-// hash of its id, so that every rewrite of it lands in the same shard.
-func pendingPK(deliveryID string) string {
-	h := fnv.New32a()
-	h.Write([]byte(deliveryID))
-	return fmt.Sprintf("%s#%03d", legacyPendingPK, h.Sum32()%pendingShards)
-}
-
-// pendingPKs are every shard of the pending list, and the unsharded
-// partition of the items written before it was sharded.
-func pendingPKs() []string {
-	out := make([]string, 0, pendingShards+1)
-	for n := range pendingShards {
-		out = append(out, fmt.Sprintf("%s#%03d", legacyPendingPK, n))
-	}
-	return append(out, legacyPendingPK)
-}
-
-// counterKey is a source's counter of an outcome: beside the source's
-// item, so that one query reads the source's figures.
-func counterKey(sourceID string, o Outcome) store.Key {
-	return store.Key{PK: "LEADSRC#" + sourceID, SK: "N#" + string(o)}
-}
-
 func (d *delivery) item() store.Item {
 	it := store.Item{Key: deliveryKey(d.SourceID, d.ID), Type: "lead_delivery", Version: d.Version, Doc: store.Doc(d),
 		ExpiresAt: d.ReceivedAt.Add(deliveryRetention)}
-	it.Index[0] = store.IndexKey{PK: deliveriesPK(d.SourceID), SK: store.SortTime(d.ReceivedAt) + "#" + d.ID}
+	it.Index[0] = store.IndexKey{PK: deliveriesPK(d.SourceID, d.ID), SK: store.SortTime(d.ReceivedAt) + "#" + d.ID}
 	if d.Outcome == OutcomePending {
 		since := d.ReceivedAt
 		if d.ResentAt.After(since) {
@@ -214,8 +171,8 @@ func (d *delivery) settle(o Outcome, customerID string, now time.Time) []store.T
 	}
 	return []store.TxOp{
 		store.TxPut(next.item(), store.IfVersion(d.Version)),
-		store.TxAdd(counterKey(d.SourceID, OutcomePending), -1),
-		store.TxAdd(counterKey(d.SourceID, o), 1),
+		store.TxAdd(counterKey(d.SourceID, d.ID, OutcomePending), -1),
+		store.TxAdd(counterKey(d.SourceID, d.ID, o), 1),
 	}
 }
 
@@ -235,13 +192,12 @@ func (s *Service) Deliveries(ctx context.Context, c *workspace.Caller, sourceID 
 	if _, err := s.loadFor(ctx, c, sourceID); err != nil {
 		return nil, err
 	}
-	page, err := s.Store.Query(ctx, store.Query{Index: store.GSI1, PK: deliveriesPK(sourceID), Reverse: true,
-		Limit: domain.ListLimit(limit), Cursor: cursor, DocsOnly: true})
+	items, next, err := s.logPage(ctx, sourceID, domain.ListLimit(limit), cursor)
 	if err != nil {
-		return nil, store.CursorError(fmt.Errorf("leads: list deliveries of %s: %w", sourceID, err))
+		return nil, err
 	}
-	out := &DeliveryLog{Page: domain.Page[Delivery]{Items: []Delivery{}, NextCursor: page.Cursor}}
-	for _, it := range page.Items {
+	out := &DeliveryLog{Page: domain.Page[Delivery]{Items: []Delivery{}, NextCursor: next}}
+	for _, it := range items {
 		d, err := decodeDelivery(it)
 		if err != nil {
 			return nil, err
@@ -252,18 +208,21 @@ func (s *Service) Deliveries(ctx context.Context, c *workspace.Caller, sourceID 
 	return out, err
 }
 
-// counters reads a source's counters: every outcome, 0 when none yet.
+// counters reads a source's counters, summed over their shards: every
+// outcome, 0 when none yet.
 func (s *Service) counters(ctx context.Context, sourceID string) (map[Outcome]int64, error) {
 	out := make(map[Outcome]int64, len(outcomes))
 	for _, o := range outcomes {
 		out[o] = 0
 	}
-	page, err := s.Store.Query(ctx, store.Query{PK: "LEADSRC#" + sourceID, SK: store.SKBeginsWith, A: "N#"})
-	if err != nil {
-		return nil, fmt.Errorf("leads: read counters of %s: %w", sourceID, err)
-	}
-	for _, it := range page.Items {
-		out[Outcome(it.Key.SK[2:])] = it.N
+	for _, pk := range counterPKs(sourceID) {
+		page, err := s.Store.Query(ctx, store.Query{PK: pk, SK: store.SKBeginsWith, A: "N#"})
+		if err != nil {
+			return nil, fmt.Errorf("leads: read counters of %s: %w", sourceID, err)
+		}
+		for _, it := range page.Items {
+			out[Outcome(it.Key.SK[2:])] += it.N
+		}
 	}
 	return out, nil
 }

@@ -82,7 +82,7 @@ func (s *Service) hold(ctx context.Context, r *record, in incoming) (*Held, erro
 	err := s.Store.Transact(ctx, []store.TxOp{
 		store.TxPut(store.Item{Key: seen, Type: "lead_seen", Version: 1, ExpiresAt: until, Doc: mark}, store.NotExist),
 		store.TxPut(d.item(), store.NotExist),
-		store.TxAdd(counterKey(r.ID, OutcomePending), 1),
+		store.TxAdd(counterKey(r.ID, d.ID, OutcomePending), 1),
 	})
 	if store.FailedOp(err) == 0 {
 		return s.heldBefore(ctx, seen)
