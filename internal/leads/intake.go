@@ -33,7 +33,25 @@ func (v *Verified) ID() string { return v.rec.ID }
 // signature, or an unknown or disabled source, is a 401: a sender learns
 // nothing about which.
 func (s *Service) Verify(ctx context.Context, sourceID, timestamp, signature string, body []byte) (*Verified, error) {
-	r, err := s.load(ctx, sourceID)
+	r, err := s.verified(ctx, s.cached, sourceID, timestamp, signature, body)
+	if errors.Is(err, errSignature) {
+		// The cached source may be older than its secret (see sourceTTL).
+		r, err = s.verified(ctx, s.fresh, sourceID, timestamp, signature, body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	at, err := signedAt(timestamp)
+	if err != nil {
+		return nil, err
+	}
+	return &Verified{rec: r, timestamp: timestamp, signedAt: at}, nil
+}
+
+// verified reads a source with read and checks a request's signature with
+// its secrets.
+func (s *Service) verified(ctx context.Context, read func(context.Context, string) (*record, error), sourceID, timestamp, signature string, body []byte) (*record, error) {
+	r, err := read(ctx, sourceID)
 	if errors.Is(err, domain.ErrNotFound) || (err == nil && !r.Enabled) {
 		return nil, errSignature
 	}
@@ -48,11 +66,7 @@ func (s *Service) Verify(ctx context.Context, sourceID, timestamp, signature str
 	if err := verify(secrets, timestamp, signature, body, now); err != nil {
 		return nil, err
 	}
-	at, err := signedAt(timestamp)
-	if err != nil {
-		return nil, err
-	}
-	return &Verified{rec: r, timestamp: timestamp, signedAt: at}, nil
+	return r, nil
 }
 
 // Accepted is the answer to a signed call record: the customer it went

@@ -50,7 +50,7 @@ func (s *Service) Take(ctx context.Context, body []byte) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.load(ctx, d.SourceID)
+	r, err := s.cached(ctx, d.SourceID)
 	if errors.Is(err, domain.ErrNotFound) {
 		if d.Outcome != OutcomePending {
 			return nil
