@@ -58,6 +58,9 @@ func statusOf(o Outcome) LeadStatus {
 // Lead checks a signed lead against the source's mapping and holds it
 // for the intake queue's consumer.
 func (s *Service) Lead(ctx context.Context, v *Verified, body []byte) (*Queued, error) {
+	if len(body) > maxSignedLead {
+		return nil, domain.Errorf(domain.ErrTooLarge, "body_too_large", "max", "100 KiB")
+	}
 	o, err := s.Orgs.LoadOrg(ctx, v.rec.Tenant)
 	if err != nil {
 		return nil, err
@@ -73,6 +76,10 @@ func (s *Service) Lead(ctx context.Context, v *Verified, body []byte) (*Queued, 
 	}
 	return &Queued{LeadID: leadID(v.rec.ID, h.DeliveryID), Status: statusOf(h.Status), Replayed: h.Repeated}, nil
 }
+
+// maxSignedLead is the largest signed lead taken: it is stored with its
+// delivery, and an item holds at most 400 KB.
+const maxSignedLead = 100 << 10
 
 // signedInput maps a signed lead's JSON to a customer's input through the
 // source's mapping, checked as a new customer would be (but for the

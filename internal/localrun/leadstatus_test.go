@@ -2,10 +2,12 @@ package localrun_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"tend/internal/leads"
 	"tend/internal/store"
 )
 
@@ -109,5 +111,28 @@ func TestLostLeadsAreSentAgain(t *testing.T) {
 	}
 	if len(f.named("Khách Mất Tin")) != 1 || len(f.named("Khách Cũ Mất Tin")) != 1 {
 		t.Fatal("want one customer per lead")
+	}
+}
+
+// A signed lead is stored with its delivery, so one over 100 KiB is
+// refused (413), in vi and en, and nothing is held.
+func TestSignedLeadTooLarge(t *testing.T) {
+	f := newFunnel(t)
+	at := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
+	f.s.setClock(at)
+	raw := []byte(`{"full_name":"Khách Nặng","note":"` + strings.Repeat("a", 100<<10) + `"}`)
+	for _, tc := range []struct{ lang, detail string }{
+		{"vi", "Nội dung yêu cầu quá lớn (tối đa 100 KiB)."},
+		{"en", "The request body is too large (at most 100 KiB)."},
+	} {
+		ts := strconv.FormatInt(at.Unix(), 10)
+		p := f.s.anon().with("Accept-Language", tc.lang).with("X-Tend-Timestamp", ts).with("X-Tend-Signature", leads.Sign(f.secret, ts, raw)).
+			do("POST", "/hooks/leads/"+f.source, raw).problem(413)
+		if p.Code != "body_too_large" || p.Detail != tc.detail {
+			t.Fatalf("%s: %+v, want %q", tc.lang, p, tc.detail)
+		}
+	}
+	if log := f.deliveries(f.source); len(log.Items) != 0 {
+		t.Fatalf("held %+v", log.Items)
 	}
 }
