@@ -13,14 +13,15 @@ import (
 	"tend/internal/store"
 )
 
-// A signed request is taken once. Its signature stands for an implicit
+// A signed call record is taken once (a signed lead too, by its
+// delivery's mark: see Lead). Its signature stands for an implicit
 // idempotency key for as long as it is honoured (MaxSkew either side of
 // its timestamp): the copy that is taken writes a marker holding its
-// answer in the same transaction as the customer, activity or call it
-// makes, and every other copy, later or racing it, finds the marker and
-// is answered the same, changing nothing. The marker expires with the
-// signature, after which a copy is refused as stale anyway. An
-// Idempotency-Key, which no signature covers, changes none of this.
+// answer in the same transaction as the call it adds, and every other
+// copy, later or racing it, finds the marker and is answered the same,
+// changing nothing. The marker expires with the signature, after which a
+// copy is refused as stale anyway. An Idempotency-Key, which no signature
+// covers, changes none of this.
 
 const replayType = "webhook_replay"
 
