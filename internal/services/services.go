@@ -126,8 +126,8 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	return s
 }
 
-// ForHooks wires the services behind the webhooks: lead intake (the
-// signed leads taken at once, the others held for the intake queue).
+// ForHooks wires the services behind the webhooks: lead intake (the leads
+// held for the intake queue, call records taken at once).
 func ForHooks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
 	s := newCore(st, q, clock, log)
 	s.addLeads()
