@@ -10,6 +10,7 @@ import (
 
 	"tend/internal/customer"
 	"tend/internal/domain"
+	"tend/internal/queuegroup"
 	"tend/internal/store"
 )
 
@@ -94,7 +95,8 @@ func (s *Service) schedule(ctx context.Context, m Message, due time.Time) error 
 	delay := due.Sub(s.now())
 	switch {
 	case delay <= MaxQueueDelay:
-		if err := s.queue.Send(ctx, store.Doc(m), max(delay, 0)); err != nil {
+		// In the workspace's group (queuegroup): the tick's reclaims too.
+		if err := s.queue.Send(queuegroup.With(ctx, m.Tenant), store.Doc(m), max(delay, 0)); err != nil {
 			return fmt.Errorf("distribution: send %s: %w", m.Customer, err)
 		}
 	default:
@@ -128,7 +130,11 @@ func (s *Service) sendDue(ctx context.Context) (int, error) {
 			return sent, fmt.Errorf("distribution: read due: %w", err)
 		}
 		for _, it := range page.Items {
-			if err := s.queue.Send(ctx, it.Doc, 0); err != nil {
+			var m Message
+			if err := json.Unmarshal(it.Doc, &m); err != nil {
+				return sent, fmt.Errorf("distribution: decode due %s: %w", it.Key, err)
+			}
+			if err := s.queue.Send(queuegroup.With(ctx, m.Tenant), it.Doc, 0); err != nil {
 				return sent, err
 			}
 			if err := s.st.Delete(ctx, it.Key, store.None); err != nil {
