@@ -110,6 +110,10 @@ func TestGroupKeptThroughRetriesAndDeadLetters(t *testing.T) {
 	if w, err := q.Waiting(ctx); err != nil || len(w) != 4 {
 		t.Fatalf("Waiting = %q, %v; want the 4 messages", w, err)
 	}
+	byGroup, err := q.WaitingByGroup(ctx)
+	if want := `map[:[plain] ws_a:[flaky later] ws_b:[poison]]`; err != nil || fmt.Sprintf("%s", byGroup) != want {
+		t.Fatalf("WaitingByGroup = %s, %v; want %s", byGroup, err, want)
+	}
 	groups := map[string][]string{} // body → the group of each attempt
 	calls := map[string]int{}
 	handle := func(ctx context.Context, b []byte) error {

@@ -333,7 +333,7 @@ func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx co
 
 // Len counts the messages waiting, visible or not.
 func (q *Queue) Len(ctx context.Context) (int, error) {
-	byGroup, err := q.waiting(ctx)
+	_, byGroup, err := q.waiting(ctx)
 	n := 0
 	for _, items := range byGroup {
 		n += len(items)
@@ -345,7 +345,7 @@ func (q *Queue) Len(ctx context.Context) (int, error) {
 // the order the queue would hand them out (a group's in turn with the
 // others'): tests deliver them in another order, as SQS may.
 func (q *Queue) Waiting(ctx context.Context) ([][]byte, error) {
-	byGroup, err := q.waiting(ctx)
+	_, byGroup, err := q.waiting(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -361,21 +361,42 @@ func (q *Queue) Waiting(ctx context.Context) ([][]byte, error) {
 	return out, nil
 }
 
-// waiting reads every group's messages, the groups in turn.
-func (q *Queue) waiting(ctx context.Context) ([][]store.Item, error) {
-	groups, err := q.groups(ctx)
+// WaitingByGroup returns the bodies of the messages waiting, visible or
+// not, by group ("" for those sent without one), each group's in the
+// order the queue would hand them out.
+func (q *Queue) WaitingByGroup(ctx context.Context) (map[string][][]byte, error) {
+	groups, byGroup, err := q.waiting(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out [][]store.Item
+	out := map[string][][]byte{}
+	for i, items := range byGroup {
+		for _, it := range items {
+			var m message
+			if err := json.Unmarshal(it.Doc, &m); err != nil {
+				return nil, fmt.Errorf("localqueue %s: decode %s: %w", q.name, it.Key, err)
+			}
+			out[groups[i]] = append(out[groups[i]], m.Body)
+		}
+	}
+	return out, nil
+}
+
+// waiting reads every group's messages: the groups in turn, and theirs.
+func (q *Queue) waiting(ctx context.Context) ([]string, [][]store.Item, error) {
+	groups, err := q.groups(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([][]store.Item, 0, len(groups))
 	for _, g := range groups {
 		items, err := q.all(ctx, q.pk(g))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, items)
 	}
-	return out, nil
+	return groups, out, nil
 }
 
 // DeadLetters lists the messages that failed every attempt, oldest first.
