@@ -10,6 +10,7 @@ import (
 
 	"tend/internal/customer"
 	"tend/internal/domain"
+	"tend/internal/queuegroup"
 	"tend/internal/store"
 )
 
@@ -90,7 +91,8 @@ func (s *Service) schedule(ctx context.Context, m Message, due time.Time) error 
 	delay := due.Sub(s.now())
 	switch {
 	case delay <= MaxQueueDelay:
-		if err := s.queue.Send(ctx, store.Doc(m), max(delay, 0)); err != nil {
+		// In the workspace's group (queuegroup): the tick's reclaims too.
+		if err := s.queue.Send(queuegroup.With(ctx, m.Tenant), store.Doc(m), max(delay, 0)); err != nil {
 			return fmt.Errorf("distribution: send %s: %w", m.Customer, err)
 		}
 	default:
@@ -143,7 +145,11 @@ func (s *Service) sendDueOf(ctx context.Context, pk string, now time.Time) (int,
 			return sent, fmt.Errorf("distribution: read due: %w", err)
 		}
 		for _, it := range page.Items {
-			if err := s.queue.Send(ctx, it.Doc, 0); err != nil {
+			// In its workspace's group (queuegroup). A doc that does not
+			// decode goes as before, in none: the distributor reports it.
+			var m Message
+			_ = json.Unmarshal(it.Doc, &m)
+			if err := s.queue.Send(queuegroup.With(ctx, m.Tenant), it.Doc, 0); err != nil {
 				return sent, err
 			}
 			if err := s.st.Delete(ctx, it.Key, store.None); err != nil {

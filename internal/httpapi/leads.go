@@ -9,6 +9,7 @@ import (
 
 	"tend/internal/distribution"
 	"tend/internal/leads"
+	"tend/internal/queuegroup"
 	"tend/internal/workspace"
 )
 
@@ -139,6 +140,8 @@ func (a *API) serveHook(w *recorder, r *http.Request, lang string, take hookTake
 	if err != nil {
 		return err
 	}
+	// What the lead queues is the source's workspace's (queuegroup).
+	r = r.WithContext(queuegroup.With(r.Context(), v.Tenant()))
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return a.once(w, r, "SRC#"+v.ID(), lang, func() error {
 		answer, replayed, err := take(r.Context(), v, body)

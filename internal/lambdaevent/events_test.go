@@ -166,6 +166,10 @@ func TestSampleSQSJobsMessage(t *testing.T) {
 	if job.Kind != "daily_rules" || job.Tenant != "ws_demo" || job.Run != "run_sample" || job.Shard != 3 {
 		t.Errorf("job = %+v", job)
 	}
+	// Sent in its workspace's message group, which Lambda passes on.
+	if g := m.Attributes["MessageGroupId"]; g != job.Tenant {
+		t.Errorf("MessageGroupId = %q, want the job's workspace %q", g, job.Tenant)
+	}
 }
 
 func TestSampleScheduleTick(t *testing.T) {

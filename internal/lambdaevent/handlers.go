@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"tend/internal/queuegroup"
 	"tend/internal/store"
 )
 
@@ -91,11 +92,13 @@ func handleJobs(ctx context.Context, s Scheduler, log *slog.Logger, ev events.SQ
 
 // SQSHandler handles a batch of a queue message by message, reporting the
 // failed ones (ReportBatchItemFailures) so that only they are retried.
+// Each message is handled in its message group (its workspace): what its
+// handling sends is in the same group (queuegroup).
 func SQSHandler(handle func(ctx context.Context, body []byte) error, log *slog.Logger) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 		var resp events.SQSEventResponse
 		for _, m := range ev.Records {
-			if err := handle(ctx, []byte(m.Body)); err != nil {
+			if err := handle(queuegroup.With(ctx, m.Attributes["MessageGroupId"]), []byte(m.Body)); err != nil {
 				log.ErrorContext(ctx, "message failed", "message_id", m.MessageId, "err", err)
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
 			}

@@ -11,6 +11,7 @@ import (
 
 	"tend/internal/domain"
 	"tend/internal/leadpayload"
+	"tend/internal/queuegroup"
 	"tend/internal/store"
 )
 
@@ -71,6 +72,7 @@ func seenKey(sourceID, same string) store.Key {
 // with the first one's delivery. When the queue can't be reached the lead
 // is still held: the tick sends it.
 func (s *Service) hold(ctx context.Context, r *record, in incoming) (*Held, error) {
+	ctx = queuegroup.With(ctx, r.Tenant) // what it queues is the source's workspace's
 	now := s.Clock.Now().UTC()
 	d := &delivery{Delivery: Delivery{ID: domain.NewID("dlv"), SourceID: r.ID, ReceivedAt: now, UpdatedAt: now, Outcome: OutcomePending,
 		Test: in.Test, ExternalID: in.ExternalID, Fields: fieldsOf(in.Fields), Meta: in.Meta}, Tenant: r.Tenant, Kind: r.Kind, Payload: in.Payload, Version: 1}
@@ -172,7 +174,7 @@ func (s *Service) resend(ctx context.Context, it store.Item) (bool, error) {
 		return false, fmt.Errorf("leads: resend delivery %s: %w", d.ID, err)
 	}
 	msg, _ := json.Marshal(intakeMessage{SourceID: d.SourceID, DeliveryID: d.ID})
-	if err := s.Intake.Send(ctx, msg, 0); err != nil {
+	if err := s.Intake.Send(queuegroup.With(ctx, d.Tenant), msg, 0); err != nil {
 		return false, fmt.Errorf("leads: resend delivery %s: %w", d.ID, err)
 	}
 	return true, nil

@@ -220,6 +220,33 @@ func (a *App) Drain(ctx context.Context) (int, error) {
 	return total, errors.New("localrun: drain did not settle after 1000 rounds")
 }
 
+// Step does one step of the background work: the stream (the feed) to
+// its end, then one message of each queue (the next group's in turn), and
+// says how much it did. The scheduler's tick is left to Drain. Tests step
+// to watch the order in which the queues serve workspaces.
+func (a *App) Step(ctx context.Context) (int, error) {
+	a.drainMu.Lock()
+	defer a.drainMu.Unlock()
+	did, err := a.feed.Drain(ctx)
+	if err != nil {
+		return did, err
+	}
+	for _, d := range a.drainers {
+		q, ok := d.(queueDrainer)
+		if !ok {
+			continue
+		}
+		had, err := q.q.HandleOne(ctx, q.handle)
+		if err != nil {
+			return did, err
+		}
+		if had {
+			did++
+		}
+	}
+	return did, nil
+}
+
 // Run drains in the background every interval until ctx ends, as Lambda
 // would process the stream and queues.
 func (a *App) Run(ctx context.Context, interval time.Duration) {
