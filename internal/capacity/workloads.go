@@ -49,10 +49,12 @@ type funnel struct {
 }
 
 // funnelStaff is how many salespeople each rule of a funnel shares leads
-// among: a workspace taking thousands of leads a second has more than a
-// handful, and each salesperson's inbox and owner keys then take a tenth
-// of the leads (with three, a third: their keys, not the workspace's,
-// would set the ceiling).
+// among, each rule its own team (a source per team, as a workspace with
+// several products or regions has): a workspace taking thousands of leads
+// a second has more than a handful, and each salesperson's inbox and owner
+// keys then take a tenth of their rule's leads (with three salespeople for
+// every rule, a third of all leads: their keys, not the workspace's, would
+// set the ceiling).
 const funnelStaff = 10
 
 func newFunnel(s *System, name string, sources int) (*funnel, error) {
@@ -72,15 +74,15 @@ func newFunnelOf(s *System, name string, sources, staffCount int, delay string) 
 	if err := s.Call("POST", "/v1/pipelines", token, nil, map[string]any{"name": "Bán hàng", "steps": []map[string]string{{"name": "Mới"}, {"name": "Tư vấn"}}}, 201, &pl); err != nil {
 		return nil, err
 	}
-	var staff []map[string]any
-	for i := range staffCount {
-		id, err := s.Create(token, "/v1/users", map[string]any{"name": fmt.Sprintf("Nhân viên %d", i), "email": fmt.Sprintf("nv%d.%s@example.vn", i, name), "role": "staff"})
-		if err != nil {
-			return nil, err
-		}
-		staff = append(staff, map[string]any{"user_id": id})
-	}
 	for i := range sources {
+		var staff []map[string]any
+		for j := range staffCount {
+			id, err := s.Create(token, "/v1/users", map[string]any{"name": fmt.Sprintf("Nhân viên %d.%d", i, j), "email": fmt.Sprintf("nv%d.%d.%s@example.vn", i, j, name), "role": "staff"})
+			if err != nil {
+				return nil, err
+			}
+			staff = append(staff, map[string]any{"user_id": id})
+		}
 		wh, err := s.Create(token, "/v1/warehouses", map[string]any{"name": fmt.Sprintf("Kho %d", i)})
 		if err != nil {
 			return nil, err
