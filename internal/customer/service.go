@@ -21,8 +21,8 @@ type Service struct {
 	store store.Store
 	clock domain.Clock
 	log   *slog.Logger
-	// codes hands out customer codes a block at a time (see
-	// workspace.CodeBlock: unique, not gap-free, not in creation order).
+	// codes hands out customer codes, in blocks as a busy workspace needs (see
+	// workspace.CodeBlock: unique; a busy workspace's are not gap-free nor in creation order).
 	codes *workspace.Codes
 }
 
@@ -31,7 +31,7 @@ func New(st store.Store, clock domain.Clock, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, clock: clock, log: log, codes: workspace.NewCodes(st, "customer")}
+	return &Service{store: st, clock: clock, log: log, codes: workspace.NewCodes(st, clock, "customer")}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }

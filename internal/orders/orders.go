@@ -128,8 +128,8 @@ type Service struct {
 	st        store.Store
 	clock     domain.Clock
 	log       *slog.Logger
-	// codes hands out order codes a block at a time (see
-	// workspace.CodeBlock: unique, not gap-free, not in creation order).
+	// codes hands out order codes, in blocks as a busy workspace needs (see
+	// workspace.CodeBlock: unique; a busy workspace's are not gap-free nor in creation order).
 	codes *workspace.Codes
 }
 
@@ -138,7 +138,7 @@ func New(st store.Store, clock domain.Clock, log *slog.Logger, orgs Orgs, custom
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{orgs: orgs, customers: customers, st: st, clock: clock, log: log, codes: workspace.NewCodes(st, "order")}
+	return &Service{orgs: orgs, customers: customers, st: st, clock: clock, log: log, codes: workspace.NewCodes(st, clock, "order")}
 }
 
 func (s *Service) load(ctx context.Context, c *workspace.Caller, id string) (*Order, int64, error) {
