@@ -198,19 +198,33 @@ func (a *App) OnChanges(h ChangeHandler) { a.feed.handlers = append(a.feed.handl
 func (a *App) AddDrainer(d Drainer) { a.drainers = append(a.drainers, d) }
 
 // Drain runs every drainer until none has anything left to do, and
-// returns how much was done.
+// returns how much was done. The scheduler's tick runs when everything
+// else has settled, not every round: it reads every shard of the
+// workspaces' shared schedules (hundreds of small queries) and, the clock
+// standing still during a drain, finds the same work whenever it runs
+// within it; anything it starts is drained in the rounds after it, and
+// the drain ends only on a tick that found nothing.
 func (a *App) Drain(ctx context.Context) (int, error) {
 	a.drainMu.Lock()
 	defer a.drainMu.Unlock()
 	total := 0
 	for round := 0; round < 1000; round++ {
-		did := 0
-		for _, d := range slices.Clone(a.drainers) {
-			n, err := d.Drain(ctx)
+		did, err := a.drainOnce(ctx, notTick)
+		if err != nil {
+			return total, err
+		}
+		if did == 0 {
+			// Settled: tick, and drain what it queued (which it may not
+			// count, as when it starts a run) before deciding.
+			ticked, err := a.drainOnce(ctx, isTick)
 			if err != nil {
 				return total, err
 			}
-			did += n
+			after, err := a.drainOnce(ctx, notTick)
+			if err != nil {
+				return total, err
+			}
+			did = ticked + after
 		}
 		total += did
 		if did == 0 {
@@ -218,6 +232,26 @@ func (a *App) Drain(ctx context.Context) (int, error) {
 		}
 	}
 	return total, errors.New("localrun: drain did not settle after 1000 rounds")
+}
+
+func isTick(d Drainer) bool  { _, ok := d.(tick); return ok }
+func notTick(d Drainer) bool { return !isTick(d) }
+
+// drainOnce runs each drainer that which picks once, and returns how much
+// they did.
+func (a *App) drainOnce(ctx context.Context, which func(Drainer) bool) (int, error) {
+	did := 0
+	for _, d := range slices.Clone(a.drainers) {
+		if !which(d) {
+			continue
+		}
+		n, err := d.Drain(ctx)
+		if err != nil {
+			return did, err
+		}
+		did += n
+	}
+	return did, nil
 }
 
 // Step does one step of the background work: the stream (the feed) to
