@@ -21,33 +21,59 @@ var ErrNoStaff = errors.New("distribution: no listed staff member is available")
 // the rotation position is claimed once per customer and episode, and the
 // assignment is conditional on the customer still waiting.
 func (s *Service) give(ctx context.Context, m Message) error {
-	o, err := s.orgs.LoadOrg(ctx, m.Tenant)
-	if errors.Is(err, domain.ErrNotFound) {
-		return nil
+	p, err := s.prepare(ctx, m)
+	if err != nil || p == nil {
+		return err
 	}
+	n, err := s.place(ctx, m)
 	if err != nil {
 		return err
+	}
+	return s.finish(ctx, p, n)
+}
+
+// pending is a customer to give out once it has its position: the
+// workspace, the rule and the staff available now.
+type pending struct {
+	m     Message
+	o     *workspace.Org
+	r     *Rule
+	staff []Staff
+}
+
+// prepare reads what giving m out needs. It returns nil when there is
+// nothing to give out (the workspace, rule or customer is gone; the
+// customer was owned by hand, moved elsewhere or cared for): then no
+// position is taken. With no staff available it records the customer as
+// waiting and returns ErrNoStaff.
+func (s *Service) prepare(ctx context.Context, m Message) (*pending, error) {
+	o, err := s.orgs.LoadOrg(ctx, m.Tenant)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	rs, err := s.rulesOf(ctx, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	i := slices.IndexFunc(rs, func(r *Rule) bool { return r.ID == m.Rule })
 	if i < 0 {
-		return nil // the rule was deleted meanwhile
+		return nil, nil // the rule was deleted meanwhile
 	}
 	r := rs[i]
 	cu, err := s.customers.CustomerImage(ctx, m.Tenant, m.Customer)
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !r.Enabled || !r.covers(cu, m) || !episodeMatches(cu, m) {
 		// Owned by hand before the delay, moved elsewhere, or cared for:
 		// nothing to give out, and no position taken.
-		return s.st.Delete(ctx, waitKey(m.Tenant, m.Rule, m.Customer), store.None)
+		return nil, s.st.Delete(ctx, waitKey(m.Tenant, m.Rule, m.Customer), store.None)
 	}
 	exclude := m.Owner // a reclaim gives the customer to someone else
 	if m.Kind == KindHandOver {
@@ -61,21 +87,22 @@ func (s *Service) give(ctx context.Context, m Message) error {
 			store.TxDelete(store.Key{PK: oldWaitPK(m.Tenant, m.Rule), SK: m.Customer}, store.None),
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return ErrNoStaff
+		return nil, ErrNoStaff
 	}
-	n, err := s.place(ctx, m)
-	if err != nil {
-		return err
-	}
-	weights := make([]int, len(staff))
-	for i, st := range staff {
-		weights[i] = r.weight(st)
+	return &pending{m: m, o: o, r: r, staff: staff}, nil
+}
+
+// finish gives p's customer to the staff member position n picks.
+func (s *Service) finish(ctx context.Context, p *pending, n int64) error {
+	weights := make([]int, len(p.staff))
+	for i, st := range p.staff {
+		weights[i] = p.r.weight(st)
 	}
 	seq := Sequence(weights)
-	to := staff[seq[int((n-1)%int64(len(seq)))]].UserID
-	return s.assign(ctx, o, r, m, to, n)
+	to := p.staff[seq[int((n-1)%int64(len(seq)))]].UserID
+	return s.assign(ctx, p.o, p.r, p.m, to, n)
 }
 
 // available lists the rule's staff who can take customers now: active, not

@@ -9,16 +9,20 @@ import (
 	"tend/internal/store"
 )
 
-// The rotation [lần lượt] is one atomic add per customer on the rule's own
-// counter: the number the add returns is the customer's position, and the
-// position picks the staff member (n mod staff for round robin, the smooth
-// weighted sequence for weighted rules). The position is then claimed for
-// the customer's episode (its slot, written once), so a retried or
-// duplicated message finds its position again instead of taking another.
+// The rotation [lần lượt] is one atomic add on the rule's own counter per
+// batch of messages: a batch's k customers of one rule (batch.go; a
+// message handled alone is a batch of one) add k, and the add's result n
+// gives them positions n-k+1..n in the batch's order. A position picks the
+// staff member (n mod staff for round robin, the smooth weighted sequence
+// for weighted rules). Each position is then claimed for the customer's
+// episode (its slot, written once), so a retried or duplicated message
+// finds its position again instead of taking another.
 //
-// One add per assignment is the limit of a strict rotation: the counter is
-// one item, and DynamoDB serves one partition about 1,000 writes a second,
-// so a rule gives out at most about 1,000 customers a second.
+// The counter is one item, and DynamoDB serves one partition about 1,000
+// writes a second: with one add per batch of up to 10 (the distributor's
+// SQS batch size), a rule gives out up to about 10,000 customers a second
+// while the queue delivers full batches, and about 1,000 when messages
+// come one at a time.
 //
 // What the order is. Customers take positions in the order their adds land.
 // Customers whose messages are handled at the same time (a delay releasing
@@ -34,7 +38,9 @@ import (
 // Gaps. The add and the claim are two writes. When a message's add lands
 // but its claim does not (the process dies between them and the message is
 // retried, or two copies of one message add at the same time and only one
-// claims), that position is used by no one: a gap. So is the position of a
+// claims), that position is used by no one: a gap. A batch's add that lands
+// before the process dies leaves up to k gaps (the positions not claimed
+// yet); its claimed positions stay with their customers. So is the position of a
 // customer given an owner by hand between give's read and its add (the
 // assignment's guard then refuses). A gap only moves the rotation on by
 // one: the staff member whose turn it was gets one customer fewer over the
@@ -54,11 +60,18 @@ func (s *Service) place(ctx context.Context, m Message) (int64, error) {
 	if n, ok, err := s.slotOf(ctx, m); err != nil || ok {
 		return n, err // a retry, or a copy of the message
 	}
-	n, err := s.nextPosition(ctx, m.Tenant, m.Rule)
+	n, err := s.nextPositions(ctx, m.Tenant, m.Rule, 1)
 	if err != nil {
 		return 0, err
 	}
-	err = s.st.Put(ctx, store.Item{Key: slotKey(m.Tenant, m.Rule, m.Customer, m.Episode), Type: "dist_slot", Version: 1,
+	return s.claim(ctx, m, n)
+}
+
+// claim makes n the position of the customer's episode, unless a copy of
+// the message claimed one first: then n is a gap and the copy's position
+// is returned.
+func (s *Service) claim(ctx context.Context, m Message, n int64) (int64, error) {
+	err := s.st.Put(ctx, store.Item{Key: slotKey(m.Tenant, m.Rule, m.Customer, m.Episode), Type: "dist_slot", Version: 1,
 		Doc: store.Doc(slot{N: n})}, store.NotExist)
 	if errors.Is(err, store.ErrConditionFailed) {
 		// A copy of the message claimed first: n is a gap, the copy's
@@ -91,14 +104,16 @@ func (s *Service) slotOf(ctx context.Context, m Message) (int64, bool, error) {
 	return sl.N, true, nil
 }
 
-// nextPosition is the one atomic add of an assignment. The first time a
+// nextPositions is the one atomic add of k assignments (a batch's
+// customers of one rule, batch.go): it returns n, the last of the
+// positions n-k+1..n it took. The first time a
 // process uses a rule's counter it makes sure that, if the rule has a
 // counter of the layout before (all rules' counters in one partition), the
 // new counter starts from it, so that positions go on from where they were
 // on a deployed table; after that, the add alone. (Old code still adding to
 // the old counter during a deploy can give a position twice: one customer
 // more for one staff member, once.)
-func (s *Service) nextPosition(ctx context.Context, tenant, rule string) (int64, error) {
+func (s *Service) nextPositions(ctx context.Context, tenant, rule string, k int) (int64, error) {
 	ck := counterKey(tenant, rule)
 	if _, ok := s.seeded.Load(ck); !ok {
 		if err := s.seedCounter(ctx, tenant, rule); err != nil {
@@ -106,7 +121,7 @@ func (s *Service) nextPosition(ctx context.Context, tenant, rule string) (int64,
 		}
 		s.seeded.Store(ck, true)
 	}
-	n, err := s.st.Incr(ctx, ck, 1)
+	n, err := s.st.Incr(ctx, ck, int64(k))
 	if err != nil {
 		return 0, fmt.Errorf("distribution: move the rotation: %w", err)
 	}

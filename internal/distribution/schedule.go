@@ -239,9 +239,9 @@ func reclaimEpisode(c *domain.Customer) string {
 
 // HandleMessage handles one message of the distribution queue.
 func (s *Service) HandleMessage(ctx context.Context, body []byte) error {
-	var m Message
-	if err := json.Unmarshal(body, &m); err != nil || (m.Kind != KindAssign && m.Kind != KindReclaim && m.Kind != KindHandOver) {
-		return fmt.Errorf("distribution: not a distribution message: %s", body)
+	m, err := decodeMessage(body)
+	if err != nil {
+		return err
 	}
 	return s.give(ctx, m)
 }

@@ -85,15 +85,17 @@ func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 
 // Key layout (tenant t, rule r, customer c, shard s). Shards (shards.go):
 // a rule's log, counts and waiting list over 8 partitions each, because
-// each assignment writes 2 units to each and the counter allows 1,000
-// assignments a second (8 take 4,000); read by fanning out over the 8 and
-// merging (log, by position) or summing (counts). Due items over 128 index
+// each assignment writes 2 units to each (8 take 4,000 assignments a
+// second); read by fanning out over the 8 and merging (log, by position)
+// or summing (counts). The counter takes one add per batch of up to 10
+// (batch.go), so with full batches these shards, not the counter, are a
+// rule's limit (about 4,000 a second). Due items over 128 index
 // partitions, because each delayed lead writes 2 index units and 50,000
 // delayed leads a second across workspaces need 100; the tick reads the
 // 128.
 //
 //	T#<t>#DRULES         <r>             the rules (GSI1 DISTRECLAIM / <t>#<r> for enabled reclaim rules)
-//	T#<t>#DCTR#<r>       n               the rule's rotation counter: one atomic add per customer (rotation.go)
+//	T#<t>#DCTR#<r>       n               the rule's rotation counter: one atomic add per batch (rotation.go)
 //	T#<t>#DSLOT#<c>      <r>#<episode>   the position a customer's episode got, claimed once
 //	T#<t>#DSTAT#<r>#<s>  <user>          assignments per staff member, s = position mod 8 (counters, summed at read)
 //	T#<t>#DWAIT#<r>#<s>  <c>             a customer waiting for available staff, s = hash(c) mod 8

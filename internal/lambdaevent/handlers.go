@@ -106,3 +106,25 @@ func SQSHandler(handle func(ctx context.Context, body []byte) error, log *slog.L
 		return resp, nil
 	}
 }
+
+// SQSBatchHandler is SQSHandler for a consumer that handles a batch's
+// messages together (the distributor: one rotation add per rule and
+// batch). handle returns one error per body, nil for a message handled;
+// each failed message is reported alone, so only it is retried.
+func SQSBatchHandler(handle func(ctx context.Context, bodies [][]byte) []error, log *slog.Logger) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+		var resp events.SQSEventResponse
+		bodies := make([][]byte, len(ev.Records))
+		for i, m := range ev.Records {
+			bodies[i] = []byte(m.Body)
+		}
+		for i, err := range handle(ctx, bodies) {
+			if err != nil {
+				m := ev.Records[i]
+				log.ErrorContext(ctx, "message failed", "message_id", m.MessageId, "err", err)
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+			}
+		}
+		return resp, nil
+	}
+}

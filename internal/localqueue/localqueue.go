@@ -208,6 +208,13 @@ const perTurn = 10
 // round reads the next round of a drain: up to perTurn visible messages
 // of each group, interleaved in turn.
 func (q *Queue) round(ctx context.Context) ([]store.Item, error) {
+	byGroup, err := q.roundByGroup(ctx)
+	return interleave(byGroup), err
+}
+
+// roundByGroup reads up to perTurn visible messages of each group that
+// has one, a list per group.
+func (q *Queue) roundByGroup(ctx context.Context) ([][]store.Item, error) {
 	groups, err := q.groups(ctx)
 	if err != nil {
 		return nil, err
@@ -222,7 +229,7 @@ func (q *Queue) round(ctx context.Context) ([]store.Item, error) {
 			byGroup = append(byGroup, items)
 		}
 	}
-	return interleave(byGroup), nil
+	return byGroup, nil
 }
 
 // interleave takes the first of each list in turn, then the second...
@@ -289,9 +296,27 @@ func (q *Queue) Drain(ctx context.Context, handle func(ctx context.Context, body
 // handleOne claims, handles and settles one message. It reports whether
 // the handler succeeded.
 func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx context.Context, body []byte) error) (bool, error) {
+	t, ok, err := q.take(ctx, it)
+	if err != nil || !ok {
+		return false, err
+	}
+	// The handling is the group's work: what it sends is the group's too.
+	return q.settle(ctx, t, handle(queuegroup.With(ctx, t.m.Group), t.m.Body))
+}
+
+// taken is a message claimed for handling.
+type taken struct {
+	m      message
+	leased store.Item
+	now    time.Time
+}
+
+// take claims a message for handling (with a lease unless the queue has a
+// single consumer). It reports false when another drain took it.
+func (q *Queue) take(ctx context.Context, it store.Item) (taken, bool, error) {
 	var m message
 	if err := json.Unmarshal(it.Doc, &m); err != nil {
-		return false, fmt.Errorf("localqueue %s: decode %s: %w", q.name, it.Key, err)
+		return taken{}, false, fmt.Errorf("localqueue %s: decode %s: %w", q.name, it.Key, err)
 	}
 	q.served(m.Group)
 	now := q.clock.Now()
@@ -301,16 +326,23 @@ func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx co
 		leased = q.item(now.Add(q.opts.Lease), m, 1)
 		err := q.st.Transact(ctx, []store.TxOp{store.TxDelete(it.Key, store.IfVersion(it.Version)), store.TxPut(leased, store.NotExist)})
 		if errors.Is(err, store.ErrConditionFailed) {
-			return false, nil // another drain took it
+			return taken{}, false, nil // another drain took it
 		}
 		if err != nil {
-			return false, fmt.Errorf("localqueue %s: claim: %w", q.name, err)
+			return taken{}, false, fmt.Errorf("localqueue %s: claim: %w", q.name, err)
 		}
 	}
-	// The handling is the group's work: what it sends is the group's too.
-	herr := handle(queuegroup.With(ctx, m.Group), m.Body)
+	return taken{m: m, leased: leased, now: now}, true, nil
+}
+
+// settle ends a taken message's attempt: deleted when its handler
+// succeeded (herr nil), else put back for a retry after its backoff or,
+// after its last attempt, moved to the dead letters. It reports whether
+// the handler succeeded.
+func (q *Queue) settle(ctx context.Context, t taken, herr error) (bool, error) {
+	m, now := t.m, t.now
 	if herr == nil {
-		if err := q.st.Delete(ctx, leased.Key, store.None); err != nil {
+		if err := q.st.Delete(ctx, t.leased.Key, store.None); err != nil {
 			return true, fmt.Errorf("localqueue %s: delete: %w", q.name, err)
 		}
 		return true, nil
@@ -318,7 +350,7 @@ func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx co
 	m.Error = herr.Error()
 	// Must still exist: a handler that outlived its lease lost the message
 	// to another drain, which now owns its retry.
-	next := []store.TxOp{store.TxDelete(leased.Key, store.Exists)}
+	next := []store.TxOp{store.TxDelete(t.leased.Key, store.Exists)}
 	if m.Attempts >= q.opts.MaxAttempts {
 		dl, _ := json.Marshal(DeadLetter{Body: m.Body, Group: m.Group, Attempts: m.Attempts, Error: m.Error, At: now})
 		next = append(next, store.TxPut(store.Item{Key: store.Key{PK: q.dlqPK(), SK: store.SortTime(now) + "#" + m.ID}, Type: itemType, Version: 1, Doc: dl}, store.NotExist))

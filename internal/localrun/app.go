@@ -163,9 +163,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	// The order of a drain round: the stream (feed), the scheduler's tick,
 	// then the queued jobs, distributions and notifications; rounds
 	// repeat until nothing moves.
-	a.drainers = []Drainer{a.feed, tick{ticker}, queueDrainer{a.Jobs, ticker.HandleJob},
-		queueDrainer{a.IntakeQueue, a.Leads.Take}, queueDrainer{a.DistQueue, a.Distribution.HandleMessage},
-		queueDrainer{a.NotifyQueue, a.Notify.HandleMessage}, &expirySweeper{db: db}}
+	a.drainers = []Drainer{a.feed, tick{ticker}, queueDrainer{q: a.Jobs, handle: ticker.HandleJob},
+		queueDrainer{q: a.IntakeQueue, handle: a.Leads.Take},
+		queueDrainer{q: a.DistQueue, handle: a.Distribution.HandleMessage, batch: a.Distribution.HandleBatch},
+		queueDrainer{q: a.NotifyQueue, handle: a.Notify.HandleMessage}, &expirySweeper{db: db}}
 	mux := http.NewServeMux()
 	a.routesDev(mux)
 	mux.Handle("/", a.API)
