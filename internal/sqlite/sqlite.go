@@ -12,6 +12,7 @@ import (
 	"hash/fnv"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -39,6 +40,9 @@ type DB struct {
 	wmu    sync.Mutex
 	qmu    sync.Mutex
 	queued []*writeReq
+	// commits and writeTxs count committed SQLite transactions and the
+	// write transactions they carried (see WriteStats).
+	commits, writeTxs atomic.Int64
 }
 
 var _ store.Store = (*DB)(nil)
