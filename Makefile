@@ -77,8 +77,11 @@ bench: ## benchmarks
 
 # The workloads run behind the build tag "capacity" so that make test does
 # not run them a second time.
+# BenchmarkDailyRun's rate (customers/s over every core) feeds the estimate
+# of a daily run over 10 million customers.
 capacity: ## DynamoDB units per partition key pattern and the ceiling of each workload (measures only: exits 0 whatever the figures)
-	@$(GO) test -tags capacity -count=1 -run '^TestCapacity$$' -v ./internal/capacity/ | grep -v -e '^=== RUN' -e '^--- PASS' -e '^PASS$$' -e '^ok '
+	@rate=$$($(GO) test -run '^$$' -bench '^BenchmarkDailyRun$$' -benchtime 1x ./internal/rules/ | awk '/customers\/s/ {print $$(NF-1)}'); \
+	TEND_DAILY_RUN_CUSTOMERS_PER_S=$$rate $(GO) test -tags capacity -count=1 -run '^TestCapacity$$' -v ./internal/capacity/ | grep -v -e '^=== RUN' -e '^--- PASS' -e '^PASS$$' -e '^ok '
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
 	@for pkg in $$($(GO) list $(PKGS)); do \

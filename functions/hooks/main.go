@@ -1,8 +1,9 @@
 // Command hooks is the Lambda function behind the HTTP API's /hooks routes,
 // which have no JWT authorizer: each lead source is checked as its kind
 // says (a signature, a form's secret URL, Facebook's or Zalo's signature,
-// a google_key). Signed leads are taken at once; the others are held and
-// queued for the intake function. See internal/httpapi and internal/leads.
+// a google_key). Leads of every kind are held and queued for the intake
+// function; call records are taken at once. See internal/httpapi and
+// internal/leads.
 //
 // Environment: TABLE_NAME, INTAKE_QUEUE_URL and LEAD_SECRETS_KEY_ID
 // (required), LOG_LEVEL (default INFO).

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -18,10 +21,25 @@ import (
 	"tend/internal/tendtest"
 )
 
+// queued stands in for the intake queue.
+type queued struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (q *queued) Send(_ context.Context, body []byte, _ time.Duration) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.msgs = append(q.msgs, string(body))
+	return nil
+}
+
 // The sample webhook request, signed with a real source's secret, stores
-// the lead and answers 202; its idempotency key makes a repeat answer the
-// same; a wrong signature is refused. The store refuses deletes, as the
-// function's role does (template.yaml): nothing on its path deletes.
+// the lead, queues it for the intake function and answers 202 with it;
+// the intake function makes the customer; its idempotency key makes a
+// repeat answer the same; a wrong signature is refused. The store refuses
+// deletes, as the function's role does (template.yaml): nothing on its
+// path deletes.
 func TestSampleWebhook(t *testing.T) {
 	ctx := t.Context()
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Hooks"})
@@ -50,16 +68,25 @@ func TestSampleWebhook(t *testing.T) {
 	}
 	ts := strconv.FormatInt(w.Clock.Now().Unix(), 10)
 	ev.Headers["x-tend-timestamp"], ev.Headers["x-tend-signature"] = ts, leads.Sign(src.Secret, ts, []byte(ev.Body))
-	proxy := lambdafn.Hooks(&awsmain.AWS{Store: noDelete, Clock: w.Clock})
+	queue := &queued{}
+	proxy := lambdafn.Hooks(&awsmain.AWS{Store: noDelete, Clock: w.Clock, Queues: services.Queues{Intake: queue}})
 	first, err := proxy(ctx, ev)
-	if err != nil || first.StatusCode != 202 {
-		t.Fatalf("webhook: %d %s, %v", first.StatusCode, first.Body, err)
+	if err != nil || first.StatusCode != 202 || len(queue.msgs) != 1 {
+		t.Fatalf("webhook: %d %s, %v; %d queued", first.StatusCode, first.Body, err, len(queue.msgs))
 	}
-	var acc leads.Accepted
-	if err := json.Unmarshal([]byte(first.Body), &acc); err != nil {
-		t.Fatal(err)
+	var answer leads.Queued
+	if err := json.Unmarshal([]byte(first.Body), &answer); err != nil || answer.Status != leads.LeadQueued {
+		t.Fatalf("answer %s, %v: want the lead queued", first.Body, err)
 	}
-	cu, err := svc.Customers.GetCustomer(ctx, c, acc.CustomerID)
+	take := lambdafn.Intake(&awsmain.AWS{Store: w.DB, Clock: w.Clock, Env: awsmain.Env{Log: slog.New(slog.DiscardHandler)}})
+	if out, err := take(ctx, events.SQSEvent{Records: []events.SQSMessage{{MessageId: "m1", Body: queue.msgs[0]}}}); err != nil || len(out.BatchItemFailures) != 0 {
+		t.Fatalf("intake: %+v, %v", out, err)
+	}
+	lead, err := svc.Leads.GetLead(ctx, c, answer.LeadID)
+	if err != nil || lead.Status != leads.LeadCreated {
+		t.Fatalf("lead = %+v, %v", lead, err)
+	}
+	cu, err := svc.Customers.GetCustomer(ctx, c, lead.CustomerID)
 	if err != nil || cu.Name != "Trần Văn Bảo" || cu.Phone != "+84987123456" || cu.Source != name {
 		t.Fatalf("stored lead = %+v, %v", cu, err)
 	}

@@ -1,11 +1,17 @@
 package awspath_test
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"tend/internal/backfill"
+	"tend/internal/customer"
+	"tend/internal/customerlist"
+	"tend/internal/domain"
 	"tend/internal/inbox"
 	"tend/internal/store"
 	"tend/internal/workspace"
@@ -34,9 +40,34 @@ func TestBackfillOnTheAWSPath(t *testing.T) {
 	old.Index = [4]store.IndexKey{} // as stored before read state
 	must(t, st.Put(ctx, old, store.NotExist))
 
+	// Chị Lan's customer, and its phone claim, with their index keys as
+	// stored before they were sharded: her list misses it until the
+	// backfill has run.
+	in, err := customer.ParseInput([]byte(`{"name":"Khách Cũ","phone":"0912000001","owner_id":"` + spa.staff.ID + `"}`))
+	must(t, err)
+	cu, err := spa.svc.Customers.CreateCustomer(ctx, spa.admin, in)
+	must(t, err)
+	storeCustomerAsBefore(t, st, tenant, cu)
+	staff := spa.caller(t, spa.staff.AuthSubject)
+	listed := func() []string {
+		p, err := spa.svc.Lists.ListCustomers(ctx, staff, customerlist.ListQuery{})
+		must(t, err)
+		var ids []string
+		for _, c := range p.Items {
+			ids = append(ids, c.ID)
+		}
+		return ids
+	}
+	if got := listed(); len(got) != 0 {
+		t.Fatalf("Chị Lan lists %v before the backfill, want nothing: the old layout is not in her shards", got)
+	}
+
 	for range 2 {
 		s.tick()
 		s.settle()
+	}
+	if got := listed(); !slices.Equal(got, []string{cu.ID}) {
+		t.Fatalf("Chị Lan lists %v after the backfill, want her customer %s", got, cu.ID)
 	}
 	rec, err := st.Get(ctx, store.Key{PK: "BACKFILL#" + backfill.RunID, SK: "RUN"})
 	must(t, err)
@@ -73,4 +104,23 @@ func TestBackfillOnTheAWSPath(t *testing.T) {
 	if status := s.apiCall("GET", "/v1/me", "", &me); status != 200 || me.Unread != 1 {
 		t.Fatalf("unread %d after another tick, want 1: told twice", me.Unread)
 	}
+}
+
+// storeCustomerAsBefore rewrites a customer and its phone claim with their
+// index keys as written before sharding: the same documents and versions.
+func storeCustomerAsBefore(t *testing.T, st store.Store, tenant string, cu *domain.Customer) {
+	ctx := t.Context()
+	it, err := st.Get(ctx, store.Key{PK: customer.Partition(tenant, cu.ID), SK: "A"})
+	must(t, err)
+	it.Index[0].PK = fmt.Sprintf("T#%s#CS#%02d", tenant, customer.ShardOf(cu.ID))
+	it.Index[1] = store.IndexKey{PK: "T#" + tenant + "#OWN#" + cu.OwnerID, SK: it.Index[0].SK}
+	it.Index[2].PK = "T#" + tenant + "#WH#-"
+	must(t, st.Put(ctx, it, store.IfVersion(it.Version)))
+	claim, err := st.Get(ctx, store.Key{PK: "T#" + tenant + "#UNQ#phone#" + cu.Phone, SK: "UNQ"})
+	if errors.Is(err, store.ErrNotFound) {
+		return // the workspace checks no phone
+	}
+	must(t, err)
+	claim.Index[0].PK = "T#" + tenant + "#UNQ#phone"
+	must(t, st.Put(ctx, claim, store.IfVersion(claim.Version)))
 }

@@ -27,7 +27,8 @@ import (
 var hanoi = time.FixedZone("ICT", 7*3600)
 
 // A lead's whole way through Tend on AWS (moto), as deployed: a signed
-// lead posted to the hooks function becomes a customer; the table's
+// lead posted to the hooks function is stored and queued on the intake
+// queue, and the intake function makes it a customer; the table's
 // stream hands it to the stream function, which queues its distribution;
 // the distributor gives it to the round-robin rule's staff member; on the
 // customer's birthday the schedule's tick starts the birthday care flow,
@@ -40,13 +41,20 @@ func TestLeadOnTheAWSPath(t *testing.T) {
 	body := `{"full_name":"Trần Văn Bảo","contact":{"phone":"0987 123 456"},"email":"bao.tran@example.vn","birthday":"1990-11-23"}`
 	var reply events.APIGatewayV2HTTPResponse
 	s.invoke("HooksFunction", spa.signedLead(t, body, s.clock.Now()), &reply)
-	var accepted leads.Accepted
-	if err := json.Unmarshal([]byte(reply.Body), &accepted); reply.StatusCode != 202 || err != nil || accepted.CustomerID == "" {
-		t.Fatalf("webhook: %d %s (%v), want 202 with the customer", reply.StatusCode, reply.Body, err)
+	var queued leads.Queued
+	if err := json.Unmarshal([]byte(reply.Body), &queued); reply.StatusCode != 202 || err != nil || queued.LeadID == "" || queued.Status != leads.LeadQueued {
+		t.Fatalf("webhook: %d %s (%v), want 202 with the lead queued", reply.StatusCode, reply.Body, err)
+	}
+	if n := s.drain("IntakeFunction"); n != 1 {
+		t.Fatalf("the intake queue held %d messages, want the lead's", n)
+	}
+	lead, err := spa.svc.Leads.GetLead(t.Context(), spa.admin, queued.LeadID)
+	if err != nil || lead.Status != leads.LeadCreated || lead.CustomerID == "" {
+		t.Fatalf("lead = %+v (%v), want it created", lead, err)
 	}
 	s.settle()
 
-	cu, err := spa.svc.Customers.GetCustomer(t.Context(), spa.admin, accepted.CustomerID)
+	cu, err := spa.svc.Customers.GetCustomer(t.Context(), spa.admin, lead.CustomerID)
 	if err != nil {
 		t.Fatal(err)
 	}

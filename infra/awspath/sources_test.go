@@ -272,6 +272,8 @@ func (s *stack) drain(function string) int {
 		var ev events.SQSEvent
 		for _, msg := range out.Messages {
 			ev.Records = append(ev.Records, s.lambdaMessage(msg, arn))
+			s.handed = append(s.handed, handedMessage{function: function, body: aws.ToString(msg.Body),
+				group: msg.Attributes[string(sqstypes.MessageSystemAttributeNameMessageGroupId)]})
 		}
 		var answer events.SQSEventResponse
 		s.invoke(function, ev, &answer)

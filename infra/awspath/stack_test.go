@@ -55,6 +55,14 @@ type stack struct {
 	streams  *dynamodbstreams.Client
 	// shardIterator is where the stream function's mapping reads on from.
 	shardIterator *string
+	// handed is every queue message handed to a function, in order.
+	handed []handedMessage
+}
+
+// handedMessage is a queue message as a function got it: its body and message
+// group (SQS's MessageGroupId, "" for none).
+type handedMessage struct {
+	function, body, group string
 }
 
 // deploy deploys the template on moto (TEND_AWS_ENDPOINT) under a prefix

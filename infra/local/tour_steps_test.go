@@ -406,11 +406,13 @@ var tourSteps = []tourStep{
 			t.Fatalf("the runner's clock is %v, want the tour's %v", clock.Now, tourStart)
 		}
 	}},
-	{line: `-H "X-Tend-Signature: v1=$SIG"`, check: func(t *testing.T, r *tourRun, body []byte) {
-		if decode[struct {
-			CustomerID string `json:"customer_id"`
-		}](t, body).CustomerID == "" {
-			t.Fatal("the signed lead made no customer")
+	{line: `-H "X-Tend-Signature: v1=$SIG"`, status: 202, check: func(t *testing.T, r *tourRun, body []byte) {
+		lead := decode[struct {
+			LeadID string `json:"lead_id"`
+			Status string `json:"status"`
+		}](t, body)
+		if lead.LeadID == "" || lead.LeadID != r.v(t, "LEAD_ID") || lead.Status != "queued" {
+			t.Fatalf("the signed lead answered %s ($LEAD_ID %q), want it queued", body, r.vars["LEAD_ID"])
 		}
 	}},
 	{line: `-H "X-Tend-Signature: v1=bad"`, status: 401, check: func(t *testing.T, r *tourRun, body []byte) {
@@ -418,6 +420,21 @@ var tourSteps = []tourStep{
 	}},
 	{line: `curl -s -X POST $TEND/dev/drain`, check: func(t *testing.T, r *tourRun, body []byte) {
 		decode[struct{ Processed int }](t, body)
+	}},
+	{line: `curl -s $TEND/v1/leads/$LEAD_ID`, check: func(t *testing.T, r *tourRun, body []byte) {
+		lead := decode[struct {
+			ID         string `json:"id"`
+			Status     string `json:"status"`
+			CustomerID string `json:"customer_id"`
+		}](t, body)
+		if lead.ID != r.v(t, "LEAD_ID") || lead.Status != "created" || lead.CustomerID == "" {
+			t.Fatalf("the signed lead is %s, want it created", body)
+		}
+		var c tourCustomer
+		r.get(t, "/v1/customers/"+lead.CustomerID, &c)
+		if c.Name != "Đỗ Minh Quân" {
+			t.Fatalf("the lead's customer = %+v", c)
+		}
 	}},
 	{line: `"$TEND/v1/customers?q=quan"`, check: func(t *testing.T, r *tourRun, body []byte) {
 		items := decode[tourPage[tourCustomer]](t, body).Items

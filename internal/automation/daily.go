@@ -261,18 +261,6 @@ func (s *Service) finish(ctx context.Context, g *runGroup, version int64) error 
 	return err
 }
 
-func (s *Service) countOutcomes(ctx context.Context, tenant, rule, run string) (int, error) {
-	n := 0
-	q := store.Query{PK: ruleLogPK(tenant, rule), SK: store.SKBeginsWith, A: "OUT#" + run + "#", Limit: 1000}
-	for _, err := range store.Items(ctx, s.Store, q) {
-		if err != nil {
-			return 0, fmt.Errorf("automation: count outcomes: %w", err)
-		}
-		n++
-	}
-	return n, nil
-}
-
 func addCounts(total, cp *checkpoint) {
 	total.Evaluated += cp.Evaluated
 	for k, v := range cp.Matched {

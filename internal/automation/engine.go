@@ -201,7 +201,7 @@ func (s *Service) act(ctx context.Context, o *workspace.Org, customerID string, 
 				continue
 			}
 			oc := outcome(i, c, e.Changes)
-			ops = append(ops, outcomeOps(o.Workspace.ID, oc)...)
+			ops = append(ops, outcomeOps(o.Workspace.ID, oc, run.daily)...)
 			if !run.daily {
 				ops = append(ops, store.TxPut(runItem(eventRun(o.Workspace.ID, oc)), store.None))
 			}
@@ -232,7 +232,7 @@ func (s *Service) logCut(ctx context.Context, o *workspace.Org, cu *domain.Custo
 			CustomerID: cu.ID, CustomerName: cu.Name, At: run.at, Matched: &why, Changes: []domain.FieldChange{},
 			Cut: true, Depth: run.depth + 1, Skipped: []string{cutReason(o.Workspace.Language)}}
 		s.Log.Warn("automation chain cut", "tenant", o.Workspace.ID, "rule", r.ID, "customer", cu.ID, "depth", run.depth)
-		ops = append(ops, outcomeOps(o.Workspace.ID, oc)...)
+		ops = append(ops, outcomeOps(o.Workspace.ID, oc, false)...)
 		run := eventRun(o.Workspace.ID, oc)
 		run.Changed = 0
 		ops = append(ops, store.TxPut(runItem(run), store.None))

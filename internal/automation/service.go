@@ -335,22 +335,18 @@ func (s *Service) Runs(ctx context.Context, c *workspace.Caller, id string, limi
 		if err != nil {
 			return nil, err
 		}
-		outs, err := s.Store.Query(ctx, store.Query{PK: ruleLogPK(c.Tenant(), id), SK: store.SKBeginsWith, A: "OUT#" + run.ID + "#", Limit: 100})
-		if err != nil {
-			return nil, err
-		}
-		run.Outcomes = []Outcome{}
-		for _, oi := range outs.Items {
-			o, err := store.Decode[Outcome](oi)
-			if err != nil {
-				return nil, err
-			}
-			run.Outcomes = append(run.Outcomes, *o)
-		}
+		want := run.Changed // a finished run's count of its outcomes
 		if run.Status == "running" {
 			if err := s.liveCounts(ctx, c.Tenant(), run); err != nil {
 				return nil, err
 			}
+			want = -1
+		}
+		if run.Trigger != TriggerDaily {
+			want = -1 // a cut rule's outcome changed nothing
+		}
+		if run.Outcomes, err = s.runOutcomes(ctx, c.Tenant(), run, 100, want); err != nil {
+			return nil, err
 		}
 		out.Items = append(out.Items, *run)
 	}

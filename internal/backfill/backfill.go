@@ -10,6 +10,12 @@
 // (workspace.BirthdayIndexed) and marks such notifications read at their
 // own time (inbox.ReadUnindexed, which says why).
 //
+// Customers and duplicate-check claims (issue 12) stored before their
+// list and claim index keys were sharded keep their keys in one partition
+// until rewritten, where the readers, which read the shards, no longer
+// look: the backfill gives them their keys as written now
+// (customer.ShardedIndexKeys).
+//
 // Nothing lists every workspace (each lives in partitions of its own), so
 // the backfill reads the table once with a parallel scan: a shardrun run
 // of Segments shards, one scan segment each, whose checkpoint (the scan's
@@ -29,6 +35,7 @@ import (
 	"log/slog"
 	"sync/atomic"
 
+	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/inbox"
 	"tend/internal/shardrun"
@@ -39,9 +46,13 @@ import (
 // JobKind names the backfill's shard jobs on the jobs queue.
 const JobKind = "backfill"
 
-// RunID names the backfill of issue 14's index keys. A later backfill
-// takes a run of its own (and fixers of its own).
-const RunID = "i14-index-keys"
+// RunID names the backfill run. A change that needs items rewritten adds
+// its fixer and renames the run: a table whose earlier run is done runs
+// the scan again, the earlier fixers finding nothing left to fix (an item
+// they fixed, or wrote since, is left alone); a new table runs it once.
+// The runs so far: "i14-index-keys" (birthday and unread keys), then this
+// one (with the sharded customer keys of issue 12).
+const RunID = "i12-customer-index-shards"
 
 // Segments is how many scan segments, and so jobs, the table is read in:
 // as many as the jobs function runs at once (its MaximumConcurrency).
@@ -51,7 +62,7 @@ const Segments = 16
 const scanPage = 200
 
 // fixers each return an item brought up to date and whether it changed.
-var fixers = []func(store.Item) (store.Item, bool, error){workspace.BirthdayIndexed, inbox.ReadUnindexed}
+var fixers = []func(store.Item) (store.Item, bool, error){workspace.BirthdayIndexed, inbox.ReadUnindexed, customer.ShardedIndexKeys}
 
 // run is the backfill's run record.
 type run struct {

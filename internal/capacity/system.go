@@ -47,6 +47,12 @@ func Start(ctx context.Context, dir string) (*System, error) {
 	}
 	app.Clock.Set(Epoch, true)
 	s.App = app
+	// The first drain runs the one-time backfill (a scan of the table):
+	// it is the deployment's work, not a workload's.
+	if err := s.Drain(); err != nil {
+		app.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

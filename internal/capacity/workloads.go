@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"tend/internal/store/heatmeter"
 )
@@ -19,26 +20,53 @@ type Goal struct {
 type Result struct {
 	Goal
 	Work int
-	Rows []heatmeter.Row
+	// Title says what was run, when the work alone does not.
+	Title string
+	Rows  []heatmeter.Row
+	// Shared are the patterns with a key every workspace of the workload
+	// wrote (only for workloads of many workspaces).
+	Shared []string
+	// ReadPerCustomer is, for a daily run, the read units its shard jobs
+	// spent per customer they read.
+	ReadPerCustomer float64
 }
 
 // Ceiling is the workload's ceiling: its hottest key's.
 func (r Result) Ceiling() float64 { return heatmeter.Ceiling(r.Rows) }
 
+// Meets says whether the workload reaches its goal: its ceiling, and no
+// key shared by all its workspaces (such a key's load grows with their
+// number, whatever its ceiling at the number run).
+func (r Result) Meets() bool { return r.Ceiling() >= r.Min && len(r.Shared) == 0 }
+
 // funnel is a workspace whose leads enter sources, each into its own
-// warehouse with a round-robin rule over three staff.
+// warehouse with a round-robin rule over its staff, after delay.
 type funnel struct {
 	s                *System
 	token            string
+	tenant           string
 	sources, secrets []string
 }
 
+// funnelStaff is how many salespeople each rule of a funnel shares leads
+// among, each rule its own team (a source per team, as a workspace with
+// several products or regions has): a workspace taking thousands of leads
+// a second has more than a handful, and each salesperson's inbox and owner
+// keys then take a tenth of their rule's leads (with three salespeople for
+// every rule, a third of all leads: their keys, not the workspace's, would
+// set the ceiling).
+const funnelStaff = 10
+
 func newFunnel(s *System, name string, sources int) (*funnel, error) {
-	_, token, err := s.Workspace(name)
+	return newFunnelOf(s, name, sources, funnelStaff, "0s")
+}
+
+func newFunnelOf(s *System, name string, sources, staffCount int, delay string) (*funnel, error) {
+	tenant, token, err := s.Workspace(name)
 	if err != nil {
 		return nil, err
 	}
-	f := &funnel{s: s, token: token}
+	f := &funnel{s: s, token: token, tenant: tenant}
 	var pl struct {
 		ID    string `json:"id"`
 		Steps []struct{ ID string }
@@ -46,15 +74,15 @@ func newFunnel(s *System, name string, sources int) (*funnel, error) {
 	if err := s.Call("POST", "/v1/pipelines", token, nil, map[string]any{"name": "Bán hàng", "steps": []map[string]string{{"name": "Mới"}, {"name": "Tư vấn"}}}, 201, &pl); err != nil {
 		return nil, err
 	}
-	var staff []map[string]any
-	for i, n := range []string{"An", "Bình", "Chi"} {
-		id, err := s.Create(token, "/v1/users", map[string]any{"name": "Nhân viên " + n, "email": fmt.Sprintf("nv%d.%s@example.vn", i, name), "role": "staff"})
-		if err != nil {
-			return nil, err
-		}
-		staff = append(staff, map[string]any{"user_id": id})
-	}
 	for i := range sources {
+		var staff []map[string]any
+		for j := range staffCount {
+			id, err := s.Create(token, "/v1/users", map[string]any{"name": fmt.Sprintf("Nhân viên %d.%d", i, j), "email": fmt.Sprintf("nv%d.%d.%s@example.vn", i, j, name), "role": "staff"})
+			if err != nil {
+				return nil, err
+			}
+			staff = append(staff, map[string]any{"user_id": id})
+		}
 		wh, err := s.Create(token, "/v1/warehouses", map[string]any{"name": fmt.Sprintf("Kho %d", i)})
 		if err != nil {
 			return nil, err
@@ -68,7 +96,7 @@ func newFunnel(s *System, name string, sources int) (*funnel, error) {
 			return nil, err
 		}
 		f.sources, f.secrets = append(f.sources, src.ID), append(f.secrets, src.Secret)
-		if _, err := s.Create(token, "/v1/distribution-rules", map[string]any{"name": fmt.Sprintf("Chia %d", i), "type": "round_robin", "delay": "0s",
+		if _, err := s.Create(token, "/v1/distribution-rules", map[string]any{"name": fmt.Sprintf("Chia %d", i), "type": "round_robin", "delay": delay,
 			"staff": staff, "warehouse_id": wh, "pipeline_id": pl.ID, "step_id": pl.Steps[0].ID}); err != nil {
 			return nil, err
 		}
@@ -154,9 +182,22 @@ func CreatesPerWorkspace(s *System, n int) (Result, error) {
 	return r, nil
 }
 
-// Print writes a workload's table.
+// Print writes a workload's table, and the patterns shared by all its
+// workspaces.
 func Print(w io.Writer, r Result) error {
-	return heatmeter.Print(w, r.Name, r.Work, r.Rows)
+	title := r.Name
+	if r.Title != "" {
+		title += ": " + r.Title
+	}
+	if err := heatmeter.Print(w, title, r.Work, r.Rows); err != nil {
+		return err
+	}
+	for _, p := range r.Shared {
+		if _, err := fmt.Fprintf(w, "shared by all tenants: %s\n", p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PrintCeilings writes one line per goal, exactly
@@ -174,10 +215,14 @@ func PrintCeilings(w io.Writer, results []Result) error {
 	}
 	for _, r := range results {
 		verdict := "meets"
-		if r.Ceiling() < r.Min {
+		if !r.Meets() {
 			verdict = "does not meet"
 		}
-		if _, err := fmt.Fprintf(w, "# %s %s its goal of %.0f %s\n", r.Name, verdict, r.Min, r.Unit); err != nil {
+		why := ""
+		if len(r.Shared) > 0 {
+			why = fmt.Sprintf(" (keys shared by all tenants: %s)", strings.Join(r.Shared, ", "))
+		}
+		if _, err := fmt.Fprintf(w, "# %s %s its goal of %.0f %s%s\n", r.Name, verdict, r.Min, r.Unit, why); err != nil {
 			return err
 		}
 	}

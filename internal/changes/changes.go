@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"tend/internal/leads"
 
 	"tend/internal/automation"
@@ -20,6 +21,7 @@ import (
 	"tend/internal/importing"
 	"tend/internal/notify"
 	"tend/internal/orders"
+	"tend/internal/queuegroup"
 	"tend/internal/reports"
 	"tend/internal/sharing"
 	"tend/internal/store"
@@ -43,6 +45,8 @@ type Router struct {
 // Handle routes one change: old is nil for a new item, new nil for a
 // removed one. A change may come twice; every consumer is idempotent.
 func (r *Router) Handle(ctx context.Context, typ string, old, new *store.Item) error {
+	// What the change makes queued is its workspace's (queuegroup).
+	ctx = queuegroup.With(ctx, tenantOf(old, new))
 	switch typ {
 	case customer.ItemType:
 		before, err := image(old)
@@ -67,6 +71,24 @@ func (r *Router) Handle(ctx context.Context, typ string, old, new *store.Item) e
 		return nil
 	}
 	return r.Reports.HandleChange(ctx, typ, old, new)
+}
+
+// tenantOf is the workspace of a changed item: a workspace's items live
+// under "T#<tenant>#" ("" for an item of none).
+func tenantOf(old, new *store.Item) string {
+	it := new
+	if it == nil {
+		it = old
+	}
+	if it == nil {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(it.PK, "T#")
+	if !ok {
+		return ""
+	}
+	tenant, _, _ := strings.Cut(rest, "#")
+	return tenant
 }
 
 func image(it *store.Item) (*customer.Image, error) {

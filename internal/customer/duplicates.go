@@ -61,7 +61,7 @@ type claimDoc struct {
 func claimItem(tenant, criterion, value, customerID string) store.Item {
 	return store.Item{
 		Key: claimKey(tenant, criterion, value), Type: typeClaim, Version: 1,
-		Index: [4]store.IndexKey{{PK: claimIndexPK(tenant, criterion), SK: value}},
+		Index: [4]store.IndexKey{{PK: claimIndexPK(tenant, criterion, value), SK: value}},
 		Doc:   store.Doc(claimDoc{CustomerID: customerID, Criterion: criterion}),
 	}
 }
@@ -219,17 +219,19 @@ func (s *Service) backfillClaims(ctx context.Context, o *workspace.Org, crit str
 // customer holding it, so that a record's claims always match the claim
 // items.
 func (s *Service) releaseClaims(ctx context.Context, tenant, crit string) error {
-	items, err := store.QueryAll(ctx, s.store, store.Query{Index: store.GSI1, PK: claimIndexPK(tenant, crit), Limit: 1000})
-	if err != nil {
-		return err
-	}
-	for _, it := range items {
-		claim, err := store.Decode[claimDoc](it)
+	for _, pk := range claimIndexPKs(tenant, crit) {
+		items, err := store.QueryAll(ctx, s.store, store.Query{Index: store.GSI1, PK: pk, Limit: 1000})
 		if err != nil {
 			return err
 		}
-		if err := s.releaseClaim(ctx, tenant, it.Key, crit, claim.CustomerID); err != nil {
-			return err
+		for _, it := range items {
+			claim, err := store.Decode[claimDoc](it)
+			if err != nil {
+				return err
+			}
+			if err := s.releaseClaim(ctx, tenant, it.Key, crit, claim.CustomerID); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -260,27 +262,25 @@ func (s *Service) releaseClaim(ctx context.Context, tenant string, key store.Key
 // eachCustomer calls fn for every live customer of a tenant, oldest first
 // within each shard.
 func (s *Service) eachCustomer(ctx context.Context, tenant string, fn func(*customerRecord) error) error {
-	for shard := range Shards {
-		q := store.Query{Index: store.GSI1, PK: AllPK(tenant, shard), Limit: 500, DocsOnly: true}
-		if err := s.eachCustomerOf(ctx, q, fn); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.eachCustomerOf(ctx, store.GSI1, AllPKs(tenant), fn)
 }
 
-// eachCustomerOf calls fn for every customer a query of an index lists.
-func (s *Service) eachCustomerOf(ctx context.Context, q store.Query, fn func(*customerRecord) error) error {
-	for it, err := range store.Items(ctx, s.store, q) {
-		if err != nil {
-			return fmt.Errorf("customer: read customers: %w", err)
-		}
-		r, err := decodeCustomer(it)
-		if err != nil {
-			return err
-		}
-		if err := fn(r); err != nil {
-			return err
+// eachCustomerOf calls fn for every customer the partitions of an index
+// list, partition by partition.
+func (s *Service) eachCustomerOf(ctx context.Context, index string, pks []string, fn func(*customerRecord) error) error {
+	for _, pk := range pks {
+		q := store.Query{Index: index, PK: pk, Limit: 500, DocsOnly: true}
+		for it, err := range store.Items(ctx, s.store, q) {
+			if err != nil {
+				return fmt.Errorf("customer: read customers: %w", err)
+			}
+			r, err := decodeCustomer(it)
+			if err != nil {
+				return err
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

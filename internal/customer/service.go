@@ -13,6 +13,7 @@ import (
 
 	"tend/internal/domain"
 	"tend/internal/store"
+	"tend/internal/workspace"
 )
 
 // Service keeps customers.
@@ -20,6 +21,9 @@ type Service struct {
 	store store.Store
 	clock domain.Clock
 	log   *slog.Logger
+	// codes hands out customer codes, in blocks as a busy workspace needs (see
+	// workspace.CodeBlock: unique; a busy workspace's are not gap-free nor in creation order).
+	codes *workspace.Codes
 }
 
 // New returns the customer service over a store.
@@ -27,7 +31,7 @@ func New(st store.Store, clock domain.Clock, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, clock: clock, log: log}
+	return &Service{store: st, clock: clock, log: log, codes: workspace.NewCodes(st, clock, "customer")}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }

@@ -169,12 +169,12 @@ func SetStep(o *workspace.Org, c *domain.Customer, pipelineID, stepID string) er
 	return nil
 }
 
-// CustomersOfShard reads one page of a shard of a workspace's live
-// customers, for runs over every customer.
+// CustomersOfShard reads one page of a shard (of Shards) of a workspace's
+// live customers, for runs over every customer.
 func (s *Service) CustomersOfShard(ctx context.Context, tenant string, shard, limit int, cursor string) ([]*domain.Customer, string, error) {
-	page, err := s.store.Query(ctx, store.Query{Index: store.GSI1, PK: AllPK(tenant, shard), Limit: limit, Cursor: cursor, DocsOnly: true})
+	page, err := ShardPage(ctx, s.store, tenant, shard, limit, cursor)
 	if err != nil {
-		return nil, "", fmt.Errorf("customer: read shard %d: %w", shard, err)
+		return nil, "", err
 	}
 	out := make([]*domain.Customer, 0, len(page.Items))
 	for _, it := range page.Items {
@@ -299,8 +299,7 @@ func (s *Service) CustomerImage(ctx context.Context, tenant, id string) (*domain
 
 // EachCustomerOfWarehouse calls fn for every live customer of a warehouse.
 func (s *Service) EachCustomerOfWarehouse(ctx context.Context, tenant, warehouse string, fn func(*domain.Customer) error) error {
-	q := store.Query{Index: store.GSI3, PK: WarehousePK(tenant, warehouse), Limit: 500, DocsOnly: true}
-	return s.eachCustomerOf(ctx, q, func(r *customerRecord) error { return fn(&r.Customer) })
+	return s.eachCustomerOf(ctx, store.GSI3, WarehousePKs(tenant, warehouse), func(r *customerRecord) error { return fn(&r.Customer) })
 }
 
 // ClaimHolder returns the customer holding a duplicate-check value (a

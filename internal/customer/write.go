@@ -261,7 +261,7 @@ func (s *Service) createCustomer(ctx context.Context, o *workspace.Org, in *Inpu
 	if err := s.precheckClaims(ctx, o, r); err != nil {
 		return nil, err
 	}
-	n, err := s.store.Incr(ctx, workspace.CounterKey(o.Workspace.ID, "customer"), 1)
+	n, err := s.codes.Next(ctx, o.Workspace.ID)
 	if err != nil {
 		return nil, fmt.Errorf("customer: next customer code: %w", err)
 	}

@@ -221,18 +221,14 @@ func textMatcher(q string) func(*domain.Customer) bool {
 // sourcesFor returns the index streams holding every customer in scope.
 func (s *Service) sourcesFor(tenant string, sc workspace.Scope) []*source {
 	if sc.All() {
-		out := make([]*source, 0, customer.Shards)
-		for shard := range customer.Shards {
-			out = append(out, indexSource(store.GSI1, customer.AllPK(tenant, shard)))
-		}
-		return out
+		return indexSources(store.GSI1, customer.AllPKs(tenant))
 	}
 	var out []*source
 	for _, u := range sc.Owners() {
-		out = append(out, indexSource(store.GSI2, customer.OwnerPK(tenant, u)))
+		out = append(out, indexSources(store.GSI2, customer.OwnerPKs(tenant, u))...)
 	}
 	for _, w := range sc.Warehouses() {
-		out = append(out, indexSource(store.GSI3, customer.WarehousePK(tenant, w)))
+		out = append(out, indexSources(store.GSI3, customer.WarehousePKs(tenant, w))...)
 	}
 	return append(out, shareSource(customer.SharePK(tenant, sc.Self())))
 }

@@ -2,6 +2,8 @@ package customerlist
 
 import (
 	"context"
+	"errors"
+	"sync"
 
 	"tend/internal/store"
 )
@@ -26,6 +28,15 @@ func indexSource(index string, pk string) *source {
 		}
 	}
 	return &source{q: store.Query{Index: index, PK: pk}, index: n}
+}
+
+// indexSources are the sources of the shards of a sharded index key.
+func indexSources(index string, pks []string) []*source {
+	out := make([]*source, len(pks))
+	for i, pk := range pks {
+		out[i] = indexSource(index, pk)
+	}
+	return out
 }
 
 func shareSource(pk string) *source {
@@ -54,19 +65,30 @@ func (s *source) key(it store.Item) string {
 	return it.Index[s.index].SK
 }
 
+// dry reports whether the source has no item at hand and more to read.
+func (s *source) dry() bool { return len(s.buf) == 0 && !s.done }
+
+// read reads the source's next page.
+func (s *source) read(ctx context.Context, st store.Store) error {
+	page, err := st.Query(ctx, s.q)
+	if err != nil {
+		return err
+	}
+	s.buf = page.Items
+	s.q.Cursor = page.Cursor
+	s.done = page.Cursor == ""
+	return nil
+}
+
 // peek returns the next item without consuming it.
 func (s *source) peek(ctx context.Context, st store.Store) (store.Item, bool, error) {
-	for len(s.buf) == 0 {
-		if s.done {
-			return store.Item{}, false, nil
-		}
-		page, err := st.Query(ctx, s.q)
-		if err != nil {
+	for s.dry() {
+		if err := s.read(ctx, st); err != nil {
 			return store.Item{}, false, err
 		}
-		s.buf = page.Items
-		s.q.Cursor = page.Cursor
-		s.done = page.Cursor == ""
+	}
+	if len(s.buf) == 0 {
+		return store.Item{}, false, nil
 	}
 	return s.buf[0], true, nil
 }
@@ -82,9 +104,44 @@ type merger struct {
 	last      string
 }
 
+// fillAtOnce bounds the sources a merger reads at the same time.
+const fillAtOnce = 16
+
+// fill reads a page of every dry source at the same time: the shards of a
+// sharded key all need their first page together, and one after the
+// other they would add up their latencies.
+func (m *merger) fill(ctx context.Context) error {
+	var dry []*source
+	for _, s := range m.sources {
+		if s.dry() {
+			dry = append(dry, s)
+		}
+	}
+	if len(dry) < 2 {
+		return nil
+	}
+	errs := make([]error, len(dry))
+	slots := make(chan struct{}, fillAtOnce)
+	var wg sync.WaitGroup
+	for i, s := range dry {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			errs[i] = s.read(ctx, m.st)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // next returns the next item, the source it came from and its list key.
 func (m *merger) next(ctx context.Context) (store.Item, *source, string, bool, error) {
 	for {
+		if err := m.fill(ctx); err != nil {
+			return store.Item{}, nil, "", false, err
+		}
 		var best *source
 		var bestItem store.Item
 		var bestKey string

@@ -2,9 +2,7 @@ package distribution
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 
 	"tend/internal/customer"
@@ -23,38 +21,59 @@ var ErrNoStaff = errors.New("distribution: no listed staff member is available")
 // the rotation position is claimed once per customer and episode, and the
 // assignment is conditional on the customer still waiting.
 func (s *Service) give(ctx context.Context, m Message) error {
-	o, err := s.orgs.LoadOrg(ctx, m.Tenant)
-	if errors.Is(err, domain.ErrNotFound) {
-		return nil
+	p, err := s.prepare(ctx, m)
+	if err != nil || p == nil {
+		return err
 	}
+	n, err := s.place(ctx, m)
 	if err != nil {
 		return err
+	}
+	return s.finish(ctx, p, n)
+}
+
+// pending is a customer to give out once it has its position: the
+// workspace, the rule and the staff available now.
+type pending struct {
+	m     Message
+	o     *workspace.Org
+	r     *Rule
+	staff []Staff
+}
+
+// prepare reads what giving m out needs. It returns nil when there is
+// nothing to give out (the workspace, rule or customer is gone; the
+// customer was owned by hand, moved elsewhere or cared for): then no
+// position is taken. With no staff available it records the customer as
+// waiting and returns ErrNoStaff.
+func (s *Service) prepare(ctx context.Context, m Message) (*pending, error) {
+	o, err := s.orgs.LoadOrg(ctx, m.Tenant)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	rs, err := s.rulesOf(ctx, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	i := slices.IndexFunc(rs, func(r *Rule) bool { return r.ID == m.Rule })
 	if i < 0 {
-		return nil // the rule was deleted meanwhile
+		return nil, nil // the rule was deleted meanwhile
 	}
 	r := rs[i]
 	cu, err := s.customers.CustomerImage(ctx, m.Tenant, m.Customer)
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !r.Enabled || !r.covers(cu, m) || !episodeMatches(cu, m) {
 		// Owned by hand before the delay, moved elsewhere, or cared for:
-		// nothing to give out, and no place in the rotation to keep for
-		// it (a later release would take one that no one applies).
-		done := []store.TxOp{store.TxDelete(waitKey(m.Tenant, m.Rule, m.Customer), store.None)}
-		if m.Arrival != "" {
-			done = append(done, store.TxDelete(m.arrivalKey(), store.None))
-		}
-		return s.st.Transact(ctx, done)
+		// nothing to give out, and no position taken.
+		return nil, s.st.Delete(ctx, waitKey(m.Tenant, m.Rule, m.Customer), store.None)
 	}
 	exclude := m.Owner // a reclaim gives the customer to someone else
 	if m.Kind == KindHandOver {
@@ -62,23 +81,28 @@ func (s *Service) give(ctx context.Context, m Message) error {
 	}
 	staff := available(o, r, exclude)
 	if len(staff) == 0 {
-		if err := s.st.Put(ctx, store.Item{Key: waitKey(m.Tenant, m.Rule, m.Customer), Type: "dist_wait", Version: 1,
-			Doc: store.Doc(m)}, store.None); err != nil {
-			return err
+		// The waiting item of the layout before, if any, moves to its shard.
+		err := s.st.Transact(ctx, []store.TxOp{
+			store.TxPut(store.Item{Key: waitKey(m.Tenant, m.Rule, m.Customer), Type: "dist_wait", Version: 1, Doc: store.Doc(m)}, store.None),
+			store.TxDelete(store.Key{PK: oldWaitPK(m.Tenant, m.Rule), SK: m.Customer}, store.None),
+		})
+		if err != nil {
+			return nil, err
 		}
-		return ErrNoStaff
+		return nil, ErrNoStaff
 	}
-	n, err := s.place(ctx, r, m, cu)
-	if err != nil {
-		return err
-	}
-	weights := make([]int, len(staff))
-	for i, st := range staff {
-		weights[i] = r.weight(st)
+	return &pending{m: m, o: o, r: r, staff: staff}, nil
+}
+
+// finish gives p's customer to the staff member position n picks.
+func (s *Service) finish(ctx context.Context, p *pending, n int64) error {
+	weights := make([]int, len(p.staff))
+	for i, st := range p.staff {
+		weights[i] = p.r.weight(st)
 	}
 	seq := Sequence(weights)
-	to := staff[seq[int((n-1)%int64(len(seq)))]].UserID
-	return s.assign(ctx, o, r, m, to, n)
+	to := p.staff[seq[int((n-1)%int64(len(seq)))]].UserID
+	return s.assign(ctx, p.o, p.r, p.m, to, n)
 }
 
 // available lists the rule's staff who can take customers now: active, not
@@ -92,75 +116,6 @@ func available(o *workspace.Org, r *Rule, exclude string) []Staff {
 		}
 	}
 	return out
-}
-
-// place returns the customer's position in the rule's rotation: the one
-// its episode has, or else the next one once every customer that arrived
-// before it has theirs. The rotation follows the order customers arrived
-// in, not the order their messages are handled in.
-func (s *Service) place(ctx context.Context, r *Rule, m Message, cu *domain.Customer) (int64, error) {
-	if n, ok, err := s.slotOf(ctx, m); err != nil || ok {
-		return n, err // a retry, or released with an earlier customer
-	}
-	if n, ok, err := s.releaseArrivals(ctx, r, m, cu); err != nil || ok {
-		return n, err
-	}
-	return s.claimSlot(ctx, m)
-}
-
-type slot struct {
-	N int64 `json:"n"`
-}
-
-// slotOf returns the position of the rule's rotation the customer's
-// episode got, if it has one.
-func (s *Service) slotOf(ctx context.Context, m Message) (int64, bool, error) {
-	it, err := s.st.Get(ctx, slotKey(m.Tenant, m.Rule, m.Customer, m.Episode))
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, err
-	}
-	var sl slot
-	if err := json.Unmarshal(it.Doc, &sl); err != nil {
-		return 0, false, fmt.Errorf("distribution: decode slot: %w", err)
-	}
-	return sl.N, true, nil
-}
-
-// claimSlot gives the customer's episode the next position of the rule's
-// rotation, once: the counter and the customer's slot are written in one
-// transaction, so a retried or duplicated message finds its slot again
-// instead of taking another.
-func (s *Service) claimSlot(ctx context.Context, m Message) (int64, error) {
-	sk := slotKey(m.Tenant, m.Rule, m.Customer, m.Episode)
-	ck := counterKey(m.Tenant, m.Rule)
-	for attempt := 0; attempt < 100; attempt++ {
-		if n, ok, err := s.slotOf(ctx, m); err != nil || ok {
-			return n, err
-		}
-		var cur store.Item
-		cond := store.NotExist
-		if it, err := s.st.Get(ctx, ck); err == nil {
-			cur, cond = it, store.IfVersion(it.Version)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return 0, err
-		}
-		n := cur.N + 1
-		err := s.st.Transact(ctx, []store.TxOp{
-			store.TxPut(store.Item{Key: ck, Type: "dist_counter", Version: cur.Version + 1, N: n}, cond),
-			store.TxPut(store.Item{Key: sk, Type: "dist_slot", Version: 1, Doc: store.Doc(slot{N: n})}, store.NotExist),
-		})
-		if err == nil {
-			return n, nil
-		}
-		if !errors.Is(err, store.ErrConditionFailed) {
-			return 0, fmt.Errorf("distribution: claim slot: %w", err)
-		}
-		// Another claim moved the counter, or took this slot: read again.
-	}
-	return 0, errors.New("distribution: the rotation counter keeps moving; retry")
 }
 
 // assign makes to the owner, if the customer is still as the message
@@ -184,7 +139,7 @@ func (s *Service) assign(ctx context.Context, o *workspace.Org, r *Rule, m Messa
 		now := s.now()
 		who := c.Name + " (" + c.Code + ")"
 		ops := []store.TxOp{
-			store.TxAdd(store.Key{PK: statsPK(m.Tenant, r.ID), SK: to}, 1),
+			store.TxAdd(store.Key{PK: statsPK(m.Tenant, r.ID, positionShard(n)), SK: to}, 1),
 			store.TxPut(store.Item{Key: assignmentKey(m.Tenant, r.ID, n), Type: "dist_assignment", Version: 1,
 				Doc: store.Doc(Assignment{N: n, CustomerID: c.ID, UserID: to, Kind: m.Kind, From: m.Owner, At: now})}, store.None),
 			store.TxDelete(waitKey(m.Tenant, r.ID, m.Customer), store.None),

@@ -1,10 +1,12 @@
 // Package distribution gives new customers to staff automatically [chia cơ
 // hội tự động]: in strict rotation, by weight, and by taking back customers
 // whose owner has not cared for them [thu hồi]. Each assignment is one
-// conditional write ("owner still empty"), and the rotation is an atomic
-// counter claimed once per customer, so retries, duplicates and
-// concurrency never assign a customer twice or skew the shares. Customers
-// take their places in the order they arrived (arrival.go).
+// conditional write ("owner still empty"), and the rotation is one atomic
+// add on the rule's counter, claimed once per customer, so retries,
+// duplicates and concurrency never assign a customer twice or skew the
+// shares. Customers take their places in the order their adds land, which
+// for customers handled at the same time need not be the order they
+// arrived in (rotation.go).
 package distribution
 
 import (

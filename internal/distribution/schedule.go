@@ -10,6 +10,7 @@ import (
 
 	"tend/internal/customer"
 	"tend/internal/domain"
+	"tend/internal/queuegroup"
 	"tend/internal/store"
 )
 
@@ -30,9 +31,8 @@ type Message struct {
 	Episode string `json:"episode"`
 	// Owner is the owner a reclaim takes the customer from.
 	Owner string `json:"owner,omitempty"`
-	// Arrival is the customer's place in the order of arrival in the
-	// rule's scope (assignments): see arrival.go.
-	Arrival string `json:"arrival,omitempty"`
+	// Messages sent before issue 12 also carry "arrival", the customer's
+	// place in the order of arrival, no longer read (rotation.go).
 }
 
 // HandleChange schedules the distribution of a customer that enters a
@@ -70,10 +70,7 @@ func (s *Service) HandleChange(ctx context.Context, old, new *customer.Image) er
 	}
 	due := cu.UpdatedAt.Add(time.Duration(rule.Delay))
 	ep := fmt.Sprintf("v%d", cu.Version)
-	m := Message{Kind: KindAssign, Tenant: new.Tenant, Rule: rule.ID, Customer: cu.ID, Episode: ep, Arrival: arrivalOrder(due, cu.Code, cu.ID, ep)}
-	if err := s.arrive(ctx, m, due); err != nil {
-		return err
-	}
+	m := Message{Kind: KindAssign, Tenant: new.Tenant, Rule: rule.ID, Customer: cu.ID, Episode: ep}
 	return s.schedule(ctx, m, due)
 }
 
@@ -94,12 +91,13 @@ func (s *Service) schedule(ctx context.Context, m Message, due time.Time) error 
 	delay := due.Sub(s.now())
 	switch {
 	case delay <= MaxQueueDelay:
-		if err := s.queue.Send(ctx, store.Doc(m), max(delay, 0)); err != nil {
+		// In the workspace's group (queuegroup): the tick's reclaims too.
+		if err := s.queue.Send(queuegroup.With(ctx, m.Tenant), store.Doc(m), max(delay, 0)); err != nil {
 			return fmt.Errorf("distribution: send %s: %w", m.Customer, err)
 		}
 	default:
 		it := store.Item{Key: dueKey(m.Tenant, m.Rule, m.Customer, m.Episode), Type: "dist_due", Version: 1, Doc: store.Doc(m),
-			Index: [4]store.IndexKey{{PK: dueIndexPK, SK: store.SortTime(due) + "#" + m.Tenant + "#" + m.Customer}}}
+			Index: [4]store.IndexKey{{PK: dueIndexPK(shardOf(dueKey(m.Tenant, m.Rule, m.Customer, m.Episode).String(), dueShards)), SK: store.SortTime(due) + "#" + m.Tenant + "#" + m.Customer}}}
 		if err := s.st.Put(ctx, it, store.None); err != nil {
 			return fmt.Errorf("distribution: keep due %s: %w", m.Customer, err)
 		}
@@ -119,16 +117,39 @@ func (s *Service) Tick(ctx context.Context) (int, error) {
 	return sent + n, errors.Join(dueErr, scanErr)
 }
 
+// sendDue sends the due items of every shard, and of the index partition
+// of the layout before (service.go).
 func (s *Service) sendDue(ctx context.Context) (int, error) {
 	now := s.now()
 	sent := 0
+	for sh := range dueShards + 1 {
+		pk := oldDueIndexPK
+		if sh < dueShards {
+			pk = dueIndexPK(sh)
+		}
+		n, err := s.sendDueOf(ctx, pk, now)
+		sent += n
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// sendDueOf sends the items of one due partition that have come due.
+func (s *Service) sendDueOf(ctx context.Context, pk string, now time.Time) (int, error) {
+	sent := 0
 	for {
-		page, err := s.st.Query(ctx, store.Query{Index: store.GSI1, PK: dueIndexPK, SK: store.SKLe, A: store.SortTime(now) + "#~", Limit: 100})
+		page, err := s.st.Query(ctx, store.Query{Index: store.GSI1, PK: pk, SK: store.SKLe, A: store.SortTime(now) + "#~", Limit: 100})
 		if err != nil {
 			return sent, fmt.Errorf("distribution: read due: %w", err)
 		}
 		for _, it := range page.Items {
-			if err := s.queue.Send(ctx, it.Doc, 0); err != nil {
+			// In its workspace's group (queuegroup). A doc that does not
+			// decode goes as before, in none: the distributor reports it.
+			var m Message
+			_ = json.Unmarshal(it.Doc, &m)
+			if err := s.queue.Send(queuegroup.With(ctx, m.Tenant), it.Doc, 0); err != nil {
 				return sent, err
 			}
 			if err := s.st.Delete(ctx, it.Key, store.None); err != nil {
@@ -218,9 +239,9 @@ func reclaimEpisode(c *domain.Customer) string {
 
 // HandleMessage handles one message of the distribution queue.
 func (s *Service) HandleMessage(ctx context.Context, body []byte) error {
-	var m Message
-	if err := json.Unmarshal(body, &m); err != nil || (m.Kind != KindAssign && m.Kind != KindReclaim && m.Kind != KindHandOver) {
-		return fmt.Errorf("distribution: not a distribution message: %s", body)
+	m, err := decodeMessage(body)
+	if err != nil {
+		return err
 	}
 	return s.give(ctx, m)
 }

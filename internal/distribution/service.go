@@ -49,6 +49,7 @@ type Service struct {
 	log       *slog.Logger
 	queue     Queue
 	cache     sync.Map // tenant → *cachedRules
+	seeded    sync.Map // rule counter key → true once known to exist (rotation.go)
 }
 
 // cachedRules are a workspace's rules as of a set-up version (rule writes
@@ -82,44 +83,76 @@ func New(st store.Store, clock domain.Clock, log *slog.Logger, orgs Orgs, custom
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 
-// Key layout (tenant t, rule r, customer c):
+// Key layout (tenant t, rule r, customer c, shard s). Shards (shards.go):
+// a rule's log, counts and waiting list over 8 partitions each, because
+// each assignment writes 2 units to each (8 take 4,000 assignments a
+// second); read by fanning out over the 8 and merging (log, by position)
+// or summing (counts). The counter takes one add per batch of up to 10
+// (batch.go), so with full batches these shards, not the counter, are a
+// rule's limit (about 4,000 a second). Due items over 128 index
+// partitions, because each delayed lead writes 2 index units and 50,000
+// delayed leads a second across workspaces need 100; the tick reads the
+// 128.
 //
-//	T#<t>#DRULES       <r>             the rules (GSI1 DISTRECLAIM / <t>#<r> for enabled reclaim rules)
-//	T#<t>#DCTR         <r>             the rule's rotation counter
-//	T#<t>#DSLOT#<r>    <c>#<episode>   the counter value a customer got, claimed once
-//	T#<t>#DARR#<r>     <due>#<code>#<c>#<episode>   a customer's arrival, until it has its slot (expires)
-//	T#<t>#DSTAT#<r>    <user>          assignments per staff member (counter)
-//	T#<t>#DWAIT#<r>    <c>             a customer waiting for available staff
-//	T#<t>#DLOG#<r>     <n>             the assignment of rotation position n
-//	T#<t>#DSCHED#<r>   <c>#<episode>   "distribution scheduled" marker
-//	T#<t>#DDUE#<r>     <c>#<episode>   a distribution due later than the queue can delay (GSI1 DISTDUE / <due>#…)
-//	T#<t>#DSCAN        <r>#<period>    "reclaim rule scanned in this period" marker (expires)
+//	T#<t>#DRULES         <r>             the rules (GSI1 DISTRECLAIM / <t>#<r> for enabled reclaim rules)
+//	T#<t>#DCTR#<r>       n               the rule's rotation counter: one atomic add per batch (rotation.go)
+//	T#<t>#DSLOT#<c>      <r>#<episode>   the position a customer's episode got, claimed once
+//	T#<t>#DSTAT#<r>#<s>  <user>          assignments per staff member, s = position mod 8 (counters, summed at read)
+//	T#<t>#DWAIT#<r>#<s>  <c>             a customer waiting for available staff, s = hash(c) mod 8
+//	T#<t>#DLOG#<r>#<s>   <n>             the assignment of position n, s = n mod 8 (merged by n at read)
+//	T#<t>#DSCHED#<r>     <c>#<episode>   "reclaim scheduled" marker
+//	T#<t>#DDUE#<c>       <r>#<episode>   a distribution due later than the queue can delay
+//	                                     (GSI1 DISTDUE#<s> / <due>#<t>#<c>, s = hash(key) mod 128)
+//	T#<t>#DSCAN          <r>#<period>    "reclaim rule scanned in this period" marker (expires)
+//
+// Before issue 12 the counters of all of a workspace's rules were one
+// partition (T#<t>#DCTR / <r>), and slots, counts, waiting customers and
+// the log one partition per rule (T#<t>#DSLOT#<r> / <c>#<episode>,
+// T#<t>#DSTAT#<r>, T#<t>#DWAIT#<r>, T#<t>#DLOG#<r>), with arrivals
+// (T#<t>#DARR#<r>) and due items in one index partition (GSI1 DISTDUE).
+// Those items on a deployed table are read where they matter, not moved:
+// a rule's new counter starts from its old one, stats sum the old counts,
+// the log merges the old entries, old waiting customers still waiting are
+// counted, and the tick reads the old due partition. Old arrivals are no
+// longer read (each has its own message, which places it) and expire; an
+// old slot is not read, so a customer that had one but was not yet given
+// out at the deploy takes a new position (its old one is a gap).
 const (
 	reclaimIndexPK = "DISTRECLAIM"
-	dueIndexPK     = "DISTDUE"
+	oldDueIndexPK  = "DISTDUE"
 )
 
 func rulesPK(t string) string             { return "T#" + t + "#DRULES" }
 func ruleKey(t, id string) store.Key      { return store.Key{PK: rulesPK(t), SK: id} }
-func counterKey(t, rule string) store.Key { return store.Key{PK: "T#" + t + "#DCTR", SK: rule} }
+func counterKey(t, rule string) store.Key { return store.Key{PK: "T#" + t + "#DCTR#" + rule, SK: "n"} }
+func oldCounterKey(t, rule string) store.Key {
+	return store.Key{PK: "T#" + t + "#DCTR", SK: rule}
+}
 func slotKey(t, rule, c, ep string) store.Key {
-	return store.Key{PK: "T#" + t + "#DSLOT#" + rule, SK: c + "#" + ep}
+	return store.Key{PK: "T#" + t + "#DSLOT#" + c, SK: rule + "#" + ep}
 }
-func statsPK(t, rule string) string { return "T#" + t + "#DSTAT#" + rule }
+func statsPK(t, rule string, s int) string { return oldStatsPK(t, rule) + shardSuffix(s) }
+func oldStatsPK(t, rule string) string     { return "T#" + t + "#DSTAT#" + rule }
 func waitKey(t, rule, c string) store.Key {
-	return store.Key{PK: "T#" + t + "#DWAIT#" + rule, SK: c}
+	return store.Key{PK: waitPK(t, rule, shardOf(c, ruleShards)), SK: c}
 }
+func waitPK(t, rule string, s int) string { return oldWaitPK(t, rule) + shardSuffix(s) }
+func oldWaitPK(t, rule string) string     { return "T#" + t + "#DWAIT#" + rule }
 func schedKey(t, rule, c, ep string) store.Key {
 	return store.Key{PK: "T#" + t + "#DSCHED#" + rule, SK: c + "#" + ep}
 }
 func dueKey(t, rule, c, ep string) store.Key {
-	return store.Key{PK: "T#" + t + "#DDUE#" + rule, SK: c + "#" + ep}
+	return store.Key{PK: "T#" + t + "#DDUE#" + c, SK: rule + "#" + ep}
 }
+func dueIndexPK(s int) string { return oldDueIndexPK + shardSuffix(s) }
 func scanKey(t, rule string, period time.Time) store.Key {
 	return store.Key{PK: "T#" + t + "#DSCAN", SK: rule + "#" + store.SortTime(period)}
 }
+func logPK(t, rule string, s int) string { return oldLogPK(t, rule) + shardSuffix(s) }
+func oldLogPK(t, rule string) string     { return "T#" + t + "#DLOG#" + rule }
+func positionSK(n int64) string          { return fmt.Sprintf("%012d", n) }
 func assignmentKey(t, rule string, n int64) store.Key {
-	return store.Key{PK: "T#" + t + "#DLOG#" + rule, SK: fmt.Sprintf("%012d", n)}
+	return store.Key{PK: logPK(t, rule, positionShard(n)), SK: positionSK(n)}
 }
 
 func (r *Rule) item() store.Item {
@@ -230,87 +263,4 @@ func (s *Service) Delete(ctx context.Context, c *workspace.Caller, id string) er
 		return err
 	}
 	return s.st.Transact(ctx, []store.TxOp{store.TxDelete(ruleKey(c.Tenant(), id), store.None), workspace.SetupChanged(c.Tenant())})
-}
-
-// StaffStats is one listed staff member's figures.
-type StaffStats struct {
-	UserID      string  `json:"user_id"`
-	Name        string  `json:"name"`
-	Assigned    int64   `json:"assigned"`
-	TargetShare float64 `json:"target_share"`
-	Available   bool    `json:"available"`
-}
-
-// Stats are a rule's results: assignments per staff member against their
-// target share, and customers waiting for available staff.
-type Stats struct {
-	RuleID   string       `json:"rule_id"`
-	Assigned int64        `json:"assigned"`
-	Waiting  int          `json:"waiting"`
-	Staff    []StaffStats `json:"staff"`
-}
-
-// Stats returns a rule's figures.
-func (s *Service) Stats(ctx context.Context, c *workspace.Caller, id string) (*Stats, error) {
-	r, err := s.rule(ctx, c.Tenant(), id)
-	if err != nil {
-		return nil, err
-	}
-	counts := map[string]int64{}
-	page, err := s.st.Query(ctx, store.Query{PK: statsPK(c.Tenant(), id), Limit: 1000})
-	if err != nil {
-		return nil, err
-	}
-	for _, it := range page.Items {
-		counts[it.SK] = it.N
-	}
-	waiting, err := s.st.Query(ctx, store.Query{PK: waitKey(c.Tenant(), id, "").PK, Limit: 1000})
-	if err != nil {
-		return nil, err
-	}
-	out := &Stats{RuleID: id, Waiting: len(waiting.Items), Staff: []StaffStats{}}
-	for _, st := range r.Staff {
-		u, _ := c.Org.User(st.UserID)
-		ss := StaffStats{UserID: st.UserID, Assigned: counts[st.UserID], TargetShare: r.TargetShare(st.UserID)}
-		if u != nil {
-			ss.Name, ss.Available = u.Name, u.Active && !u.Away
-		}
-		out.Assigned += ss.Assigned
-		out.Staff = append(out.Staff, ss)
-	}
-	return out, nil
-}
-
-// Assignment is one customer given out by a rule, at a position of its
-// rotation.
-type Assignment struct {
-	N          int64     `json:"n"`
-	CustomerID string    `json:"customer_id"`
-	UserID     string    `json:"user_id"`
-	Kind       string    `json:"kind"`
-	From       string    `json:"from,omitempty"`
-	At         time.Time `json:"at"`
-}
-
-// Assignments lists a rule's assignments in the order of its rotation.
-func (s *Service) Assignments(ctx context.Context, c *workspace.Caller, id string, limit int, cursor string) (*domain.Page[Assignment], error) {
-	if _, err := s.rule(ctx, c.Tenant(), id); err != nil {
-		return nil, err
-	}
-	page, err := s.st.Query(ctx, store.Query{PK: assignmentKey(c.Tenant(), id, 0).PK, Limit: domain.ListLimit(limit), Cursor: cursor})
-	if errors.Is(err, store.ErrInvalid) {
-		return nil, &domain.Error{Kind: domain.ErrInvalid, Code: "validation_failed", Fields: []domain.FieldError{{Path: "cursor", Code: "invalid_cursor"}}}
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := &domain.Page[Assignment]{Items: []Assignment{}, NextCursor: page.Cursor}
-	for _, it := range page.Items {
-		var a Assignment
-		if err := json.Unmarshal(it.Doc, &a); err != nil {
-			return nil, fmt.Errorf("distribution: decode assignment: %w", err)
-		}
-		out.Items = append(out.Items, a)
-	}
-	return out, nil
 }

@@ -68,15 +68,24 @@ func (s *Store) nowSeconds() int64 { return s.now().Unix() }
 // live reports whether it has not expired.
 func (s *Store) live(it store.Item) bool { return store.Live(it.ExpiresAt, s.now()) }
 
-// Get implements store.Store.
+// Get implements store.Store: a strongly consistent read.
 func (s *Store) Get(ctx context.Context, key store.Key) (store.Item, error) {
+	return s.get(ctx, key, true)
+}
+
+// GetEventually implements store.Store: an eventually consistent read.
+func (s *Store) GetEventually(ctx context.Context, key store.Key) (store.Item, error) {
+	return s.get(ctx, key, false)
+}
+
+func (s *Store) get(ctx context.Context, key store.Key, consistent bool) (store.Item, error) {
 	if err := store.ValidateKey(key); err != nil {
 		return store.Item{}, err
 	}
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      s.table,
 		Key:            keyAttributes(key),
-		ConsistentRead: aws.Bool(true),
+		ConsistentRead: aws.Bool(consistent),
 	})
 	if err != nil {
 		return store.Item{}, fmt.Errorf("dynamo: get %s: %w", key, err)

@@ -11,6 +11,7 @@ import (
 
 	"tend/internal/customerlist"
 	"tend/internal/domain"
+	"tend/internal/queuegroup"
 	"tend/internal/shardrun"
 	"tend/internal/store"
 	"tend/internal/workspace"
@@ -134,7 +135,8 @@ func (s *Service) queue(ctx context.Context, r *record) (*Job, error) {
 
 func (s *Service) send(ctx context.Context, r *record) error {
 	body, _ := json.Marshal(message{Kind: JobKind, Tenant: r.Tenant, ID: r.ID}) // strings: cannot fail
-	if err := s.d.Jobs.Send(ctx, body, 0); err != nil {
+	// In the job's workspace's group (queuegroup): the tick sends again too.
+	if err := s.d.Jobs.Send(queuegroup.With(ctx, r.Tenant), body, 0); err != nil {
 		return fmt.Errorf("export: queue job %s: %w", r.ID, err)
 	}
 	return nil

@@ -36,6 +36,7 @@ import (
 	"tend/internal/notify"
 	"tend/internal/orders"
 	"tend/internal/project"
+	"tend/internal/queuegroup"
 	"tend/internal/reports"
 	"tend/internal/sharing"
 	"tend/internal/task"
@@ -256,6 +257,9 @@ func (a *API) serve(w *recorder, r *http.Request, h handler) {
 		return
 	}
 	w.tenant, w.user = caller.Tenant(), caller.User.ID
+	// What the request queues is its workspace's: the shared queues serve
+	// workspaces in turn (queuegroup).
+	r = r.WithContext(queuegroup.With(r.Context(), caller.Tenant()))
 	lang = language(r, caller.Org.Workspace.Language)
 	err = a.idempotent(w, r, caller, h)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"tend/internal/distribution"
 	"tend/internal/leads"
+	"tend/internal/queuegroup"
 	"tend/internal/workspace"
 )
 
@@ -42,7 +43,12 @@ func (a *API) routesLeads() {
 			return err
 		}
 		log, err := svc.Deliveries(r.Context(), c, r.PathValue("id"), limit, cursor)
-		return ok(w, log, err)
+		if err != nil {
+			return err
+		}
+		// Sealed as every list's (see writePage), or pageParams refuses it.
+		log.NextCursor = sealCursor(r, c, log.NextCursor)
+		return writeJSON(w, http.StatusOK, log)
 	})
 	a.admin("POST /v1/lead-sources/{id}/test", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		var in leads.TestLead
@@ -57,13 +63,27 @@ func (a *API) routesLeads() {
 		}
 		return writeJSON(w, http.StatusAccepted, held)
 	})
+	// What became of a lead: admins only, as the deliveries.
+	a.admin("GET /v1/leads/{id}", itemHandler(svc.GetLead))
 }
 
 // routesHooks serves the lead sources' webhooks.
 func (a *API) routesHooks() {
 	svc := a.cfg.Leads
-	a.hook("POST /hooks/leads/{source_id}", svc.Lead)
-	a.hook("POST /hooks/calls/{source_id}", svc.Call)
+	a.hook("POST /hooks/leads/{source_id}", func(ctx context.Context, v *leads.Verified, body []byte) (any, bool, error) {
+		q, err := svc.Lead(ctx, v, body)
+		if err != nil {
+			return nil, false, err
+		}
+		return q, q.Replayed, nil
+	})
+	a.hook("POST /hooks/calls/{source_id}", func(ctx context.Context, v *leads.Verified, body []byte) (any, bool, error) {
+		acc, err := svc.Call(ctx, v, body)
+		if err != nil {
+			return nil, false, err
+		}
+		return acc, acc.Replayed, nil
+	})
 	a.routesCampaignHooks()
 	a.routesProviders()
 }
@@ -86,10 +106,14 @@ func (a *API) routesDistribution() {
 	a.admin("GET /v1/distribution-rules/{id}/assignments", pagedHandler(svc.Assignments))
 }
 
+// hookTake takes a verified webhook request: its answer, and whether that
+// repeats the answer to an earlier copy of the request.
+type hookTake func(ctx context.Context, v *leads.Verified, body []byte) (answer any, replayed bool, err error)
+
 // hook registers a webhook: no token, but the source's signature over the
 // raw body; an Idempotency-Key repeat, like a copy of the same signed
-// request, gets the first answer. Accepted leads are answered 202.
-func (a *API) hook(pattern string, take func(ctx context.Context, v *leads.Verified, body []byte) (*leads.Accepted, error)) {
+// request, gets the first answer. Accepted requests are answered 202.
+func (a *API) hook(pattern string, take hookTake) {
 	leadsRoute := strings.HasPrefix(pattern, "POST /hooks/leads/")
 	a.register(pattern, Route{Hook: true}, func(w *recorder, r *http.Request) {
 		lang := language(r, "")
@@ -106,7 +130,7 @@ func (a *API) hook(pattern string, take func(ctx context.Context, v *leads.Verif
 	})
 }
 
-func (a *API) serveHook(w *recorder, r *http.Request, lang string, take func(ctx context.Context, v *leads.Verified, body []byte) (*leads.Accepted, error)) error {
+func (a *API) serveHook(w *recorder, r *http.Request, lang string, take hookTake) error {
 	body, err := readRaw(w, r)
 	if err != nil {
 		return err
@@ -116,15 +140,17 @@ func (a *API) serveHook(w *recorder, r *http.Request, lang string, take func(ctx
 	if err != nil {
 		return err
 	}
+	// What the lead queues is the source's workspace's (queuegroup).
+	r = r.WithContext(queuegroup.With(r.Context(), v.Tenant()))
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return a.once(w, r, "SRC#"+v.ID(), lang, func() error {
-		acc, err := take(r.Context(), v, body)
+		answer, replayed, err := take(r.Context(), v, body)
 		if err != nil {
 			return err
 		}
-		if acc.Replayed {
+		if replayed {
 			w.Header().Set("Idempotent-Replayed", "true")
 		}
-		return writeJSON(w, http.StatusAccepted, acc)
+		return writeJSON(w, http.StatusAccepted, answer)
 	})
 }

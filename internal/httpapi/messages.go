@@ -260,6 +260,7 @@ var thingNames = map[string]message{
 	"lead_source":       {"nguồn dữ liệu", "lead source"},
 	"lead_form":         {"biểu mẫu thu thập", "lead form"},
 	"lead_delivery":     {"lần gửi lead", "lead delivery"},
+	"lead":              {"lead", "lead"},
 	"template":          {"mẫu", "template"},
 	"task":              {"nhiệm vụ", "task"},
 	"project":           {"dự án", "project"},

@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"tend/internal/domain"
+	"tend/internal/queuegroup"
 	"tend/internal/shardrun"
 	"tend/internal/store"
 )
@@ -31,7 +32,8 @@ func IsJob(body []byte) bool { return shardrun.KindOf(body) == JobKind }
 
 func (s *Service) send(ctx context.Context, j *Job) error {
 	m := message{Kind: JobKind, Tenant: j.Tenant, Import: j.ID, Chunk: j.Chunk}
-	if err := s.Jobs.Send(ctx, store.Doc(m), 0); err != nil {
+	// In the import's workspace's group (queuegroup): the tick sends again too.
+	if err := s.Jobs.Send(queuegroup.With(ctx, j.Tenant), store.Doc(m), 0); err != nil {
 		return fmt.Errorf("importing: send chunk %d of %s: %w", j.Chunk, j.ID, err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,18 +118,22 @@ func checkSampleImage(t *testing.T, what string, c lambdaevent.StreamChange, it 
 	if cu.CreatedAt.IsZero() || cu.UpdatedAt.Before(cu.CreatedAt) || cu.PinnedAt != nil || cu.LastCareAt != nil {
 		t.Errorf("%s: times created %v updated %v pinned %v last care %v", what, cu.CreatedAt, cu.UpdatedAt, cu.PinnedAt, cu.LastCareAt)
 	}
-	// The list keys are "<created, fixed width UTC>#<id>", in the customer's
-	// shard of "all customers", under no owner and no warehouse.
+	// The list keys are "<created, fixed width UTC>#<id>", in a shard of
+	// "all customers" and of no warehouse; an unowned customer has no
+	// owner key.
 	sk := cu.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000000Z") + "#" + cu.ID
-	wantIndex := [4][2]string{
-		{fmt.Sprintf("T#ws_demo#CS#%02d", customer.ShardOf(cu.ID)), sk},
-		{"T#ws_demo#OWN#-", sk},
-		{"T#ws_demo#WH#-", sk},
-		{"", ""},
+	wantIndex := [4]struct {
+		pks []string
+		sk  string
+	}{
+		{customer.AllPKs("ws_demo"), sk},
+		{[]string{""}, ""},
+		{customer.WarehousePKs("ws_demo", ""), sk},
+		{[]string{""}, ""},
 	}
 	for i, ik := range it.Index {
-		if ik.PK != wantIndex[i][0] || ik.SK != wantIndex[i][1] {
-			t.Errorf("%s: GSI%d key %q/%q, want %q/%q", what, i+1, ik.PK, ik.SK, wantIndex[i][0], wantIndex[i][1])
+		if !slices.Contains(wantIndex[i].pks, ik.PK) || ik.SK != wantIndex[i].sk {
+			t.Errorf("%s: GSI%d key %q/%q, want one of %q/%q", what, i+1, ik.PK, ik.SK, wantIndex[i].pks, wantIndex[i].sk)
 		}
 	}
 	if it.Key != c.Key {
@@ -160,6 +165,10 @@ func TestSampleSQSJobsMessage(t *testing.T) {
 	decodeStrict(t, []byte(m.Body), &job)
 	if job.Kind != "daily_rules" || job.Tenant != "ws_demo" || job.Run != "run_sample" || job.Shard != 3 {
 		t.Errorf("job = %+v", job)
+	}
+	// Sent in its workspace's message group, which Lambda passes on.
+	if g := m.Attributes["MessageGroupId"]; g != job.Tenant {
+		t.Errorf("MessageGroupId = %q, want the job's workspace %q", g, job.Tenant)
 	}
 }
 

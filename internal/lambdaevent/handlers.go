@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"tend/internal/queuegroup"
 	"tend/internal/store"
 )
 
@@ -91,11 +92,35 @@ func handleJobs(ctx context.Context, s Scheduler, log *slog.Logger, ev events.SQ
 
 // SQSHandler handles a batch of a queue message by message, reporting the
 // failed ones (ReportBatchItemFailures) so that only they are retried.
+// Each message is handled in its message group (its workspace): what its
+// handling sends is in the same group (queuegroup).
 func SQSHandler(handle func(ctx context.Context, body []byte) error, log *slog.Logger) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 		var resp events.SQSEventResponse
 		for _, m := range ev.Records {
-			if err := handle(ctx, []byte(m.Body)); err != nil {
+			if err := handle(queuegroup.With(ctx, m.Attributes["MessageGroupId"]), []byte(m.Body)); err != nil {
+				log.ErrorContext(ctx, "message failed", "message_id", m.MessageId, "err", err)
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+			}
+		}
+		return resp, nil
+	}
+}
+
+// SQSBatchHandler is SQSHandler for a consumer that handles a batch's
+// messages together (the distributor: one rotation add per rule and
+// batch). handle returns one error per body, nil for a message handled;
+// each failed message is reported alone, so only it is retried.
+func SQSBatchHandler(handle func(ctx context.Context, bodies [][]byte) []error, log *slog.Logger) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+		var resp events.SQSEventResponse
+		bodies := make([][]byte, len(ev.Records))
+		for i, m := range ev.Records {
+			bodies[i] = []byte(m.Body)
+		}
+		for i, err := range handle(ctx, bodies) {
+			if err != nil {
+				m := ev.Records[i]
 				log.ErrorContext(ctx, "message failed", "message_id", m.MessageId, "err", err)
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
 			}

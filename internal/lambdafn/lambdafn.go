@@ -69,10 +69,10 @@ func Stream(a *awsmain.AWS) StreamHandler {
 }
 
 // Distributor is the distributor function's handler: the distribution
-// queue's messages.
+// queue's messages, a batch at a time (one rotation add per rule and batch).
 func Distributor(a *awsmain.AWS) SQSHandler {
 	svc := services.ForDistributor(a.Store, a.Queues, a.Clock, a.Log)
-	return lambdaevent.SQSHandler(svc.Distribution.HandleMessage, svc.Log)
+	return lambdaevent.SQSBatchHandler(svc.Distribution.HandleBatch, svc.Log)
 }
 
 // Scheduler is the scheduler function's handler: the schedule's tick.

@@ -2,6 +2,7 @@ package leads
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -87,6 +88,12 @@ type delivery struct {
 	Delivery
 	Tenant string `json:"tenant_id"`
 	Kind   Kind   `json:"kind"`
+	// Payload is a signed lead's JSON as posted (compacted), which the
+	// source's mapping reads when the lead is taken.
+	Payload json.RawMessage `json:"payload,omitempty"`
+	// Problems are the elements of a rejected lead that could not make a
+	// customer, with their message codes (Error is their code).
+	Problems []LeadError `json:"problems,omitempty"`
 	// ResentAt is when the tick last sent it to the queue again.
 	ResentAt time.Time `json:"resent_at,omitzero"`
 	// Version is the stored item's.
@@ -101,29 +108,16 @@ func deliveryKey(sourceID, id string) store.Key {
 	return store.Key{PK: "LEADSRC#" + sourceID + "#DLV#" + id, SK: "D"}
 }
 
-// deliveriesPK lists a source's deliveries by time (GSI1); pendingPK
-// lists every pending delivery, of all workspaces, for the tick's resend
-// (GSI2: an item is in it only while pending, so it stays small).
-func deliveriesPK(sourceID string) string { return "LEADSRC#" + sourceID + "#DLVS" }
-
-const pendingPK = "LEADS#PENDING"
-
-// counterKey is a source's counter of an outcome: beside the source's
-// item, so that one query reads the source's figures.
-func counterKey(sourceID string, o Outcome) store.Key {
-	return store.Key{PK: "LEADSRC#" + sourceID, SK: "N#" + string(o)}
-}
-
 func (d *delivery) item() store.Item {
 	it := store.Item{Key: deliveryKey(d.SourceID, d.ID), Type: "lead_delivery", Version: d.Version, Doc: store.Doc(d),
 		ExpiresAt: d.ReceivedAt.Add(deliveryRetention)}
-	it.Index[0] = store.IndexKey{PK: deliveriesPK(d.SourceID), SK: store.SortTime(d.ReceivedAt) + "#" + d.ID}
+	it.Index[0] = store.IndexKey{PK: deliveriesPK(d.SourceID, d.ID), SK: store.SortTime(d.ReceivedAt) + "#" + d.ID}
 	if d.Outcome == OutcomePending {
 		since := d.ReceivedAt
 		if d.ResentAt.After(since) {
 			since = d.ResentAt
 		}
-		it.Index[1] = store.IndexKey{PK: pendingPK, SK: store.SortTime(since) + "#" + d.SourceID + "#" + d.ID}
+		it.Index[1] = store.IndexKey{PK: pendingPK(d.ID), SK: store.SortTime(since) + "#" + d.SourceID + "#" + d.ID}
 	}
 	return it
 }
@@ -151,6 +145,21 @@ func (s *Service) loadDelivery(ctx context.Context, sourceID, id string) (*deliv
 	return decodeDelivery(it)
 }
 
+// errors are why a delivery failed, or why its last attempt did.
+func (d *delivery) errors() []LeadError {
+	out := []LeadError{}
+	for _, p := range d.Problems {
+		if p.Params == nil {
+			p.Params = map[string]string{}
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 && d.Error != "" {
+		out = append(out, LeadError{Code: d.Error, Params: map[string]string{}})
+	}
+	return out
+}
+
 // settle returns the ops that close a pending delivery with its outcome,
 // written with what the outcome made (the customer, the activity): the
 // delivery at its next version, and the counters moved from pending.
@@ -162,8 +171,8 @@ func (d *delivery) settle(o Outcome, customerID string, now time.Time) []store.T
 	}
 	return []store.TxOp{
 		store.TxPut(next.item(), store.IfVersion(d.Version)),
-		store.TxAdd(counterKey(d.SourceID, OutcomePending), -1),
-		store.TxAdd(counterKey(d.SourceID, o), 1),
+		store.TxAdd(counterKey(d.SourceID, d.ID, OutcomePending), -1),
+		store.TxAdd(counterKey(d.SourceID, d.ID, o), 1),
 	}
 }
 
@@ -183,13 +192,12 @@ func (s *Service) Deliveries(ctx context.Context, c *workspace.Caller, sourceID 
 	if _, err := s.loadFor(ctx, c, sourceID); err != nil {
 		return nil, err
 	}
-	page, err := s.Store.Query(ctx, store.Query{Index: store.GSI1, PK: deliveriesPK(sourceID), Reverse: true,
-		Limit: domain.ListLimit(limit), Cursor: cursor, DocsOnly: true})
+	items, next, err := s.logPage(ctx, sourceID, domain.ListLimit(limit), cursor)
 	if err != nil {
-		return nil, store.CursorError(fmt.Errorf("leads: list deliveries of %s: %w", sourceID, err))
+		return nil, err
 	}
-	out := &DeliveryLog{Page: domain.Page[Delivery]{Items: []Delivery{}, NextCursor: page.Cursor}}
-	for _, it := range page.Items {
+	out := &DeliveryLog{Page: domain.Page[Delivery]{Items: []Delivery{}, NextCursor: next}}
+	for _, it := range items {
 		d, err := decodeDelivery(it)
 		if err != nil {
 			return nil, err
@@ -200,18 +208,21 @@ func (s *Service) Deliveries(ctx context.Context, c *workspace.Caller, sourceID 
 	return out, err
 }
 
-// counters reads a source's counters: every outcome, 0 when none yet.
+// counters reads a source's counters, summed over their shards: every
+// outcome, 0 when none yet.
 func (s *Service) counters(ctx context.Context, sourceID string) (map[Outcome]int64, error) {
 	out := make(map[Outcome]int64, len(outcomes))
 	for _, o := range outcomes {
 		out[o] = 0
 	}
-	page, err := s.Store.Query(ctx, store.Query{PK: "LEADSRC#" + sourceID, SK: store.SKBeginsWith, A: "N#"})
-	if err != nil {
-		return nil, fmt.Errorf("leads: read counters of %s: %w", sourceID, err)
-	}
-	for _, it := range page.Items {
-		out[Outcome(it.Key.SK[2:])] = it.N
+	for _, pk := range counterPKs(sourceID) {
+		page, err := s.Store.Query(ctx, store.Query{PK: pk, SK: store.SKBeginsWith, A: "N#"})
+		if err != nil {
+			return nil, fmt.Errorf("leads: read counters of %s: %w", sourceID, err)
+		}
+		for _, it := range page.Items {
+			out[Outcome(it.Key.SK[2:])] += it.N
+		}
 	}
 	return out, nil
 }

@@ -11,12 +11,12 @@ import (
 
 	"tend/internal/domain"
 	"tend/internal/leadpayload"
+	"tend/internal/queuegroup"
 	"tend/internal/store"
 )
 
-// Every kind but signed is taken storage first: the hook checks the
-// request, stores each lead as a pending delivery and queues it, and
-// answers at once; the intake queue's consumer (Take) makes the customer.
+// Every kind is taken storage first: the hook checks the request, stores
+// each lead as a pending delivery and queues it, and answers at once; the intake queue's consumer (Take) makes the customer.
 // A provider is answered within its deadline whatever the load, a lead
 // whose provider can't be read yet (Facebook's Graph API) waits and is
 // tried again, and a lead whose queue message was lost is sent again by
@@ -36,9 +36,15 @@ type incoming struct {
 	// once.
 	Same   string
 	Window time.Duration
+	// Until, when set, is when the window ends (a signed request's: when
+	// its signature is no longer honoured), instead of Window from now.
+	Until  time.Time
 	Fields []leadpayload.Field
 	Meta   map[string]string
 	Test   bool
+	// Payload is a signed lead's JSON (its fields are read from it when
+	// it is taken).
+	Payload json.RawMessage
 }
 
 // Held is the answer to a lead stored: its delivery, and whether a copy of
@@ -66,15 +72,19 @@ func seenKey(sourceID, same string) store.Key {
 // with the first one's delivery. When the queue can't be reached the lead
 // is still held: the tick sends it.
 func (s *Service) hold(ctx context.Context, r *record, in incoming) (*Held, error) {
+	ctx = queuegroup.With(ctx, r.Tenant) // what it queues is the source's workspace's
 	now := s.Clock.Now().UTC()
 	d := &delivery{Delivery: Delivery{ID: domain.NewID("dlv"), SourceID: r.ID, ReceivedAt: now, UpdatedAt: now, Outcome: OutcomePending,
-		Test: in.Test, ExternalID: in.ExternalID, Fields: fieldsOf(in.Fields), Meta: in.Meta}, Tenant: r.Tenant, Kind: r.Kind, Version: 1}
-	seen := seenKey(r.ID, in.Same)
+		Test: in.Test, ExternalID: in.ExternalID, Fields: fieldsOf(in.Fields), Meta: in.Meta}, Tenant: r.Tenant, Kind: r.Kind, Payload: in.Payload, Version: 1}
+	seen, until := seenKey(r.ID, in.Same), now.Add(in.Window)
+	if !in.Until.IsZero() {
+		until = in.Until
+	}
 	mark, _ := json.Marshal(intakeMessage{SourceID: r.ID, DeliveryID: d.ID})
 	err := s.Store.Transact(ctx, []store.TxOp{
-		store.TxPut(store.Item{Key: seen, Type: "lead_seen", Version: 1, ExpiresAt: now.Add(in.Window), Doc: mark}, store.NotExist),
+		store.TxPut(store.Item{Key: seen, Type: "lead_seen", Version: 1, ExpiresAt: until, Doc: mark}, store.NotExist),
 		store.TxPut(d.item(), store.NotExist),
-		store.TxAdd(counterKey(r.ID, OutcomePending), 1),
+		store.TxAdd(counterKey(r.ID, d.ID, OutcomePending), 1),
 	})
 	if store.FailedOp(err) == 0 {
 		return s.heldBefore(ctx, seen)
@@ -115,36 +125,57 @@ func (s *Service) heldBefore(ctx context.Context, seen store.Key) (*Held, error)
 const resendAfter = 15 * time.Minute
 
 // Resend queues again the deliveries pending for longer than resendAfter
-// since they were received or last sent again (at most 500 a tick), and
-// returns how many it sent.
+// since they were received or last sent again (at most resendBatch a
+// tick, read from every shard of the pending list), and returns how many
+// it sent.
 func (s *Service) Resend(ctx context.Context) (int, error) {
 	before := store.SortTime(s.Clock.Now().Add(-resendAfter))
-	page, err := s.Store.Query(ctx, store.Query{Index: store.GSI2, PK: pendingPK, SK: store.SKLt, A: before, Limit: 500, DocsOnly: true})
-	if err != nil {
-		return 0, fmt.Errorf("leads: read pending deliveries: %w", err)
-	}
 	sent := 0
 	var errs []error
-	for _, it := range page.Items {
-		d, err := decodeDelivery(it)
+	for _, pk := range pendingPKs() {
+		if sent >= resendBatch {
+			break
+		}
+		page, err := s.Store.Query(ctx, store.Query{Index: store.GSI2, PK: pk, SK: store.SKLt, A: before, Limit: resendBatch - sent, DocsOnly: true})
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, fmt.Errorf("leads: read pending deliveries of %s: %w", pk, err))
 			continue
 		}
-		next := *d
-		next.ResentAt, next.Version = s.Clock.Now().UTC(), d.Version+1
-		if err := s.Store.Put(ctx, next.item(), store.IfVersion(d.Version)); err != nil {
-			if !errors.Is(err, store.ErrConditionFailed) { // else taken meanwhile
-				errs = append(errs, fmt.Errorf("leads: resend delivery %s: %w", d.ID, err))
+		for _, it := range page.Items {
+			ok, err := s.resend(ctx, it)
+			if err != nil {
+				errs = append(errs, err)
 			}
-			continue
+			if ok {
+				sent++
+			}
 		}
-		msg, _ := json.Marshal(intakeMessage{SourceID: d.SourceID, DeliveryID: d.ID})
-		if err := s.Intake.Send(ctx, msg, 0); err != nil {
-			errs = append(errs, fmt.Errorf("leads: resend delivery %s: %w", d.ID, err))
-			continue
-		}
-		sent++
 	}
 	return sent, errors.Join(errs...)
+}
+
+// resendBatch is the most deliveries a tick sends again.
+const resendBatch = 500
+
+// resend marks a pending delivery as sent again (moving it later in its
+// shard of the pending list) and queues it, and reports whether it did.
+// One taken meanwhile is left.
+func (s *Service) resend(ctx context.Context, it store.Item) (bool, error) {
+	d, err := decodeDelivery(it)
+	if err != nil {
+		return false, err
+	}
+	next := *d
+	next.ResentAt, next.Version = s.Clock.Now().UTC(), d.Version+1
+	if err := s.Store.Put(ctx, next.item(), store.IfVersion(d.Version)); err != nil {
+		if errors.Is(err, store.ErrConditionFailed) {
+			return false, nil // taken meanwhile
+		}
+		return false, fmt.Errorf("leads: resend delivery %s: %w", d.ID, err)
+	}
+	msg, _ := json.Marshal(intakeMessage{SourceID: d.SourceID, DeliveryID: d.ID})
+	if err := s.Intake.Send(queuegroup.With(ctx, d.Tenant), msg, 0); err != nil {
+		return false, fmt.Errorf("leads: resend delivery %s: %w", d.ID, err)
+	}
+	return true, nil
 }

@@ -33,7 +33,25 @@ func (v *Verified) ID() string { return v.rec.ID }
 // signature, or an unknown or disabled source, is a 401: a sender learns
 // nothing about which.
 func (s *Service) Verify(ctx context.Context, sourceID, timestamp, signature string, body []byte) (*Verified, error) {
-	r, err := s.load(ctx, sourceID)
+	r, err := s.verified(ctx, s.cached, sourceID, timestamp, signature, body)
+	if errors.Is(err, errSignature) {
+		// The cached source may be older than its secret (see sourceTTL).
+		r, err = s.verified(ctx, s.fresh, sourceID, timestamp, signature, body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	at, err := signedAt(timestamp)
+	if err != nil {
+		return nil, err
+	}
+	return &Verified{rec: r, timestamp: timestamp, signedAt: at}, nil
+}
+
+// verified reads a source with read and checks a request's signature with
+// its secrets.
+func (s *Service) verified(ctx context.Context, read func(context.Context, string) (*record, error), sourceID, timestamp, signature string, body []byte) (*record, error) {
+	r, err := read(ctx, sourceID)
 	if errors.Is(err, domain.ErrNotFound) || (err == nil && !r.Enabled) {
 		return nil, errSignature
 	}
@@ -48,82 +66,16 @@ func (s *Service) Verify(ctx context.Context, sourceID, timestamp, signature str
 	if err := verify(secrets, timestamp, signature, body, now); err != nil {
 		return nil, err
 	}
-	at, err := signedAt(timestamp)
-	if err != nil {
-		return nil, err
-	}
-	return &Verified{rec: r, timestamp: timestamp, signedAt: at}, nil
+	return r, nil
 }
 
-// Accepted is the answer to an accepted lead: the customer it is, and when
-// it repeats an existing customer, which.
+// Accepted is the answer to a signed call record: the customer it went
+// to.
 type Accepted struct {
-	CustomerID  string `json:"customer_id"`
-	DuplicateOf string `json:"duplicate_of,omitempty"`
+	CustomerID string `json:"customer_id"`
 	// Replayed says this is the answer to an earlier copy of the same
 	// signed request, which this one changed nothing after.
 	Replayed bool `json:"-"`
-}
-
-// Lead stores a lead from a verified source as a customer in the source's
-// warehouse and step. A lead that repeats an existing customer (by the
-// workspace's duplicate check) is recorded as an activity on that customer,
-// whose owner keeps it. A copy of a signed request is answered as the
-// request was, and changes nothing (see replay).
-//
-// A source that names a campaign adds the lead's customer to it as
-// registered; every copy of the request does (a customer already in the
-// campaign stays as it is), so that a copy sent again after a failure
-// between the two writes completes the first.
-func (s *Service) Lead(ctx context.Context, v *Verified, body []byte) (*Accepted, error) {
-	rp := v.replayOf("lead", body)
-	acc, err := s.once(ctx, rp, func() (*Accepted, error) { return s.lead(ctx, v, body, rp) })
-	if err != nil || v.rec.CampaignID == "" {
-		return acc, err
-	}
-	src := &v.rec.Source
-	actor := domain.Actor{Kind: domain.ActorWebhook, ID: src.ID, Name: src.Name}
-	if err := s.Campaigns.Register(ctx, src.Tenant, src.CampaignID, acc.CustomerID, actor); err != nil {
-		return nil, fmt.Errorf("leads: register lead in campaign %s: %w", src.CampaignID, err)
-	}
-	return acc, nil
-}
-
-func (s *Service) lead(ctx context.Context, v *Verified, body []byte, rp replay) (*Accepted, error) {
-	src := &v.rec.Source
-	o, err := s.Orgs.LoadOrg(ctx, src.Tenant)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := decodePayload(body)
-	if err != nil {
-		return nil, err
-	}
-	in, err := Map(o, src, doc)
-	if err != nil {
-		return nil, err
-	}
-	actor := domain.Actor{Kind: domain.ActorWebhook, ID: src.ID, Name: src.Name}
-	cu, err := s.Customers.CreateCustomerAs(ctx, o, in, actor, rp.marking(accepted))
-	if err == nil {
-		return &Accepted{CustomerID: cu.ID}, nil
-	}
-	var de *domain.Error
-	if !errors.As(err, &de) || de.Code != "duplicate_customer" || de.Params["customer_id"] == "" {
-		return nil, err
-	}
-	holder := de.Params["customer_id"]
-	summary := string(compact(body))
-	if len(summary) > 2000 {
-		summary = summary[:2000] + "…"
-	}
-	at := s.Clock.Now().UTC()
-	if _, err := s.Timeline.AddActivityAs(ctx, o, actor, holder, timeline.ActivityInput{
-		Name: "Lead lặp lại từ nguồn " + src.Name, Type: domain.ActivityOther, Description: summary, At: &at,
-	}, rp.marking(repeated)); err != nil {
-		return nil, fmt.Errorf("leads: record repeated lead on %s: %w", holder, err)
-	}
-	return &Accepted{CustomerID: holder, DuplicateOf: holder}, nil
 }
 
 // decodePayload reads a lead's JSON, whose strings must be text (see

@@ -16,7 +16,7 @@ type Kind string
 
 const (
 	// KindSigned: JSON signed with the source's secret (X-Tend-Signature),
-	// mapped by JSON paths, taken at once.
+	// mapped by JSON paths.
 	KindSigned Kind = "signed"
 	// KindForm: a landing page or form tool posting its fields to the
 	// source's secret URL (/hooks/f/{token}).
@@ -32,11 +32,6 @@ const (
 )
 
 var kinds = []Kind{KindSigned, KindForm, KindFacebook, KindGoogleAds, KindZalo}
-
-// queued reports whether the kind's leads are stored first and taken by
-// the intake queue's consumer (every kind but signed, which answers with
-// the customer).
-func (k Kind) queued() bool { return k != KindSigned }
 
 // Settings are a source's options, by kind. They are not secret.
 type Settings struct {

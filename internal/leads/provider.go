@@ -32,8 +32,13 @@ const formWindow = 10 * time.Minute
 
 // KindOf returns the kind of an enabled source; an unknown or disabled one
 // is errUnverified.
+// It reads the source through the cache (see sourceTTL): it is asked for
+// every post to a source's webhook.
 func (s *Service) KindOf(ctx context.Context, sourceID string) (Kind, error) {
-	r, err := s.source(ctx, sourceID, "")
+	r, err := s.cached(ctx, sourceID)
+	if errors.Is(err, domain.ErrNotFound) || (err == nil && !r.Enabled) {
+		return "", errUnverified
+	}
 	if err != nil {
 		return "", err
 	}

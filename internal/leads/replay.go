@@ -13,14 +13,15 @@ import (
 	"tend/internal/store"
 )
 
-// A signed request is taken once. Its signature stands for an implicit
+// A signed call record is taken once (a signed lead too, by its
+// delivery's mark: see Lead). Its signature stands for an implicit
 // idempotency key for as long as it is honoured (MaxSkew either side of
 // its timestamp): the copy that is taken writes a marker holding its
-// answer in the same transaction as the customer, activity or call it
-// makes, and every other copy, later or racing it, finds the marker and
-// is answered the same, changing nothing. The marker expires with the
-// signature, after which a copy is refused as stale anyway. An
-// Idempotency-Key, which no signature covers, changes none of this.
+// answer in the same transaction as the call it adds, and every other
+// copy, later or racing it, finds the marker and is answered the same,
+// changing nothing. The marker expires with the signature, after which a
+// copy is refused as stale anyway. An Idempotency-Key, which no signature
+// covers, changes none of this.
 
 const replayType = "webhook_replay"
 
@@ -34,14 +35,21 @@ type replay struct {
 // timestamp and the body), whichever of the source's secrets signed it,
 // and by the webhook (lead or call) it was posted to.
 func (v *Verified) replayOf(hook string, body []byte) replay {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s.", hook, v.timestamp)
-	h.Write(body)
 	return replay{
-		key: store.Key{PK: "LEADSRC#" + v.rec.ID + "#SIGNED#" + hex.EncodeToString(h.Sum(nil)), SK: "SIGNED"},
+		key: store.Key{PK: "LEADSRC#" + v.rec.ID + "#SIGNED#" + v.request(hook, body), SK: "SIGNED"},
 		// A second past the window: timestamps are whole seconds.
 		expires: v.signedAt.Add(MaxSkew + time.Second),
 	}
+}
+
+// request names a signed request by what its signature covers (the
+// timestamp and the body) and by the webhook (lead or call) it was posted
+// to.
+func (v *Verified) request(hook string, body []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s.", hook, v.timestamp)
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // marking writes the marker with the answer of a request that went to the
@@ -56,10 +64,8 @@ func (r replay) marking(answer func(customerID string) Accepted) customer.Also {
 	}
 }
 
-// accepted is the answer to a request taken by a customer (a new lead, a
-// call); repeated, to a lead that repeated an existing customer.
+// accepted is the answer to a call record taken by a customer.
 func accepted(id string) Accepted { return Accepted{CustomerID: id} }
-func repeated(id string) Accepted { return Accepted{CustomerID: id, DuplicateOf: id} }
 
 // replayed returns the answer of the copy of a request that was taken, or
 // nil when none was.

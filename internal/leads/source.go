@@ -1,7 +1,7 @@
 // Package leads takes leads from outside [tích hợp cổng dữ liệu]: lead
 // sources (a landing page, an ad form, a call center) post signed JSON to
-// their webhook; each accepted lead is stored as a customer before it is
-// answered, and never lost.
+// their webhook; each accepted lead is stored before it is answered, made
+// a customer by the intake queue's consumer, and never lost.
 package leads
 
 import (
@@ -134,6 +134,7 @@ func (r *record) item() store.Item {
 // Service manages lead sources and takes their leads.
 type Service struct {
 	Deps
+	cache sourceCache
 }
 
 // Orgs reads workspaces' set-ups.
@@ -318,10 +319,12 @@ func (s *Service) Delete(ctx context.Context, c *workspace.Caller, id string) er
 	if _, err := s.loadFor(ctx, c, id); err != nil {
 		return err
 	}
+	defer s.forget(id)
 	return s.Store.Delete(ctx, sourceKey(id), store.None)
 }
 
 func (s *Service) save(ctx context.Context, r *record) error {
+	defer s.forget(r.ID)
 	prev := r.Version
 	r.Version, r.UpdatedAt = prev+1, s.Clock.Now().UTC()
 	err := s.Store.Put(ctx, r.item(), store.IfVersion(prev))

@@ -50,7 +50,7 @@ func (s *Service) Take(ctx context.Context, body []byte) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.load(ctx, d.SourceID)
+	r, err := s.cached(ctx, d.SourceID)
 	if errors.Is(err, domain.ErrNotFound) {
 		if d.Outcome != OutcomePending {
 			return nil
@@ -173,14 +173,24 @@ func (s *Service) take(ctx context.Context, r *record, d *delivery) error {
 		return err
 	}
 	now := s.Clock.Now().UTC()
-	values, err := fieldValues(o, r, d.Fields)
-	var in *customer.Input
-	if err == nil {
-		in, err = values.input(o, &r.Source, now)
+	var (
+		values  fieldSet
+		in      *customer.Input
+		summary string
+	)
+	if len(d.Payload) > 0 { // a signed lead: its JSON through the mapping
+		in, err = signedInput(o, r, d.Payload, now)
+		summary = summaryOf(d.Payload)
+	} else {
+		values, err = fieldValues(o, r, d.Fields)
+		if err == nil {
+			in, err = values.input(o, &r.Source, now)
+		}
+		summary = values.summary()
 	}
 	var de *domain.Error
 	if errors.As(err, &de) {
-		return s.close(ctx, d, OutcomeRejected, de.Code, problemsText(de))
+		return s.reject(ctx, d, de)
 	}
 	if err != nil {
 		return err
@@ -213,7 +223,7 @@ func (s *Service) take(ctx context.Context, r *record, d *delivery) error {
 	}
 	at := now
 	_, err = s.Timeline.AddActivityAs(ctx, o, actor, holder, timeline.ActivityInput{
-		Name: "Lead lặp lại từ nguồn " + r.Name, Type: domain.ActivityOther, Description: values.summary(), At: &at,
+		Name: "Lead lặp lại từ nguồn " + r.Name, Type: domain.ActivityOther, Description: summary, At: &at,
 	}, func(id string) []store.TxOp { return append(d.settle(OutcomeDuplicate, id, now), identity.put(id)...) })
 	if err != nil && s.settled(ctx, d) {
 		return nil
@@ -226,6 +236,16 @@ func (s *Service) take(ctx context.Context, r *record, d *delivery) error {
 func (s *Service) settled(ctx context.Context, d *delivery) bool {
 	now, err := s.loadDelivery(ctx, d.SourceID, d.ID)
 	return err == nil && now.Outcome != OutcomePending
+}
+
+// reject closes a delivery whose content can't make a customer, with
+// the elements that can't and why.
+func (s *Service) reject(ctx context.Context, d *delivery, de *domain.Error) error {
+	d.Problems = nil
+	for _, f := range de.Fields {
+		d.Problems = append(d.Problems, LeadError{Path: f.Path, Code: f.Code, Params: f.Params})
+	}
+	return s.close(ctx, d, OutcomeRejected, de.Code, problemsText(de))
 }
 
 // problemsText is the codes of a refusal's elements, for the log.
@@ -307,7 +327,7 @@ func (s *Service) update(ctx context.Context, o *workspace.Org, r *record, d *de
 	}
 	var de *domain.Error
 	if errors.As(err, &de) && !errors.Is(err, domain.ErrConflict) {
-		return s.close(ctx, d, OutcomeRejected, de.Code, problemsText(de))
+		return s.reject(ctx, d, de)
 	}
 	if err != nil && s.settled(ctx, d) {
 		return nil

@@ -1,6 +1,20 @@
 // Package localqueue is the local stand-in for SQS: a durable queue over
 // the item-store port, with delays, retries with backoff and a dead-letter
 // list, and SQS's at-least-once delivery.
+//
+// Like an SQS fair queue, it serves message groups (package queuegroup:
+// the workspace a message was sent for) in turn, so that one workspace's
+// backlog does not delay another's messages: Drain and HandleOne take the
+// next visible message of the next group that has one.
+//
+// Keys: a group's messages live in a partition of their own,
+// LOCAL#Q#<queue>#G#<group>, sorted by when they become visible (then by
+// id); messages sent without a group live in LOCAL#Q#<queue>, where every
+// message lived before groups, so a queue left from then is served as
+// the no-group group. The groups a queue has seen are listed in
+// LOCAL#QG#<queue> (one item per group, written once before its first
+// message, kept: they are the workspaces, few). Dead letters of every
+// group go to LOCAL#DLQ#<queue>.
 package localqueue
 
 import (
@@ -13,6 +27,7 @@ import (
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/queuegroup"
 	"tend/internal/store"
 )
 
@@ -43,11 +58,17 @@ type Queue struct {
 	name  string
 	opts  Options
 	sent  atomic.Int64 // orders messages sent at the same instant
+	// listed holds the groups known to be in the group list.
+	listed sync.Map
+	// turn is the group served last: the next turn goes to the one after.
+	turnMu sync.Mutex
+	turn   string
 }
 
 // DeadLetter is a message that failed every attempt.
 type DeadLetter struct {
 	Body     []byte    `json:"body"`
+	Group    string    `json:"group,omitempty"`
 	Attempts int       `json:"attempts"`
 	Error    string    `json:"error"`
 	At       time.Time `json:"at"`
@@ -56,6 +77,7 @@ type DeadLetter struct {
 type message struct {
 	ID       string    `json:"id"`
 	Body     []byte    `json:"body"`
+	Group    string    `json:"group,omitempty"`
 	Attempts int       `json:"attempts"`
 	Error    string    `json:"error,omitempty"`
 	SentAt   time.Time `json:"sent_at"`
@@ -77,51 +99,173 @@ func New(st store.Store, clock domain.Clock, name string, opts Options) *Queue {
 	return &Queue{st: st, clock: clock, name: name, opts: opts}
 }
 
-const itemType = "queue"
+const (
+	itemType  = "queue"
+	groupType = "queue_group"
+)
 
-func (q *Queue) pk() string    { return "LOCAL#Q#" + q.name }
-func (q *Queue) dlqPK() string { return "LOCAL#DLQ#" + q.name }
+// pk is the partition of a group's messages ("" for no group).
+func (q *Queue) pk(group string) string {
+	if group == "" {
+		return "LOCAL#Q#" + q.name
+	}
+	return "LOCAL#Q#" + q.name + "#G#" + group
+}
 
-func (q *Queue) key(visible time.Time, id string) store.Key {
-	return store.Key{PK: q.pk(), SK: store.SortTime(visible) + "#" + id}
+func (q *Queue) groupsPK() string { return "LOCAL#QG#" + q.name }
+func (q *Queue) dlqPK() string    { return "LOCAL#DLQ#" + q.name }
+
+func (q *Queue) key(visible time.Time, m message) store.Key {
+	return store.Key{PK: q.pk(m.Group), SK: store.SortTime(visible) + "#" + m.ID}
 }
 
 func (q *Queue) item(visible time.Time, m message, version int64) store.Item {
 	b, _ := json.Marshal(m) // strings, bytes, ints and a time: cannot fail
-	return store.Item{Key: q.key(visible, m.ID), Type: itemType, Version: version, Doc: b}
+	return store.Item{Key: q.key(visible, m), Type: itemType, Version: version, Doc: b}
 }
 
-// Send queues a message, visible after delay.
+// Send queues a message in ctx's group (queuegroup), visible after delay.
 func (q *Queue) Send(ctx context.Context, body []byte, delay time.Duration) error {
 	now := q.clock.Now()
-	// Ids sort by when they were sent, so that messages visible at the same
-	// time are handed out in the order they were sent (SQS makes no such
-	// promise; locally it makes runs easy to follow).
-	m := message{ID: fmt.Sprintf("%s.%012d.%s", store.SortTime(now), q.sent.Add(1), domain.NewID("m")), Body: body, SentAt: now}
+	group := queuegroup.From(ctx)
+	if err := q.list(ctx, group); err != nil {
+		return err
+	}
+	// Ids sort by when they were sent, so that messages of a group visible
+	// at the same time are handed out in the order they were sent (SQS
+	// makes no such promise; locally it makes runs easy to follow).
+	m := message{ID: fmt.Sprintf("%s.%012d.%s", store.SortTime(now), q.sent.Add(1), domain.NewID("m")), Body: body, Group: group, SentAt: now}
 	if err := q.st.Put(ctx, q.item(now.Add(delay), m, 1), store.NotExist); err != nil {
 		return fmt.Errorf("localqueue %s: send: %w", q.name, err)
 	}
 	return nil
 }
 
+// list writes group in the group list unless it is known to be there,
+// before its first message: no message is ever in a group nobody serves.
+func (q *Queue) list(ctx context.Context, group string) error {
+	if group == "" {
+		return nil // always served
+	}
+	if _, ok := q.listed.Load(group); ok {
+		return nil
+	}
+	err := q.st.Put(ctx, store.Item{Key: store.Key{PK: q.groupsPK(), SK: group}, Type: groupType, Version: 1}, store.NotExist)
+	if err != nil && !errors.Is(err, store.ErrConditionFailed) {
+		return fmt.Errorf("localqueue %s: list group: %w", q.name, err)
+	}
+	q.listed.Store(group, true)
+	return nil
+}
+
+// groups lists the queue's groups in the order of the next turn: from
+// the one after the group served last, round the list.
+func (q *Queue) groups(ctx context.Context) ([]string, error) {
+	items, err := q.all(ctx, q.groupsPK())
+	if err != nil {
+		return nil, err
+	}
+	all := make([]string, 0, len(items)+1)
+	all = append(all, "") // the no-group group sorts first
+	for _, it := range items {
+		all = append(all, it.SK)
+	}
+	q.turnMu.Lock()
+	last := q.turn
+	q.turnMu.Unlock()
+	next := 0
+	for i, g := range all {
+		if g > last {
+			next = i
+			break
+		}
+	}
+	return append(all[next:], all[:next]...), nil
+}
+
+// served records the group whose message was handed out last.
+func (q *Queue) served(group string) {
+	q.turnMu.Lock()
+	q.turn = group
+	q.turnMu.Unlock()
+}
+
+// visible reads up to limit messages of a group visible now, in order.
+func (q *Queue) visible(ctx context.Context, group string, limit int) ([]store.Item, error) {
+	page, err := q.st.Query(ctx, store.Query{PK: q.pk(group), SK: store.SKLe, A: store.SortTime(q.clock.Now()) + "#~", Limit: limit})
+	if err != nil {
+		return nil, fmt.Errorf("localqueue %s: read: %w", q.name, err)
+	}
+	return page.Items, nil
+}
+
+// perTurn is how many visible messages of each group a round of a drain
+// reads; the round hands them out one group after the other (a message
+// of each group in turn, then a second of each...), so a group waits for
+// at most one message of each other group per message of its own.
+const perTurn = 10
+
+// round reads the next round of a drain: up to perTurn visible messages
+// of each group, interleaved in turn.
+func (q *Queue) round(ctx context.Context) ([]store.Item, error) {
+	byGroup, err := q.roundByGroup(ctx)
+	return interleave(byGroup), err
+}
+
+// roundByGroup reads up to perTurn visible messages of each group that
+// has one, a list per group.
+func (q *Queue) roundByGroup(ctx context.Context) ([][]store.Item, error) {
+	groups, err := q.groups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var byGroup [][]store.Item
+	for _, g := range groups {
+		items, err := q.visible(ctx, g, perTurn)
+		if err != nil {
+			return nil, err
+		}
+		if len(items) > 0 {
+			byGroup = append(byGroup, items)
+		}
+	}
+	return byGroup, nil
+}
+
+// interleave takes the first of each list in turn, then the second...
+func interleave[T any](lists [][]T) []T {
+	var out []T
+	for i := 0; ; i++ {
+		took := false
+		for _, l := range lists {
+			if i < len(l) {
+				out, took = append(out, l[i]), true
+			}
+		}
+		if !took {
+			return out
+		}
+	}
+}
+
 // Drain handles every message visible now, again and again until none is,
-// and returns how many were handled successfully. With a lease, a message
-// is claimed (made invisible for the lease) before it is handled, so
-// concurrent drains never handle one message at the same time; within a
-// drain, each message of a page goes to one worker.
+// and returns how many were handled successfully. It goes in rounds, each
+// taking a few messages of every group in turn (see round). With a lease,
+// a message is claimed (made invisible for the lease) before it is
+// handled, so concurrent drains never handle one message at the same
+// time; within a drain, each message of a round goes to one worker.
 func (q *Queue) Drain(ctx context.Context, handle func(ctx context.Context, body []byte) error) (int, error) {
 	var done atomic.Int64
 	for {
-		now := q.clock.Now()
-		page, err := q.st.Query(ctx, store.Query{PK: q.pk(), SK: store.SKLe, A: store.SortTime(now) + "#~", Limit: 100})
+		batch, err := q.round(ctx)
 		if err != nil {
-			return int(done.Load()), fmt.Errorf("localqueue %s: read: %w", q.name, err)
+			return int(done.Load()), err
 		}
-		if len(page.Items) == 0 {
+		if len(batch) == 0 {
 			return int(done.Load()), nil
 		}
-		items := make(chan store.Item, len(page.Items))
-		for _, it := range page.Items {
+		items := make(chan store.Item, len(batch))
+		for _, it := range batch {
 			items <- it
 		}
 		close(items)
@@ -152,10 +296,29 @@ func (q *Queue) Drain(ctx context.Context, handle func(ctx context.Context, body
 // handleOne claims, handles and settles one message. It reports whether
 // the handler succeeded.
 func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx context.Context, body []byte) error) (bool, error) {
+	t, ok, err := q.take(ctx, it)
+	if err != nil || !ok {
+		return false, err
+	}
+	// The handling is the group's work: what it sends is the group's too.
+	return q.settle(ctx, t, handle(queuegroup.With(ctx, t.m.Group), t.m.Body))
+}
+
+// taken is a message claimed for handling.
+type taken struct {
+	m      message
+	leased store.Item
+	now    time.Time
+}
+
+// take claims a message for handling (with a lease unless the queue has a
+// single consumer). It reports false when another drain took it.
+func (q *Queue) take(ctx context.Context, it store.Item) (taken, bool, error) {
 	var m message
 	if err := json.Unmarshal(it.Doc, &m); err != nil {
-		return false, fmt.Errorf("localqueue %s: decode %s: %w", q.name, it.Key, err)
+		return taken{}, false, fmt.Errorf("localqueue %s: decode %s: %w", q.name, it.Key, err)
 	}
+	q.served(m.Group)
 	now := q.clock.Now()
 	m.Attempts++
 	leased := it
@@ -163,15 +326,23 @@ func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx co
 		leased = q.item(now.Add(q.opts.Lease), m, 1)
 		err := q.st.Transact(ctx, []store.TxOp{store.TxDelete(it.Key, store.IfVersion(it.Version)), store.TxPut(leased, store.NotExist)})
 		if errors.Is(err, store.ErrConditionFailed) {
-			return false, nil // another drain took it
+			return taken{}, false, nil // another drain took it
 		}
 		if err != nil {
-			return false, fmt.Errorf("localqueue %s: claim: %w", q.name, err)
+			return taken{}, false, fmt.Errorf("localqueue %s: claim: %w", q.name, err)
 		}
 	}
-	herr := handle(ctx, m.Body)
+	return taken{m: m, leased: leased, now: now}, true, nil
+}
+
+// settle ends a taken message's attempt: deleted when its handler
+// succeeded (herr nil), else put back for a retry after its backoff or,
+// after its last attempt, moved to the dead letters. It reports whether
+// the handler succeeded.
+func (q *Queue) settle(ctx context.Context, t taken, herr error) (bool, error) {
+	m, now := t.m, t.now
 	if herr == nil {
-		if err := q.st.Delete(ctx, leased.Key, store.None); err != nil {
+		if err := q.st.Delete(ctx, t.leased.Key, store.None); err != nil {
 			return true, fmt.Errorf("localqueue %s: delete: %w", q.name, err)
 		}
 		return true, nil
@@ -179,9 +350,9 @@ func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx co
 	m.Error = herr.Error()
 	// Must still exist: a handler that outlived its lease lost the message
 	// to another drain, which now owns its retry.
-	next := []store.TxOp{store.TxDelete(leased.Key, store.Exists)}
+	next := []store.TxOp{store.TxDelete(t.leased.Key, store.Exists)}
 	if m.Attempts >= q.opts.MaxAttempts {
-		dl, _ := json.Marshal(DeadLetter{Body: m.Body, Attempts: m.Attempts, Error: m.Error, At: now})
+		dl, _ := json.Marshal(DeadLetter{Body: m.Body, Group: m.Group, Attempts: m.Attempts, Error: m.Error, At: now})
 		next = append(next, store.TxPut(store.Item{Key: store.Key{PK: q.dlqPK(), SK: store.SortTime(now) + "#" + m.ID}, Type: itemType, Version: 1, Doc: dl}, store.NotExist))
 	} else {
 		next = append(next, store.TxPut(q.item(now.Add(q.opts.Backoff(m.Attempts)), m, 1), store.NotExist))
@@ -194,18 +365,23 @@ func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx co
 
 // Len counts the messages waiting, visible or not.
 func (q *Queue) Len(ctx context.Context) (int, error) {
-	items, err := q.all(ctx, q.pk())
-	return len(items), err
+	_, byGroup, err := q.waiting(ctx)
+	n := 0
+	for _, items := range byGroup {
+		n += len(items)
+	}
+	return n, err
 }
 
 // Waiting returns the bodies of the messages waiting, visible or not, in
-// the order the queue would hand them out: tests deliver them in another
-// order, as SQS may.
+// the order the queue would hand them out (a group's in turn with the
+// others'): tests deliver them in another order, as SQS may.
 func (q *Queue) Waiting(ctx context.Context) ([][]byte, error) {
-	items, err := q.all(ctx, q.pk())
+	_, byGroup, err := q.waiting(ctx)
 	if err != nil {
 		return nil, err
 	}
+	items := interleave(byGroup)
 	out := make([][]byte, 0, len(items))
 	for _, it := range items {
 		var m message
@@ -215,6 +391,44 @@ func (q *Queue) Waiting(ctx context.Context) ([][]byte, error) {
 		out = append(out, m.Body)
 	}
 	return out, nil
+}
+
+// WaitingByGroup returns the bodies of the messages waiting, visible or
+// not, by group ("" for those sent without one), each group's in the
+// order the queue would hand them out.
+func (q *Queue) WaitingByGroup(ctx context.Context) (map[string][][]byte, error) {
+	groups, byGroup, err := q.waiting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][][]byte{}
+	for i, items := range byGroup {
+		for _, it := range items {
+			var m message
+			if err := json.Unmarshal(it.Doc, &m); err != nil {
+				return nil, fmt.Errorf("localqueue %s: decode %s: %w", q.name, it.Key, err)
+			}
+			out[groups[i]] = append(out[groups[i]], m.Body)
+		}
+	}
+	return out, nil
+}
+
+// waiting reads every group's messages: the groups in turn, and theirs.
+func (q *Queue) waiting(ctx context.Context) ([]string, [][]store.Item, error) {
+	groups, err := q.groups(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([][]store.Item, 0, len(groups))
+	for _, g := range groups {
+		items, err := q.all(ctx, q.pk(g))
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, items)
+	}
+	return groups, out, nil
 }
 
 // DeadLetters lists the messages that failed every attempt, oldest first.
@@ -242,17 +456,24 @@ func (q *Queue) all(ctx context.Context, pk string) ([]store.Item, error) {
 	return items, nil
 }
 
-// HandleOne handles the first message visible now, if any, as Drain
-// would, and reports whether there was one: tests step through a queue's
-// work one message at a time.
+// HandleOne handles the next message visible now, if any, as Drain
+// would: the first of the next group in turn that has one. It reports
+// whether there was one: tests step through a queue's work one message at
+// a time.
 func (q *Queue) HandleOne(ctx context.Context, handle func(ctx context.Context, body []byte) error) (bool, error) {
-	page, err := q.st.Query(ctx, store.Query{PK: q.pk(), SK: store.SKLe, A: store.SortTime(q.clock.Now()) + "#~", Limit: 1})
+	groups, err := q.groups(ctx)
 	if err != nil {
-		return false, fmt.Errorf("localqueue %s: read: %w", q.name, err)
+		return false, err
 	}
-	if len(page.Items) == 0 {
-		return false, nil
+	for _, g := range groups {
+		items, err := q.visible(ctx, g, 1)
+		if err != nil {
+			return false, err
+		}
+		if len(items) > 0 {
+			_, err = q.handleOne(ctx, items[0], handle)
+			return true, err
+		}
 	}
-	_, err = q.handleOne(ctx, page.Items[0], handle)
-	return true, err
+	return false, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tend/internal/localqueue"
+	"tend/internal/queuegroup"
 	"tend/internal/tendtest"
 )
 
@@ -142,35 +143,43 @@ func TestCrashedHandlerMessageComesBack(t *testing.T) {
 }
 
 func TestConcurrentDrainsHandleEachMessageOnce(t *testing.T) {
-	q, _ := newQueue(t, localqueue.Options{})
-	for i := range 200 {
-		_ = q.Send(t.Context(), fmt.Appendf(nil, "%d", i), 0)
-	}
-	var mu sync.Mutex
-	seen := map[string]int{}
-	var total atomic.Int32
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			n, err := q.Drain(t.Context(), func(_ context.Context, b []byte) error {
-				mu.Lock()
-				seen[string(b)]++
-				mu.Unlock()
-				return nil
-			})
-			if err != nil {
-				t.Error(err)
+	for _, groups := range []int{0, 3} {
+		t.Run(fmt.Sprintf("%d groups", groups), func(t *testing.T) {
+			q, _ := newQueue(t, localqueue.Options{})
+			for i := range 200 {
+				ctx := t.Context()
+				if groups > 0 {
+					ctx = queuegroup.With(ctx, fmt.Sprintf("ws_%d", i%groups))
+				}
+				_ = q.Send(ctx, fmt.Appendf(nil, "%d", i), 0)
 			}
-			total.Add(int32(n))
+			var mu sync.Mutex
+			seen := map[string]int{}
+			var total atomic.Int32
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Go(func() {
+					n, err := q.Drain(t.Context(), func(_ context.Context, b []byte) error {
+						mu.Lock()
+						seen[string(b)]++
+						mu.Unlock()
+						return nil
+					})
+					if err != nil {
+						t.Error(err)
+					}
+					total.Add(int32(n))
+				})
+			}
+			wg.Wait()
+			if len(seen) != 200 || total.Load() != 200 {
+				t.Fatalf("%d distinct messages, %d handled; want 200 and 200", len(seen), total.Load())
+			}
+			for m, n := range seen {
+				if n != 1 {
+					t.Fatalf("message %s handled %d times", m, n)
+				}
+			}
 		})
-	}
-	wg.Wait()
-	if len(seen) != 200 || total.Load() != 200 {
-		t.Fatalf("%d distinct messages, %d handled; want 200 and 200", len(seen), total.Load())
-	}
-	for m, n := range seen {
-		if n != 1 {
-			t.Fatalf("message %s handled %d times", m, n)
-		}
 	}
 }

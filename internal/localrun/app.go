@@ -163,9 +163,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	// The order of a drain round: the stream (feed), the scheduler's tick,
 	// then the queued jobs, distributions and notifications; rounds
 	// repeat until nothing moves.
-	a.drainers = []Drainer{a.feed, tick{ticker}, queueDrainer{a.Jobs, ticker.HandleJob},
-		queueDrainer{a.IntakeQueue, a.Leads.Take}, queueDrainer{a.DistQueue, a.Distribution.HandleMessage},
-		queueDrainer{a.NotifyQueue, a.Notify.HandleMessage}, &expirySweeper{db: db}}
+	a.drainers = []Drainer{a.feed, tick{ticker}, queueDrainer{q: a.Jobs, handle: ticker.HandleJob},
+		queueDrainer{q: a.IntakeQueue, handle: a.Leads.Take},
+		queueDrainer{q: a.DistQueue, handle: a.Distribution.HandleMessage, batch: a.Distribution.HandleBatch},
+		queueDrainer{q: a.NotifyQueue, handle: a.Notify.HandleMessage}, &expirySweeper{db: db}}
 	mux := http.NewServeMux()
 	a.routesDev(mux)
 	mux.Handle("/", a.API)
@@ -198,19 +199,33 @@ func (a *App) OnChanges(h ChangeHandler) { a.feed.handlers = append(a.feed.handl
 func (a *App) AddDrainer(d Drainer) { a.drainers = append(a.drainers, d) }
 
 // Drain runs every drainer until none has anything left to do, and
-// returns how much was done.
+// returns how much was done. The scheduler's tick runs when everything
+// else has settled, not every round: it reads every shard of the
+// workspaces' shared schedules (hundreds of small queries) and, the clock
+// standing still during a drain, finds the same work whenever it runs
+// within it; anything it starts is drained in the rounds after it, and
+// the drain ends only on a tick that found nothing.
 func (a *App) Drain(ctx context.Context) (int, error) {
 	a.drainMu.Lock()
 	defer a.drainMu.Unlock()
 	total := 0
 	for round := 0; round < 1000; round++ {
-		did := 0
-		for _, d := range slices.Clone(a.drainers) {
-			n, err := d.Drain(ctx)
+		did, err := a.drainOnce(ctx, notTick)
+		if err != nil {
+			return total, err
+		}
+		if did == 0 {
+			// Settled: tick, and drain what it queued (which it may not
+			// count, as when it starts a run) before deciding.
+			ticked, err := a.drainOnce(ctx, isTick)
 			if err != nil {
 				return total, err
 			}
-			did += n
+			after, err := a.drainOnce(ctx, notTick)
+			if err != nil {
+				return total, err
+			}
+			did = ticked + after
 		}
 		total += did
 		if did == 0 {
@@ -218,6 +233,53 @@ func (a *App) Drain(ctx context.Context) (int, error) {
 		}
 	}
 	return total, errors.New("localrun: drain did not settle after 1000 rounds")
+}
+
+func isTick(d Drainer) bool  { _, ok := d.(tick); return ok }
+func notTick(d Drainer) bool { return !isTick(d) }
+
+// drainOnce runs each drainer that which picks once, and returns how much
+// they did.
+func (a *App) drainOnce(ctx context.Context, which func(Drainer) bool) (int, error) {
+	did := 0
+	for _, d := range slices.Clone(a.drainers) {
+		if !which(d) {
+			continue
+		}
+		n, err := d.Drain(ctx)
+		if err != nil {
+			return did, err
+		}
+		did += n
+	}
+	return did, nil
+}
+
+// Step does one step of the background work: the stream (the feed) to
+// its end, then one message of each queue (the next group's in turn), and
+// says how much it did. The scheduler's tick is left to Drain. Tests step
+// to watch the order in which the queues serve workspaces.
+func (a *App) Step(ctx context.Context) (int, error) {
+	a.drainMu.Lock()
+	defer a.drainMu.Unlock()
+	did, err := a.feed.Drain(ctx)
+	if err != nil {
+		return did, err
+	}
+	for _, d := range a.drainers {
+		q, ok := d.(queueDrainer)
+		if !ok {
+			continue
+		}
+		had, err := q.q.HandleOne(ctx, q.handle)
+		if err != nil {
+			return did, err
+		}
+		if had {
+			did++
+		}
+	}
+	return did, nil
 }
 
 // Run drains in the background every interval until ctx ends, as Lambda

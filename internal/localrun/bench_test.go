@@ -12,7 +12,9 @@ import (
 // webhook requests posted by 16 concurrent senders, stored, then given to
 // staff by a weighted rule (drained to completion). It reports the
 // throughput from the first request to the last assignment, and the
-// webhook answer's p50 and p99.
+// webhook answer's p50 and p99, and the SQLite write transactions per
+// lead (writes/lead) and the commits that carried them (commits/lead):
+// counts, which unlike timings do not move with the machine's load.
 func BenchmarkLeads(b *testing.B) {
 	const batch = 2000
 	f := newFunnel(b)
@@ -25,6 +27,7 @@ func BenchmarkLeads(b *testing.B) {
 	var all []time.Duration
 	var elapsed time.Duration
 	next := 0
+	commits0, writes0 := f.s.app.DB.WriteStats()
 	b.ResetTimer()
 	for range b.N {
 		work := make(chan int, batch)
@@ -60,7 +63,10 @@ func BenchmarkLeads(b *testing.B) {
 		b.Logf("posted %d in %v, all assigned after %v", batch, posted, time.Since(start))
 	}
 	b.StopTimer()
+	commits, writes := f.s.app.DB.WriteStats()
 	slices.Sort(all)
+	b.ReportMetric(float64(writes-writes0)/float64(batch*b.N), "writes/lead")
+	b.ReportMetric(float64(commits-commits0)/float64(batch*b.N), "commits/lead")
 	b.ReportMetric(float64(batch*b.N)/elapsed.Seconds(), "leads/s")
 	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")

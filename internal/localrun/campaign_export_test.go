@@ -67,11 +67,7 @@ func newMemberWalkOn(t *testing.T, s *system) *memberWalk {
 			had = r.admin.createCustomer(map[string]any{"name": p.name, "phone": p.phone, "email": p.email, "owner_id": w.staff.userID})
 		}
 		raw, _ := json.Marshal(map[string]string{"ho_ten": p.name, "sdt": p.phone, "email": p.email})
-		var acc struct {
-			CustomerID  string `json:"customer_id"`
-			DuplicateOf string `json:"duplicate_of"`
-		}
-		r.signed("/hooks/leads/"+src.ID, raw, src.Secret).ok(202).into(&acc)
+		acc := r.s.taken(r.admin, r.signed("/hooks/leads/"+src.ID, raw, src.Secret))
 		if acc.DuplicateOf != had.ID {
 			t.Fatalf("%s: the form found %q, want %q", p.name, acc.DuplicateOf, had.ID)
 		}

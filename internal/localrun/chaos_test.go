@@ -13,10 +13,12 @@ import (
 )
 
 // Ten thousand leads posted at once, one in ten posted twice with the same
-// idempotency key, through a distributor that fails one message in five,
-// before or after its write, with the queue delivering again: exactly
-// 10,000 customers, each with exactly one owner, none lost, none assigned
-// twice, and the counts per staff member exactly those of the weights.
+// idempotency key, taken by an intake consumer whose customer writes fail
+// one in ten and through a distributor that fails one message in five,
+// before or after their writes, with the queues delivering again: exactly
+// 10,000 customers, each with exactly one owner, none lost, none made or
+// assigned twice, and the counts per staff member exactly those of the
+// weights.
 func TestDistributionChaos(t *testing.T) {
 	const leads = 10000
 	f := newFunnel(t)
@@ -30,16 +32,32 @@ func TestDistributionChaos(t *testing.T) {
 	rule := f.rule(map[string]any{"name": "Chia lead", "type": "weighted", "delay": "0s", "staff": staff})
 
 	// The assignments fail one in five, half before their write and half
-	// after it (written, but the distributor hears it failed).
+	// after it (written, but the distributor hears it failed); the intake
+	// consumer's writes of a lead's customer fail one in ten, the same way.
 	rng := rand.New(rand.NewPCG(1, 2))
 	var mu sync.Mutex
+	var takeFaults int
 	f.s.faults.set(func(w faultstore.Write) faultstore.Fault {
-		if _, ok := w.PutsOf("dist_assignment"); !ok {
+		_, assigns := w.PutsOf("dist_assignment")
+		_, settles := w.PutsOf("lead_delivery")
+		_, makes := w.PutsOf("customer")
+		if !assigns && !(settles && makes) {
 			return faultstore.None
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		switch rng.IntN(10) {
+		n := rng.IntN(10)
+		if !assigns {
+			if n >= 1 {
+				return faultstore.None
+			}
+			takeFaults++
+			if rng.IntN(2) == 0 {
+				return faultstore.Before
+			}
+			return faultstore.After
+		}
+		switch n {
 		case 0:
 			return faultstore.Before
 		case 1:
@@ -83,7 +101,11 @@ func TestDistributionChaos(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n == 0 {
+		in, err := f.s.app.IntakeQueue.Len(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 && in == 0 {
 			break
 		}
 		at = at.Add(10 * time.Minute) // the retries' backoff passes
@@ -91,6 +113,15 @@ func TestDistributionChaos(t *testing.T) {
 	}
 	if dl, _ := f.s.app.DistQueue.DeadLetters(t.Context()); len(dl) != 0 {
 		t.Fatalf("%d messages dead-lettered: %s", len(dl), dl[0].Error)
+	}
+	if dl, _ := f.s.app.IntakeQueue.DeadLetters(t.Context()); len(dl) != 0 {
+		t.Fatalf("%d leads dead-lettered: %s", len(dl), dl[0].Error)
+	}
+	mu.Lock()
+	faulted := takeFaults
+	mu.Unlock()
+	if faulted == 0 {
+		t.Fatal("no intake write failed: the test does not test the intake")
 	}
 
 	// Every customer, each with an owner.

@@ -65,11 +65,11 @@ func (f *funnel) postRaw(path string, raw []byte, secret string, at time.Time, k
 }
 
 func (f *funnel) lead(i int) string {
-	var acc struct {
-		CustomerID string `json:"customer_id"`
+	out := f.s.taken(f.admin, f.post("/hooks/leads/"+f.source, map[string]any{"full_name": fmt.Sprintf("Lead %03d", i), "contact": map[string]any{"phone": fmt.Sprintf("0912%06d", i)}}, ""))
+	if out.Status != "created" {
+		f.s.t.Fatalf("lead %d: %+v, want created", i, out)
 	}
-	f.post("/hooks/leads/"+f.source, map[string]any{"full_name": fmt.Sprintf("Lead %03d", i), "contact": map[string]any{"phone": fmt.Sprintf("0912%06d", i)}}, "").ok(202).into(&acc)
-	return acc.CustomerID
+	return out.CustomerID
 }
 
 func (f *funnel) rule(body map[string]any) string {
@@ -399,27 +399,40 @@ func TestLeadWebhook(t *testing.T) {
 	}
 	body := map[string]any{"full_name": "Nguyễn Thị Lan", "contact": map[string]any{"phone": 912000111}, "email": "lan@example.vn", "budget": "15000000"}
 	first := f.post("/hooks/leads/"+f.source, body, "form-1").ok(202)
-	var acc struct {
-		CustomerID  string `json:"customer_id"`
-		DuplicateOf string `json:"duplicate_of"`
+	var queued struct {
+		LeadID string `json:"lead_id"`
+		Status string `json:"status"`
 	}
-	first.into(&acc)
-	cu := f.admin.customer(acc.CustomerID)
-	if cu.Name != "Nguyễn Thị Lan" || cu.Phone != "+84912000111" || cu.WarehouseID != f.wh || cu.Pipelines[f.pipeline] != f.step || cu.Fields["budget"] != float64(15000000) {
-		t.Fatalf("stored lead = %+v", cu)
+	first.into(&queued)
+	if queued.Status != "queued" {
+		t.Fatalf("first answer %s, want queued", first.Body)
 	}
-	// A repeat with the same key gets the first answer.
+	// A repeat with the same key gets the first answer, before and after
+	// the lead is taken.
 	again := f.post("/hooks/leads/"+f.source, body, "form-1").ok(202)
 	if string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay: %s", again.Body)
+	}
+	lead := f.s.taken(f.admin, first)
+	if lead.ID != queued.LeadID || lead.SourceID != f.source || lead.Status != "created" || lead.DuplicateOf != "" || len(lead.Errors) != 0 ||
+		!lead.ReceivedAt.Equal(time.Date(2026, 4, 1, 2, 0, 0, 0, time.UTC)) {
+		t.Fatalf("lead = %+v", lead)
+	}
+	cu := f.admin.customer(lead.CustomerID)
+	if cu.Name != "Nguyễn Thị Lan" || cu.Phone != "+84912000111" || cu.WarehouseID != f.wh || cu.Pipelines[f.pipeline] != f.step || cu.Fields["budget"] != float64(15000000) {
+		t.Fatalf("stored lead = %+v", cu)
+	}
+	again = f.post("/hooks/leads/"+f.source, body, "form-1").ok(202)
+	if string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay after the lead was taken: %s", again.Body)
 	}
 	// The same person again, in a new request (signed a second later),
 	// without a key: a duplicate, kept on the existing customer as an
 	// activity.
 	f.s.setClock(time.Date(2026, 4, 1, 2, 0, 1, 0, time.UTC))
-	f.post("/hooks/leads/"+f.source, body, "").ok(202).into(&acc)
-	if acc.DuplicateOf != cu.ID || acc.CustomerID != cu.ID {
-		t.Fatalf("duplicate answered %+v", acc)
+	dup := f.s.taken(f.admin, f.post("/hooks/leads/"+f.source, body, ""))
+	if dup.Status != "duplicate" || dup.DuplicateOf != cu.ID || dup.CustomerID != cu.ID || dup.ID == lead.ID {
+		t.Fatalf("duplicate = %+v", dup)
 	}
 	var acts struct {
 		Items []struct{ Name string } `json:"items"`
@@ -467,6 +480,9 @@ func TestLeadWebhook(t *testing.T) {
 	// Call records land in the call log of the customer with the number,
 	// or make a new customer of an unknown caller.
 	f.secret = rot.Secret
+	var acc struct {
+		CustomerID string `json:"customer_id"`
+	}
 	f.post("/hooks/calls/"+f.source, map[string]any{"phone": "0912 000 111", "direction": "inbound", "duration_seconds": 95, "user_email": "nope@x.vn"}, "").ok(202).into(&acc)
 	if acc.CustomerID != cu.ID {
 		t.Fatalf("call went to %s, want %s", acc.CustomerID, cu.ID)

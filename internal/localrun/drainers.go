@@ -33,9 +33,18 @@ func (t tick) Drain(ctx context.Context) (int, error) { return t.t.Tick(ctx) }
 
 // queueDrainer handles the messages of a local queue, as the function
 // subscribed to the SQS queue does in AWS.
+// With batch set, a drain hands each round's messages of a group to it
+// together, as Lambda hands an SQS batch to the function; handle is then
+// used for one message at a time (App.Step).
 type queueDrainer struct {
 	q      *localqueue.Queue
 	handle func(ctx context.Context, body []byte) error
+	batch  func(ctx context.Context, bodies [][]byte) []error
 }
 
-func (d queueDrainer) Drain(ctx context.Context) (int, error) { return d.q.Drain(ctx, d.handle) }
+func (d queueDrainer) Drain(ctx context.Context) (int, error) {
+	if d.batch != nil {
+		return d.q.DrainBatches(ctx, d.batch)
+	}
+	return d.q.Drain(ctx, d.handle)
+}

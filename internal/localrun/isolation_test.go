@@ -2,8 +2,11 @@ package localrun_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
+
+	"tend/internal/leads"
 )
 
 // tenantA is a workspace full of things another workspace must never
@@ -13,7 +16,7 @@ type tenantA struct {
 	user, team, warehouse, pipeline, step, field string
 	customer, appointment, customerName          string
 	rule, order                                  string
-	drule, source                                string
+	drule, source, lead                          string
 	emailTpl, smsTpl, task, flow                 string
 	rebuild                                      string
 	imp                                          string
@@ -47,7 +50,13 @@ func newTenantA(s *system) *tenantA {
 	a.order = admin.create("/v1/orders", map[string]any{"customer_id": cu.ID, "amount": 100000})
 	a.drule = admin.create("/v1/distribution-rules", map[string]any{"name": "Chia A", "type": "round_robin", "warehouse_id": a.warehouse,
 		"staff": []map[string]any{{"user_id": a.user}}})
-	a.source = admin.create("/v1/lead-sources", map[string]any{"name": "Nguồn A", "warehouse_id": a.warehouse, "mapping": map[string]string{"name": "$.n"}})
+	var src struct{ ID, Secret string }
+	admin.do("POST", "/v1/lead-sources", map[string]any{"name": "Nguồn A", "warehouse_id": a.warehouse, "mapping": map[string]string{"name": "$.n"}}).
+		ok(201).into(&src)
+	a.source = src.ID
+	raw := []byte(`{"n":"Lead Của A"}`)
+	ts := strconv.FormatInt(s.app.Clock.Now().Unix(), 10)
+	a.lead = s.taken(admin, s.anon().with("X-Tend-Timestamp", ts).with("X-Tend-Signature", leads.Sign(src.Secret, ts, raw)).do("POST", "/hooks/leads/"+src.ID, raw)).ID
 	a.emailTpl = admin.create("/v1/templates/email", map[string]any{"name": "Mẫu A", "subject": "Chào {{name}}", "body": "Bí mật A"})
 	a.smsTpl = admin.create("/v1/templates/sms", map[string]any{"name": "SMS A", "body": "Bí mật A {{name}}"})
 	a.task = admin.create("/v1/tasks", map[string]any{"title": "Việc A", "assignee_id": a.user, "customer_id": cu.ID})
@@ -85,7 +94,8 @@ func newTenantA(s *system) *tenantA {
 func (a *tenantA) ids() []string {
 	return []string{a.user, a.team, a.warehouse, a.pipeline, a.step, a.customer, a.appointment, a.customerName, "secret_a", a.rule, a.order,
 		a.drule, a.source, a.emailTpl, a.smsTpl, a.task, a.flow, "Bí mật A", a.imp, "Khách Nhập Của A", a.rebuild, a.savedFilter, "Bộ lọc A", a.export,
-		a.campaign, "Chiến dịch A", a.send, a.shareRule, "Chia sẻ A", a.project, "Dự án A", a.projectTask, "Công việc A", "Bình luận A", a.notification}
+		a.campaign, "Chiến dịch A", a.send, a.shareRule, "Chia sẻ A", a.project, "Dự án A", a.projectTask, "Công việc A", "Bình luận A", a.notification,
+		a.lead, "Lead Của A"}
 }
 
 // path fills a route pattern with tenant A's ids.
@@ -106,6 +116,7 @@ func (a *tenantA) path(pattern string) string {
 		"/v1/exports/": a.export, "/v1/campaigns/": a.campaign, "/v1/share-rules/": a.shareRule,
 		"/v1/projects/":      a.project,
 		"/v1/notifications/": a.notification,
+		"/v1/leads/":         a.lead,
 	} {
 		if strings.HasPrefix(p, prefix) {
 			p = strings.Replace(p, "{id}", id, 1)

@@ -2,6 +2,7 @@ package localrun_test
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -84,26 +85,30 @@ func TestSignedLeadReplayMakesOneCustomer(t *testing.T) {
 	if string(withKey.Body) != string(first.Body) {
 		t.Fatalf("copy with a new key answered %s, want %s", withKey.Body, first.Body)
 	}
-	var acc struct {
-		CustomerID string `json:"customer_id"`
+	lead := f.s.taken(f.admin, first)
+	if got := f.named("Khách ẩn danh"); lead.Status != "created" || !slices.Equal(got, []string{lead.CustomerID}) {
+		t.Fatalf("customers = %v, lead %+v; want just its customer", got, lead)
 	}
-	first.into(&acc)
-	if got := f.named("Khách ẩn danh"); !slices.Equal(got, []string{acc.CustomerID}) {
-		t.Fatalf("customers = %v, want just %s", got, acc.CustomerID)
+	// Taken, the lead is still what a copy names; the copy changes nothing.
+	late := f.postRaw("/hooks/leads/"+f.source, raw, f.secret, replayAt, "").ok(202)
+	if got := late.obj(); got["lead_id"] != lead.ID || got["status"] != "created" || late.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("copy after the lead was taken answered %s, want lead %s, created", late.Body, lead.ID)
 	}
-	answers := map[string]bool{string(first.Body): true}
+	if again := f.s.taken(f.admin, late); !reflect.DeepEqual(again, lead) {
+		t.Fatalf("lead after a copy = %+v, want %+v", again, lead)
+	}
+	leads := map[string]bool{lead.ID: true}
 	for _, r := range []*reply{
 		f.postRaw("/hooks/leads/"+f.source, raw, f.secret, replayAt.Add(time.Second), ""),
 		f.postRaw("/hooks/leads/"+f.source, []byte(`{"full_name":"Khách ẩn danh", "note":"lần hai"}`), f.secret, replayAt, ""),
 	} {
-		r.ok(202)
 		if r.Header.Get("Idempotent-Replayed") != "" {
 			t.Fatalf("a new request was answered as a copy: %s", r.Body)
 		}
-		answers[string(r.Body)] = true
+		leads[f.s.taken(f.admin, r).ID] = true
 	}
-	if got := f.named("Khách ẩn danh"); len(got) != 3 || len(answers) != 3 {
-		t.Fatalf("customers = %v, answers %v; want three", got, answers)
+	if got := f.named("Khách ẩn danh"); len(got) != 3 || len(leads) != 3 {
+		t.Fatalf("customers = %v, leads %v; want three", got, leads)
 	}
 }
 
@@ -120,18 +125,14 @@ func TestSignedLeadConcurrentReplays(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			replies := f.postMany(20, "/hooks/leads/"+f.source, []byte(tc.body))
 			sameAnswers(t, replies)
-			var acc struct {
-				CustomerID  string `json:"customer_id"`
-				DuplicateOf string `json:"duplicate_of"`
-			}
-			replies[0].into(&acc)
-			if got := f.named(tc.name); !slices.Equal(got, []string{acc.CustomerID}) || acc.DuplicateOf != "" {
-				t.Fatalf("customers = %v, answer %+v; want one customer, not a duplicate", got, acc)
+			lead := f.s.taken(f.admin, replies[0])
+			if got := f.named(tc.name); !slices.Equal(got, []string{lead.CustomerID}) || lead.Status != "created" || lead.DuplicateOf != "" {
+				t.Fatalf("customers = %v, lead %+v; want one customer, not a duplicate", got, lead)
 			}
 			var acts struct {
 				Items []any `json:"items"`
 			}
-			f.admin.do("GET", "/v1/customers/"+acc.CustomerID+"/activities", nil).ok(200).into(&acts)
+			f.admin.do("GET", "/v1/customers/"+lead.CustomerID+"/activities", nil).ok(200).into(&acts)
 			if len(acts.Items) != 0 {
 				t.Fatalf("copies recorded as repeated leads: %v", acts.Items)
 			}
@@ -181,7 +182,7 @@ func TestSignedCallReplayAddsOneCall(t *testing.T) {
 	})
 }
 
-// The marker of a signed request lasts as long as its signature is
+// The mark of a signed lead lasts as long as its signature is
 // honoured, and no longer.
 func TestSignedRequestMarkerExpires(t *testing.T) {
 	f := newFunnel(t)
@@ -194,7 +195,7 @@ func TestSignedRequestMarkerExpires(t *testing.T) {
 		}
 		var out []store.Item
 		for _, it := range page.Items {
-			if it.Type == "webhook_replay" {
+			if it.Type == "lead_seen" {
 				out = append(out, it)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/queuegroup"
 	"tend/internal/store"
 	"tend/internal/workspace"
 )
@@ -177,7 +178,8 @@ func (s *Service) Dispatch(ctx context.Context, msgs []*Message) error {
 }
 
 func (s *Service) send(ctx context.Context, m *Message, delay time.Duration) error {
-	if err := s.queue.Send(ctx, store.Doc(queueMessage{Tenant: m.Tenant, ID: m.ID}), delay); err != nil {
+	// In the message's workspace's group (queuegroup): the tick sends too.
+	if err := s.queue.Send(queuegroup.With(ctx, m.Tenant), store.Doc(queueMessage{Tenant: m.Tenant, ID: m.ID}), delay); err != nil {
 		return fmt.Errorf("notify: queue message %s: %w", m.ID, err)
 	}
 	return nil

@@ -128,6 +128,9 @@ type Service struct {
 	st        store.Store
 	clock     domain.Clock
 	log       *slog.Logger
+	// codes hands out order codes, in blocks as a busy workspace needs (see
+	// workspace.CodeBlock: unique; a busy workspace's are not gap-free nor in creation order).
+	codes *workspace.Codes
 }
 
 // New returns the order book over a store.
@@ -135,7 +138,7 @@ func New(st store.Store, clock domain.Clock, log *slog.Logger, orgs Orgs, custom
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{orgs: orgs, customers: customers, st: st, clock: clock, log: log}
+	return &Service{orgs: orgs, customers: customers, st: st, clock: clock, log: log, codes: workspace.NewCodes(st, clock, "order")}
 }
 
 func (s *Service) load(ctx context.Context, c *workspace.Caller, id string) (*Order, int64, error) {
@@ -185,7 +188,7 @@ func (s *Service) Save(ctx context.Context, c *workspace.Caller, id string, in I
 		return nil, err
 	}
 	if o.Code == "" {
-		n, err := s.st.Incr(ctx, workspace.CounterKey(c.Tenant(), "order"), 1)
+		n, err := s.codes.Next(ctx, c.Tenant())
 		if err != nil {
 			return nil, err
 		}

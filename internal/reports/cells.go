@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"slices"
 	"strings"
@@ -66,32 +67,65 @@ func (a Adds) merge(b Adds) {
 
 // Key layout of the counters, in generation g of a workspace:
 //
-//	T#<t>#RPT#<g>#D#<YYYY-MM-DD>        <cell>   a day's counters
-//	T#<t>#RPT#<g>#G#own                 <cell>   customers per owner now
-//	T#<t>#RPT#<g>#G#step#<pipeline>     <cell>   customers per step now
+//	T#<t>#RPT#<g>#DS#<s>                <date>#<cell>  daily counters, shard s
+//	T#<t>#RPT#<g>#GS#<s>#own            <cell>         customers per owner now, shard s
+//	T#<t>#RPT#<g>#GS#<s>#step#<pipeline> <cell>        customers per step now, shard s
 //
-// A day's counters share a partition (tenant + generation + day): a report
-// reads one partition per day, whatever the number of customers, and the
-// writes of a busy workspace spread over days rather than falling on one
-// item. Gauges are spread by pipeline.
-func cellKey(tenant string, gen int64, c Cell) store.Key {
-	var pk string
-	switch c.Metric {
-	case metricOwned:
-		pk = gaugePK(tenant, gen, metricOwned)
-	case metricAtStep:
-		pk = gaugePK(tenant, gen, metricAtStep+"#"+c.Pipeline)
-	default:
-		pk = dayPK(tenant, gen, c.Day)
-	}
-	return store.Key{PK: pk, SK: c.sortKey()}
+// Every counter is split over cellShards shards: a record's (customer's,
+// order's) changes always land in the shard of a stable hash of its id
+// (shardOf), so that a busy workspace's writes, which all fall on today's
+// counters and on the gauges, spread over cellShards partitions instead of
+// falling on one. A record's adds still go in one transaction with its
+// applied mark (exactly once), as they all land in its one shard. A
+// counter's figure is the sum over the shards: a report reads each
+// shard's daily partition once for its whole period (the date leads the
+// sort key), and each shard's gauge partitions.
+//
+// Why 128: a workspace's lead costs its shard of the daily counters about
+// 8 write units and each gauge shard 6, and a partition takes 1,000 a
+// second: 5,000 leads a second need 40 shards if spread evenly; 128 leave
+// room for the uneven spread of a hash (the busiest shard takes about
+// twice its share over a few hundred customers) and cost a report 128
+// small queries per partition family, whatever its period.
+//
+// Counters written before the shards are in the older layout, one
+// partition per day (T#<t>#RPT#<g>#D#<date>) and per gauge
+// (T#<t>#RPT#<g>#G#own, ...#G#step#<pipeline>) without a shard: nothing
+// writes there any more, readers add them in (legacyDayPK, legacyGaugePK),
+// so that a workspace's figures carry on without a rebuild.
+const cellShards = 128
+
+// shardOf is the shard of a record's counters: FNV-1a of its id ("C:" or
+// "O:" and the id), stable across processes and releases.
+func shardOf(record string) int {
+	h := fnv.New32a()
+	h.Write([]byte(record))
+	return int(h.Sum32() % cellShards)
 }
 
-func dayPK(tenant string, gen int64, d domain.Date) string {
+func cellKey(tenant string, gen int64, shard int, c Cell) store.Key {
+	switch c.Metric {
+	case metricOwned:
+		return store.Key{PK: gaugePK(tenant, gen, shard, metricOwned), SK: c.sortKey()}
+	case metricAtStep:
+		return store.Key{PK: gaugePK(tenant, gen, shard, metricAtStep+"#"+c.Pipeline), SK: c.sortKey()}
+	}
+	return store.Key{PK: dailyPK(tenant, gen, shard), SK: c.Day.String() + "#" + c.sortKey()}
+}
+
+func dailyPK(tenant string, gen int64, shard int) string {
+	return fmt.Sprintf("T#%s#RPT#%d#DS#%03d", tenant, gen, shard)
+}
+
+func gaugePK(tenant string, gen int64, shard int, what string) string {
+	return fmt.Sprintf("T#%s#RPT#%d#GS#%03d#%s", tenant, gen, shard, what)
+}
+
+func legacyDayPK(tenant string, gen int64, d domain.Date) string {
 	return fmt.Sprintf("T#%s#RPT#%d#D#%s", tenant, gen, d)
 }
 
-func gaugePK(tenant string, gen int64, what string) string {
+func legacyGaugePK(tenant string, gen int64, what string) string {
 	return fmt.Sprintf("T#%s#RPT#%d#G#%s", tenant, gen, what)
 }
 
@@ -106,7 +140,7 @@ func (c Cell) sortKey() string {
 }
 
 // parseCell reads a counter item back into its cell (day given by the
-// partition it was read from).
+// partition it was read from, in the older layout).
 func parseCell(sk string, day domain.Date) (Cell, error) {
 	parts := strings.Split(sk, "#")
 	if len(parts) != 7 {
@@ -126,13 +160,28 @@ func parseCell(sk string, day domain.Date) (Cell, error) {
 	return c, nil
 }
 
-// ops are the atomic adds of a, in the order of their keys (so that the
-// same adds always make the same transactions).
-func (a Adds) ops(tenant string, gen int64) []store.TxOp {
+// parseDailyCell reads a sharded daily counter's sort key, <date>#<cell>.
+func parseDailyCell(sk string) (Cell, error) {
+	date, rest, ok := strings.Cut(sk, "#")
+	if !ok {
+		return Cell{}, fmt.Errorf("reports: daily counter key %q has no date", sk)
+	}
+	d, err := domain.ParseDate(date)
+	if err != nil {
+		return Cell{}, fmt.Errorf("reports: daily counter key %q: %w", sk, err)
+	}
+	return parseCell(rest, d)
+}
+
+// ops are the atomic adds of a record's counters, in its shard, in the
+// order of their keys (so that the same adds always make the same
+// transactions).
+func (a Adds) ops(tenant string, gen int64, record string) []store.TxOp {
+	shard := shardOf(record)
 	keys := make([]store.Key, 0, len(a))
 	n := make(map[store.Key]int64, len(a))
 	for c, d := range a {
-		k := cellKey(tenant, gen, c)
+		k := cellKey(tenant, gen, shard, c)
 		keys = append(keys, k)
 		n[k] = d
 	}

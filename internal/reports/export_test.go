@@ -2,8 +2,6 @@ package reports
 
 import (
 	"context"
-
-	"tend/internal/store"
 )
 
 // UseGeneration makes reports of a workspace read generation gen, and the
@@ -14,5 +12,5 @@ func UseGeneration(ctx context.Context, s *Service, tenant string, gen int64) er
 		return err
 	}
 	g.Current, g.Last = gen, max(g.Last, gen)
-	return s.Store.Transact(ctx, []store.TxOp{putGenerations(tenant, g, v)})
+	return s.Store.Transact(ctx, putGenerations(tenant, g, v))
 }

@@ -1,10 +1,15 @@
 package reports
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 
 	"tend/internal/domain"
 	"tend/internal/store"
@@ -135,39 +140,105 @@ func (v *view) mayShow(user string) bool {
 	return v.scope.All() || v.scope.CanWrite(&domain.Customer{OwnerID: user})
 }
 
-// read calls fn for each counter of the current generation the view keeps:
-// the gauges named (their partitions) and the daily counters of the
-// period, one partition per day. It reads nothing per customer.
+// read calls fn for each counter of the current generation the view keeps,
+// summed over its shards (and the older layout): the gauges named and the
+// daily counters of the period. It reads nothing per customer: a query
+// per shard for the period, and one per shard for each gauge, readFanOut
+// at a time.
 func (s *Service) read(ctx context.Context, v *view, gauges []string, fn func(c Cell, n int64)) error {
 	tenant := v.org.Workspace.ID
 	gens, _, err := s.generations(ctx, tenant)
 	if err != nil {
 		return err
 	}
-	each := func(pk string, day domain.Date) error {
-		for it, err := range store.Items(ctx, s.Store, store.Query{PK: pk, Limit: 1000}) {
+	type part struct {
+		q     store.Query
+		parse func(sk string) (Cell, error)
+	}
+	var parts []part
+	gauge := func(sk string) (Cell, error) { return parseCell(sk, domain.Date{}) }
+	for _, g := range gauges {
+		parts = append(parts, part{store.Query{PK: legacyGaugePK(tenant, gens.Current, g)}, gauge})
+		for shard := range cellShards {
+			parts = append(parts, part{store.Query{PK: gaugePK(tenant, gens.Current, shard, g)}, gauge})
+		}
+	}
+	for d := v.from; !v.to.Before(d); d = d.AddDays(1) {
+		parts = append(parts, part{store.Query{PK: legacyDayPK(tenant, gens.Current, d)}, func(sk string) (Cell, error) { return parseCell(sk, d) }})
+	}
+	// The period's days: every sort key from "<from>#" to "<to>#..." ("$"
+	// sorts right after "#").
+	for shard := range cellShards {
+		parts = append(parts, part{store.Query{PK: dailyPK(tenant, gens.Current, shard), SK: store.SKBetween,
+			A: v.from.String() + "#", B: v.to.String() + "$"}, parseDailyCell})
+	}
+
+	var mu sync.Mutex
+	sums := map[Cell]int64{}
+	err = fanOut(ctx, len(parts), func(ctx context.Context, i int) error {
+		p := parts[i]
+		p.q.Limit = 1000
+		for it, err := range store.Items(ctx, s.Store, p.q) {
 			if err != nil {
 				return fmt.Errorf("reports: read counters: %w", err)
 			}
-			c, err := parseCell(it.SK, day)
+			c, err := p.parse(it.SK)
 			if err != nil {
 				return err
 			}
 			if it.N != 0 && v.keeps(c.User, c.Warehouse) {
-				fn(c, it.N)
+				mu.Lock()
+				sums[c] += it.N
+				mu.Unlock()
 			}
 		}
 		return nil
+	})
+	if err != nil {
+		return err
 	}
-	for _, g := range gauges {
-		if err := each(gaugePK(tenant, gens.Current, g), domain.Date{}); err != nil {
-			return err
+	cells := slices.SortedFunc(maps.Keys(sums), func(a, b Cell) int {
+		return cmp.Or(strings.Compare(a.Day.String(), b.Day.String()), strings.Compare(a.sortKey(), b.sortKey()))
+	})
+	for _, c := range cells {
+		if sums[c] != 0 {
+			fn(c, sums[c])
 		}
 	}
-	for d := v.from; !v.to.Before(d); d = d.AddDays(1) {
-		if err := each(dayPK(tenant, gens.Current, d), d); err != nil {
-			return err
+	return nil
+}
+
+// readFanOut is how many partitions a report reads at once.
+const readFanOut = 16
+
+// fanOut runs do(0..n-1), readFanOut at a time; the first error stops
+// the rest and is returned.
+func fanOut(ctx context.Context, n int, do func(ctx context.Context, i int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(readFanOut, n) {
+		wg.Go(func() {
+			for i := range next {
+				if err := do(ctx, i); err != nil {
+					cancel(err)
+				}
+			}
+		})
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
 		}
+	}
+	close(next)
+	wg.Wait()
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
 	}
 	return nil
 }

@@ -93,7 +93,7 @@ func (s *Service) StartRebuild(ctx context.Context, c *workspace.Caller) (*Rebui
 			Date: domain.DateOf(now, c.Org.Workspace.Location()).String(), CreatedAt: now, SentAt: now},
 			Generation: gens.Last + 1, Timezone: c.Org.Workspace.Timezone}
 		gens.Building, gens.Run, gens.Last = run.Generation, run.ID, run.Generation
-		err = s.Store.Transact(ctx, append([]store.TxOp{putGenerations(tenant, gens, version)}, s.runs.Start(run, now)...))
+		err = s.Store.Transact(ctx, append(putGenerations(tenant, gens, version), s.runs.Start(run, now)...))
 		if store.FailedOp(err) == 0 {
 			continue // another start got there first
 		}
@@ -166,11 +166,13 @@ func (s *Service) pass(run *rebuildRun, shard int) (shardrun.Pass[*checkpoint], 
 			}
 			return next, nil
 		}
-		pk := customer.TrashPK(run.Tenant)
-		if shard != trashShard {
-			pk = customer.AllPK(run.Tenant, shard)
+		var page store.Page
+		var err error
+		if shard == trashShard {
+			page, err = s.Store.Query(ctx, store.Query{Index: store.GSI1, PK: customer.TrashPK(run.Tenant), Limit: rebuildPage, Cursor: cursor, DocsOnly: true})
+		} else {
+			page, err = customer.ShardPage(ctx, s.Store, run.Tenant, shard, rebuildPage, cursor)
 		}
-		page, err := s.Store.Query(ctx, store.Query{Index: store.GSI1, PK: pk, Limit: rebuildPage, Cursor: cursor, DocsOnly: true})
 		if err != nil {
 			return "", fmt.Errorf("reports: read customers: %w", err)
 		}
@@ -236,7 +238,7 @@ func (s *Service) countCustomer(ctx context.Context, run *rebuildRun, loc *time.
 		if err != nil {
 			return err
 		}
-		ops := replayAdds(history, loc).ops(tenant, gen)
+		ops := replayAdds(history, loc).ops(tenant, gen, record)
 		chunks := func(k int) store.Item {
 			return store.Item{Key: store.Key{PK: seenPK(tenant, gen, record), SK: fmt.Sprintf("P#%d", k)}, Type: typeSeen, Version: 1,
 				ExpiresAt: s.now().Add(seenTTL)}
@@ -275,7 +277,7 @@ func (s *Service) countOrder(ctx context.Context, run *rebuildRun, loc *time.Loc
 		orderAdds(adds, o, loc, +1)
 		mark := s.seenItem(tenant, gen, record, o.Version, "rebuild")
 		err := s.Store.Transact(ctx, append([]store.TxOp{store.TxCheck(key, store.IfVersion(o.Version)), store.TxPut(mark, store.NotExist)},
-			adds.ops(tenant, gen)...))
+			adds.ops(tenant, gen, record)...))
 		switch store.FailedOp(err) {
 		case 1:
 			return nil // counted already: here before, or by the stream from its creation
@@ -315,7 +317,7 @@ func (s *Service) finish(ctx context.Context, run *rebuildRun, version int64) er
 	now := s.now()
 	gens.Current, gens.Building, gens.Run, gens.SeenUntil = run.Generation, 0, "", now.Add(seenTTL)
 	run.Counted, run.FinishedAt = counted, &now
-	done, err := s.runs.Finish(ctx, run, version, putGenerations(run.Tenant, gens, gv))
+	done, err := s.runs.Finish(ctx, run, version, putGenerations(run.Tenant, gens, gv)...)
 	if done {
 		s.Log.InfoContext(ctx, "report rebuild done", "tenant", run.Tenant, "run", run.ID, "generation", run.Generation, "counted", counted)
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"tend/internal/distribution"
@@ -55,6 +56,9 @@ type Deps struct {
 type Service struct {
 	Deps
 	runs *shardrun.Runs
+	// copiesKnown holds the workspaces whose generations this container
+	// reads from copies (see generationsOf).
+	copiesKnown sync.Map
 }
 
 // New returns the reports service.
@@ -98,14 +102,38 @@ type generations struct {
 	// SeenUntil is when the last rebuild's marks have all expired: until
 	// then a change checks whether the rebuild counted it already.
 	SeenUntil time.Time `json:"seen_until"`
+	// Copies is how many copies were written with the item (genCopies; 0
+	// for an item written before there were copies).
+	Copies int `json:"copies,omitempty"`
 }
 
 func generationsKey(tenant string) store.Key { return store.Key{PK: "T#" + tenant + "#RPT", SK: "GEN"} }
 
+// The generations item is read by every change the stream counts, and
+// written only when a rebuild starts or ends: it is kept in genCopies
+// copies besides the item itself, written in the same transaction as it,
+// and a change reads the copy of its record's shard, so that a busy
+// workspace's changes spread their reads over genCopies partitions
+// (T#<t>#RPT#GEN#<k>) instead of all reading T#<t>#RPT. The item itself
+// stays what writers read and condition on, and what reports read.
+//
+// An item written before the copies existed has none (its Copies is 0):
+// until the next rebuild rewrites it, changes read it, not a copy. A
+// container learns which once per workspace (copiesKnown).
+const genCopies = 16
+
+func generationsCopyKey(tenant string, k int) store.Key {
+	return store.Key{PK: fmt.Sprintf("T#%s#RPT#GEN#%02d", tenant, k), SK: "GEN"}
+}
+
 // generations reads a workspace's generations and the item's version (0
 // when none was written).
 func (s *Service) generations(ctx context.Context, tenant string) (generations, int64, error) {
-	it, err := s.Store.Get(ctx, generationsKey(tenant))
+	return s.readGenerations(ctx, generationsKey(tenant))
+}
+
+func (s *Service) readGenerations(ctx context.Context, key store.Key) (generations, int64, error) {
+	it, err := s.Store.Get(ctx, key)
 	if errors.Is(err, store.ErrNotFound) {
 		return generations{}, 0, nil
 	}
@@ -119,10 +147,34 @@ func (s *Service) generations(ctx context.Context, tenant string) (generations, 
 	return *g, it.Version, nil
 }
 
-func putGenerations(tenant string, g generations, version int64) store.TxOp {
+// generationsOf reads a workspace's generations as a change of record
+// does: from the copy of the record's shard, once the workspace's item is
+// known to have copies (or to be absent: whatever writes it now writes
+// its copies too).
+func (s *Service) generationsOf(ctx context.Context, tenant, record string) (generations, error) {
+	if _, ok := s.copiesKnown.Load(tenant); ok {
+		g, _, err := s.readGenerations(ctx, generationsCopyKey(tenant, shardOf(record)%genCopies))
+		return g, err
+	}
+	g, version, err := s.generations(ctx, tenant)
+	if err == nil && (version == 0 || g.Copies == genCopies) {
+		s.copiesKnown.Store(tenant, true)
+	}
+	return g, err
+}
+
+// putGenerations writes a workspace's generations over version (0: none
+// yet), and its copies. The item itself is the first op, the one whose
+// condition fails when another writer got there first.
+func putGenerations(tenant string, g generations, version int64) []store.TxOp {
 	cond := store.NotExist
 	if version > 0 {
 		cond = store.IfVersion(version)
 	}
-	return store.TxPut(store.Item{Key: generationsKey(tenant), Type: typeGenerations, Version: version + 1, Doc: store.Doc(g)}, cond)
+	g.Copies = genCopies
+	ops := []store.TxOp{store.TxPut(store.Item{Key: generationsKey(tenant), Type: typeGenerations, Version: version + 1, Doc: store.Doc(g)}, cond)}
+	for k := range genCopies {
+		ops = append(ops, store.TxPut(store.Item{Key: generationsCopyKey(tenant, k), Type: typeGenerations, Version: version + 1, Doc: store.Doc(g)}, store.None))
+	}
+	return ops
 }

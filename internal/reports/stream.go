@@ -131,7 +131,7 @@ func (s *Service) apply(ctx context.Context, ch change, adds Adds) error {
 	if len(adds) == 0 && !ch.isNew {
 		return nil
 	}
-	gens, _, err := s.generations(ctx, ch.tenant)
+	gens, err := s.generationsOf(ctx, ch.tenant, ch.record())
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (s *Service) applyTo(ctx context.Context, ch change, adds Adds, gen int64, 
 			claim = true
 		}
 	}
-	ops := adds.ops(ch.tenant, gen)
+	ops := adds.ops(ch.tenant, gen, ch.record())
 	var first []store.TxOp
 	if claim {
 		first = []store.TxOp{store.TxPut(s.seenItem(ch.tenant, gen, ch.record(), ch.version, "stream"), store.NotExist)}

@@ -126,8 +126,8 @@ func forAPI(st store.Store, q Queues, snd Senders, clock domain.Clock, log *slog
 	return s
 }
 
-// ForHooks wires the services behind the webhooks: lead intake (the
-// signed leads taken at once, the others held for the intake queue).
+// ForHooks wires the services behind the webhooks: lead intake (the leads
+// held for the intake queue, call records taken at once).
 func ForHooks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
 	s := newCore(st, q, clock, log)
 	s.addLeads()
@@ -254,8 +254,12 @@ func newCore(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Se
 	q.Notifications = orMissing(q.Notifications, "NOTIFICATIONS_QUEUE_URL")
 	q.NotificationsDLQ = orMissing(q.NotificationsDLQ, "NOTIFICATIONS_DLQ_URL")
 	q.Intake = orMissing(q.Intake, "INTAKE_QUEUE_URL")
-	s := &Services{Store: st, Clock: clock, Log: log, queues: q}
+	s := &Services{Clock: clock, Log: log, queues: q}
 	s.Workspaces = workspace.New(st, clock, log)
+	// Every service writes through the set-up's store, so that a set-up
+	// change made in this container drops the snapshot it keeps at once.
+	st = s.Workspaces.Store()
+	s.Store = st
 	s.Customers = customer.New(st, clock, log)
 	s.Lists = customerlist.New(st, clock, s.Customers)
 	s.Timeline = timeline.New(st, clock, log, s.Workspaces, s.Customers)

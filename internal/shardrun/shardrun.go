@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/queuegroup"
 	"tend/internal/store"
 	"tend/internal/workspace"
 )
@@ -138,6 +139,9 @@ func (r *Runs) SendJobs(ctx context.Context, rec Record) error {
 }
 
 func (r *Runs) send(ctx context.Context, tenant, run string, shard int) error {
+	// Runs are started by the tick, across workspaces: each job is in
+	// its run's workspace's group (queuegroup); none for the backfill's.
+	ctx = queuegroup.With(ctx, tenant)
 	if err := r.Jobs.Send(ctx, store.Doc(Job{Kind: r.Kind, Tenant: tenant, Run: run, Shard: shard}), 0); err != nil {
 		return fmt.Errorf("%s: send job %s/%d: %w", r.Kind, run, shard, err)
 	}

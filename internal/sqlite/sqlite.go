@@ -12,6 +12,7 @@ import (
 	"hash/fnv"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -39,6 +40,9 @@ type DB struct {
 	wmu    sync.Mutex
 	qmu    sync.Mutex
 	queued []*writeReq
+	// commits and writeTxs count committed SQLite transactions and the
+	// write transactions they carried (see WriteStats).
+	commits, writeTxs atomic.Int64
 }
 
 var _ store.Store = (*DB)(nil)
@@ -241,6 +245,12 @@ func (db *DB) Get(ctx context.Context, key store.Key) (store.Item, error) {
 		return store.Item{}, fmt.Errorf("get %s: %w", key, store.ErrNotFound)
 	}
 	return items[0], nil
+}
+
+// GetEventually implements store.Store: one file has no replicas to lag,
+// so it reads as Get does.
+func (db *DB) GetEventually(ctx context.Context, key store.Key) (store.Item, error) {
+	return db.Get(ctx, key)
 }
 
 // GetMany implements store.Store.

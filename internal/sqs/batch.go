@@ -28,7 +28,8 @@ const (
 )
 
 // SendBatch sends every body as its own message, all with the same delay
-// (see Send), in SendMessageBatch calls of at most MaxBatch messages.
+// and in ctx's message group (see Send), in SendMessageBatch calls of at
+// most MaxBatch messages.
 //
 // SQS may accept part of a call: the entries it reports as failed are sent
 // again a few times. If some still fail, or a call fails outright, the
@@ -76,12 +77,14 @@ func (q *Queue) sendChunk(ctx context.Context, bodies [][]byte, first int, secs 
 	// Entry ids are the bodies' positions in the whole batch: unique per
 	// call, as SQS requires, and what errors name.
 	pending := make(map[string]types.SendMessageBatchRequestEntry, len(bodies))
+	group := groupOf(ctx)
 	for i, b := range bodies {
 		id := strconv.Itoa(first + i)
 		pending[id] = types.SendMessageBatchRequestEntry{
-			Id:           aws.String(id),
-			MessageBody:  aws.String(string(b)),
-			DelaySeconds: secs,
+			Id:             aws.String(id),
+			MessageBody:    aws.String(string(b)),
+			DelaySeconds:   secs,
+			MessageGroupId: group,
 		}
 	}
 	var failures []string

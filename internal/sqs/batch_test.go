@@ -13,6 +13,7 @@ import (
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"tend/internal/queuegroup"
 	"tend/internal/sqs"
 )
 
@@ -265,4 +266,44 @@ func TestSendBatchCancelledWhileRetrying(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("SendBatch = %v, want context.Canceled", err)
 	}
+}
+
+// The request shape: a context's group is the MessageGroupId of the
+// single message and of every entry of every batch call; without one,
+// none is set (a FIFO-only field left out, as before).
+func TestMessageGroupIdFromContext(t *testing.T) {
+	tests := []struct {
+		name  string
+		ctx   context.Context
+		group *string
+	}{
+		{"a workspace's work", queuegroup.With(context.Background(), "ws_hoamai"), aws.String("ws_hoamai")},
+		{"no workspace's", context.Background(), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeClient{}
+			q := sqs.New(f, "q")
+			if err := q.Send(tt.ctx, []byte("x"), 0); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			if err := q.SendBatch(tt.ctx, bodies(12), 0); err != nil {
+				t.Fatalf("SendBatch: %v", err)
+			}
+			if got := f.single[0].MessageGroupId; !sameGroup(got, tt.group) {
+				t.Errorf("Send MessageGroupId = %v, want %v", aws.ToString(got), aws.ToString(tt.group))
+			}
+			for _, b := range f.batches {
+				for _, e := range b {
+					if !sameGroup(e.MessageGroupId, tt.group) {
+						t.Errorf("SendBatch entry %s MessageGroupId = %v, want %v", aws.ToString(e.Id), aws.ToString(e.MessageGroupId), aws.ToString(tt.group))
+					}
+				}
+			}
+		})
+	}
+}
+
+func sameGroup(a, b *string) bool {
+	return (a == nil) == (b == nil) && aws.ToString(a) == aws.ToString(b)
 }

@@ -4,14 +4,17 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"maps"
 	"slices"
-	"tend/internal/awstest"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"tend/internal/awstest"
+	"tend/internal/queuegroup"
 	"tend/internal/sqs"
 )
 
@@ -124,5 +127,42 @@ func TestDelay(t *testing.T) {
 	}
 	if len(out.Messages) != 0 {
 		t.Errorf("received %d delayed messages right away", len(out.Messages))
+	}
+}
+
+// A message sent in a context with a group carries it as its
+// MessageGroupId (which makes the standard queue fair between groups);
+// one sent without carries none. The queue is a standard one, as Tend's.
+func TestMessageGroupOnStandardQueue(t *testing.T) {
+	client := newClient(t)
+	url := newQueue(t, client)
+	q := sqs.New(client, url)
+	ctx := t.Context()
+
+	if err := q.Send(queuegroup.With(ctx, "ws_a"), []byte("a1"), 0); err != nil {
+		t.Fatalf("Send in group ws_a: %v", err)
+	}
+	if err := q.SendBatch(queuegroup.With(ctx, "ws_b"), [][]byte{[]byte("b1"), []byte("b2")}, 0); err != nil {
+		t.Fatalf("SendBatch in group ws_b: %v", err)
+	}
+	if err := q.Send(ctx, []byte("none"), 0); err != nil {
+		t.Fatalf("Send without a group: %v", err)
+	}
+
+	want := map[string]string{"a1": "ws_a", "b1": "ws_b", "b2": "ws_b", "none": ""}
+	got := map[string]string{}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(got) < len(want) && time.Now().Before(deadline) {
+		out, err := client.ReceiveMessage(ctx, &awssqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10, WaitTimeSeconds: 1,
+			MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameMessageGroupId}})
+		if err != nil {
+			t.Fatalf("ReceiveMessage: %v", err)
+		}
+		for _, m := range out.Messages {
+			got[aws.ToString(m.Body)] = m.Attributes[string(types.MessageSystemAttributeNameMessageGroupId)]
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("groups by body = %v, want %v", got, want)
 	}
 }

@@ -209,6 +209,12 @@ func (e *TxError) Unwrap() error { return e.Err }
 type Store interface {
 	// Get returns the live item at key, or ErrNotFound.
 	Get(ctx context.Context, key Key) (Item, error)
+	// GetEventually is Get without the promise of seeing the latest write:
+	// it may answer the item as it was a moment ago (up to about a second on
+	// DynamoDB, whose eventually consistent read costs half a strongly
+	// consistent one). For what a cache checks now and then, never for a
+	// read that a write's condition relies on.
+	GetEventually(ctx context.Context, key Key) (Item, error)
 	// GetMany returns the live items among keys (at most 100), in any order;
 	// missing keys are left out.
 	GetMany(ctx context.Context, keys []Key) ([]Item, error)

@@ -81,6 +81,10 @@ func MustOpen(tb testing.TB, opts Options) *World {
 	}
 	db := Store(tb, opts.Clock)
 	w := &World{TB: tb, DB: db, Clock: opts.Clock, Workspaces: workspace.New(db, opts.Clock, opts.Log), Customers: customer.New(db, opts.Clock, opts.Log)}
+	// The tests build their services over DB, past the set-up's store: the
+	// set-up is looked at on every load, or their set-up changes would go
+	// unseen on a clock that stands still.
+	w.Workspaces.CheckSetupEveryTime()
 	email := "admin@" + strings.ToLower(strings.Join(strings.Fields(domain.Fold(opts.Name)), "")) + ".vn"
 	_, admin, err := w.Workspaces.CreateWorkspace(tb.Context(), workspace.NewWorkspace{Name: opts.Name, Language: opts.Language,
 		AdminName: opts.AdminName, AdminEmail: email, AdminSubject: opts.AdminSubject})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"tend/internal/domain"
 	"tend/internal/rules"
@@ -40,19 +39,23 @@ func setupVersionKey(t string) store.Key { return CounterKey(t, "setup") }
 // (of the set-up, of rules) are read again.
 func SetupChanged(tenant string) store.TxOp { return store.TxAdd(setupVersionKey(tenant), 1) }
 
-// orgCache keeps the latest snapshot of each workspace's set-up.
-type orgCache struct{ m sync.Map } // tenant → *Org
-
-// LoadOrg returns a workspace's set-up: the cached snapshot while the
-// set-up version has not moved (one small read), else a fresh one.
+// LoadOrg returns a workspace's set-up: the cached snapshot while it is
+// fresh (SetupFreshFor), else the cached one if the set-up version has not
+// moved (one small eventually consistent read), else a fresh one.
 func (s *Service) LoadOrg(ctx context.Context, tenant string) (*Org, error) {
-	v, err := s.store.Get(ctx, setupVersionKey(tenant))
+	now := s.now()
+	epoch := s.orgs.epoch.Load()
+	cached, ok := s.orgs.get(tenant)
+	if ok && s.orgs.fresh(cached.checkedAt, now) {
+		return cached.org.copy(), nil
+	}
+	v, err := s.store.GetEventually(ctx, setupVersionKey(tenant))
 	if err != nil && !isNotFound(err) {
 		return nil, fmt.Errorf("workspace: read set-up version: %w", err)
 	}
-	if cached, ok := s.orgs.m.Load(tenant); ok && cached.(*Org).SetupVersion == v.N {
-		cp := *cached.(*Org) // callers may change their copy's workspace and settings
-		return &cp, nil
+	if ok && cached.org.SetupVersion == v.N {
+		s.orgs.put(tenant, cachedOrg{org: cached.org, checkedAt: now}, epoch)
+		return cached.org.copy(), nil
 	}
 	o, err := s.readOrg(ctx, tenant)
 	if err != nil {
@@ -60,9 +63,15 @@ func (s *Service) LoadOrg(ctx context.Context, tenant string) (*Org, error) {
 	}
 	o.SetupVersion = v.N
 	o.Schema() // built now: the snapshot is shared read-only from here on
-	s.orgs.m.Store(tenant, o)
+	s.orgs.put(tenant, cachedOrg{org: o, checkedAt: now}, epoch)
+	return o.copy(), nil
+}
+
+// copy is a shallow copy: callers may change their copy's workspace and
+// settings, not the shared users, teams and the rest.
+func (o *Org) copy() *Org {
 	cp := *o
-	return &cp, nil
+	return &cp
 }
 
 // Caller is who is making a request: a user and the workspace they belong

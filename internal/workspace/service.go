@@ -19,7 +19,8 @@ type Service struct {
 	store store.Store
 	clock domain.Clock
 	log   *slog.Logger
-	orgs  orgCache
+	orgs  *orgCache
+	subs  *subjectCache
 }
 
 // New returns the set-up service over a store.
@@ -27,7 +28,8 @@ func New(st store.Store, clock domain.Clock, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, clock: clock, log: log}
+	orgs := newOrgCache(SetupFreshFor)
+	return &Service{store: watchedStore{Store: st, orgs: orgs}, clock: clock, log: log, orgs: orgs, subs: newSubjectCache()}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }

@@ -153,21 +153,42 @@ func (s *Service) UpdateWorkspace(ctx context.Context, c *Caller, in WorkspaceIn
 
 // Authenticate maps a sign-in subject (a Cognito sub, or locally a user id)
 // to the caller; the first sign-in of an invited subject binds it (see
-// subjects.go). A deactivated user is refused.
+// subjects.go). A deactivated user is refused. The subject's binding is
+// kept for SetupFreshFor, and used only while the set-up still gives the
+// subject to its user: a user deactivated, or whose subject is changed,
+// through another container is refused within SetupFreshFor.
 func (s *Service) Authenticate(ctx context.Context, subject string) (*Caller, error) {
 	if subject == "" {
 		return nil, domain.Errorf(domain.ErrUnauthorized, "unauthorized")
+	}
+	now := s.now()
+	if e, ok := s.subs.get(subject); ok && s.orgs.fresh(e.checkedAt, now) {
+		c, err := s.callerOf(ctx, subject, &e.ref)
+		if err == nil || !errors.Is(err, domain.ErrUnauthorized) {
+			return c, err
+		}
+		s.subs.drop(subject) // the set-up no longer gives the subject to that user: read the binding again
 	}
 	ref, err := s.subjectUser(ctx, subject)
 	if err != nil {
 		return nil, err
 	}
+	c, err := s.callerOf(ctx, subject, ref)
+	if err == nil {
+		s.subs.put(subject, cachedSubject{ref: *ref, checkedAt: now})
+	}
+	return c, err
+}
+
+// callerOf is the caller a subject's binding names, as the set-up has it:
+// the user must still carry the subject, and be active.
+func (s *Service) callerOf(ctx context.Context, subject string, ref *subjectRef) (*Caller, error) {
 	org, err := s.LoadOrg(ctx, ref.TenantID)
 	if err != nil {
 		return nil, err
 	}
 	u, ok := org.User(ref.UserID)
-	if !ok {
+	if !ok || u.AuthSubject != subject {
 		return nil, domain.Errorf(domain.ErrUnauthorized, "unknown_subject")
 	}
 	if !u.Active {

@@ -6,6 +6,7 @@
 // partition of the DynamoDB table, and so which key would be hot first.
 //
 // What it assumes, as DynamoDB bills (see units.go for item sizes):
+//   - GetEventually reads eventually consistent (half a unit per 4 KB).
 //   - Get, GetMany, Scan and queries of the table read strongly consistent
 //     (the dynamo adapter sets ConsistentRead); queries of an index read
 //     eventually consistent (a GSI cannot do otherwise). GetMany rounds
@@ -35,6 +36,7 @@ package heatmeter
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
 	"tend/internal/store"
@@ -63,13 +65,17 @@ type Store struct {
 	inner store.Store
 	mu    sync.Mutex
 	parts map[Part]*Units
+	// writers are the workspaces whose items each key was written for:
+	// a key without a workspace in it that every workspace writes grows
+	// with the number of workspaces.
+	writers map[Part]map[string]bool
 }
 
 var _ store.Store = (*Store)(nil)
 
 // New wraps inner.
 func New(inner store.Store) *Store {
-	return &Store{inner: inner, parts: map[Part]*Units{}}
+	return &Store{inner: inner, parts: map[Part]*Units{}, writers: map[Part]map[string]bool{}}
 }
 
 // Inner is the wrapped store.
@@ -80,6 +86,44 @@ func (s *Store) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.parts = map[Part]*Units{}
+	s.writers = map[Part]map[string]bool{}
+}
+
+// Writers returns how many workspaces' items wrote each key (items of no
+// workspace, whose table key does not begin "T#<tenant>#", count none).
+func (s *Store) Writers() map[Part]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[Part]int, len(s.writers))
+	for p, ts := range s.writers {
+		out[p] = len(ts)
+	}
+	return out
+}
+
+// TenantOf is the workspace of an item's table key, "" for none.
+func TenantOf(pk string) string {
+	rest, ok := strings.CutPrefix(pk, "T#")
+	if !ok {
+		return ""
+	}
+	tenant, _, _ := strings.Cut(rest, "#")
+	return tenant
+}
+
+// wrote notes that an item of tenant's was written to p.
+func (s *Store) wrote(p Part, tenant string) {
+	if tenant == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ts := s.writers[p]
+	if ts == nil {
+		ts = map[string]bool{}
+		s.writers[p] = ts
+	}
+	ts[tenant] = true
 }
 
 // Charges returns a copy of the units charged to each partition key.
@@ -129,7 +173,9 @@ func (s *Store) chargeWrite(key store.Key, old, new *store.Item, factor float64,
 	if new != nil {
 		size = max(size, ItemSize(*new))
 	}
+	tenant := TenantOf(key.PK)
 	s.charge(table(key.PK), 0, factor*WriteUnits(size))
+	s.wrote(table(key.PK), tenant)
 	if !applied {
 		return
 	}
@@ -143,21 +189,33 @@ func (s *Store) chargeWrite(key store.Key, old, new *store.Item, factor float64,
 		}
 		if is.PK != "" {
 			s.charge(Part{name, is.PK}, 0, factor*WriteUnits(ItemSize(*new)))
+			s.wrote(Part{name, is.PK}, tenant)
 		}
 		if was.PK != "" && was != is {
 			s.charge(Part{name, was.PK}, 0, factor*WriteUnits(ItemSize(*old)))
+			s.wrote(Part{name, was.PK}, tenant)
 		}
 	}
 }
 
 // Get implements store.Store.
 func (s *Store) Get(ctx context.Context, key store.Key) (store.Item, error) {
-	it, err := s.inner.Get(ctx, key)
+	return s.get(ctx, key, s.inner.Get, true)
+}
+
+// GetEventually implements store.Store: charged as an eventually
+// consistent read, half a strongly consistent one.
+func (s *Store) GetEventually(ctx context.Context, key store.Key) (store.Item, error) {
+	return s.get(ctx, key, s.inner.GetEventually, false)
+}
+
+func (s *Store) get(ctx context.Context, key store.Key, read func(context.Context, store.Key) (store.Item, error), consistent bool) (store.Item, error) {
+	it, err := read(ctx, key)
 	size := 0
 	if err == nil {
 		size = ItemSize(it)
 	}
-	s.charge(table(key.PK), ReadUnits(size, true), 0)
+	s.charge(table(key.PK), ReadUnits(size, consistent), 0)
 	return it, err
 }
 

@@ -70,6 +70,18 @@ func TestUnits(t *testing.T) {
 				return err
 			},
 			charges{table(pkA): {Read: 2}}},
+		{"get 5000 bytes eventually consistent: 1 read unit, half of 2", []store.Item{sized(pkA, 5000, "")},
+			func(ctx context.Context, m *heatmeter.Store) error {
+				_, err := m.GetEventually(ctx, store.Key{PK: pkA, SK: "A"})
+				return err
+			},
+			charges{table(pkA): {Read: 1}}},
+		{"get a missing item eventually consistent: half a read unit", nil,
+			func(ctx context.Context, m *heatmeter.Store) error {
+				m.GetEventually(ctx, store.Key{PK: pkA, SK: "A"})
+				return nil
+			},
+			charges{table(pkA): {Read: 0.5}}},
 		{"get a missing item: 1 read unit", nil,
 			func(ctx context.Context, m *heatmeter.Store) error {
 				m.Get(ctx, store.Key{PK: pkA, SK: "A"})
@@ -188,5 +200,42 @@ func assertCharges(t *testing.T, got, want charges) {
 		if _, ok := want[p]; !ok {
 			t.Errorf("%s: charged %+v, want nothing", p, g)
 		}
+	}
+}
+
+// Each key knows which workspaces' items were written to it: an item's
+// table key and every index key it is written to or moved from.
+func TestWriters(t *testing.T) {
+	ctx := context.Background()
+	m := heatmeter.New(tendtest.Store(t, tendtest.NewClock(tendtest.DefaultTime)))
+	for _, it := range []store.Item{sized("T#ws_1#C#cus_1", 100, "SHARED"), sized("T#ws_2#C#cus_2", 100, "SHARED"), sized("LEADSRC#src_1", 100, "")} {
+		if err := m.Put(ctx, it, store.None); err != nil {
+			t.Fatal(err)
+		}
+	}
+	moved := sized("T#ws_3#C#cus_3", 100, "")
+	moved.Index[1] = store.IndexKey{PK: "SHARED", SK: "y"}
+	if err := m.Put(ctx, moved, store.None); err != nil {
+		t.Fatal(err)
+	}
+	moved.Index[1] = store.IndexKey{PK: "OTHER", SK: "y"}
+	moved.Version = 2
+	if err := m.Put(ctx, moved, store.None); err != nil {
+		t.Fatal(err)
+	}
+	got := m.Writers()
+	want := map[heatmeter.Part]int{table("T#ws_1#C#cus_1"): 1, table("T#ws_2#C#cus_2"): 1, table("T#ws_3#C#cus_3"): 1,
+		gsi2("SHARED"): 3, gsi2("OTHER"): 1}
+	if len(got) != len(want) {
+		t.Fatalf("Writers = %v, want %v", got, want)
+	}
+	for p, n := range want {
+		if got[p] != n {
+			t.Errorf("Writers[%s] = %d, want %d", p, got[p], n)
+		}
+	}
+	m.Reset()
+	if len(m.Writers()) != 0 {
+		t.Error("Reset kept the writers")
 	}
 }

@@ -22,9 +22,8 @@ func TestPattern(t *testing.T) {
 		{workspace.CounterKey(ws, "customer_code").PK, "T#{tenant}#CTR"},
 		{"T#" + ws + "#C#" + cus, "T#{tenant}#C#{customer}"},
 		{customer.AllPK(ws, 7), "T#{tenant}#CS#{n}"},
-		{customer.OwnerPK(ws, usr), "T#{tenant}#OWN#{user}"},
-		{customer.OwnerPK(ws, ""), "T#{tenant}#OWN#-"},
-		{customer.WarehousePK(ws, "wh_demo1"), "T#{tenant}#WH#{warehouse}"},
+		{customer.OwnerPKs(ws, usr)[7], "T#{tenant}#OWN#{user}#{n}"},
+		{customer.WarehousePKs(ws, "wh_demo1")[7], "T#{tenant}#WH#{warehouse}#{n}"},
 		{customer.SharePK(ws, usr), "T#{tenant}#SH#{user}"},
 		{customer.PinnedPK("ws_demo"), "T#{tenant}#PIN"},
 		{"T#" + ws + "#UNQ#phone#+84901234567", "T#{tenant}#UNQ#phone#{value}"},
@@ -46,7 +45,7 @@ func TestPattern(t *testing.T) {
 			t.Errorf("Pattern(%q) = %q, want %q", tc.pk, got, tc.want)
 		}
 	}
-	if got := heatmeter.PartPattern(heatmeter.Part{Index: "GSI2", PK: customer.OwnerPK(ws, usr)}); got != "GSI2 T#{tenant}#OWN#{user}" {
+	if got := heatmeter.PartPattern(heatmeter.Part{Index: "GSI2", PK: customer.OwnerPKs(ws, usr)[0]}); got != "GSI2 T#{tenant}#OWN#{user}#{n}" {
 		t.Errorf("PartPattern of an index key = %q", got)
 	}
 }

@@ -43,6 +43,7 @@ func Run(t *testing.T, newStore NewStore) {
 	}{
 		{"GetMissing", testGetMissing},
 		{"PutGetRoundTrip", testRoundTrip},
+		{"GetEventually", testGetEventually},
 		{"PutConditions", testPutConditions},
 		{"DeleteConditions", testDeleteConditions},
 		{"Expiry", testExpiry},
@@ -116,6 +117,33 @@ func testGetMissing(t *testing.T, s store.Store, _ *Clock) {
 	}
 	if _, err := s.Get(t.Context(), store.Key{PK: "", SK: "x"}); !errors.Is(err, store.ErrInvalid) {
 		t.Fatalf("Get with empty PK: err = %v, want ErrInvalid", err)
+	}
+}
+
+// GetEventually may lag behind a write on DynamoDB, but answers the item
+// once it has settled, as Get does: missing, invalid, present, expired.
+func testGetEventually(t *testing.T, s store.Store, clock *Clock) {
+	ctx := t.Context()
+	k := store.Key{PK: "p", SK: "eventually"}
+	if _, err := s.GetEventually(ctx, k); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("GetEventually missing: err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.GetEventually(ctx, store.Key{PK: "p"}); !errors.Is(err, store.ErrInvalid) {
+		t.Fatalf("GetEventually with empty SK: err = %v, want ErrInvalid", err)
+	}
+	it := store.Item{Key: k, Type: "counter", Version: 3, N: 42, ExpiresAt: clock.Now().Add(time.Hour), Doc: doc(map[string]string{"a": "b"})}
+	mustPut(t, s, it)
+	got, err := s.GetEventually(ctx, k)
+	if err != nil {
+		t.Fatalf("GetEventually: %v", err)
+	}
+	if got.Key != k || got.Type != "counter" || got.Version != 3 || got.N != 42 || !got.ExpiresAt.Equal(it.ExpiresAt) {
+		t.Fatalf("GetEventually = %+v, want %+v", got, it)
+	}
+	sameJSON(t, got.Doc, it.Doc)
+	clock.Add(time.Hour + time.Second)
+	if _, err := s.GetEventually(ctx, k); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("GetEventually after expiry: err = %v, want ErrNotFound", err)
 	}
 }
 

@@ -1,0 +1,93 @@
+package localqueue
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"tend/internal/queuegroup"
+	"tend/internal/store"
+)
+
+// DrainBatches is Drain for a consumer that handles messages together, as
+// Lambda hands an SQS batch to one invocation: each round, a group's
+// visible messages (up to perTurn, SQS's batch of 10) are one batch,
+// handled by one worker. handle returns one error per body, nil for a
+// message handled; each message is then settled on its own, so a failed
+// one is retried alone (SQS's ReportBatchItemFailures). It returns how
+// many messages were handled successfully.
+func (q *Queue) DrainBatches(ctx context.Context, handle func(ctx context.Context, bodies [][]byte) []error) (int, error) {
+	var done atomic.Int64
+	for {
+		byGroup, err := q.roundByGroup(ctx)
+		if err != nil {
+			return int(done.Load()), err
+		}
+		if len(byGroup) == 0 {
+			return int(done.Load()), nil
+		}
+		batches := make(chan []store.Item, len(byGroup))
+		for _, b := range byGroup {
+			batches <- b
+		}
+		close(batches)
+		errs := make(chan error, max(q.opts.Workers, 1))
+		var wg sync.WaitGroup
+		for range max(q.opts.Workers, 1) {
+			wg.Go(func() {
+				for b := range batches {
+					n, err := q.handleBatch(ctx, b, handle)
+					done.Add(int64(n))
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		if err := <-errs; err != nil {
+			return int(done.Load()), err
+		}
+	}
+}
+
+// handleBatch claims a group's messages, handles those it got as one
+// batch and settles each. It returns how many were handled successfully.
+func (q *Queue) handleBatch(ctx context.Context, items []store.Item, handle func(ctx context.Context, bodies [][]byte) []error) (int, error) {
+	var ts []taken
+	for _, it := range items {
+		t, ok, err := q.take(ctx, it)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			ts = append(ts, t)
+		}
+	}
+	if len(ts) == 0 {
+		return 0, nil
+	}
+	bodies := make([][]byte, len(ts))
+	for i, t := range ts {
+		bodies[i] = t.m.Body
+	}
+	// A round's batch is one group's: what its handling sends is the group's.
+	herrs := handle(queuegroup.With(ctx, ts[0].m.Group), bodies)
+	if len(herrs) != len(ts) {
+		return 0, fmt.Errorf("localqueue %s: the batch handler answered %d results for %d messages", q.name, len(herrs), len(ts))
+	}
+	n := 0
+	for i, t := range ts {
+		ok, err := q.settle(ctx, t, herrs[i])
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
