@@ -3,8 +3,6 @@ package localqueue
 import (
 	"context"
 	"fmt"
-	"sync"
-	"sync/atomic"
 
 	"tend/internal/queuegroup"
 	"tend/internal/store"
@@ -18,40 +16,9 @@ import (
 // one is retried alone (SQS's ReportBatchItemFailures). It returns how
 // many messages were handled successfully.
 func (q *Queue) DrainBatches(ctx context.Context, handle func(ctx context.Context, bodies [][]byte) []error) (int, error) {
-	var done atomic.Int64
-	for {
-		byGroup, err := q.roundByGroup(ctx)
-		if err != nil {
-			return int(done.Load()), err
-		}
-		if len(byGroup) == 0 {
-			return int(done.Load()), nil
-		}
-		batches := make(chan []store.Item, len(byGroup))
-		for _, b := range byGroup {
-			batches <- b
-		}
-		close(batches)
-		errs := make(chan error, max(q.opts.Workers, 1))
-		var wg sync.WaitGroup
-		for range max(q.opts.Workers, 1) {
-			wg.Go(func() {
-				for b := range batches {
-					n, err := q.handleBatch(ctx, b, handle)
-					done.Add(int64(n))
-					if err != nil {
-						errs <- err
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
-		close(errs)
-		if err := <-errs; err != nil {
-			return int(done.Load()), err
-		}
-	}
+	return drainRounds(ctx, q, q.roundByGroup, func(b []store.Item) (int, error) {
+		return q.handleBatch(ctx, b, handle)
+	})
 }
 
 // handleBatch claims a group's messages, handles those it got as one

@@ -255,32 +255,44 @@ func interleave[T any](lists [][]T) []T {
 // handled, so concurrent drains never handle one message at the same
 // time; within a drain, each message of a round goes to one worker.
 func (q *Queue) Drain(ctx context.Context, handle func(ctx context.Context, body []byte) error) (int, error) {
+	return drainRounds(ctx, q, q.round, func(it store.Item) (int, error) {
+		ok, err := q.handleOne(ctx, it, handle)
+		if err != nil || !ok {
+			return 0, err
+		}
+		return 1, nil
+	})
+}
+
+// drainRounds reads rounds until one is empty and hands each round's
+// units (a message, or a group's batch) to the queue's workers; do
+// handles one unit and says how many of its messages were handled. The
+// first error stops the drain.
+func drainRounds[T any](ctx context.Context, q *Queue, round func(context.Context) ([]T, error), do func(T) (int, error)) (int, error) {
 	var done atomic.Int64
 	for {
-		batch, err := q.round(ctx)
+		units, err := round(ctx)
 		if err != nil {
 			return int(done.Load()), err
 		}
-		if len(batch) == 0 {
+		if len(units) == 0 {
 			return int(done.Load()), nil
 		}
-		items := make(chan store.Item, len(batch))
-		for _, it := range batch {
-			items <- it
+		work := make(chan T, len(units))
+		for _, u := range units {
+			work <- u
 		}
-		close(items)
+		close(work)
 		errs := make(chan error, max(q.opts.Workers, 1))
 		var wg sync.WaitGroup
 		for range max(q.opts.Workers, 1) {
 			wg.Go(func() {
-				for it := range items {
-					ok, err := q.handleOne(ctx, it, handle)
+				for u := range work {
+					n, err := do(u)
+					done.Add(int64(n))
 					if err != nil {
 						errs <- err
 						return
-					}
-					if ok {
-						done.Add(1)
 					}
 				}
 			})
