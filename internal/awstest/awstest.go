@@ -13,8 +13,10 @@ import (
 )
 
 // Config returns a configuration for the endpoint in the environment
-// variable env. Without one the test is skipped, except in CI, where that
-// would quietly leave the adapter out of the run: there it fails.
+// variable env, reached through a front that gives DynamoDB transactions
+// their idempotency tokens (see front). Without one the test is skipped,
+// except in CI, where that would quietly leave the adapter out of the
+// run: there it fails.
 func Config(tb testing.TB, env string) aws.Config {
 	tb.Helper()
 	endpoint := os.Getenv(env)
@@ -24,6 +26,10 @@ func Config(tb testing.TB, env string) aws.Config {
 			tb.Fatal(msg)
 		}
 		tb.Skip(msg)
+	}
+	endpoint, err := frontFor(endpoint)
+	if err != nil {
+		tb.Fatalf("%s: %v", env, err)
 	}
 	return aws.Config{
 		Region:       "us-east-1",
