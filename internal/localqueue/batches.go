@@ -10,13 +10,13 @@ import (
 
 // DrainBatches is Drain for a consumer that handles messages together, as
 // Lambda hands an SQS batch to one invocation: each round, a group's
-// visible messages (up to perTurn, SQS's batch of 10) are one batch,
-// handled by one worker. handle returns one error per body, nil for a
+// visible messages come in batches of up to perTurn (SQS's batch of 10),
+// each handled by one worker, as concurrent invocations would. handle returns one error per body, nil for a
 // message handled; each message is then settled on its own, so a failed
 // one is retried alone (SQS's ReportBatchItemFailures). It returns how
 // many messages were handled successfully.
 func (q *Queue) DrainBatches(ctx context.Context, handle func(ctx context.Context, bodies [][]byte) []error) (int, error) {
-	return drainRounds(ctx, q, q.roundByGroup, func(b []store.Item) (int, error) {
+	return drainRounds(ctx, q, q.roundBatches, func(b []store.Item) (int, error) {
 		return q.handleBatch(ctx, b, handle)
 	})
 }

@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -200,19 +201,39 @@ func (q *Queue) visible(ctx context.Context, group string, limit int) ([]store.I
 }
 
 // perTurn is how many visible messages of each group a round of a drain
-// reads; the round hands them out one group after the other (a message
-// of each group in turn, then a second of each...), so a group waits for
-// at most one message of each other group per message of its own.
+// hands to each worker (SQS's batch of 10). A round reads up to perTurn
+// for every worker of each group and hands them out one group after the
+// other (a message, or a batch, of each group in turn, then a second of
+// each...), so a group waits for at most one message (batch) of each
+// other group per message (batch) of its own, while one busy group alone
+// keeps every worker busy.
 const perTurn = 10
 
-// round reads the next round of a drain: up to perTurn visible messages
+// perRound is how many visible messages of one group a round reads.
+func (q *Queue) perRound() int { return perTurn * max(q.opts.Workers, 1) }
+
+// round reads the next round of a drain: up to perRound visible messages
 // of each group, interleaved in turn.
 func (q *Queue) round(ctx context.Context) ([]store.Item, error) {
 	byGroup, err := q.roundByGroup(ctx)
 	return interleave(byGroup), err
 }
 
-// roundByGroup reads up to perTurn visible messages of each group that
+// roundBatches reads the next round of a batch drain: each group's
+// visible messages in batches of perTurn, the batches interleaved in turn.
+func (q *Queue) roundBatches(ctx context.Context) ([][]store.Item, error) {
+	byGroup, err := q.roundByGroup(ctx)
+	if err != nil {
+		return nil, err
+	}
+	chunked := make([][][]store.Item, len(byGroup))
+	for i, items := range byGroup {
+		chunked[i] = slices.Collect(slices.Chunk(items, perTurn))
+	}
+	return interleave(chunked), nil
+}
+
+// roundByGroup reads up to perRound visible messages of each group that
 // has one, a list per group.
 func (q *Queue) roundByGroup(ctx context.Context) ([][]store.Item, error) {
 	groups, err := q.groups(ctx)
@@ -221,7 +242,7 @@ func (q *Queue) roundByGroup(ctx context.Context) ([][]store.Item, error) {
 	}
 	var byGroup [][]store.Item
 	for _, g := range groups {
-		items, err := q.visible(ctx, g, perTurn)
+		items, err := q.visible(ctx, g, q.perRound())
 		if err != nil {
 			return nil, err
 		}

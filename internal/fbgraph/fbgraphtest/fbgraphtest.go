@@ -77,6 +77,13 @@ func (s *Server) FailNext(n, status int) {
 	}
 }
 
+// ClearFailures drops the failures FailNext queued that no call has met.
+func (s *Server) ClearFailures() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail = nil
+}
+
 // HangNext makes the next n calls answer nothing until their caller gives
 // up (the client's timeout ends the request) or the server closes.
 func (s *Server) HangNext(n int) {
