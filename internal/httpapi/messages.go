@@ -95,6 +95,7 @@ var fieldMessages = map[string]message{
 	"invalid_email":               {"Email không hợp lệ.", "Not a valid email address."},
 	"invalid_phone":               {"Số điện thoại không hợp lệ.", "Not a valid phone number."},
 	"invalid_date":                {"Ngày không hợp lệ (định dạng YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD)."},
+	"date_out_of_range":           {"Ngày phải từ {min} đến {max}.", "The date must be from {min} to {max}."},
 	"invalid_datetime":            {"Thời gian không hợp lệ (định dạng RFC 3339).", "Not a valid time (RFC 3339)."},
 	"invalid_duration":            {"Khoảng thời gian không hợp lệ (ví dụ \"15m\", \"48h\").", "Not a valid duration (e.g. \"15m\", \"48h\")."},
 	"invalid_timezone":            {"Múi giờ không hợp lệ (ví dụ Asia/Ho_Chi_Minh).", "Not a valid time zone (e.g. Asia/Ho_Chi_Minh)."},
