@@ -4,6 +4,12 @@
 // calendar then was (so are Hồ Ngọc Đức's tables, and a customer born in
 // 1960 celebrates the lunar date printed in that year's almanac). It
 // depends on nothing but the standard library.
+//
+// Accuracy: compared day by day with Hồ Ngọc Đức's precomputed year
+// tables (more precise astronomy) over 1900–2100, every day from 1926 to
+// 2053 agrees; 9 months begin one day apart (in 1906, 1914, 1916, 1920,
+// 1925, 2054, 2072, 2077), where a new moon falls within minutes of local
+// midnight and the abridged series below cannot tell the day.
 package lunar
 
 import (
@@ -31,7 +37,7 @@ type Calendar struct {
 
 var (
 	// Vietnamese is the calendar of Vietnam: new moons and solar terms
-	// reckoned at UTC+7.
+	// reckoned at UTC+7 from 1 January 1968, at UTC+8 before.
 	Vietnamese = Calendar{z: 7, before: 8, switchDay: julianDay(1968, 1, 1)}
 	// Chinese is the same computation at UTC+8. Tend never uses it; it
 	// shows (in tests) where the two calendars part, e.g. Tết 1985 and 2007.

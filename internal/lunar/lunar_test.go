@@ -10,11 +10,10 @@ import (
 
 // tetDates holds the first day of the first lunar month in Vietnam, taken
 // from Hồ Ngọc Đức's precomputed year tables for 1900–2199 (his "amlich"
-// tables TK19–TK22, computed with full VSOP87/ELP2000 theories, not with
-// the abridged series this package uses; read through the npm package
-// @dqcai/vn-lunar 1.0.1, which ships them). Every date also agrees with the
-// published Vietnamese calendars of the years we could check by hand (e.g.
-// 1985-01-21 and 2007-02-17, the years the Chinese calendar differs).
+// tables TK19–TK22, computed with more precise astronomy than the abridged
+// series this package uses; read through the npm package @dqcai/vn-lunar
+// 1.0.1, which exports tables by those names). The two years where
+// the Chinese calendar differs, 1985-01-21 and 2007-02-17, are among them.
 var tetDates = map[int]string{
 	1900: "1900-01-31", 1910: "1910-02-10", 1920: "1920-02-20", 1930: "1930-01-30", 1940: "1940-02-08",
 	1950: "1950-02-17", 1960: "1960-01-28", 1970: "1970-02-06", 1980: "1980-02-16", 1981: "1981-02-05",
