@@ -2,7 +2,6 @@ package localrun_test
 
 import (
 	"slices"
-	"strings"
 	"testing"
 	"time"
 )
@@ -174,30 +173,44 @@ func TestLunarCalendarEndpoint(t *testing.T) {
 }
 
 // A lunar flow refuses what does not fit it, with a message naming what is
-// wrong.
+// wrong, in vi and en.
 func TestLunarFlowValidation(t *testing.T) {
 	c := newLunarCare(t, 2026, time.November, 23)
+	const (
+		dayVi, dayEn     = "Ngày âm lịch phải từ 1 đến 30.", "A lunar day is from 1 to 30."
+		monthVi, monthEn = "Tháng âm lịch phải từ 1 đến 12 (bỏ trống: mọi tháng).", "A lunar month is from 1 to 12 (absent: every month)."
+	)
 	for _, tc := range []struct {
 		name       string
 		when       map[string]any
 		path, code string
+		vi, en     string
 	}{
-		{"no day", map[string]any{"type": "lunar_date", "month": 1, "at": "08:00"}, "when.day", "lunar_day_out_of_range"},
-		{"day 31", map[string]any{"type": "lunar_date", "day": 31, "at": "08:00"}, "when.day", "lunar_day_out_of_range"},
-		{"month 13", map[string]any{"type": "lunar_date", "month": 13, "day": 1, "at": "08:00"}, "when.month", "lunar_month_out_of_range"},
-		{"a field", map[string]any{"type": "lunar_date", "day": 1, "field": "birthday", "at": "08:00"}, "when", "lunar_date_takes_month_day_offset_and_at"},
-		{"a calendar nobody keeps", map[string]any{"type": "anniversary", "field": "birthday", "calendar": "julian", "at": "08:00"}, "when.calendar", "invalid_value"},
-		{"a lunar one-off date", map[string]any{"type": "date", "field": "birthday", "calendar": "lunar", "at": "08:00"}, "when.calendar", "only_for_anniversary"},
-		{"a day on an anniversary", map[string]any{"type": "anniversary", "field": "birthday", "day": 15, "at": "08:00"}, "when", "month_and_day_only_for_lunar_date"},
-		{"a schedule with a calendar", map[string]any{"type": "schedule", "every": "day", "calendar": "lunar", "at": "08:00"}, "when", "schedule_takes_every_and_at"},
+		{"no day", map[string]any{"type": "lunar_date", "month": 1, "at": "08:00"}, "when.day", "lunar_day_out_of_range", dayVi, dayEn},
+		{"day 31", map[string]any{"type": "lunar_date", "day": 31, "at": "08:00"}, "when.day", "lunar_day_out_of_range", dayVi, dayEn},
+		{"month 13", map[string]any{"type": "lunar_date", "month": 13, "day": 1, "at": "08:00"}, "when.month", "lunar_month_out_of_range", monthVi, monthEn},
+		{"a field", map[string]any{"type": "lunar_date", "day": 1, "field": "birthday", "at": "08:00"}, "when", "lunar_date_takes_month_day_offset_and_at",
+			"Ngày âm lịch cố định chỉ có month, day, offset_days và at.", "A fixed lunar date takes only month, day, offset_days and at."},
+		{"a calendar nobody keeps", map[string]any{"type": "anniversary", "field": "birthday", "calendar": "julian", "at": "08:00"}, "when.calendar", "invalid_value",
+			"Giá trị không hợp lệ.", "Not a valid value."},
+		{"a lunar one-off date", map[string]any{"type": "date", "field": "birthday", "calendar": "lunar", "at": "08:00"}, "when.calendar", "only_for_anniversary",
+			"Chỉ dùng cho ngày kỷ niệm (type anniversary).", "Only for anniversaries (type anniversary)."},
+		{"a day on an anniversary", map[string]any{"type": "anniversary", "field": "birthday", "day": 15, "at": "08:00"}, "when", "month_and_day_only_for_lunar_date",
+			"month và day chỉ dùng cho ngày âm lịch cố định (type lunar_date).", "month and day are only for fixed lunar dates (type lunar_date)."},
+		{"a schedule with a calendar", map[string]any{"type": "schedule", "every": "day", "calendar": "lunar", "at": "08:00"}, "when", "schedule_takes_every_and_at",
+			"Lịch định kỳ chỉ có every và at.", "A schedule takes only every and at."},
 	} {
-		var p struct {
-			Errors []struct{ Path, Code, Message string }
-		}
-		c.admin.do("POST", "/v1/care-flows", map[string]any{"module": "customers", "name": "Sai", "when": tc.when,
-			"condition": map[string]any{"all": true}, "actions": []map[string]any{c.sendEmail()}}).ok(422).into(&p)
-		if len(p.Errors) != 1 || p.Errors[0].Path != tc.path || p.Errors[0].Code != tc.code || strings.TrimSpace(p.Errors[0].Message) == "" {
-			t.Errorf("%s: %+v, want %s %s", tc.name, p.Errors, tc.path, tc.code)
+		for lang, want := range map[string]string{"vi": tc.vi, "en": tc.en} {
+			var p struct {
+				Errors []struct{ Path, Code, Message string }
+			}
+			in := *c.admin
+			in.lang = lang
+			in.do("POST", "/v1/care-flows", map[string]any{"module": "customers", "name": "Sai", "when": tc.when,
+				"condition": map[string]any{"all": true}, "actions": []map[string]any{c.sendEmail()}}).ok(422).into(&p)
+			if len(p.Errors) != 1 || p.Errors[0].Path != tc.path || p.Errors[0].Code != tc.code || p.Errors[0].Message != want {
+				t.Errorf("%s in %s: %+v, want %s %s %q", tc.name, lang, p.Errors, tc.path, tc.code, want)
+			}
 		}
 	}
 }
