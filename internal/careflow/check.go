@@ -90,17 +90,45 @@ func checkWhen(f *Flow, o *workspace.Org, p *domain.Problems) {
 		case w.Window != "" && w.Window != "day" && w.Window != "week":
 			p.Add("when.window", "invalid_value")
 		}
+		switch {
+		case w.Type == WhenDate && w.Calendar != "":
+			p.Add("when.calendar", "only_for_anniversary")
+		case w.Calendar != "" && w.Calendar != CalendarSolar && w.Calendar != CalendarLunar:
+			p.Add("when.calendar", "invalid_value")
+		}
+		if w.Month != 0 || w.Day != 0 {
+			p.Add("when", "month_and_day_only_for_lunar_date")
+		}
+	case WhenLunarDate:
+		checkLunarDate(w, p)
 	case WhenSchedule:
 		if w.Every != "day" && w.Every != "week" && w.Every != "month" {
 			p.Add("when.every", "invalid_value")
 		}
-		if w.Field != "" || w.OffsetDays != 0 || w.Window != "" {
+		if w.Field != "" || w.OffsetDays != 0 || w.Window != "" || w.Calendar != "" || w.Month != 0 || w.Day != 0 {
 			p.Add("when", "schedule_takes_every_and_at")
 		}
 	case "":
 		p.Add("when.type", "required")
 	default:
 		p.Add("when.type", "invalid_value")
+	}
+}
+
+// checkLunarDate checks a fixed lunar date: a day of a lunar month, or of
+// every month, offset by at most a year.
+func checkLunarDate(w When, p *domain.Problems) {
+	if w.Day < 1 || w.Day > 30 {
+		p.Add("when.day", "lunar_day_out_of_range")
+	}
+	if w.Month < 0 || w.Month > 12 {
+		p.Add("when.month", "lunar_month_out_of_range")
+	}
+	if w.OffsetDays < -365 || w.OffsetDays > 365 {
+		p.Add("when.offset_days", "out_of_range")
+	}
+	if w.Field != "" || w.Window != "" || w.Every != "" || w.Calendar != "" {
+		p.Add("when", "lunar_date_takes_month_day_offset_and_at")
 	}
 }
 

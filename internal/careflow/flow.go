@@ -28,6 +28,18 @@ const (
 	WhenAnniversary = "anniversary" // yearly on a date field, offset by days
 	WhenDate        = "date"        // once, on the date in a field, offset by days
 	WhenSchedule    = "schedule"    // every day, week (Mondays) or month (the 1st)
+	// WhenLunarDate is a fixed day of the Vietnamese lunar calendar, for
+	// every record the condition picks: yearly when Month is set (1/1 is
+	// Tết), else monthly (day 15 is rằm, kept in leap months too).
+	WhenLunarDate = "lunar_date"
+)
+
+// Calendars an anniversary is kept by.
+const (
+	CalendarSolar = "solar"
+	// CalendarLunar keeps a date field's anniversary on the same day of the
+	// same lunar month (package lunar).
+	CalendarLunar = "lunar"
 )
 
 // When says when a flow acts on a record.
@@ -43,6 +55,12 @@ type When struct {
 	Window string `json:"window,omitempty"`
 	// Every is "day", "week" or "month" for schedules.
 	Every string `json:"every,omitempty"`
+	// Calendar is "solar" (the default) or "lunar" for anniversaries.
+	Calendar string `json:"calendar,omitempty"`
+	// Month (1–12, absent for every month) and Day (1–30) of a lunar_date;
+	// day 30 falls on day 29 in a 29-day month.
+	Month int `json:"month,omitempty"`
+	Day   int `json:"day,omitempty"`
 }
 
 // Condition picks the records a flow acts on: all of them, or those that

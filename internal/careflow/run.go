@@ -165,7 +165,7 @@ func (s *Service) due(run *runCtx, rec record) (string, bool) {
 	var has bool
 	if rec.order != nil {
 		d, has = domain.DateOf(rec.order.OrderedAt, run.loc), !rec.order.OrderedAt.IsZero()
-	} else if w.Type != WhenSchedule {
+	} else if w.Type != WhenSchedule && w.Type != WhenLunarDate {
 		d, has = customerDate(run.org, rec.customer, w.Field, run.loc)
 	}
 	occ, ok := w.occurrence(d, has, run.day)

@@ -4,12 +4,16 @@ import (
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/lunar"
 	"tend/internal/workspace"
 )
 
 // dueOn reports whether a flow runs on a local day: anniversaries and
 // dates are looked for every day, schedules on their day.
 func (w When) dueOn(day domain.Date) bool {
+	if w.Type == WhenLunarDate {
+		return w.isLunarDay(day.AddDays(-w.OffsetDays))
+	}
 	if w.Type != WhenSchedule {
 		return true
 	}
@@ -29,8 +33,8 @@ func (w When) dueOn(day domain.Date) bool {
 // every day, acts on each anniversary once, on the first day it is in
 // view.
 func (w When) occurrence(d domain.Date, hasDate bool, day domain.Date) (string, bool) {
-	if w.Type == WhenSchedule {
-		return day.String(), true
+	if w.Type == WhenSchedule || w.Type == WhenLunarDate {
+		return day.String(), true // dueOn chose the day
 	}
 	if !hasDate {
 		return "", false
@@ -38,6 +42,10 @@ func (w When) occurrence(d domain.Date, hasDate bool, day domain.Date) (string, 
 	// The day the field's date must fall on (or in the week of) for the
 	// flow to act today: offset −3 acts three days before it.
 	target := day.AddDays(-w.OffsetDays)
+	anniversary := anniversaryIn
+	if w.Calendar == CalendarLunar {
+		anniversary = lunarAnniversaryIn
+	}
 	switch {
 	case w.Type == WhenDate:
 		return d.String(), d == target
@@ -45,13 +53,13 @@ func (w When) occurrence(d domain.Date, hasDate bool, day domain.Date) (string, 
 		monday := target.AddDays(-mondayBased(target))
 		for i := range 7 {
 			t := monday.AddDays(i)
-			if a := anniversaryIn(d, t.Year); a == t {
+			if a := anniversary(d, t); a == t {
 				return a.String(), true
 			}
 		}
 		return "", false
 	}
-	a := anniversaryIn(d, target.Year)
+	a := anniversary(d, target)
 	return a.String(), a == target
 }
 
@@ -60,9 +68,10 @@ func mondayBased(d domain.Date) int {
 	return (int(d.In(time.UTC).Weekday()) + 6) % 7
 }
 
-// anniversaryIn is the anniversary of d in year y; 29 February falls on
-// 28 February in years without one.
-func anniversaryIn(d domain.Date, y int) domain.Date {
+// anniversaryIn is the anniversary of d in the year of day; 29 February
+// falls on 28 February in years without one.
+func anniversaryIn(d domain.Date, day domain.Date) domain.Date {
+	y := day.Year
 	if d.Month == time.February && d.Day == 29 && domain.DaysIn(time.February, y) == 28 {
 		return domain.Date{Year: y, Month: time.February, Day: 28}
 	}
@@ -111,4 +120,26 @@ func systemTime(c *domain.Customer, key string) *time.Time {
 		return c.PinnedAt
 	}
 	return nil
+}
+
+// lunarAnniversaryIn is the lunar anniversary of d (the same day of the
+// same lunar month) in the lunar year of day, by lunar.Anniversary's rules
+// for leap months and day 30.
+func lunarAnniversaryIn(d domain.Date, day domain.Date) domain.Date {
+	born := lunar.FromSolar(d.Year, d.Month, d.Day)
+	y := lunar.FromSolar(day.Year, day.Month, day.Day).Year
+	sy, sm, sd := lunar.Anniversary(y, born.Month, born.Day, born.Leap)
+	return domain.Date{Year: sy, Month: sm, Day: sd}
+}
+
+// isLunarDay reports whether day is the flow's lunar date: its day of its
+// month (of any month, leap ones too, when Month is 0), day 30 falling on
+// day 29 in a 29-day month.
+func (w When) isLunarDay(day domain.Date) bool {
+	ld := lunar.FromSolar(day.Year, day.Month, day.Day)
+	if w.Month != 0 && (ld.Month != w.Month || ld.Leap) {
+		return false
+	}
+	want := min(w.Day, lunar.Vietnamese.MonthLength(ld.Year, ld.Month, ld.Leap))
+	return ld.Day == want
 }

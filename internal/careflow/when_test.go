@@ -19,6 +19,11 @@ func TestOccurrence(t *testing.T) {
 	anniversary := func(offset int, window string) When {
 		return When{Type: WhenAnniversary, Field: "birthday", OffsetDays: offset, At: "08:00", Window: window}
 	}
+	lunarAnniversary := func(offset int, window string) When {
+		w := anniversary(offset, window)
+		w.Calendar = CalendarLunar
+		return w
+	}
 	cases := []struct {
 		name    string
 		when    When
@@ -44,6 +49,13 @@ func TestOccurrence(t *testing.T) {
 		{"date: a year later is not it", When{Type: WhenDate, Field: "contract_end", At: "08:00"}, "2025-11-23", "2026-11-23", "2025-11-23", false},
 		{"date: a week before", When{Type: WhenDate, Field: "contract_end", OffsetDays: -7, At: "08:00"}, "2026-11-30", "2026-11-23", "2026-11-30", true},
 		{"schedule: every record, the day's occurrence", When{Type: WhenSchedule, Every: "day", At: "08:00"}, "", "2026-11-23", "2026-11-23", true},
+		// Born 3 October 1990, the 15th of the 8th lunar month.
+		{"lunar birthday 2025", lunarAnniversary(0, "day"), "1990-10-03", "2025-10-06", "2025-10-06", true},
+		{"lunar birthday 2026", lunarAnniversary(0, "day"), "1990-10-03", "2026-09-25", "2026-09-25", true},
+		{"lunar: not on the solar date", lunarAnniversary(0, "day"), "1990-10-03", "2026-10-03", "", false},
+		{"lunar: three days before", lunarAnniversary(-3, "day"), "1990-10-03", "2025-10-03", "2025-10-06", true},
+		{"lunar: in the week", lunarAnniversary(0, "week"), "1990-10-03", "2026-09-21", "2026-09-25", true},
+		{"lunar date: every record on its day", When{Type: WhenLunarDate, Month: 1, Day: 1, At: "08:00"}, "", "2027-02-06", "2027-02-06", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,6 +84,34 @@ func TestScheduleDays(t *testing.T) {
 	for _, tc := range cases {
 		if got := (When{Type: WhenSchedule, Every: tc.every}).dueOn(date(tc.day)); got != tc.want {
 			t.Errorf("every %s on %s: %v, want %v", tc.every, tc.day, got, tc.want)
+		}
+	}
+}
+
+// Fixed lunar dates run on their day: Tết (1/1) yearly, rằm (15) monthly,
+// day 30 on day 29 in a 29-day month.
+func TestLunarDateDays(t *testing.T) {
+	tet := When{Type: WhenLunarDate, Month: 1, Day: 1}
+	cases := []struct {
+		name string
+		when When
+		day  string
+		want bool
+	}{
+		{"Tết 2007 in Vietnam", tet, "2007-02-17", true},
+		{"Tết 2007 in China is not", tet, "2007-02-18", false},
+		{"Tết 2027", tet, "2027-02-06", true},
+		{"Tết 2028", tet, "2028-01-26", true},
+		{"the day before Tết", tet, "2028-01-25", false},
+		{"the eve of Tết: offset −1", When{Type: WhenLunarDate, Month: 1, Day: 1, OffsetDays: -1}, "2028-01-25", true},
+		{"rằm of the 10th month", When{Type: WhenLunarDate, Day: 15}, "2026-11-23", true},
+		{"rằm of the 11th month", When{Type: WhenLunarDate, Day: 15}, "2026-12-23", true},
+		{"not rằm", When{Type: WhenLunarDate, Day: 15}, "2026-11-24", false},
+		{"day 30 of a 29-day month: its 29th", When{Type: WhenLunarDate, Month: 12, Day: 30}, "2026-02-16", true},
+	}
+	for _, tc := range cases {
+		if got := tc.when.dueOn(date(tc.day)); got != tc.want {
+			t.Errorf("%s: dueOn(%s) = %v, want %v", tc.name, tc.day, got, tc.want)
 		}
 	}
 }

@@ -121,6 +121,7 @@ func New(cfg Config) *API {
 	a.routesImports()
 	a.routesCampaigns()
 	a.routesShareRules()
+	a.routesCalendar()
 	a.public("GET /v1/openapi.json", serveOpenAPI)
 	a.bare("POST /v1/workspaces", a.createWorkspace)
 	return a

@@ -241,6 +241,8 @@ func TestTenantIsolation(t *testing.T) {
 			path := a.path(rt.Pattern)
 			if rt.Method == "GET" && strings.Contains(path, "lookup") {
 				path += "?q=" + strings.ReplaceAll(a.customerName, " ", "+")
+			} else if rt.Method == "GET" {
+				path += requiredQuery[rt.Pattern]
 			}
 			body, hasBody := bodies[key]
 			if !hasBody && rt.Method != "GET" && rt.Method != "DELETE" && !rt.Bare && !strings.HasSuffix(rt.Pattern, "/restore") &&

@@ -147,7 +147,7 @@ func schemaList(v any) []map[string]any {
 }
 
 // requiredQuery gives the routes' required query parameters a value.
-var requiredQuery = map[string]string{"/v1/lookup": "?q=" + "b%C3%AD"}
+var requiredQuery = map[string]string{"/v1/lookup": "?q=" + "b%C3%AD", "/v1/calendar/lunar": "?date=2026-09-25"}
 
 var pathParam = regexp.MustCompile(`\{[^{}]+\}`)
 

@@ -50,11 +50,15 @@ const (
 	OpWithinNextDays        = "within_next_days"
 	OpAnniversaryToday      = "anniversary_today"
 	OpAnniversaryWithinDays = "anniversary_within_days"
-	OpHasAny                = "has_any"
-	OpHasAll                = "has_all"
-	OpHasNone               = "has_none"
-	OpInPipeline            = "in_pipeline"
-	OpNotInPipeline         = "not_in_pipeline"
+	// The lunar anniversary of a (solar) date: the same day of the same
+	// lunar month, e.g. a birthday kept by the Vietnamese calendar.
+	OpLunarAnniversaryToday      = "lunar_anniversary_today"
+	OpLunarAnniversaryWithinDays = "lunar_anniversary_within_days"
+	OpHasAny                     = "has_any"
+	OpHasAll                     = "has_all"
+	OpHasNone                    = "has_none"
+	OpInPipeline                 = "in_pipeline"
+	OpNotInPipeline              = "not_in_pipeline"
 )
 
 // MaxGroups and MaxConditions bound what one rule or filter may hold.

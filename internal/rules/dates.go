@@ -13,6 +13,7 @@ type Env struct {
 	Loc   *time.Location
 	today int // day number of today in Loc
 	year  int
+	lunar lunarMemo
 }
 
 // NewEnv returns the evaluation environment at now in the zone loc.

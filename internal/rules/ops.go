@@ -28,7 +28,8 @@ var (
 	textOps   = []string{OpEq, OpNe, OpContains, OpNotContains, OpStartsWith, OpEndsWith, OpIn, OpNotIn, OpEmpty, OpNotEmpty}
 	numberOps = []string{OpEq, OpNe, OpGt, OpGte, OpLt, OpLte, OpBetween, OpEmpty, OpNotEmpty}
 	dateOps   = []string{OpOn, OpEq, OpBefore, OpAfter, OpBetween, OpEmpty, OpNotEmpty, OpIsToday, OpOlderThanDays,
-		OpWithinLastDays, OpWithinNextDays, OpAnniversaryToday, OpAnniversaryWithinDays}
+		OpWithinLastDays, OpWithinNextDays, OpAnniversaryToday, OpAnniversaryWithinDays,
+		OpLunarAnniversaryToday, OpLunarAnniversaryWithinDays}
 	idOps   = []string{OpEq, OpNe, OpIn, OpNotIn, OpEmpty, OpNotEmpty}
 	listOps = []string{OpHasAny, OpHasAll, OpHasNone, OpEmpty, OpNotEmpty}
 	stepOps = []string{OpEq, OpNe, OpIn, OpNotIn, OpInPipeline, OpNotInPipeline}

@@ -331,3 +331,43 @@ func FuzzParseCompile(f *testing.F) {
 		set.Match(&domain.Customer{}, env) // an empty customer never panics
 	})
 }
+
+// A customer born on 3 October 1990, the 15th of the 8th lunar month, keeps
+// the lunar birthday on 6 October 2025 (the year repeats the 6th month)
+// and on 25 September 2026; one born on 31 March 2023, the 10th of the
+// leap 2nd month, keeps it on the ordinary 2nd month of 2024 (19 March).
+func TestLunarAnniversary(t *testing.T) {
+	s := testSchema()
+	today, _ := rules.Compile(rules.Groups{{cond("birthday", "lunar_anniversary_today", nil)}}, s, "conditions")
+	within, err := rules.Compile(rules.Groups{{cond("birthday", "lunar_anniversary_within_days", 3)}}, s, "conditions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	trungThu := &domain.Customer{Birthday: domain.Date{Year: 1990, Month: 10, Day: 3}}
+	leapBorn := &domain.Customer{Birthday: domain.Date{Year: 2023, Month: 3, Day: 31}}
+	tests := []struct {
+		name string
+		set  *rules.Set
+		c    *domain.Customer
+		day  time.Time
+		want bool
+	}{
+		{"on the day, 2025", today, trungThu, time.Date(2025, 10, 6, 8, 0, 0, 0, hcm), true},
+		{"on the day, 2026", today, trungThu, time.Date(2026, 9, 25, 8, 0, 0, 0, hcm), true},
+		{"not on the solar birthday", today, trungThu, time.Date(2026, 10, 3, 8, 0, 0, 0, hcm), false},
+		{"the day before", today, trungThu, time.Date(2026, 9, 24, 8, 0, 0, 0, hcm), false},
+		{"within 3 days, 3 days before", within, trungThu, time.Date(2026, 9, 22, 8, 0, 0, 0, hcm), true},
+		{"within 3 days, 4 days before", within, trungThu, time.Date(2026, 9, 21, 8, 0, 0, 0, hcm), false},
+		{"within 3 days, across the lunar new year", within, &domain.Customer{Birthday: domain.Date{Year: 1980, Month: 2, Day: 16}},
+			time.Date(2027, 2, 4, 8, 0, 0, 0, hcm), true}, // born on Tết 1980; Tết 2027 is 6 February
+		{"leap month born, a year without it", today, leapBorn, time.Date(2024, 3, 19, 8, 0, 0, 0, hcm), true},
+		{"leap month born, the solar date", today, leapBorn, time.Date(2024, 3, 31, 8, 0, 0, 0, hcm), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.set.Match(tc.c, rules.NewEnv(tc.day, hcm)); got != tc.want {
+				t.Errorf("Match = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

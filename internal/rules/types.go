@@ -228,6 +228,20 @@ func compileDate(op string, day dayOf, v valueReader) pred {
 			_, m, d, ok := day(c, env)
 			return ok && daysToAnniversary(env, m, d) <= n
 		}
+	case OpLunarAnniversaryToday:
+		return func(c *domain.Customer, env *Env) bool {
+			y, m, d, ok := day(c, env)
+			return ok && daysToLunarAnniversary(env, y, m, d) == 0
+		}
+	case OpLunarAnniversaryWithinDays:
+		n, ok := v.days()
+		if !ok {
+			return nil
+		}
+		return func(c *domain.Customer, env *Env) bool {
+			y, m, d, ok := day(c, env)
+			return ok && daysToLunarAnniversary(env, y, m, d) <= n
+		}
 	case OpOlderThanDays:
 		n, ok := v.days()
 		if !ok {

@@ -66,6 +66,7 @@ func Keys(o *workspace.Org, module string) []string {
 	for _, f := range o.Fields {
 		keys = append(keys, f.Key)
 	}
+	keys = append(keys, lunarKeys(o)...)
 	keys = append(keys, extraKeys...)
 	if module == ModuleOrders {
 		keys = append(keys, orderKeys...)
@@ -107,7 +108,8 @@ func Check(o *workspace.Org, module, path, text string, task bool, p *domain.Pro
 // Lookup returns the value of a merge key for the record, formatted for
 // people in the workspace's language and time zone: dates dd/mm/yyyy,
 // times dd/mm/yyyy HH:MM, numbers and money with thousands separators
-// ("3.000.000" in Vietnamese, "3,000,000" in English), yes/no as
+// ("3.000.000" in Vietnamese, "3,000,000" in English), a date field's
+// "<key>_lunar" as its lunar day and month ("15/8 Âm lịch"), yes/no as
 // "Có"/"Không" or "Yes"/"No", lists joined with ", ", users by name,
 // select values as stored. ok is false for a key that is not a merge field
 // of the record (an order key when there is no order); a known field
@@ -145,6 +147,9 @@ func (r Record) Lookup(key string) (string, bool) {
 			return "", true
 		}
 		return f.custom(def, r.Customer.Fields[key]), true
+	}
+	if base, ok := strings.CutSuffix(key, LunarSuffix); ok {
+		return f.lunarDate(r.Customer, base)
 	}
 	return "", false
 }

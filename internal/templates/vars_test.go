@@ -58,6 +58,10 @@ func TestLookup(t *testing.T) {
 		{"partner", "Có", "Yes"},
 		{"manager", "Trần Thị Lan", "Trần Thị Lan"},
 		{"title", "Giám đốc", "Giám đốc"},
+		// 20/12/1990 is the 4th of the 11th lunar month; 05/01/2026 the 17th.
+		{"birthday_lunar", "4/11 Âm lịch", "4/11 (lunar)"},
+		{"founding_date_lunar", "", ""},
+		{"signed_lunar", "17/11 Âm lịch", "17/11 (lunar)"},
 		{"owner_name", "Trần Thị Lan", "Trần Thị Lan"},
 		{"owner_email", "lan@hoasen.vn", "lan@hoasen.vn"},
 		{"owner_phone", "+84912345678", "+84912345678"},
@@ -80,7 +84,7 @@ func TestLookup(t *testing.T) {
 		}
 	}
 	r := templates.Record{Org: e.org, Customer: sampleCustomer(e.org), Now: at}
-	for _, key := range []string{"nope", "Name", "order_code"} {
+	for _, key := range []string{"nope", "Name", "order_code", "name_lunar", "seen_lunar", "nope_lunar"} {
 		if got, ok := r.Lookup(key); ok || got != "" {
 			t.Errorf("Lookup(%q) without an order = %q, %v, want \"\", false", key, got, ok)
 		}
@@ -116,6 +120,7 @@ func TestKnownAndCheck(t *testing.T) {
 		{"name", true, true}, {"tax_code", true, true}, {"owner_id", true, true}, {"budget", true, true},
 		{"owner_name", true, true}, {"today", true, true}, {"workspace_name", true, true},
 		{"order_code", false, true}, {"order_date", false, true}, {"nope", false, false}, {"Name", false, false},
+		{"birthday_lunar", true, true}, {"signed_lunar", true, true}, {"name_lunar", false, false}, {"seen_lunar", false, false},
 	} {
 		if got := templates.Known(e.org, templates.ModuleCustomers)(tc.key); got != tc.customers {
 			t.Errorf("Known(customers)(%q) = %v", tc.key, got)
@@ -131,5 +136,23 @@ func TestKnownAndCheck(t *testing.T) {
 	want := []problem{{"title", "unknown_merge_field", "order_code"}, {"title", "unknown_merge_field", "nope"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems = %+v, want %+v", got, want)
+	}
+}
+
+// A date in a leap month says so: 31/03/2023 is the 10th of the leap 2nd
+// month.
+func TestLunarDateInALeapMonth(t *testing.T) {
+	e := newEnv(t, "vi")
+	en := *e.org
+	en.Workspace.Language = "en"
+	c := &domain.Customer{Birthday: domain.Date{Year: 2023, Month: 3, Day: 31}}
+	for org, want := range map[*workspace.Org]string{e.org: "10/2 nhuận Âm lịch", &en: "10/2 leap (lunar)"} {
+		if got, ok := (templates.Record{Org: org, Customer: c}).Lookup("birthday_lunar"); !ok || got != want {
+			t.Errorf("%s: birthday_lunar = %q, %v, want %q", org.Workspace.Language, got, ok, want)
+		}
+	}
+	got := templates.Render("Chúc mừng sinh nhật {{birthday_lunar}}!", templates.Record{Org: e.org, Customer: c}.Lookup)
+	if want := "Chúc mừng sinh nhật 10/2 nhuận Âm lịch!"; got != want {
+		t.Errorf("Render = %q, want %q", got, want)
 	}
 }
