@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"slices"
 	"strings"
 	"time"
 
@@ -31,14 +30,6 @@ type ListQuery struct {
 	// Deleted lists the trash instead (admins only).
 	Deleted bool
 }
-
-// scanBudget bounds the customers one list request reads; a page that
-// hits it comes back short, with a cursor to go on from.
-const scanBudget = 20000
-
-// sortBudget bounds the customers a request sorts in memory (any sort but
-// creation time).
-const sortBudget = 100000
 
 // sortKeys are the fields a list can be sorted by.
 var sortKeys = map[string]func(a, b *domain.Customer) int{
@@ -99,9 +90,12 @@ func decodeListCursor(s string) (listCursor, error) {
 
 // listPlan is a list request made ready to run.
 type listPlan struct {
-	org       *workspace.Org
-	scope     workspace.Scope
-	match     func(*domain.Customer) bool
+	org    *workspace.Org
+	scope  workspace.Scope
+	filter *rules.Set
+	match  func(*domain.Customer) bool
+	// spent reports that the request's time budget has run out.
+	spent     func() bool
 	compare   func(a, b *domain.Customer) int // nil: creation order
 	ascending bool
 	limit     int
@@ -127,11 +121,11 @@ func (s *Service) ListCustomers(ctx context.Context, c *workspace.Caller, q List
 	out := &domain.Page[*domain.Customer]{Items: []*domain.Customer{}}
 	if q.Deleted {
 		cur.Phase = "rest"
-		items, next, err := s.listRest(ctx, plan, []*source{indexSource(store.GSI1, customer.TrashPK(c.Tenant()))}, cur, true)
+		rest, err := s.listRest(ctx, plan, []*source{indexSource(store.GSI1, customer.TrashPK(c.Tenant()))}, cur, true)
 		if err != nil {
 			return nil, err
 		}
-		out.Items, out.NextCursor = items, next
+		out.Items, out.NextCursor, out.Partial = rest.items, rest.next, rest.partial
 		return out, nil
 	}
 	if cur.Phase == "pin" {
@@ -151,18 +145,18 @@ func (s *Service) ListCustomers(ctx context.Context, c *workspace.Caller, q List
 		out.NextCursor = cur.encode()
 		return out, nil
 	}
-	rest, next, err := s.listRest(ctx, plan, s.sourcesFor(c.Tenant(), plan.scope), cur, false)
+	rest, err := s.listRest(ctx, plan, s.sourcesFor(c.Tenant(), plan.scope, plan.filter), cur, false)
 	if err != nil {
 		return nil, err
 	}
-	out.Items = append(out.Items, rest...)
-	out.NextCursor = next
+	out.Items = append(out.Items, rest.items...)
+	out.NextCursor, out.Partial = rest.next, rest.partial
 	return out, nil
 }
 
 func (s *Service) plan(c *workspace.Caller, q ListQuery) (*listPlan, error) {
 	now := s.now()
-	p := &listPlan{org: c.Org, scope: c.Org.ScopeOf(c.User), limit: domain.ListLimit(q.Limit), now: now}
+	p := &listPlan{org: c.Org, scope: c.Org.ScopeOf(c.User), limit: domain.ListLimit(q.Limit), now: now, spent: s.startBudget()}
 	groups, err := rules.ParseGroups([]byte(q.Filter), "filter")
 	if err != nil {
 		return nil, err
@@ -171,6 +165,7 @@ func (s *Service) plan(c *workspace.Caller, q ListQuery) (*listPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.filter = set
 	env := rules.NewEnv(now, c.Org.Workspace.Location())
 	text := textMatcher(q.Q)
 	p.match = func(cu *domain.Customer) bool {
@@ -216,175 +211,6 @@ func textMatcher(q string) func(*domain.Customer) bool {
 		}
 		return useDigits && c.Phone != "" && (strings.Contains(c.Phone, digits) || strings.Contains(c.Phone, intl))
 	}
-}
-
-// sourcesFor returns the index streams holding every customer in scope.
-func (s *Service) sourcesFor(tenant string, sc workspace.Scope) []*source {
-	if sc.All() {
-		return indexSources(store.GSI1, customer.AllPKs(tenant))
-	}
-	var out []*source
-	for _, u := range sc.Owners() {
-		out = append(out, indexSources(store.GSI2, customer.OwnerPKs(tenant, u))...)
-	}
-	for _, w := range sc.Warehouses() {
-		out = append(out, indexSources(store.GSI3, customer.WarehousePKs(tenant, w))...)
-	}
-	return append(out, shareSource(customer.SharePK(tenant, sc.Self())))
-}
-
-// resolve turns a source item into a customer (share items point to one).
-func (s *Service) resolve(ctx context.Context, tenant string, src *source, it store.Item) (*domain.Customer, error) {
-	if !src.refs {
-		return decode(it)
-	}
-	var ref struct {
-		CustomerID string `json:"customer_id"`
-	}
-	if err := json.Unmarshal(it.Doc, &ref); err != nil {
-		return nil, err
-	}
-	r, err := s.customers.CustomerImage(ctx, tenant, ref.CustomerID)
-	if domain.CodeOf(err) == "not_found" {
-		return nil, nil
-	}
-	return r, err
-}
-
-// listPinned returns the visible, currently pinned customers that match,
-// sorted, from the cursor on. The pinned set is small (a sparse index), so
-// it is read whole.
-func (s *Service) listPinned(ctx context.Context, p *listPlan, cur listCursor) ([]*domain.Customer, string, error) {
-	src := indexSource(store.GSI4, customer.PinnedPK(p.org.Workspace.ID))
-	src.start("", p.ascending, 500)
-	m := &merger{st: s.st, sources: []*source{src}, ascending: p.ascending}
-	var all []*domain.Customer
-	for {
-		it, _, _, ok, err := m.next(ctx)
-		if err != nil {
-			return nil, "", err
-		}
-		if !ok {
-			break
-		}
-		r, err := decode(it)
-		if err != nil {
-			return nil, "", err
-		}
-		if r.DeletedAt == nil && r.Pinned(p.now) && p.match(r) {
-			all = append(all, customer.View(p.org, r))
-		}
-	}
-	if p.compare != nil {
-		slices.SortStableFunc(all, p.compare)
-	}
-	return pageOf(all, cur, p.limit, "pin")
-}
-
-// pageOf cuts a page out of a fully sorted list, after the customer the
-// cursor names (or at its offset if that customer has gone).
-func pageOf(all []*domain.Customer, cur listCursor, limit int, phase string) ([]*domain.Customer, string, error) {
-	start := 0
-	if cur.Phase == phase && (cur.After != "" || cur.Offset > 0) {
-		start = min(cur.Offset, len(all))
-		if i := slices.IndexFunc(all, func(c *domain.Customer) bool { return c.ID == cur.After }); i >= 0 {
-			start = i + 1
-		}
-	}
-	end := min(start+limit, len(all))
-	page := all[start:end]
-	if end < len(all) {
-		return page, listCursor{Phase: phase, After: page[len(page)-1].ID, Offset: end}.encode(), nil
-	}
-	return page, "", nil
-}
-
-// listRest returns customers that are not pinned (all, in the trash).
-func (s *Service) listRest(ctx context.Context, p *listPlan, sources []*source, cur listCursor, trash bool) ([]*domain.Customer, string, error) {
-	if p.compare != nil {
-		return s.listSorted(ctx, p, sources, cur, trash)
-	}
-	after := ""
-	if cur.Phase == "rest" {
-		after = cur.Key
-	}
-	for _, src := range sources {
-		src.start(after, p.ascending, sourcePage(p.limit, len(sources)))
-	}
-	m := &merger{st: s.st, sources: sources, ascending: p.ascending}
-	out := []*domain.Customer{}
-	for read := 0; ; read++ {
-		it, src, key, ok, err := m.next(ctx)
-		if err != nil {
-			return nil, "", store.CursorError(err)
-		}
-		if !ok {
-			return out, "", nil
-		}
-		if read >= scanBudget {
-			// Bounded work per request: hand back what we have and where
-			// to go on from.
-			return out, listCursor{Phase: "rest", Key: key}.encode(), nil
-		}
-		r, err := s.resolve(ctx, p.org.Workspace.ID, src, it)
-		if err != nil {
-			return nil, "", err
-		}
-		if r == nil || !s.keep(p, r, trash) {
-			continue
-		}
-		out = append(out, customer.View(p.org, r))
-		if len(out) == p.limit {
-			return out, listCursor{Phase: "rest", Key: key}.encode(), nil
-		}
-	}
-}
-
-// sourcePage is how many items each source reads at a time: about its
-// share of a page (customers spread evenly over the shards), with room for
-// some that the filter drops. A source that runs short reads on.
-func sourcePage(limit, sources int) int {
-	return min(max(2*limit/sources+5, 10), 500)
-}
-
-func (s *Service) keep(p *listPlan, r *domain.Customer, trash bool) bool {
-	if (r.DeletedAt != nil) != trash {
-		return false
-	}
-	if !trash && r.Pinned(p.now) {
-		return false // listed in the pinned phase
-	}
-	return p.match(r)
-}
-
-// listSorted reads every customer in scope, sorts them and cuts a page.
-func (s *Service) listSorted(ctx context.Context, p *listPlan, sources []*source, cur listCursor, trash bool) ([]*domain.Customer, string, error) {
-	for _, src := range sources {
-		src.start("", false, 500)
-	}
-	m := &merger{st: s.st, sources: sources}
-	var all []*domain.Customer
-	for read := 0; ; read++ {
-		it, src, _, ok, err := m.next(ctx)
-		if err != nil {
-			return nil, "", err
-		}
-		if !ok {
-			break
-		}
-		if read >= sortBudget {
-			return nil, "", domain.Invalid("sort", "too_many_to_sort")
-		}
-		r, err := s.resolve(ctx, p.org.Workspace.ID, src, it)
-		if err != nil {
-			return nil, "", err
-		}
-		if r != nil && s.keep(p, r, trash) {
-			all = append(all, customer.View(p.org, r))
-		}
-	}
-	slices.SortStableFunc(all, p.compare)
-	return pageOf(all, cur, p.limit, "rest")
 }
 
 // Check validates a list query's filter and sort exactly as ListCustomers

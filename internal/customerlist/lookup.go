@@ -46,7 +46,8 @@ func (s *Service) Lookup(ctx context.Context, c *workspace.Caller, q string, lim
 		}
 	}
 	sc := c.Org.ScopeOf(c.User)
-	sources := s.sourcesFor(c.Tenant(), workspace.WholeWorkspace())
+	sources := s.scopeSources(c.Tenant(), workspace.WholeWorkspace())
+	spent := s.startBudget()
 	after := ""
 	if cur.Phase == "rest" {
 		after = cur.Key
@@ -57,7 +58,7 @@ func (s *Service) Lookup(ctx context.Context, c *workspace.Caller, q string, lim
 	}
 	m := &merger{st: s.st, sources: sources}
 	out := &domain.Page[LookupResult]{Items: []LookupResult{}}
-	for read := 0; ; read++ {
+	for {
 		it, _, key, ok, err := m.next(ctx)
 		if err != nil {
 			return nil, store.CursorError(err)
@@ -65,15 +66,15 @@ func (s *Service) Lookup(ctx context.Context, c *workspace.Caller, q string, lim
 		if !ok {
 			return out, nil
 		}
-		if read >= scanBudget {
-			out.NextCursor = listCursor{Phase: "rest", Key: key}.encode()
-			return out, nil
-		}
 		r, err := decode(it)
 		if err != nil {
 			return nil, err
 		}
 		if !text(r) && !owners[r.OwnerID] {
+			if spent() { // after a read: every request moves the cursor on
+				out.NextCursor, out.Partial = listCursor{Phase: "rest", Key: key}.encode(), true
+				return out, nil
+			}
 			continue
 		}
 		res := LookupResult{ID: r.ID, Code: r.Code, Name: r.Name, Visible: sc.CanRead(r)}

@@ -1,0 +1,72 @@
+package customerlist
+
+import (
+	"context"
+
+	"tend/internal/customer"
+	"tend/internal/store"
+	"tend/internal/workspace"
+)
+
+// CountCap is the most customers a count counts exactly: past it, a count
+// answers CountCap with Capped set ("10,000+"), having read no further.
+const CountCap = 10000
+
+// Count is how many customers a list query matches.
+type Count struct {
+	Count int `json:"count"`
+	// Capped says there are more than Count (which is then CountCap).
+	Capped bool `json:"capped"`
+	// Partial says the request ran out of time before it had counted
+	// every match: there are at least Count.
+	Partial bool `json:"partial,omitempty"`
+}
+
+// CountCustomers counts the customers ListCustomers would list for q
+// (pinned or not; q.Sort, q.Limit and q.Cursor play no part), exactly up to
+// CountCap.
+func (s *Service) CountCustomers(ctx context.Context, c *workspace.Caller, q ListQuery) (*Count, error) {
+	if q.Deleted {
+		if err := c.RequireAdmin(); err != nil {
+			return nil, err
+		}
+	}
+	q.Sort, q.Cursor = "", ""
+	plan, err := s.plan(c, q)
+	if err != nil {
+		return nil, err
+	}
+	sources := s.sourcesFor(c.Tenant(), plan.scope, plan.filter)
+	if q.Deleted {
+		sources = []*source{indexSource(store.GSI1, customer.TrashPK(c.Tenant()))}
+	}
+	for _, src := range sources {
+		src.start("", true, sourcePage(CountCap, len(sources)))
+	}
+	m := &merger{st: s.st, sources: sources, ascending: true}
+	out := &Count{}
+	for {
+		it, src, _, ok, err := m.next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return out, nil
+		}
+		r, err := s.resolve(ctx, c.Tenant(), src, it)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil && (r.DeletedAt != nil) == q.Deleted && plan.match(r) {
+			if out.Count == CountCap {
+				out.Capped = true
+				return out, nil
+			}
+			out.Count++
+		}
+		if plan.spent() {
+			out.Partial = true
+			return out, nil
+		}
+	}
+}
