@@ -35,7 +35,9 @@ type Dataset struct {
 }
 
 // Shape is how the data set's customers were made.
-func (d *Dataset) Shape() Shape { return Shape{Owners: d.Owners, Warehouses: d.Warehouses, Epoch: Epoch} }
+func (d *Dataset) Shape() Shape {
+	return Shape{Owners: d.Owners, Warehouses: d.Warehouses, Epoch: Epoch}
+}
 
 // canonicalShape stands for any data set's users in its fingerprint.
 var canonicalShape = Shape{Owners: []string{"usr_a", "usr_b"}, Warehouses: []string{"wh_a"}, Epoch: Epoch}

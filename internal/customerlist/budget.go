@@ -17,9 +17,13 @@ func monotonic() func() time.Duration {
 	return func() time.Duration { return time.Since(start) }
 }
 
-// SetBudget changes how long a request may read and how that is measured:
-// tests force partial pages with a stopwatch of their own.
+// SetBudget changes how long a request may read and how that is measured
+// (nil: real time): tests force partial pages with a stopwatch of their
+// own. Set it before the service answers requests.
 func (s *Service) SetBudget(d time.Duration, sw Stopwatch) {
+	if sw == nil {
+		sw = monotonic
+	}
 	s.budget, s.stopwatch = d, sw
 }
 
