@@ -90,12 +90,20 @@ func Sorted(ctx context.Context, st store.Store, tenant, field string, desc bool
 	if desc {
 		phases = [][]keyRange{{{flagValue, flagValue + keyMax}}, {{flagNone, flagNone + keyMax}}}
 	}
-	hits := Hits{IDs: []string{}}
+	// A cursor is in one phase: the read goes on from it there.
+	first := 0
 	for i, ranges := range phases {
-		if after != "" && i+1 < len(phases) && phases[i+1][0].contains(after) {
-			continue // the cursor is in a later phase
+		if after != "" && ranges[0].contains(after) {
+			first = i
 		}
-		r := newReader(st, pks, ranges, desc, after, limit-len(hits.IDs))
+	}
+	hits := Hits{IDs: []string{}}
+	for i := first; i < len(phases); i++ {
+		from := ""
+		if i == first {
+			from = after
+		}
+		r := newReader(st, pks, phases[i], desc, from, limit-len(hits.IDs))
 		page, err := r.collect(ctx, limit-len(hits.IDs), 0, func(it store.Item, _ string) (string, bool, error) {
 			d, err := store.Decode[sortDoc](it)
 			if err != nil {
