@@ -69,7 +69,7 @@ func words(c *domain.Customer) []string {
 		ws = append(ws, w)
 	}
 	for _, s := range []string{c.Code, c.Email} {
-		if f := clip(domain.Fold(s), maxTextBytes); f != "" && !strings.ContainsRune(f, ' ') {
+		if f := trimmed(domain.Fold(s), maxTextBytes); f != "" && !strings.ContainsRune(f, ' ') {
 			ws = append(ws, f)
 		}
 	}
@@ -96,6 +96,12 @@ func nameWords(name string) []string {
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
+// trimmed is s without the punctuation around it, clipped to n bytes, as
+// a word is indexed and looked up.
+func trimmed(s string, n int) string {
+	return strings.TrimFunc(clip(strings.TrimFunc(s, notWordRune), n), notWordRune)
+}
+
 // clip cuts s to at most n bytes, at a rune boundary.
 func clip(s string, n int) string {
 	if len(s) <= n {
@@ -110,7 +116,9 @@ func clip(s string, n int) string {
 // PhoneDigits is the national form of a phone number as digits: a
 // Vietnamese number with its trunk 0 ("0912345678", whichever way it was
 // written, legacy 11-digit numbers renumbered), another country's with its
-// calling code ("16502530000"), anything else its digits. "" for no digits.
+// calling code ("16502530000"), anything else its digits, "+84" read as
+// the trunk 0 ("+84912" → "0912", the beginning of a number). "" for no
+// digits.
 func PhoneDigits(s string) string {
 	if n, err := phone.Normalize(s); err == nil {
 		if rest, ok := strings.CutPrefix(n, "+84"); ok {
@@ -118,7 +126,11 @@ func PhoneDigits(s string) string {
 		}
 		return n[1:]
 	}
-	return clip(phone.Digits(s), 20)
+	d := phone.Digits(s)
+	if rest, ok := strings.CutPrefix(d, "84"); ok && strings.HasPrefix(strings.TrimSpace(s), "+") {
+		d = "0" + rest
+	}
+	return clip(d, 20)
 }
 
 func reverse(s string) string {

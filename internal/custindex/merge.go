@@ -35,6 +35,7 @@ type reader struct {
 	sources []*source
 	desc    bool
 	read    int
+	last    string // the last key returned
 }
 
 // pageShare is how many items each source reads a page: twice its share
@@ -113,7 +114,13 @@ func (r *reader) next(ctx context.Context) (store.Item, string, bool, error) {
 		if best != nil {
 			it := best.buf[0]
 			best.buf = best.buf[1:]
-			return it, it.Index[0].SK, true, nil
+			if k := it.Index[0].SK; k != r.last || r.last == "" {
+				// Ranges may overlap (a search's "nguyen-van" and "nguyen"):
+				// an item read from two of them comes once.
+				r.last = k
+				return it, k, true, nil
+			}
+			continue
 		}
 		if !r.anyDry() {
 			return store.Item{}, "", false, nil

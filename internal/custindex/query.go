@@ -1,11 +1,11 @@
 package custindex
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
 	"tend/internal/domain"
-	"tend/internal/phone"
 )
 
 // minPhoneDigits is how many digits a query needs to be looked up as a
@@ -15,27 +15,41 @@ const minPhoneDigits = 4
 // maxTerms bounds the words of a query that are checked.
 const maxTerms = 16
 
-// term is one word of a query: text matches a word token by prefix,
-// digits (when the word can be a phone number) the phone's national
-// digits by prefix or suffix.
+// term is one word of a query. It matches a customer with a word token
+// that text is a prefix of (the whole word: an e-mail, a code, a name
+// word), or, when text holds several parts ("nguyen-van", "o'neil"), a
+// word token for each part; or, when the word can be a phone number, the
+// phone whose national digits start or end with digits.
 type term struct {
 	text   string
+	parts  []string
 	digits string
+}
+
+func newTerm(text string) term {
+	t := term{text: trimmed(text, maxWordBytes)}
+	if parts := strings.FieldsFunc(t.text, notWordRune); len(parts) > 1 {
+		for i, p := range parts {
+			parts[i] = clip(p, maxWordBytes)
+		}
+		t.parts = parts
+	}
+	return t
 }
 
 // parseQuery splits a query into its terms: a query that is only a phone
 // number, however spaced ("0912 345 678", "+84 912.345.678"), is one term;
-// otherwise each white-space separated folded word is one, stripped of
-// the punctuation around it. Terms come each once; words that hold nothing
-// to look up are dropped.
+// otherwise each white-space separated folded word is one. Terms come each
+// once; words that hold nothing to look up are dropped.
 func parseQuery(q string) []term {
 	if isPhoneLike(q) {
-		d := phone.Digits(q)
-		return []term{{text: clip(d, maxWordBytes), digits: queryDigits(q)}}
+		t := newTerm(domain.Fold(q))
+		t.digits = queryDigits(q)
+		return []term{t}
 	}
 	var out []term
 	for _, w := range strings.Fields(domain.Fold(q)) {
-		t := term{text: clip(strings.TrimFunc(w, notWordRune), maxTextBytes)}
+		t := newTerm(w)
 		if isPhoneLike(w) {
 			t.digits = queryDigits(w)
 		}
@@ -52,7 +66,7 @@ func parseQuery(q string) []term {
 
 func containsTerm(ts []term, t term) bool {
 	for _, x := range ts {
-		if x == t {
+		if x.text == t.text && x.digits == t.digits {
 			return true
 		}
 	}
@@ -75,51 +89,71 @@ func isPhoneLike(s string) bool {
 	return n >= minPhoneDigits
 }
 
-// queryDigits are the digits a phone-like query word is looked up by: a
-// whole number in its national form (PhoneDigits), the beginning of one
-// written internationally ("+84912" → "0912"), else its digits as typed.
+// queryDigits are the digits a phone-like query word is looked up by
+// (PhoneDigits), "" when too few.
 func queryDigits(s string) string {
-	if _, err := phone.Normalize(s); err == nil {
-		return PhoneDigits(s)
+	if d := PhoneDigits(s); len(d) >= minPhoneDigits {
+		return d
 	}
-	d := phone.Digits(s)
-	if rest, ok := strings.CutPrefix(d, "84"); ok && strings.HasPrefix(strings.TrimSpace(s), "+") {
-		d = "0" + rest
+	return ""
+}
+
+// lead is the part of a term with parts whose index range is read: the
+// longest, the likeliest to match fewest.
+func (t term) lead() string {
+	best := ""
+	for _, p := range t.parts {
+		if len(p) > len(best) {
+			best = p
+		}
 	}
-	if len(d) < minPhoneDigits {
-		return ""
-	}
-	return clip(d, 20)
+	return best
 }
 
 // matches reports whether a customer's token document matches t.
 func (t term) matches(d *tokenDoc) bool {
-	if t.text != "" {
-		for _, w := range d.Words {
-			if strings.HasPrefix(w, t.text) {
-				return true
-			}
-		}
+	if t.text != "" && hasWordWithPrefix(d, t.text) {
+		return true
+	}
+	if len(t.parts) > 0 && !slices.ContainsFunc(t.parts, func(p string) bool { return !hasWordWithPrefix(d, p) }) {
+		return true
 	}
 	return t.digits != "" && d.Phone != "" && (strings.HasPrefix(d.Phone, t.digits) || strings.HasSuffix(d.Phone, t.digits))
 }
 
-// ranges are the token key ranges (each a prefix) that hold the customers
-// t matches.
+func hasWordWithPrefix(d *tokenDoc, p string) bool {
+	return slices.ContainsFunc(d.Words, func(w string) bool { return strings.HasPrefix(w, p) })
+}
+
+// wordPrefixes are the word token prefixes whose ranges hold every
+// customer t matches by its words.
+func (t term) wordPrefixes() []string {
+	var out []string
+	if t.text != "" {
+		out = append(out, t.text)
+	}
+	if lead := t.lead(); lead != "" {
+		out = append(out, lead)
+	}
+	return out
+}
+
+// prefixes are the token key prefixes of the ranges that hold every
+// customer t matches (they may overlap: "nguyen-van" and "nguyen").
 func (t term) prefixes() []string {
 	var out []string
 	if t.digits != "" {
 		out = append(out, KindPhone+":"+t.digits, KindReversed+":"+reverse(t.digits))
 	}
-	if t.text != "" {
-		out = append(out, KindWord+":"+t.text)
+	for _, p := range t.wordPrefixes() {
+		out = append(out, KindWord+":"+p)
 	}
 	return out
 }
 
-// firstKey is the first (lowest) token key of the customer of d that t's
-// prefixes match: the one key under which a search lists it, so that a
-// customer with several matching tokens is listed once.
+// firstKey is the first (lowest) token key of the customer of d in the
+// ranges of t's prefixes: the one key under which a search lists it, so
+// that a customer with several tokens in them is listed once.
 func (t term) firstKey(d *tokenDoc) string {
 	var best string
 	consider := func(k string) {
@@ -135,9 +169,9 @@ func (t term) firstKey(d *tokenDoc) string {
 			consider(KindReversed + ":" + reverse(d.Phone) + "#" + d.ID)
 		}
 	}
-	if t.text != "" {
+	for _, p := range t.wordPrefixes() {
 		for _, w := range d.Words {
-			if strings.HasPrefix(w, t.text) {
+			if strings.HasPrefix(w, p) {
 				consider(KindWord + ":" + w + "#" + d.ID)
 			}
 		}
@@ -145,14 +179,20 @@ func (t term) firstKey(d *tokenDoc) string {
 	return best
 }
 
-// driver picks the term whose index ranges are read: the longest, as
-// the likeliest to match fewest customers; the others are checked on the
-// token documents read.
+// driver picks the term whose index ranges are read: the one whose
+// shortest prefix is longest, as the likeliest to match fewest customers;
+// the others are checked on the token documents read.
 func driver(ts []term) term {
-	best := ts[0]
-	for _, t := range ts[1:] {
-		if max(len(t.text), len(t.digits)) > max(len(best.text), len(best.digits)) {
-			best = t
+	best, bestLen := ts[0], -1
+	for _, t := range ts {
+		n := -1
+		for _, p := range append(t.wordPrefixes(), t.digits) {
+			if p != "" && (n < 0 || len(p) < n) {
+				n = len(p)
+			}
+		}
+		if n > bestLen {
+			best, bestLen = t, n
 		}
 	}
 	return best

@@ -68,14 +68,15 @@ func (sw *searchWorld) search(t *testing.T, q string, limit int) []string {
 var searchCustomers = []string{
 	`{"name":"Nguyễn Văn An","phone":"0912345678","email":"an.nguyen@example.vn"}`,
 	`{"name":"Trần Thị Bình","phone":"0168 123 4567","email":"binh@tran.vn"}`,
-	`{"name":"Lê Anh","phone":"+84 903 111 222"}`,
+	`{"name":"Lê Anh","phone":"+84 903 111 222","email":"ceo.office@congty.vn"}`,
 	`{"name":"Nguyễn Thị Ánh","email":"Anh@Example.vn"}`,
 	`{"name":"Khách hàng số 99999"}`,
+	`{"name":"Công ty O'Neil-Phạm","phone":"+1 650 253 0000"}`,
 }
 
 func TestSearch(t *testing.T) {
 	sw := newSearchWorld(t, searchCustomers...)
-	an, binh, le, anh, so := "Nguyễn Văn An", "Trần Thị Bình", "Lê Anh", "Nguyễn Thị Ánh", "Khách hàng số 99999"
+	an, binh, le, anh, so, oneil := "Nguyễn Văn An", "Trần Thị Bình", "Lê Anh", "Nguyễn Thị Ánh", "Khách hàng số 99999", "Công ty O'Neil-Phạm"
 	tests := []struct {
 		name, q string
 		want    []string
@@ -106,11 +107,17 @@ func TestSearch(t *testing.T) {
 		{"three digits are no phone", "222", nil},
 		{"email whole", "an.nguyen@example.vn", []string{an}},
 		{"email whole in capitals", "ANH@EXAMPLE.VN", []string{anh}},
-		{"email local part", "an.nguyen", []string{an}},
+		{"email local part", "ceo.office", []string{le}},
+		{"email local part prefix", "ceo.off", []string{le}},
+		{"email local part, or its parts as name words", "an.nguyen", []string{an, anh}},
 		{"email prefix", "binh@tr", []string{binh}},
 		{"email domain alone matches nothing", "example.vn", nil},
 		{"code", "KH000002", []string{binh}},
 		{"code folded", "kh000003", []string{le}},
+		{"a word with inner punctuation, by its parts", "o'neil-pham", []string{oneil}},
+		{"parts by prefix", "neil-ph", []string{oneil}},
+		{"a foreign phone", "+16502530000", []string{oneil}},
+		{"a foreign phone's last digits", "0000", []string{oneil}},
 		{"nothing", "khong co ai", nil},
 		{"only spaces", "   ", nil},
 	}
