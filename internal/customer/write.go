@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"tend/internal/custindex"
 	"tend/internal/domain"
 	"tend/internal/store"
 	"tend/internal/workspace"
@@ -69,6 +70,7 @@ func (s *Service) commitAudited(ctx context.Context, o *workspace.Org, before, a
 	ops := claimOps(o.Duplicates, beforeClaims, after)
 	ops = append(ops, shareOps(after, beforeShares)...)
 	ops = append(ops, store.TxPut(after.item(), cond))
+	ops = append(ops, indexOps(before, after)...)
 	for i, e := range entries {
 		if len(e.changes) == 0 && len(entries) > 1 {
 			continue
@@ -95,6 +97,16 @@ func (s *Service) commitAudited(ctx context.Context, o *workspace.Org, before, a
 		return false, errStale
 	}
 	return false, fmt.Errorf("customer: write customer %s: %w", after.ID, err)
+}
+
+// indexOps keep the customer's search and sort index items in step with
+// the customer, in its own transaction: they are never stale.
+func indexOps(before, after *customerRecord) []store.TxOp {
+	var was []custindex.Entry
+	if before != nil {
+		was = custindex.Entries(&before.Customer)
+	}
+	return custindex.Ops(after.TenantID, after.ID, was, custindex.Entries(&after.Customer))
 }
 
 // shareOps keeps the share items (which list a customer for the users it
