@@ -12,3 +12,7 @@ func Item(tenant string, c domain.Customer) store.Item {
 	r := &customerRecord{Customer: c, TenantID: tenant}
 	return r.item()
 }
+
+// ItemKey is the store key of customer id's item (lists fetch the
+// customers an index names with it).
+func ItemKey(tenant, id string) store.Key { return customerKey(tenant, id) }

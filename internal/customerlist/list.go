@@ -1,13 +1,14 @@
 package customerlist
 
 import (
-	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
+	"tend/internal/custindex"
 	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/phone"
@@ -31,38 +32,14 @@ type ListQuery struct {
 	Deleted bool
 }
 
-// sortKeys are the fields a list can be sorted by.
-var sortKeys = map[string]func(a, b *domain.Customer) int{
-	"created_at": func(a, b *domain.Customer) int { return a.CreatedAt.Compare(b.CreatedAt) },
-	"updated_at": func(a, b *domain.Customer) int { return a.UpdatedAt.Compare(b.UpdatedAt) },
-	"name":       func(a, b *domain.Customer) int { return strings.Compare(domain.Fold(a.Name), domain.Fold(b.Name)) },
-	"code":       func(a, b *domain.Customer) int { return strings.Compare(a.Code, b.Code) },
-	"revenue":    func(a, b *domain.Customer) int { return cmp.Compare(a.Revenue, b.Revenue) },
-	"last_care_at": func(a, b *domain.Customer) int {
-		return compareTimes(a.LastCareAt, b.LastCareAt)
-	},
-	"next_appointment_at": func(a, b *domain.Customer) int {
-		return compareTimes(a.NextAppointmentAt, b.NextAppointmentAt)
-	},
-}
-
-// compareTimes orders absent times first.
-func compareTimes(a, b *time.Time) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return -1
-	case b == nil:
-		return 1
-	}
-	return a.Compare(*b)
-}
-
 // listCursor is where a page ended: in the pinned phase or the rest; after
 // a list key (creation order) or after a customer id (other orders).
 type listCursor struct {
-	Phase  string `json:"p"`
+	Phase string `json:"p"`
+	// Mode is how the rest phase is read: "" in list-key order, modeIndex
+	// from a search or sort index (Key is its cursor), modeMemory sorted in
+	// memory (After, Offset).
+	Mode   string `json:"m,omitempty"`
 	Key    string `json:"k,omitempty"`
 	After  string `json:"a,omitempty"`
 	Offset int    `json:"o,omitempty"`
@@ -96,8 +73,11 @@ type listPlan struct {
 	match  func(*domain.Customer) bool
 	// spent reports that the request's time budget has run out.
 	spent     func() bool
-	compare   func(a, b *domain.Customer) int // nil: creation order
+	sorted    bool // by another field than creation time
 	ascending bool
+	q         string
+	field     string // the sort field
+	explicit  bool   // the sort was asked for (with q, else search order)
 	limit     int
 	now       time.Time
 }
@@ -145,7 +125,7 @@ func (s *Service) ListCustomers(ctx context.Context, c *workspace.Caller, q List
 		out.NextCursor = cur.encode()
 		return out, nil
 	}
-	rest, err := s.listRest(ctx, plan, s.sourcesFor(c.Tenant(), plan.scope, plan.filter), cur, false)
+	rest, err := s.listLive(ctx, plan, cur)
 	if err != nil {
 		return nil, err
 	}
@@ -167,26 +147,23 @@ func (s *Service) plan(c *workspace.Caller, q ListQuery) (*listPlan, error) {
 	}
 	p.filter = set
 	env := rules.NewEnv(now, c.Org.Workspace.Location())
-	text := textMatcher(q.Q)
+	text := func(*domain.Customer) bool { return true }
+	if p.q = strings.TrimSpace(q.Q); p.q != "" {
+		text = custindex.Matcher(p.q)
+	}
 	p.match = func(cu *domain.Customer) bool {
 		return p.scope.CanRead(cu) && text(cu) && set.Match(cu, env)
 	}
 	sortKey := q.Sort
+	p.explicit = sortKey != ""
 	if sortKey == "" {
 		sortKey = "-created_at"
 	}
 	field, desc := strings.CutPrefix(sortKey, "-")
-	compare, ok := sortKeys[field]
-	if !ok {
+	if field != "created_at" && field != "code" && !slices.Contains(custindex.SortFields, field) {
 		return nil, domain.Invalid("sort", "invalid_sort")
 	}
-	p.ascending = !desc
-	if field != "created_at" {
-		p.compare = compare
-		if desc {
-			p.compare = func(a, b *domain.Customer) int { return compare(b, a) }
-		}
-	}
+	p.ascending, p.field, p.sorted = !desc, field, field != "created_at"
 	return p, nil
 }
 

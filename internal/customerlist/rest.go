@@ -33,8 +33,8 @@ func (s *Service) listPinned(ctx context.Context, p *listPlan, cur listCursor) (
 			all = append(all, customer.View(p.org, r))
 		}
 	}
-	if p.compare != nil {
-		slices.SortStableFunc(all, p.compare)
+	if p.sorted {
+		p.sort(all)
 	}
 	return pageOf(all, cur, p.limit, "pin")
 }
@@ -70,7 +70,7 @@ type restPage struct {
 // the customers it has found as a partial page, with a cursor after the
 // last customer it read.
 func (s *Service) listRest(ctx context.Context, p *listPlan, sources []*source, cur listCursor, trash bool) (restPage, error) {
-	if p.compare != nil {
+	if p.sorted {
 		return s.listSorted(ctx, p, sources, cur, trash)
 	}
 	after := ""
@@ -150,7 +150,7 @@ func (s *Service) listSorted(ctx context.Context, p *listPlan, sources []*source
 			all = append(all, customer.View(p.org, r))
 		}
 	}
-	slices.SortStableFunc(all, p.compare)
+	p.sort(all)
 	items, next, err := pageOf(all, cur, p.limit, "rest")
 	return restPage{items: items, next: next}, err
 }
