@@ -3,7 +3,9 @@ package customerlist
 import (
 	"context"
 
+	"tend/internal/custindex"
 	"tend/internal/customer"
+	"tend/internal/domain"
 	"tend/internal/store"
 	"tend/internal/workspace"
 )
@@ -36,6 +38,25 @@ func (s *Service) CountCustomers(ctx context.Context, c *workspace.Caller, q Lis
 	if err != nil {
 		return nil, err
 	}
+	out := &Count{}
+	// counted counts a customer read; it says when to stop.
+	counted := func(r *domain.Customer) (stop bool) {
+		if r != nil && (r.DeletedAt != nil) == q.Deleted && plan.match(r) {
+			if out.Count == CountCap {
+				out.Capped = true
+				return true
+			}
+			out.Count++
+		}
+		if plan.spent() {
+			out.Partial = true
+			return true
+		}
+		return false
+	}
+	if plan.q != "" && !q.Deleted {
+		return out, s.countSearch(ctx, c.Tenant(), plan.q, counted)
+	}
 	sources := s.sourcesFor(c.Tenant(), plan.scope, plan.filter)
 	if q.Deleted {
 		sources = []*source{indexSource(store.GSI1, customer.TrashPK(c.Tenant()))}
@@ -44,7 +65,6 @@ func (s *Service) CountCustomers(ctx context.Context, c *workspace.Caller, q Lis
 		src.start("", true, sourcePage(CountCap, len(sources)))
 	}
 	m := &merger{st: s.st, sources: sources, ascending: true}
-	out := &Count{}
 	for {
 		it, src, _, ok, err := m.next(ctx)
 		if err != nil {
@@ -57,16 +77,32 @@ func (s *Service) CountCustomers(ctx context.Context, c *workspace.Caller, q Lis
 		if err != nil {
 			return nil, err
 		}
-		if r != nil && (r.DeletedAt != nil) == q.Deleted && plan.match(r) {
-			if out.Count == CountCap {
-				out.Capped = true
-				return out, nil
-			}
-			out.Count++
-		}
-		if plan.spent() {
-			out.Partial = true
+		if counted(r) {
 			return out, nil
+		}
+	}
+}
+
+// countSearch hands counted the customers a search finds until it says
+// stop or they run out.
+func (s *Service) countSearch(ctx context.Context, tenant, q string, counted func(*domain.Customer) bool) error {
+	cursor := ""
+	for {
+		hits, err := custindex.Search(ctx, s.st, tenant, q, cursor, 500)
+		if err != nil {
+			return err
+		}
+		found, err := s.fetch(ctx, tenant, hits.IDs)
+		if err != nil {
+			return err
+		}
+		for _, r := range found {
+			if counted(r) {
+				return nil
+			}
+		}
+		if cursor = hits.Cursor; cursor == "" {
+			return nil
 		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"tend/internal/custindex"
 	"tend/internal/customer"
 	"tend/internal/domain"
-	"tend/internal/phone"
 	"tend/internal/rules"
 	"tend/internal/store"
 	"tend/internal/workspace"
@@ -19,8 +18,10 @@ import (
 
 // ListQuery asks for a page of customers.
 type ListQuery struct {
-	// Q is free text, matched without case or accents against name, code,
-	// phone, email, addresses and tax code.
+	// Q is free text, looked up in the search index (custindex.Search):
+	// each word, without case or accents, a prefix of a word of the name,
+	// or the code, or the email; a phone in any form or its last digits.
+	// Without Sort, matches come in the index's order.
 	Q string
 	// Filter is condition groups in JSON, as automation conditions.
 	Filter string
@@ -59,7 +60,7 @@ func decodeListCursor(s string) (listCursor, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
-	if err != nil || (c.Phase != "pin" && c.Phase != "rest") || c.Offset < 0 {
+	if err != nil || (c.Phase != "pin" && c.Phase != "rest" && c.Phase != "own") || c.Offset < 0 {
 		return c, domain.Invalid("cursor", "invalid_cursor")
 	}
 	return c, nil
@@ -165,29 +166,6 @@ func (s *Service) plan(c *workspace.Caller, q ListQuery) (*listPlan, error) {
 	}
 	p.ascending, p.field, p.sorted = !desc, field, field != "created_at"
 	return p, nil
-}
-
-// textMatcher matches free text the way users search: without case or
-// accents, and phone numbers by their digits however they are typed.
-func textMatcher(q string) func(*domain.Customer) bool {
-	folded := domain.Fold(q)
-	if folded == "" {
-		return func(*domain.Customer) bool { return true }
-	}
-	digits := phone.Digits(q)
-	intl := digits
-	if strings.HasPrefix(digits, "0") && len(digits) > 1 {
-		intl = "84" + digits[1:]
-	}
-	useDigits := len(digits) >= 3 && len(digits)*2 >= len(strings.ReplaceAll(q, " ", ""))
-	return func(c *domain.Customer) bool {
-		for _, s := range [...]string{c.Name, c.Code, c.Email, c.OfficeAddress, c.BusinessAddress, c.TaxCode} {
-			if domain.FoldedContains(s, folded) {
-				return true
-			}
-		}
-		return useDigits && c.Phone != "" && (strings.Contains(c.Phone, digits) || strings.Contains(c.Phone, intl))
-	}
 }
 
 // Check validates a list query's filter and sort exactly as ListCustomers
