@@ -48,7 +48,7 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 		switch {
 		case p.q != "" && !p.explicit:
 			mode = modeIndex
-		case p.q == "" && !p.sorted:
+		case p.q == "" && !p.sorted && len(p.searchable()) == 0:
 			mode = modeKeys
 		case p.q == "" && indexed && p.scope.All() && p.filter.Empty():
 			mode = modeIndex
@@ -92,7 +92,8 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 }
 
 // candidates reads the customers the list shows, in no particular order:
-// a search's matches when there is q, else the sources' customers. It
+// a search's matches when there is q (or the filter requires an email or
+// a phone: searched for), else the sources' customers. It
 // stops, incomplete, past max of them (0: no bound).
 func (s *Service) candidates(ctx context.Context, p *listPlan, sources func() []*source, max int) ([]*domain.Customer, bool, error) {
 	var all []*domain.Customer
@@ -102,10 +103,14 @@ func (s *Service) candidates(ctx context.Context, p *listPlan, sources func() []
 		}
 		return max == 0 || len(all) <= max
 	}
+	queries := p.searchable()
 	if p.q != "" {
+		queries = []string{p.q}
+	}
+	for _, q := range queries {
 		cursor := ""
 		for {
-			hits, err := custindex.Search(ctx, s.st, p.org.Workspace.ID, p.q, cursor, 500)
+			hits, err := custindex.Search(ctx, s.st, p.org.Workspace.ID, q, cursor, 500)
 			if err != nil {
 				return nil, false, err
 			}
@@ -119,9 +124,12 @@ func (s *Service) candidates(ctx context.Context, p *listPlan, sources func() []
 				}
 			}
 			if cursor = hits.Cursor; cursor == "" {
-				return all, true, nil
+				break
 			}
 		}
+	}
+	if len(queries) > 0 {
+		return dedupe(all), true, nil
 	}
 	srcs := sources()
 	for _, src := range srcs {
@@ -156,4 +164,28 @@ func memoryPage(p *listPlan, all []*domain.Customer, cur listCursor) (restPage, 
 		next = c.encode()
 	}
 	return restPage{items: items, next: next}, err
+}
+
+// searchable are the values a filter requires of the email or the phone
+// (eq or in, in every group): the search index finds the customers that
+// may hold them, and the filter keeps those that do.
+func (p *listPlan) searchable() []string {
+	for _, field := range []string{domain.FieldEmail, domain.FieldPhone} {
+		if vs, ok := p.filter.OneOf(field); ok {
+			return vs
+		}
+	}
+	return nil
+}
+
+// dedupe leaves each customer once (several searches may find one).
+func dedupe(all []*domain.Customer) []*domain.Customer {
+	seen := make(map[string]bool, len(all))
+	return slices.DeleteFunc(all, func(c *domain.Customer) bool {
+		if seen[c.ID] {
+			return true
+		}
+		seen[c.ID] = true
+		return false
+	})
 }

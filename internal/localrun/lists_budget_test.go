@@ -83,8 +83,9 @@ func stepStopwatch(step time.Duration) func() func() time.Duration {
 // When the time budget runs out before a page is full, the list answers
 // what it has found with partial: true and a cursor after the last
 // customer it read (an empty page then, when nothing matched yet); the
-// cursors lead on to the match without repeating or skipping. A page that
-// fills within the budget is not partial. A staff member's count is of
+// cursors lead on to the match without repeating or skipping. A filter on
+// an email reads the search index instead, and answers at once. A page
+// that fills within the budget is not partial. A staff member's count is of
 // their own customers.
 func TestPartialPagesWhenTheBudgetRunsOut(t *testing.T) {
 	s := start(t, false)
@@ -121,6 +122,13 @@ func TestPartialPagesWhenTheBudgetRunsOut(t *testing.T) {
 	}
 	if len(found) != 1 || found[0] != "KH0000000" || requests < n/60 || requests > n/60+2 {
 		t.Fatalf("%d requests found %v, want KH0000000 after about %d", requests, found, n/60)
+	}
+
+	// A filter on an email is served by the search index: the customer
+	// comes on the first request, however small the budget.
+	byEmail := admin.list(filterQuery(`[[{"field":"email","op":"eq","value":"` + benchlists.Email(1) + `"}]]`))
+	if len(byEmail.Items) != 1 || byEmail.Items[0].Code != "KH0000001" || byEmail.NextCursor != "" {
+		t.Fatalf("email filter answered %v, next %q; want KH0000001 alone", codes(byEmail.Items), byEmail.NextCursor)
 	}
 
 	// Without a filter every customer matches: pages fill within budget.
