@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"tend/internal/benchlists"
 )
@@ -28,7 +29,7 @@ func TestBenchListsSmall(t *testing.T) {
 		t.Fatalf("second open built again: %v", logged)
 	}
 	var out strings.Builder
-	results, err := benchlists.Run(t.Context(), d, benchlists.Options{Repeat: 1, Out: &out})
+	results, err := benchlists.Run(t.Context(), d, benchlists.Options{Repeat: 1, Out: &out, Budget: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
