@@ -166,15 +166,29 @@ func (r *reader) collect(ctx context.Context, limit, readCap int, accept func(st
 		}
 	}
 	// A full page: is there more after it?
-	if err := r.fill(ctx); err != nil {
+	more, err := r.any(ctx)
+	if err != nil {
 		return Hits{}, err
 	}
-	for _, s := range r.sources {
-		if len(s.buf) > 0 {
-			hits.Read, hits.Cursor = r.read, last
-			return hits, nil
+	if hits.Read = r.read; more {
+		hits.Cursor = last
+	}
+	return hits, nil
+}
+
+// any reports whether the reader has an item left.
+func (r *reader) any(ctx context.Context) (bool, error) {
+	for {
+		if err := r.fill(ctx); err != nil {
+			return false, err
+		}
+		for _, s := range r.sources {
+			if len(s.buf) > 0 {
+				return true, nil
+			}
+		}
+		if !r.anyDry() {
+			return false, nil
 		}
 	}
-	hits.Read = r.read
-	return hits, nil
 }

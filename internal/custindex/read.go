@@ -73,9 +73,16 @@ func Sorted(ctx context.Context, st store.Store, tenant, field string, desc bool
 			return hits, nil
 		}
 		if i+1 < len(phases) && len(hits.IDs) == limit {
-			// The page is full at the end of a phase: the next one starts
-			// from its beginning.
-			hits.Cursor = encodeCursor(phases[i+1][0].start(desc))
+			// The page is full at the end of a phase: the next page starts
+			// at the beginning of the next phase, if it holds anything.
+			next := newReader(st, pks, phases[i+1], desc, "", 1)
+			more, err := next.any(ctx)
+			if err != nil {
+				return Hits{}, err
+			}
+			if hits.Read += next.read; more {
+				hits.Cursor = encodeCursor(phases[i+1][0].start(desc))
+			}
 			return hits, nil
 		}
 	}
