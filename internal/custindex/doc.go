@@ -34,14 +34,19 @@
 // shard and merge k-way, reading about a page's share from each, at the
 // same time. The shard of an entry does not depend on its value, so a
 // workspace where 30% of customers are called "Nguyễn" spreads them as
-// evenly as the rest. The counts (TokenShards, SortShards) come from
-// TestBurstOfCreatesSpreadsOverTheShards: a create writes about seven
-// token items and one item per sort field, each twice as a transaction
-// bills it, and a change rewrites the updated_at key (a delete and a put
-// in the same shard). TokenShards = 64 takes about 4,000 creates a second
-// (16 took 1,000); SortShards = 16 takes over 7,000 creates and about
-// 3,500 changes a second on the updated_at key. More shards would cost
-// every search and sort page a query per shard (half a read unit each,
-// even empty), so the counts stay at what a burst of a workspace's
-// intake needs.
+// evenly as the rest (a partition per token would put 30% of the creates'
+// token writes on "nguyen": 1,700 creates a second).
+//
+// The counts come from TestBurstOfCreatesSpreadsOverTheShards (the heat
+// meter over a burst of creates). A create writes about seven token items
+// (three name words, the code, the e-mail, the phone both ways) and one
+// item per sort field, each billed twice in a transaction: 14 units on the
+// tokens, 2 on each sort field. Evenly spread, 16 token shards take 1,100
+// creates a second, 32 take 2,300, TokenShards = 64 take 4,500, near the
+// 5,000 leads a second the list keys take (customer's
+// TestIntakeSpreadsOverTheShards). SortShards = 16 take 8,000 creates a
+// second, and on updated_at, which every change moves (a delete and a put,
+// 4 units), 4,000 changes. Every search and sorted page queries each shard
+// (half a read unit even when empty), so the counts stay at what a burst
+// of one workspace's intake needs.
 package custindex

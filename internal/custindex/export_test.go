@@ -2,6 +2,7 @@ package custindex
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -50,19 +51,20 @@ func Finds(q string, c *domain.Customer) (bool, error) {
 			return false, nil
 		}
 	}
-	lead := driver(ts)
-	key := lead.firstKey(&d)
-	inRange := false
-	for _, p := range lead.prefixes() {
-		inRange = inRange || strings.HasPrefix(key, p)
-	}
-	if !inRange {
-		return false, fmt.Errorf("listed under %q, outside the ranges read %q", key, lead.prefixes())
-	}
-	for _, e := range entries {
-		if e.IsToken() && indexKey("t", c.ID, e).SK == key {
-			return true, nil
+	// Whichever term the probe picks, the customer is listed under a key
+	// of its own in the ranges read.
+	for _, lead := range ts {
+		key := lead.firstKey(&d)
+		inRange := false
+		for _, p := range lead.prefixes() {
+			inRange = inRange || strings.HasPrefix(key, p)
+		}
+		if !inRange {
+			return false, fmt.Errorf("listed under %q, outside the ranges read %q", key, lead.prefixes())
+		}
+		if !slices.ContainsFunc(entries, func(e Entry) bool { return e.IsToken() && indexKey("t", c.ID, e).SK == key }) {
+			return false, fmt.Errorf("listed under %q, which is no token of it", key)
 		}
 	}
-	return false, fmt.Errorf("listed under %q, which is no token of it", key)
+	return true, nil
 }

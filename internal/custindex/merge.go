@@ -139,13 +139,13 @@ func (r *reader) anyDry() bool {
 
 // collect reads until it has limit ids, the index ends, or (readCap > 0)
 // it has read readCap items and would read more; accept turns an item into an id or passes
-// it over. The cursor is the last key gone past.
+// it over. The cursor is the last key gone past, not encoded.
 func (r *reader) collect(ctx context.Context, limit, readCap int, accept func(store.Item, string) (string, bool, error)) (Hits, error) {
 	hits := Hits{IDs: []string{}}
 	last := ""
 	for len(hits.IDs) < limit {
 		if readCap > 0 && r.read >= readCap && last != "" && r.anyDry() {
-			hits.Read, hits.Cursor = r.read, encodeCursor(last)
+			hits.Read, hits.Cursor = r.read, last
 			return hits, nil
 		}
 		it, key, ok, err := r.next(ctx)
@@ -166,15 +166,29 @@ func (r *reader) collect(ctx context.Context, limit, readCap int, accept func(st
 		}
 	}
 	// A full page: is there more after it?
-	if err := r.fill(ctx); err != nil {
+	more, err := r.any(ctx)
+	if err != nil {
 		return Hits{}, err
 	}
-	for _, s := range r.sources {
-		if len(s.buf) > 0 {
-			hits.Read, hits.Cursor = r.read, encodeCursor(last)
-			return hits, nil
+	if hits.Read = r.read; more {
+		hits.Cursor = last
+	}
+	return hits, nil
+}
+
+// any reports whether the reader has an item left.
+func (r *reader) any(ctx context.Context) (bool, error) {
+	for {
+		if err := r.fill(ctx); err != nil {
+			return false, err
+		}
+		for _, s := range r.sources {
+			if len(s.buf) > 0 {
+				return true, nil
+			}
+		}
+		if !r.anyDry() {
+			return false, nil
 		}
 	}
-	hits.Read = r.read
-	return hits, nil
 }

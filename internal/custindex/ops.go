@@ -34,12 +34,16 @@ func TokenPK(t string, n int) string { return fmt.Sprintf("T#%s#TOK#%02d", t, n)
 // field.
 func SortPK(t, field string, n int) string { return fmt.Sprintf("T#%s#SRT#%s#%02d", t, field, n) }
 
+// SKPrefix begins the sort key of every index item in its customer's
+// partition.
+const SKPrefix = "IX#"
+
 // baseSK is an entry's sort key in its customer's partition.
 func baseSK(e Entry) string {
 	if e.IsToken() {
-		return "IX#T#" + e.Kind + ":" + e.Value
+		return SKPrefix + "T#" + e.Kind + ":" + e.Value
 	}
-	return "IX#S#" + e.Kind
+	return SKPrefix + "S#" + e.Kind
 }
 
 // indexKey is an entry's GSI1 key.

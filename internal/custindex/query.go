@@ -178,22 +178,3 @@ func (t term) firstKey(d *tokenDoc) string {
 	}
 	return best
 }
-
-// driver picks the term whose index ranges are read: the one whose
-// shortest prefix is longest, as the likeliest to match fewest customers;
-// the others are checked on the token documents read.
-func driver(ts []term) term {
-	best, bestLen := ts[0], -1
-	for _, t := range ts {
-		n := -1
-		for _, p := range append(t.wordPrefixes(), t.digits) {
-			if p != "" && (n < 0 || len(p) < n) {
-				n = len(p)
-			}
-		}
-		if n > bestLen {
-			best, bestLen = t, n
-		}
-	}
-	return best
-}

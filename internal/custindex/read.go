@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	gojson "github.com/goccy/go-json"
-
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -21,52 +19,6 @@ type Hits struct {
 
 // keyMax is above every key of a range: the largest code point.
 const keyMax = "\U0010FFFF"
-
-// searchReadCap bounds the index items one Search reads per id asked for:
-// a query whose longest word matches many customers and the others few
-// answers fewer ids, with a cursor, rather than read without end.
-const searchReadCap = 20
-
-// Search returns the ids of customers matching q: every word of q (folded:
-// no case, no diacritics) must match a word of the name by prefix, or the
-// code, or the email (whole or before @, by prefix), or the phone (any form:
-// 0912…, +84912…, legacy 11-digit, or its last 4+ digits). Ids come in index
-// order, each once, from cursor on. It reads at most about 20 index items
-// per id asked for: it may answer fewer than limit ids with a cursor, and
-// is then called again from that cursor.
-func Search(ctx context.Context, st store.Store, tenant, q, cursor string, limit int) (Hits, error) {
-	terms := parseQuery(q)
-	after, err := decodeCursor(cursor)
-	if err != nil || len(terms) == 0 {
-		return Hits{IDs: []string{}}, err
-	}
-	limit = store.Limit(limit)
-	lead := driver(terms)
-	var ranges []keyRange
-	for _, p := range lead.prefixes() {
-		ranges = append(ranges, keyRange{p, p + keyMax})
-	}
-	var pks []string
-	for n := range TokenShards {
-		pks = append(pks, TokenPK(tenant, n))
-	}
-	r := newReader(st, pks, ranges, false, after, limit)
-	return r.collect(ctx, limit, limit*searchReadCap, func(it store.Item, key string) (string, bool, error) {
-		var d tokenDoc
-		if err := gojson.Unmarshal(it.Doc, &d); err != nil {
-			return "", false, fmt.Errorf("custindex: decode token %s: %w", it.Key, err)
-		}
-		if lead.firstKey(&d) != key {
-			return "", false, nil // listed under its first matching token
-		}
-		for _, t := range terms {
-			if !t.matches(&d) {
-				return "", false, nil
-			}
-		}
-		return d.ID, true, nil
-	})
-}
 
 // Sorted returns the ids of every live customer of the workspace in the
 // order of field (one of SortFields), descending when desc, ties by id;
@@ -116,14 +68,21 @@ func Sorted(ctx context.Context, st store.Store, tenant, field string, desc bool
 		}
 		hits.IDs = append(hits.IDs, page.IDs...)
 		hits.Read += page.Read
-		hits.Cursor = page.Cursor
 		if page.Cursor != "" {
+			hits.Cursor = encodeCursor(page.Cursor)
 			return hits, nil
 		}
 		if i+1 < len(phases) && len(hits.IDs) == limit {
-			// The page is full at the end of a phase: the next one starts
-			// from its beginning.
-			hits.Cursor = encodeCursor(phases[i+1][0].start(desc))
+			// The page is full at the end of a phase: the next page starts
+			// at the beginning of the next phase, if it holds anything.
+			next := newReader(st, pks, phases[i+1], desc, "", 1)
+			more, err := next.any(ctx)
+			if err != nil {
+				return Hits{}, err
+			}
+			if hits.Read += next.read; more {
+				hits.Cursor = encodeCursor(phases[i+1][0].start(desc))
+			}
 			return hits, nil
 		}
 	}
@@ -140,7 +99,7 @@ func isSortField(f string) bool {
 }
 
 // A cursor is the last index key a read went past, which the next read
-// starts after.
+// starts after (a search's names the term it reads too).
 func encodeCursor(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
 
 func decodeCursor(c string) (string, error) {

@@ -1,7 +1,9 @@
 package custindex_test
 
 import (
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -171,9 +173,33 @@ func TestSearchFollowsTheCustomer(t *testing.T) {
 	}
 }
 
+// A query whose longest word matches every customer and another word one
+// answers that one on its first request, reading little: the probe reads
+// the rare word's ranges. (Reading the longest word's, the first request
+// would stop at its read cap with no id.)
+func TestSearchReadsTheRarestTerm(t *testing.T) {
+	clock := tendtest.NewClock(tendtest.DefaultTime)
+	db := tendtest.Store(t, clock)
+	for i := range 300 {
+		c := &domain.Customer{ID: fmt.Sprintf("cus_%03d", i), Name: fmt.Sprintf("Khách hàng số %d", i), UpdatedAt: tendtest.DefaultTime}
+		if err := db.Transact(t.Context(), custindex.Ops("ws_1", c.ID, nil, custindex.Entries(c))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{"khach hang so 299", "299 khách hàng"} {
+		hits, err := custindex.Search(t.Context(), db, "ws_1", q, "", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(hits.IDs, []string{"cus_299"}) || hits.Cursor != "" || hits.Read > 40 {
+			t.Errorf("Search(%q) = %q, cursor %q, read %d: want cus_299 alone, at once", q, hits.IDs, hits.Cursor, hits.Read)
+		}
+	}
+}
+
 func TestSearchRefusesABadCursor(t *testing.T) {
 	sw := newSearchWorld(t)
-	for _, c := range []string{"%%%", "AA"} {
+	for _, c := range []string{"%%%", "AA", base64.RawURLEncoding.EncodeToString([]byte("1|w:an#cus_1")), base64.RawURLEncoding.EncodeToString([]byte("w:an#cus_1"))} {
 		_, err := custindex.Search(t.Context(), sw.w.DB, sw.w.AdminUser.TenantID, "an", c, 10)
 		var de *domain.Error
 		if !errors.As(err, &de) || len(de.Fields) != 1 || de.Fields[0].Code != "invalid_cursor" {

@@ -156,12 +156,24 @@ func TestSortedPagesMatchASort(t *testing.T) {
 					}
 					got = append(got, hits.IDs...)
 					sizes = append(sizes, fmt.Sprint(limit))
+					if hits.Cursor != "" && len(got) == len(want) {
+						t.Fatalf("seed %d %s desc=%v page %d: a cursor with nothing left", seed, field, desc, page)
+					}
 					if cursor = hits.Cursor; cursor == "" {
 						break
 					}
 				}
 				if !slices.Equal(got, want) {
 					t.Errorf("seed %d %s desc=%v pages of %s:\n got %q\nwant %q", seed, field, desc, strings.Join(sizes, ","), got, want)
+				}
+				// One page of exactly every customer has no cursor, even when
+				// it ends with the last customer that has a value.
+				whole, err := custindex.Sorted(t.Context(), sw.w.DB, sw.w.AdminUser.TenantID, field, desc, "", len(want))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(whole.IDs, want) || whole.Cursor != "" {
+					t.Errorf("seed %d %s desc=%v one page of %d: %d ids, cursor %q", seed, field, desc, len(want), len(whole.IDs), whole.Cursor)
 				}
 			}
 		}

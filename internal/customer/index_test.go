@@ -93,7 +93,7 @@ func TestEveryWriteLeavesExactlyTheCustomersIndexItems(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := store.QueryAll(ctx, w.DB, store.Query{PK: customer.Partition(w.AdminUser.TenantID, id), SK: store.SKBeginsWith, A: "IX#"})
+		got, err := store.QueryAll(ctx, w.DB, store.Query{PK: customer.Partition(w.AdminUser.TenantID, id), SK: store.SKBeginsWith, A: custindex.SKPrefix})
 		if err != nil {
 			t.Fatal(err)
 		}

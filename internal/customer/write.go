@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"tend/internal/custindex"
 	"tend/internal/domain"
 	"tend/internal/store"
 	"tend/internal/workspace"
@@ -97,16 +96,6 @@ func (s *Service) commitAudited(ctx context.Context, o *workspace.Org, before, a
 		return false, errStale
 	}
 	return false, fmt.Errorf("customer: write customer %s: %w", after.ID, err)
-}
-
-// indexOps keep the customer's search and sort index items in step with
-// the customer, in its own transaction: they are never stale.
-func indexOps(before, after *customerRecord) []store.TxOp {
-	var was []custindex.Entry
-	if before != nil {
-		was = custindex.Entries(&before.Customer)
-	}
-	return custindex.Ops(after.TenantID, after.ID, was, custindex.Entries(&after.Customer))
 }
 
 // shareOps keeps the share items (which list a customer for the users it
