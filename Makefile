@@ -11,7 +11,7 @@ PKGS      := ./...
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 
-.PHONY: help run test test-go test-aws lint lint-go lint-template build sam-local bench capacity fuzz tools clean
+.PHONY: help run test test-go test-aws lint lint-go lint-template build sam-local bench bench-lists capacity fuzz tools clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -74,6 +74,12 @@ sam-local: ## start moto with the template's table, queues and keys, seed them, 
 
 bench: ## benchmarks
 	@$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+# The data set (1M customers, a few GB) is built once into .tend-bench/ and
+# kept while its layout holds; make test runs the same code at 2,000
+# customers (internal/benchlists).
+bench-lists: ## customer lists at 1M customers: p50/p99, requests per answer and read units of each kind of request
+	@$(GO) run ./infra/benchlists -dir $(ROOT)/.tend-bench
 
 # The workloads run behind the build tag "capacity" so that make test does
 # not run them a second time.

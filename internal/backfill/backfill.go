@@ -16,6 +16,11 @@
 // look: the backfill gives them their keys as written now
 // (customer.ShardedIndexKeys).
 //
+// Customers stored before the search and sort index (issue 17) have no
+// index items, so searches and sorted lists miss them: the backfill
+// writes them (customer.IndexItems), in a transaction conditional on the
+// customer's version, reading a customer written meanwhile again.
+//
 // Nothing lists every workspace (each lives in partitions of its own), so
 // the backfill reads the table once with a parallel scan: a shardrun run
 // of Segments shards, one scan segment each, whose checkpoint (the scan's
@@ -50,9 +55,10 @@ const JobKind = "backfill"
 // its fixer and renames the run: a table whose earlier run is done runs
 // the scan again, the earlier fixers finding nothing left to fix (an item
 // they fixed, or wrote since, is left alone); a new table runs it once.
-// The runs so far: "i14-index-keys" (birthday and unread keys), then this
-// one (with the sharded customer keys of issue 12).
-const RunID = "i12-customer-index-shards"
+// The runs so far: "i14-index-keys" (birthday and unread keys),
+// "i12-customer-index-shards" (the sharded customer keys of issue 12),
+// then this one (with the customers' search and sort index of issue 17).
+const RunID = "i17-customer-search-index"
 
 // Segments is how many scan segments, and so jobs, the table is read in:
 // as many as the jobs function runs at once (its MaximumConcurrency).
@@ -166,6 +172,13 @@ func (s *Service) pass(ctx context.Context, segment int, cp *checkpoint, cursor 
 			return "", err
 		}
 		cp.Fixed += n
+		indexed, err := customer.IndexItems(ctx, s.st, it)
+		if err != nil {
+			return "", fmt.Errorf("backfill: %w", err)
+		}
+		if indexed && n == 0 {
+			cp.Fixed++
+		}
 	}
 	return page.Cursor, nil
 }

@@ -22,6 +22,7 @@ const (
 // Key layout of customers (the set-up's is in package workspace):
 //
 //	T#<t>#C#<id>          A (the customer) | H#… history | NOTE#… | ACT#… | CALL#… | APPT#<id>
+//	                      | IX#… its search and sort index items (package custindex)
 //	T#<t>#SH#<user>       <created>#<customer>      a customer shared with a user
 //	T#<t>#UNQ#<crit>#<v>  UNQ                       duplicate-check claim
 //

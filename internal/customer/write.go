@@ -69,6 +69,7 @@ func (s *Service) commitAudited(ctx context.Context, o *workspace.Org, before, a
 	ops := claimOps(o.Duplicates, beforeClaims, after)
 	ops = append(ops, shareOps(after, beforeShares)...)
 	ops = append(ops, store.TxPut(after.item(), cond))
+	ops = append(ops, indexOps(before, after)...)
 	for i, e := range entries {
 		if len(e.changes) == 0 && len(entries) > 1 {
 			continue

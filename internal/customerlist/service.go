@@ -23,11 +23,13 @@ type Service struct {
 	st        store.Store
 	clock     domain.Clock
 	customers Customers
+	budget    time.Duration
+	stopwatch Stopwatch
 }
 
 // New returns the list service over a store.
 func New(st store.Store, clock domain.Clock, customers Customers) *Service {
-	return &Service{st: st, clock: clock, customers: customers}
+	return &Service{st: st, clock: clock, customers: customers, budget: Budget, stopwatch: monotonic}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }

@@ -4,6 +4,9 @@ package domain
 type Page[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor"`
+	// Partial says the request ran out of time before the page was full:
+	// more may follow at NextCursor (customer lists and lookups only).
+	Partial bool `json:"partial,omitempty"`
 }
 
 // ListLimit clamps a requested page size: default 50, at most 500.

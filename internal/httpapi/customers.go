@@ -28,6 +28,13 @@ func (a *API) routesCustomers() {
 		})
 		return writePage(w, r, c, page, err)
 	})
+	a.handle("GET /v1/customers/count", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
+		q := r.URL.Query()
+		n, err := a.cfg.Lists.CountCustomers(r.Context(), c, customerlist.ListQuery{
+			Q: q.Get("q"), Filter: q.Get("filter"), Deleted: q.Get("deleted") == "true",
+		})
+		return ok(w, n, err)
+	})
 	a.handle("POST /v1/customers", func(w http.ResponseWriter, r *http.Request, c *workspace.Caller) error {
 		in, err := customerInput(w, r)
 		if err != nil {

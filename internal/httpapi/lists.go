@@ -20,13 +20,15 @@ import (
 type list[T any] struct {
 	Items      []T
 	NextCursor string
+	Partial    bool // customer lists and lookups: the time budget ran out
 }
 
 func (l list[T]) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Items      []T    `json:"items"`
 		NextCursor string `json:"next_cursor"`
-	}{nonNil(l.Items), l.NextCursor})
+		Partial    bool   `json:"partial,omitempty"`
+	}{nonNil(l.Items), l.NextCursor, l.Partial})
 }
 
 // pageParams reads a paged list's ?limit= and ?cursor=; the cursor must be
@@ -46,7 +48,7 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, c *workspace.Calle
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, list[T]{Items: page.Items, NextCursor: sealCursor(r, c, page.NextCursor)})
+	return writeJSON(w, http.StatusOK, list[T]{Items: page.Items, NextCursor: sealCursor(r, c, page.NextCursor), Partial: page.Partial})
 }
 
 // A list layer's cursor says where a page ended, not what was asked: the

@@ -117,7 +117,6 @@ var fieldMessages = map[string]message{
 	"invalid_birthday_notices":    {"\"{value}\" không hợp lệ: chọn team (đội nhóm của người có sinh nhật) hoặc workspace (cả không gian làm việc).", "\"{value}\" is not valid: use team (the person's teams) or workspace (the whole workspace)."},
 	"birthday_in_future":          {"Ngày sinh không thể sau hôm nay ({today}).", "A birthday can't be after today ({today})."},
 	"birthday_too_early":          {"Ngày sinh không thể trước {earliest}.", "A birthday can't be before {earliest}."},
-	"too_many_to_sort":            {"Quá nhiều khách hàng để sắp xếp; hãy lọc bớt.", "Too many customers to sort; narrow the filter."},
 	"query_too_short":             {"Nhập ít nhất 2 ký tự để tra cứu.", "Type at least 2 characters to search."},
 	"unknown_field":               {"Không có trường \"{field}\".", "There is no field \"{field}\"."},
 	"interval_out_of_range":       {"Khoảng thời gian phải từ {min} đến {max} (ví dụ \"15m\", \"1h\").", "The interval must be between {min} and {max} (e.g. \"15m\", \"1h\")."},

@@ -185,7 +185,9 @@ func TestLookup(t *testing.T) {
 	var res struct {
 		Items []map[string]any `json:"items"`
 	}
-	for _, q := range []string{"hoang long", "0987654321", "le loi", "Nhân viên ba"} {
+	// By name, phone and owner's name. (Addresses are not in the search
+	// index: a lookup no longer finds a customer by "le loi".)
+	for _, q := range []string{"hoang long", "0987654321", "Nhân viên ba"} {
 		o.s1.do("GET", "/v1/lookup?q="+url.QueryEscape(q), nil).ok(200).into(&res)
 		i := slices.IndexFunc(res.Items, func(m map[string]any) bool { return m["id"] == o.c["c3"].ID })
 		if i < 0 {

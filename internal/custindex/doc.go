@@ -1,0 +1,52 @@
+// Package custindex keeps the search and sort indexes of customers: index
+// items written in the customer's own transaction (so they are never
+// stale), and the reads that serve lists and lookups from them without
+// scanning customers.
+//
+// Key layout. Every index item lives in its customer's partition, one item
+// per entry, and is found through GSI1:
+//
+//	T#<t>#C#<id>  IX#T#<kind>:<value>  a search token      GSI1 T#<t>#TOK#<nn>          <kind>:<value>#<id>
+//	T#<t>#C#<id>  IX#S#<field>         a sort key          GSI1 T#<t>#SRT#<field>#<nn>  <flag><value>\x01<id>
+//
+// Token kinds: "w" a word (each folded word of the name, the folded code,
+// the folded e-mail whole), "p" the phone's national digits
+// ("0912345678"), "r" the same digits reversed, so that "the last 4+
+// digits" is a prefix read. A token item's document carries every word
+// and the phone digits of its customer, which is what a query of several
+// words is checked against: a search never reads a customer. A token's
+// base sort key names the token, so a token that goes away is deleted; a
+// sort key's is fixed per field, so a changed value is one put.
+//
+// Sort keys order as the field does: names folded, revenue as a fixed
+// width unsigned decimal with the sign bit flipped (string order is
+// numeric order), times with store.SortTime. The flag is "0" before a
+// value and "1" for a customer without one (no name, no revenue, never
+// cared for, no appointment): ascending reads the key range forwards and
+// meets them last; descending reads the "0" range backwards, then the "1"
+// range backwards, so they come last too. The value ends with \x01, below
+// any character a value holds, so that ties order by id and a value that
+// is a prefix of another sorts first ("an" before "an b").
+//
+// Shards. A customer's entries all go to the shard picked by a stable
+// hash of its id (store.HashShard), so a rewrite lands where the item was
+// and a customer is in one shard of each key: reads fan out over every
+// shard and merge k-way, reading about a page's share from each, at the
+// same time. The shard of an entry does not depend on its value, so a
+// workspace where 30% of customers are called "Nguyễn" spreads them as
+// evenly as the rest (a partition per token would put 30% of the creates'
+// token writes on "nguyen": 1,700 creates a second).
+//
+// The counts come from TestBurstOfCreatesSpreadsOverTheShards (the heat
+// meter over a burst of creates). A create writes about seven token items
+// (three name words, the code, the e-mail, the phone both ways) and one
+// item per sort field, each billed twice in a transaction: 14 units on the
+// tokens, 2 on each sort field. Evenly spread, 16 token shards take 1,100
+// creates a second, 32 take 2,300, TokenShards = 64 take 4,500, near the
+// 5,000 leads a second the list keys take (customer's
+// TestIntakeSpreadsOverTheShards). SortShards = 16 take 8,000 creates a
+// second, and on updated_at, which every change moves (a delete and a put,
+// 4 units), 4,000 changes. Every search and sorted page queries each shard
+// (half a read unit even when empty), so the counts stay at what a burst
+// of one workspace's intake needs.
+package custindex

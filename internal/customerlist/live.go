@@ -1,0 +1,191 @@
+package customerlist
+
+import (
+	"context"
+	"slices"
+
+	"tend/internal/custindex"
+	"tend/internal/customer"
+	"tend/internal/domain"
+)
+
+// Modes of the rest phase's cursor (listCursor.Mode).
+const (
+	modeKeys   = ""    // list keys in creation order, merged over sources
+	modeIndex  = "idx" // a search or sort index, walked
+	modeMemory = "mem" // every candidate read and sorted in memory
+)
+
+// memoryMax is the most candidates a list sorts in memory: a staff
+// member's own customers, a filter's owner, a search's few matches. Past
+// it the list walks the whole workspace's sort index and keeps the
+// customers in scope that match, within the time budget.
+const memoryMax = 2000
+
+// listLive returns the rest phase of a list of live customers: after the
+// pinned ones, in the list's order, from the cursor on.
+//
+//   - Creation order (the default) without q: the list keys of the
+//     sources that hold every candidate (the scope's, or the owners' or
+//     warehouses' a filter requires), merged.
+//   - q in the default order: the search index's order (by the word or
+//     phone matched), walked.
+//   - Any other order, q or not: the candidates (a search's matches, the
+//     sources' customers) sorted in memory when there are at most
+//     memoryMax; else the sort index of the whole workspace walked (an
+//     admin's unfiltered list goes there at once), the list keys merged
+//     (q in creation order) or, for a field without an index (code),
+//     every candidate sorted in memory.
+func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (restPage, error) {
+	tenant := p.org.Workspace.ID
+	sources := func() []*source { return s.sourcesFor(tenant, p.scope, p.filter) }
+	indexed := slices.Contains(custindex.SortFields, p.field)
+	mode := cur.Mode
+	// The rest phase starts afresh after the pinned phase, or from a
+	// cursor the pinned phase ended with.
+	if cur.Phase != "rest" || (cur.Mode == modeKeys && cur.Key == "") {
+		cur = listCursor{Phase: "rest"}
+		switch {
+		case p.q != "" && !p.explicit:
+			mode = modeIndex
+		case p.q == "" && !p.sorted && len(p.searchable()) == 0:
+			mode = modeKeys
+		case p.q == "" && indexed && p.scope.All() && p.filter.Empty():
+			mode = modeIndex
+		default:
+			all, complete, err := s.candidates(ctx, p, sources, memoryMax)
+			if err != nil {
+				return restPage{}, err
+			}
+			switch {
+			case complete:
+				return memoryPage(p, all, cur)
+			case indexed:
+				mode = modeIndex
+			case p.field == "created_at": // q, with the sort asked for
+				mode = modeKeys
+			default: // code: no index to walk
+				mode = modeMemory
+			}
+		}
+	}
+	switch mode {
+	case modeKeys:
+		return s.listRest(ctx, p, sources(), cur, false)
+	case modeIndex:
+		ids := s.sortedStream(tenant, p.field, !p.ascending)
+		if p.q != "" && !p.explicit {
+			ids = s.searchStream(tenant, p.q)
+		}
+		if !indexed && (p.q == "" || p.explicit) {
+			return restPage{}, domain.InvalidCursor()
+		}
+		return s.walk(ctx, p, ids, cur.Key)
+	case modeMemory:
+		all, _, err := s.candidates(ctx, p, sources, 0)
+		if err != nil {
+			return restPage{}, err
+		}
+		return memoryPage(p, all, cur)
+	}
+	return restPage{}, domain.InvalidCursor()
+}
+
+// candidates reads the customers the list shows, in no particular order:
+// a search's matches when there is q (or the filter requires an email or
+// a phone: searched for), else the sources' customers. It
+// stops, incomplete, past max of them (0: no bound).
+func (s *Service) candidates(ctx context.Context, p *listPlan, sources func() []*source, max int) ([]*domain.Customer, bool, error) {
+	var all []*domain.Customer
+	add := func(r *domain.Customer) bool {
+		if r != nil && s.keep(p, r, false) {
+			all = append(all, customer.View(p.org, r))
+		}
+		return max == 0 || len(all) <= max
+	}
+	queries := p.searchable()
+	if p.q != "" {
+		queries = []string{p.q}
+	}
+	for _, q := range queries {
+		cursor := ""
+		for {
+			hits, err := custindex.Search(ctx, s.st, p.org.Workspace.ID, q, cursor, 500)
+			if err != nil {
+				return nil, false, err
+			}
+			found, err := s.fetch(ctx, p.org.Workspace.ID, hits.IDs)
+			if err != nil {
+				return nil, false, err
+			}
+			for _, r := range found {
+				if !add(r) {
+					return nil, false, nil
+				}
+			}
+			if cursor = hits.Cursor; cursor == "" {
+				break
+			}
+		}
+	}
+	if len(queries) > 0 {
+		return dedupe(all), true, nil
+	}
+	srcs := sources()
+	for _, src := range srcs {
+		src.start("", true, 500)
+	}
+	m := &merger{st: s.st, sources: srcs, ascending: true}
+	for {
+		it, src, _, ok, err := m.next(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			return all, true, nil
+		}
+		r, err := s.resolve(ctx, p.org.Workspace.ID, src, it)
+		if err != nil {
+			return nil, false, err
+		}
+		if !add(r) {
+			return nil, false, nil
+		}
+	}
+}
+
+// memoryPage sorts every candidate and cuts the page the cursor asks for.
+func memoryPage(p *listPlan, all []*domain.Customer, cur listCursor) (restPage, error) {
+	p.sort(all)
+	items, next, err := pageOf(all, cur, p.limit, "rest")
+	if next != "" {
+		c, _ := decodeListCursor(next)
+		c.Mode = modeMemory
+		next = c.encode()
+	}
+	return restPage{items: items, next: next}, err
+}
+
+// searchable are the values a filter requires of the email or the phone
+// (eq or in, in every group): the search index finds the customers that
+// may hold them, and the filter keeps those that do.
+func (p *listPlan) searchable() []string {
+	for _, field := range []string{domain.FieldEmail, domain.FieldPhone} {
+		if vs, ok := p.filter.OneOf(field); ok {
+			return vs
+		}
+	}
+	return nil
+}
+
+// dedupe leaves each customer once (several searches may find one).
+func dedupe(all []*domain.Customer) []*domain.Customer {
+	seen := make(map[string]bool, len(all))
+	return slices.DeleteFunc(all, func(c *domain.Customer) bool {
+		if seen[c.ID] {
+			return true
+		}
+		seen[c.ID] = true
+		return false
+	})
+}
