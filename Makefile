@@ -11,7 +11,7 @@ PKGS      := ./...
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 
-.PHONY: help run test test-go test-aws lint lint-go lint-template build sam-local bench capacity fuzz tools clean
+.PHONY: help run test test-go test-aws lint lint-go lint-template build sam-local bench capacity fuzz tools docs-assets clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -95,6 +95,21 @@ tools: ## check for (and install if missing) moto_server, cfn-lint and pdftotext
 	@infra/scripts/need-python-tool.sh moto_server "moto[server]"
 	@infra/scripts/need-python-tool.sh cfn-lint cfn-lint
 	@infra/scripts/need-debian-package.sh pdftotext poppler-utils "brew install poppler          # macOS"
+
+# The API reference page's renderer (internal/apidocs) is vendored as its
+# npm tarball so that a build needs no npm; this refreshes it from the
+# lock (after a change of version in internal/apidocs/package.json, run
+# npm install there first to update the lock).
+DOCS := internal/apidocs
+docs-assets: ## refresh the API reference page's vendored renderer (internal/apidocs/assets) from its package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed: apt-get install -y npm, or https://nodejs.org"; exit 1; }
+	@cd $(DOCS) && npm ci --no-audit --no-fund
+	@cd $(DOCS) && version=$$(node -p 'require("./package-lock.json").packages["node_modules/redoc"].version') && \
+	  want=$$(node -p 'require("./package-lock.json").packages["node_modules/redoc"].integrity') && \
+	  rm -rf assets.new && mkdir assets.new && npm pack --silent --pack-destination assets.new "redoc@$$version" >/dev/null && \
+	  got=sha512-$$(openssl dgst -sha512 -binary "assets.new/redoc-$$version.tgz" | openssl base64 -A) && \
+	  if [ "$$got" != "$$want" ]; then echo "redoc-$$version.tgz: $$got, but the lock says $$want" >&2; rm -rf assets.new; exit 1; fi && \
+	  rm -rf assets && mv assets.new assets && echo "vendored $(DOCS)/assets/redoc-$$version.tgz ($$want)"
 
 clean: ## remove build output (not the local data in .tend)
 	rm -rf bin .aws-sam
