@@ -21,6 +21,8 @@ run: ## build and start Tend locally on http://localhost:8080 (data in ./.tend)
 	@exec bin/tend-local
 
 # test-go runs every package, infra/awspath (make test-aws) among them: once.
+# What tests leave behind on purpose (t.ArtifactDir: the API reference
+# page's screenshot) is kept under .test-artifacts.
 test: tools test-go lint lint-template build ## every test: unit, both store adapters, AWS adapters on moto, a lead's AWS path, SAM template, OpenAPI, end to end
 	@echo "make test: all passed"
 
@@ -30,7 +32,7 @@ test: tools test-go lint lint-template build ## every test: unit, both store ada
 TESTTIMEOUT ?= 30m
 
 test-go: ## go tests, with moto_server started (and stopped) for the AWS adapters
-	@infra/scripts/with-moto.sh bash -c '$(GO) test -race -count=1 -timeout $(TESTTIMEOUT) -json $(PKGS) | $(GO) run ./infra/testreport'
+	@infra/scripts/with-moto.sh bash -c '$(GO) test -race -count=1 -timeout $(TESTTIMEOUT) -artifacts -outputdir $(ROOT)/.test-artifacts -json $(PKGS) | $(GO) run ./infra/testreport'
 
 test-aws: tools ## the AWS-path end-to-end test alone: a lead through the functions' handlers over moto (infra/awspath)
 	@infra/scripts/with-moto.sh $(GO) test -race -count=1 ./infra/awspath/
@@ -90,11 +92,12 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
 	  done; \
 	done
 
-tools: ## check for (and install if missing) moto_server, cfn-lint and pdftotext (the PDF exports' tests read their text)
+tools: ## check for (and install if missing) moto_server, cfn-lint, pdftotext (the PDF exports' tests read their text) and chromium (the API reference page's browser test)
 	@command -v $(GO) >/dev/null || { echo "Go is needed: https://go.dev/dl/"; exit 1; }
 	@infra/scripts/need-python-tool.sh moto_server "moto[server]"
 	@infra/scripts/need-python-tool.sh cfn-lint cfn-lint
 	@infra/scripts/need-debian-package.sh pdftotext poppler-utils "brew install poppler          # macOS"
+	@infra/scripts/need-debian-package.sh chromium chromium "brew install --cask chromium     # macOS (or set TEND_CHROMIUM to a Chrome)"
 
 # The API reference page's renderer (internal/apidocs) is vendored as its
 # npm tarball so that a build needs no npm; this refreshes it from the
