@@ -32,6 +32,7 @@ test: tools test-go lint lint-template build ## every test: unit, both store ada
 TESTTIMEOUT ?= 30m
 
 test-go: ## go tests, with moto_server started (and stopped) for the AWS adapters
+	@mkdir -p $(ROOT)/.test-artifacts
 	@infra/scripts/with-moto.sh bash -c '$(GO) test -race -count=1 -timeout $(TESTTIMEOUT) -artifacts -outputdir $(ROOT)/.test-artifacts -json $(PKGS) | $(GO) run ./infra/testreport'
 
 test-aws: tools ## the AWS-path end-to-end test alone: a lead through the functions' handlers over moto (infra/awspath)
