@@ -11,7 +11,7 @@ PKGS      := ./...
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 
-.PHONY: help run test test-go test-aws lint lint-go lint-template build sam-local bench bench-lists capacity fuzz tools clean
+.PHONY: help run test test-go test-aws lint lint-go lint-template build sam-local bench bench-lists capacity fuzz tools docs-assets clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,6 +21,8 @@ run: ## build and start Tend locally on http://localhost:8080 (data in ./.tend)
 	@exec bin/tend-local
 
 # test-go runs every package, infra/awspath (make test-aws) among them: once.
+# What tests leave behind on purpose (t.ArtifactDir: the API reference
+# page's screenshot) is kept under .test-artifacts.
 test: tools test-go lint lint-template build ## every test: unit, both store adapters, AWS adapters on moto, a lead's AWS path, SAM template, OpenAPI, end to end
 	@echo "make test: all passed"
 
@@ -30,7 +32,8 @@ test: tools test-go lint lint-template build ## every test: unit, both store ada
 TESTTIMEOUT ?= 30m
 
 test-go: ## go tests, with moto_server started (and stopped) for the AWS adapters
-	@infra/scripts/with-moto.sh bash -c '$(GO) test -race -count=1 -timeout $(TESTTIMEOUT) -json $(PKGS) | $(GO) run ./infra/testreport'
+	@mkdir -p $(ROOT)/.test-artifacts
+	@infra/scripts/with-moto.sh bash -c '$(GO) test -race -count=1 -timeout $(TESTTIMEOUT) -artifacts -outputdir $(ROOT)/.test-artifacts -json $(PKGS) | $(GO) run ./infra/testreport'
 
 test-aws: tools ## the AWS-path end-to-end test alone: a lead through the functions' handlers over moto (infra/awspath)
 	@infra/scripts/with-moto.sh $(GO) test -race -count=1 ./infra/awspath/
@@ -96,11 +99,27 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
 	  done; \
 	done
 
-tools: ## check for (and install if missing) moto_server, cfn-lint and pdftotext (the PDF exports' tests read their text)
+tools: ## check for (and install if missing) moto_server, cfn-lint, pdftotext (the PDF exports' tests read their text) and chromium (the API reference page's browser test)
 	@command -v $(GO) >/dev/null || { echo "Go is needed: https://go.dev/dl/"; exit 1; }
 	@infra/scripts/need-python-tool.sh moto_server "moto[server]"
 	@infra/scripts/need-python-tool.sh cfn-lint cfn-lint
 	@infra/scripts/need-debian-package.sh pdftotext poppler-utils "brew install poppler          # macOS"
+	@infra/scripts/need-debian-package.sh chromium chromium "brew install --cask chromium     # macOS (or set TEND_CHROMIUM to a Chrome)"
+
+# The API reference page's renderer (internal/apidocs) is vendored as its
+# npm tarball so that a build needs no npm; this refreshes it from the
+# lock (after a change of version in internal/apidocs/package.json, run
+# npm install there first to update the lock).
+DOCS := internal/apidocs
+docs-assets: ## refresh the API reference page's vendored renderer (internal/apidocs/assets) from its package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed: apt-get install -y npm, or https://nodejs.org"; exit 1; }
+	@cd $(DOCS) && npm ci --no-audit --no-fund
+	@cd $(DOCS) && version=$$(node -p 'require("./package-lock.json").packages["node_modules/redoc"].version') && \
+	  want=$$(node -p 'require("./package-lock.json").packages["node_modules/redoc"].integrity') && \
+	  rm -rf assets.new && mkdir assets.new && npm pack --silent --pack-destination assets.new "redoc@$$version" >/dev/null && \
+	  got=sha512-$$(openssl dgst -sha512 -binary "assets.new/redoc-$$version.tgz" | openssl base64 -A) && \
+	  if [ "$$got" != "$$want" ]; then echo "redoc-$$version.tgz: $$got, but the lock says $$want" >&2; rm -rf assets.new; exit 1; fi && \
+	  rm -rf assets && mv assets.new assets && echo "vendored $(DOCS)/assets/redoc-$$version.tgz ($$want)"
 
 clean: ## remove build output (not the local data in .tend)
 	rm -rf bin .aws-sam

@@ -1,6 +1,7 @@
 // Command api is the Lambda function behind the HTTP API's /v1 routes: API
 // Gateway (HTTP API, payload 2.0, JWT authorizer) → httpadapter → the
-// httpapi handler over the DynamoDB table. It holds no logic of its own;
+// httpapi handler over the DynamoDB table, and the API reference page at
+// /docs (internal/apidocs), which no other function links. It holds no logic of its own;
 // see internal/httpapi and internal/lambdafn.
 //
 // Environment: TABLE_NAME, INTAKE_QUEUE_URL (a source's test lead),
@@ -14,13 +15,14 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"tend/internal/apidocs"
 	"tend/internal/awsmain"
 	"tend/internal/lambdafn"
 )
 
 func main() {
 	awsmain.Run("api", []string{"INTAKE_QUEUE_URL", "LEAD_SECRETS_KEY_ID", "JOBS_QUEUE_URL", "IMPORTS_BUCKET"}, func(a *awsmain.AWS) error {
-		lambda.Start(lambdafn.API(a))
+		lambda.Start(lambdafn.API(a, apidocs.Wrap))
 		return nil
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"tend/internal/apidocs"
 	"tend/internal/awsmain"
 	"tend/internal/lambdafn"
 	"tend/internal/tendtest"
@@ -22,14 +23,15 @@ const sampleSub = "5b1e6d2a-8f3c-4c1e-9a57-0d4e2f6b9c11"
 // fixture is the api function over a fresh SQLite store holding one
 // workspace whose admin signs in as sampleSub.
 type fixture struct {
-	proxy   *httpadapter.HandlerAdapterV2
+	handle  lambdafn.HTTPHandler
 	adminID string
 }
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	w := tendtest.MustOpen(t, tendtest.Options{Name: "Công ty Hoa Sen", AdminName: "Trần Thị Lan", AdminSubject: sampleSub})
-	return fixture{proxy: httpadapter.NewV2(lambdafn.APIHandler(&awsmain.AWS{Store: w.DB, Clock: w.Clock, Env: awsmain.Env{Log: slog.New(slog.DiscardHandler)}})),
+	// As main builds it.
+	return fixture{handle: lambdafn.API(&awsmain.AWS{Store: w.DB, Clock: w.Clock, Env: awsmain.Env{Log: slog.New(slog.DiscardHandler)}}, apidocs.Wrap),
 		adminID: w.AdminUser.ID}
 }
 
@@ -48,9 +50,9 @@ func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
 
 func (f fixture) invoke(t *testing.T, ev events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 	t.Helper()
-	resp, err := f.proxy.ProxyWithContext(t.Context(), ev)
+	resp, err := f.handle(t.Context(), ev)
 	if err != nil {
-		t.Fatalf("ProxyWithContext: %v", err)
+		t.Fatalf("handler: %v", err)
 	}
 	return resp
 }
@@ -142,9 +144,12 @@ func TestWithoutClaims(t *testing.T) {
 	}{
 		{"me without claims", "api-gateway-v2-request.json", "GET", "/v1/me", 401, "application/problem+json"},
 		{"create without claims", "api-gateway-v2-create-customer.json", "POST", "/v1/customers", 401, "application/problem+json"},
-		// The OpenAPI document is the one route API Gateway lets through
-		// without a token.
+		// The OpenAPI document and its reference page are the routes API
+		// Gateway lets through without a token.
 		{"public openapi.json", "api-gateway-v2-request.json", "GET", "/v1/openapi.json", 200, "application/json"},
+		{"public reference page", "api-gateway-v2-request.json", "GET", "/docs", 200, "text/html"},
+		{"the page's renderer", "api-gateway-v2-request.json", "GET", "/docs/redoc.standalone.js", 200, "text/javascript"},
+		{"no other file under /docs", "api-gateway-v2-request.json", "GET", "/docs/other.js", 404, "application/problem+json"},
 	}
 	f := newFixture(t)
 	for _, tt := range tests {

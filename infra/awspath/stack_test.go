@@ -22,6 +22,7 @@ import (
 
 	"tend/infra/localdeploy"
 	"tend/infra/template"
+	"tend/internal/apidocs"
 	"tend/internal/awsmain"
 	"tend/internal/awssenders"
 	"tend/internal/awstest"
@@ -95,7 +96,7 @@ func deploy(t *testing.T, now time.Time, params map[string]string) *stack {
 	s.mappings = mappings(t, s.doc)
 	notifier := s.connect("NotifierFunction")
 	s.handlers = map[string]lambda.Handler{
-		"ApiFunction":         lambda.NewHandler(lambdafn.API(s.connect("ApiFunction"))),
+		"ApiFunction":         lambda.NewHandler(lambdafn.API(s.connect("ApiFunction"), apidocs.Wrap)),
 		"HooksFunction":       lambda.NewHandler(lambdafn.Hooks(s.connect("HooksFunction"))),
 		"IntakeFunction":      lambda.NewHandler(lambdafn.Intake(s.connect("IntakeFunction"))),
 		"StreamFunction":      lambda.NewHandler(lambdafn.Stream(s.connect("StreamFunction"))),

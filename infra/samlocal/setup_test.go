@@ -19,6 +19,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"tend/infra/template"
+	"tend/internal/apidocs"
 	"tend/internal/awsmain"
 	"tend/internal/awstest"
 	"tend/internal/dynamo"
@@ -145,7 +146,7 @@ func TestSetUpOnMoto(t *testing.T) {
 	// Each sample goes to its function's handler: the api function's as
 	// functions/api/main.go builds it, the hooks function's as its main does.
 	handlers := map[string]lambdafn.HTTPHandler{
-		"ApiFunction":   lambdafn.API(&awsmain.AWS{Store: st, Clock: clock, Env: awsmain.Env{Log: slog.New(slog.DiscardHandler)}}),
+		"ApiFunction":   lambdafn.API(&awsmain.AWS{Store: st, Clock: clock, Env: awsmain.Env{Log: slog.New(slog.DiscardHandler)}}, apidocs.Wrap),
 		"HooksFunction": lambdafn.Hooks(&awsmain.AWS{Store: st, Clock: clock}),
 	}
 	want := map[string]int{"api-gateway-v2-request.json": 200, "api-gateway-v2-create-customer.json": 201,

@@ -16,7 +16,8 @@ fi
 # new dependency linked everywhere would break. 15 MB for most; the
 # functions that read and write spreadsheets (excelize: imports, exports,
 # reports as .xlsx, campaign lists) and PDFs (fpdf and its embedded
-# Vietnamese font) reach those libraries on purpose.
+# Vietnamese font) reach those libraries on purpose. The api function alone
+# also carries the API reference page's renderer (internal/apidocs, 2 MB).
 bound_mb() {
   case "$1" in
     ApiFunction | JobsFunction | SchedulerFunction) echo 40 ;; # spreadsheets and PDFs

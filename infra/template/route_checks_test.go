@@ -2,9 +2,11 @@ package template_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"tend/infra/template"
+	"tend/internal/apidocs"
 	"tend/internal/httpapi"
 )
 
@@ -86,4 +88,37 @@ func positive(d template.Doc, v any) bool {
 		return err == nil && f > 0
 	}
 	return false
+}
+
+// apiFunction serves the API (/v1/*) and its reference page (/docs).
+const apiFunction = "ApiFunction"
+
+// checkPublicRoutes: the routes anyone may read without a token (the
+// API's public routes, as the OpenAPI document, and the reference page
+// that renders it, apidocs.Routes) go to the api function with no
+// authorizer: API Gateway's default, the JWT authorizer, would answer 401
+// before the function is reached.
+func checkPublicRoutes(t *template.Template) []string {
+	ops, _ := httpRoutes(t.CFN)
+	keys := slices.Clone(apidocs.Routes)
+	for _, r := range httpapi.New(httpapi.Config{}).Routes() {
+		if r.Public {
+			keys = append(keys, r.Method+" "+r.Pattern)
+		}
+	}
+	var problems []string
+	for _, key := range keys {
+		op, ok := ops[key]
+		if !ok {
+			problems = append(problems, "no route "+key)
+			continue
+		}
+		if uri := template.Sub(template.Get(op, "x-amazon-apigateway-integration", "uri")); !strings.Contains(uri, "${"+apiFunction+".Arn}") {
+			problems = append(problems, fmt.Sprintf("%s goes to %q, not %s", key, uri, apiFunction))
+		}
+		if sec := fmt.Sprint(template.Get(op, "security")); sec != "[map[NONE:[]]]" {
+			problems = append(problems, fmt.Sprintf("%s: security %s, want no authorizer", key, sec))
+		}
+	}
+	return problems
 }

@@ -36,6 +36,7 @@ var checks = map[string]check{
 	"intake function":         checkIntake,
 	"lead secrets key":        checkLeadSecretsKey,
 	"hooks routes":            checkHooksRoutes,
+	"public routes":           checkPublicRoutes,
 	"imports bucket":          checkImportsBucket,
 }
 
@@ -147,6 +148,9 @@ func TestChecksCatchBreakage(t *testing.T) {
 			"            Method: GET\n            Path: /hooks/leads/{source_id}\n            Auth:\n              Authorizer: NONE\n"}},
 		{"hooks routes", []string{"            Method: GET\n            Path: /hooks/leads/{source_id}\n", "            Method: GET\n            Path: /hooks/lead/{source_id}\n"}},
 		{"hooks routes", []string{"            Path: /v1/openapi.json\n", "            Path: /hooks/openapi.json\n"}},
+		{"public routes", []string{"            Path: /docs\n            Auth:\n              Authorizer: NONE\n", "            Path: /docs\n"}},
+		{"public routes", []string{"            Path: /docs/{file}\n", "            Path: /docs/{proxy+}\n"}},
+		{"public routes", []string{"            Path: /v1/openapi.json\n            Auth:\n              Authorizer: NONE\n", "            Path: /v1/openapi.json\n"}},
 		{"imports bucket", []string{"        RestrictPublicBuckets: true\n", "        RestrictPublicBuckets: false\n"}},
 		{"imports bucket", []string{"          - ObjectOwnership: BucketOwnerEnforced\n", "          - ObjectOwnership: ObjectWriter\n"}},
 		{"imports bucket", []string{"      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: AES256\n            BucketKeyEnabled: true\n", ""}},

@@ -49,6 +49,21 @@ type operation struct {
 	RequestBody json.RawMessage            `json:"requestBody"`
 	// Security is nil when the operation inherits the document's.
 	Security *[]map[string][]string `json:"security"`
+	// CodeSamples are Redoc's x-codeSamples: how to call the operation.
+	CodeSamples []struct {
+		Lang   string `json:"lang"`
+		Source string `json:"source"`
+	} `json:"x-codeSamples"`
+}
+
+// hasCodeSample reports whether the operation shows a call with curl.
+func (o *operation) hasCodeSample() bool {
+	for _, c := range o.CodeSamples {
+		if c.Lang == "curl" && strings.Contains(c.Source, "curl ") {
+			return true
+		}
+	}
+	return false
 }
 
 // docOperation is one operation with where it lives.

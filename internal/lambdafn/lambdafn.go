@@ -39,9 +39,12 @@ type SQSHandler = func(context.Context, events.SQSEvent) (events.SQSEventRespons
 type TickHandler = func(context.Context, json.RawMessage) (any, error)
 
 // API is the api function's handler: the /v1 routes, callers named by the
-// JWT authorizer, workspaces opened as the environment allows.
-func API(a *awsmain.AWS) HTTPHandler {
-	return httpadapter.NewV2(APIHandler(a)).ProxyWithContext
+// JWT authorizer, workspaces opened as the environment allows, wrapped by
+// pages (apidocs.Wrap: the API reference page). The page comes in as a
+// parameter so that only the api function's main links it, not every
+// function that links this package.
+func API(a *awsmain.AWS, pages func(http.Handler) http.Handler) HTTPHandler {
+	return httpadapter.NewV2(pages(APIHandler(a))).ProxyWithContext
 }
 
 // APIHandler is API's HTTP handler before the API Gateway adapter.

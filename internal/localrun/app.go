@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"tend/internal/apidocs"
 	"tend/internal/changes"
 	"tend/internal/domain"
 	"tend/internal/httpapi"
@@ -169,7 +170,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		queueDrainer{q: a.NotifyQueue, handle: a.Notify.HandleMessage}, &expirySweeper{db: db}}
 	mux := http.NewServeMux()
 	a.routesDev(mux)
-	mux.Handle("/", a.API)
+	// The API reference page as the api function serves it.
+	mux.Handle("/", apidocs.Wrap(a.API))
 	a.handler = mux
 	if cfg.Demo {
 		if err := a.ensureDemo(ctx); err != nil {
