@@ -99,7 +99,7 @@ func (s *Service) AddNote(ctx context.Context, c *workspace.Caller, customerID s
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	it := store.Item{Key: store.Key{PK: customer.Partition(c.Tenant(), customerID), SK: "NOTE#" + store.SortTime(now) + "#" + n.ID}, Type: typeNote, Version: 1, Doc: store.Doc(n)}
+	it := noteItem(c.Tenant(), n)
 	if err := s.addCare(ctx, c, customerID, "note_added", now, it); err != nil {
 		return nil, err
 	}
@@ -238,4 +238,29 @@ func (s *Service) call(tenant, userID, customerID string, in CallInput) (*domain
 	}
 	it := store.Item{Key: store.Key{PK: customer.Partition(tenant, customerID), SK: "CALL#" + store.SortTime(call.At) + "#" + call.ID}, Type: typeCall, Version: 1, Doc: store.Doc(call)}
 	return call, it, nil
+}
+
+// SystemActivity builds an activity a system actor records (a webhook
+// telling of a returning customer's lead), for its caller to write in its
+// own change of the customer.
+func (s *Service) SystemActivity(tenant, customerID string, in ActivityInput) (*domain.Activity, store.Item, error) {
+	return s.activity(tenant, "", customerID, in)
+}
+
+// SystemNote builds a note a system actor leaves (the values of a
+// returning customer's lead that differ from theirs), for its caller to
+// write in its own change of the customer.
+func (s *Service) SystemNote(tenant, customerID, body string) (*domain.Note, store.Item, error) {
+	var p domain.Problems
+	now := s.now()
+	n := &domain.Note{ID: domain.NewID("note"), CustomerID: customerID, CreatedAt: now, Body: check.Lines(&p, "body", body, 10000, true)}
+	if err := p.Err(); err != nil {
+		return nil, store.Item{}, err
+	}
+	return n, noteItem(tenant, n), nil
+}
+
+// noteItem is a note as stored, under its customer.
+func noteItem(tenant string, n *domain.Note) store.Item {
+	return store.Item{Key: store.Key{PK: customer.Partition(tenant, n.CustomerID), SK: "NOTE#" + store.SortTime(n.CreatedAt) + "#" + n.ID}, Type: typeNote, Version: 1, Doc: store.Doc(n)}
 }
