@@ -159,7 +159,6 @@ type Customers interface {
 // Timeline records a returning customer's lead as an activity (with a
 // note of what differs), and a call record.
 type Timeline interface {
-	AddActivityAs(ctx context.Context, o *workspace.Org, actor domain.Actor, customerID string, in timeline.ActivityInput, also customer.Also) (*domain.Activity, error)
 	AddCallAs(ctx context.Context, o *workspace.Org, actor domain.Actor, userID, customerID string, in timeline.CallInput, also customer.Also) (*domain.Call, error)
 	SystemActivity(tenant, customerID string, in timeline.ActivityInput) (*domain.Activity, store.Item, error)
 	SystemNote(tenant, customerID, body string) (*domain.Note, store.Item, error)

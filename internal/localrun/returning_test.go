@@ -275,9 +275,19 @@ func TestReturningToStep(t *testing.T) {
 	if src.ReturningToStep {
 		t.Fatalf("returning_to_step is on by default")
 	}
-	bad := rs.admin.do("POST", "/v1/lead-sources", map[string]any{"name": "Không bước", "warehouse_id": rs.wh, "returning_to_step": true,
-		"mapping": map[string]string{"name": "$.full_name"}}).problem(422)
-	hasError(t, bad, "returning_to_step", "returning_needs_step")
+	for lang, want := range map[string]string{
+		"vi": "Đưa khách hàng cũ về bước của nguồn cần nguồn có quy trình và bước.",
+		"en": "Putting returning customers back at the source's step needs the source to have a pipeline and step.",
+	} {
+		c := *rs.admin
+		c.lang = lang
+		bad := c.do("POST", "/v1/lead-sources", map[string]any{"name": "Không bước", "warehouse_id": rs.wh, "returning_to_step": true,
+			"mapping": map[string]string{"name": "$.full_name"}}).problem(422)
+		hasError(t, bad, "returning_to_step", "returning_needs_step")
+		if len(bad.Errors) != 1 || bad.Errors[0].Message != want {
+			t.Errorf("%s: errors %+v, want the message %q", lang, bad.Errors, want)
+		}
+	}
 	rs.admin.do("POST", "/v1/lead-sources", map[string]any{"name": "Sai kiểu", "returning_to_step": "yes",
 		"mapping": map[string]string{"name": "$.full_name"}}).problem(422)
 

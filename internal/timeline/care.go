@@ -127,26 +127,6 @@ func (s *Service) AddActivity(ctx context.Context, c *workspace.Caller, customer
 	return a, nil
 }
 
-// AddActivityAs records an activity on behalf of a system actor (a
-// webhook telling of a repeated lead), writing also with it. It does not
-// count as a user's care.
-func (s *Service) AddActivityAs(ctx context.Context, o *workspace.Org, actor domain.Actor, customerID string, in ActivityInput, also customer.Also) (*domain.Activity, error) {
-	a, it, err := s.activity(o.Workspace.ID, "", customerID, in)
-	if err != nil {
-		return nil, err
-	}
-	_, err = s.customers.Mutate(ctx, o, customerID, actor, "activity_added", func(before, after *domain.Customer) ([]store.TxOp, error) {
-		if err := customer.Live(before); err != nil {
-			return nil, err
-		}
-		return append([]store.TxOp{store.TxPut(it, store.NotExist)}, also.Ops(customerID)...), nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
 func (s *Service) activity(tenant, author, customerID string, in ActivityInput) (*domain.Activity, store.Item, error) {
 	var p domain.Problems
 	now := s.now()
