@@ -3,7 +3,8 @@
 // or Zalo lead), made a customer here; a Facebook lead is read from the
 // Graph API first. It holds no logic of its own; see leads.Service.Take.
 //
-// Environment: TABLE_NAME, INTAKE_QUEUE_URL and LEAD_SECRETS_KEY_ID
+// Environment: TABLE_NAME, INTAKE_QUEUE_URL, NOTIFICATIONS_QUEUE_URL (the
+// owner of a returning customer is told) and LEAD_SECRETS_KEY_ID
 // (required), TEND_FACEBOOK_GRAPH_URL (the Graph API's address, for a
 // local fake; default Facebook's), LOG_LEVEL, TEND_AWS_ENDPOINT.
 package main
@@ -18,7 +19,7 @@ import (
 )
 
 func main() {
-	awsmain.Run("intake", []string{"INTAKE_QUEUE_URL", "LEAD_SECRETS_KEY_ID"}, func(a *awsmain.AWS) error {
+	awsmain.Run("intake", []string{"INTAKE_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL", "LEAD_SECRETS_KEY_ID"}, func(a *awsmain.AWS) error {
 		lambda.Start(lambdafn.Intake(a))
 		return nil
 	})

@@ -32,7 +32,8 @@ var hanoi = time.FixedZone("ICT", 7*3600)
 // stream hands it to the stream function, which queues its distribution;
 // the distributor gives it to the round-robin rule's staff member; on the
 // customer's birthday the schedule's tick starts the birthday care flow,
-// the jobs function runs it and the notifier sends the email through SES.
+// the jobs function runs it and the notifier sends the email through SES;
+// the customer's next lead has the owner told by email the same way.
 func TestLeadOnTheAWSPath(t *testing.T) {
 	// Monday 23 November 2026, 07:00 in Hanoi.
 	s := deploy(t, time.Date(2026, 11, 23, 7, 0, 0, 0, hanoi), nil)
@@ -98,6 +99,31 @@ func TestLeadOnTheAWSPath(t *testing.T) {
 	if sent["subject"] != "Chúc mừng sinh nhật Trần Văn Bảo" ||
 		sent["body"] != "Kính gửi Trần Văn Bảo,\nSpa Hoa Mai chúc bạn sinh nhật vui vẻ!\nChị Lan" {
 		t.Errorf("SES sent %q: %q, want them rendered for the customer and signed by the owner", sent["subject"], sent["body"])
+	}
+
+	// 10:00: the customer leaves their details again, with a new address:
+	// the intake function queues the owner's email on the notifications
+	// queue, and the notifier sends it through SES.
+	s.clock.Set(time.Date(2026, 11, 23, 10, 0, 0, 0, hanoi))
+	again := `{"full_name":"Trần Văn Bảo","contact":{"phone":"0987123456"},"email":"bao.tran@example.vn"}`
+	req := spa.signedLead(t, again, s.clock.Now())
+	req.Headers["idempotency-key"] = "lead-again" // another request than the sample's
+	s.invoke("HooksFunction", req, &reply)
+	if reply.StatusCode != 202 {
+		t.Fatalf("webhook: %d %s, want 202", reply.StatusCode, reply.Body)
+	}
+	s.settle()
+	msgs, err = spa.svc.Notify.List(t.Context(), spa.admin, notify.Filter{CustomerID: cu.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(msgs.Items, func(m *notify.Message) bool { return m.To == "chilan@hoamai.vn" })
+	if len(msgs.Items) != 2 || i < 0 || msgs.Items[i].Status != notify.StatusSent || msgs.Items[i].ProviderID == "" {
+		t.Fatalf("delivery records = %+v, want the owner's email sent too", msgs.Items)
+	}
+	sent = awstest.MotoRecord(t, s.endpoint, "ses", "Message", "id", msgs.Items[i].ProviderID)
+	if sent["subject"] != "Khách hàng cũ Trần Văn Bảo vừa để lại thông tin qua Landing page" {
+		t.Errorf("SES sent %q to the owner, want the returning customer's notice", sent["subject"])
 	}
 }
 

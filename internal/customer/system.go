@@ -327,3 +327,15 @@ func (s *Service) ClaimHolder(ctx context.Context, o *workspace.Org, criterion, 
 func HistoryOp(tenant, customerID string, version int64, at time.Time, actor domain.Actor, action string, changes []domain.FieldChange) store.TxOp {
 	return store.TxPut(historyItem(tenant, customerID, version, at, actor, action, changes), store.NotExist)
 }
+
+// Preview is the customer an input would make, validated as a create
+// validates it but not written (no id, code or claims): what a returning
+// customer's lead says, to merge into the customer it matched.
+func Preview(o *workspace.Org, in *Input, now time.Time) (*domain.Customer, error) {
+	c := &domain.Customer{CreatedAt: now, UpdatedAt: now}
+	normaliseCustomer(c)
+	if err := in.apply(o, c, true, now).Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -84,6 +84,7 @@ var fieldMessages = map[string]message{
 	"invalid_channel":             {"Kênh gửi phải là email hoặc sms.", "The channel is email or sms."},
 	"unknown_template":            {"Không có mẫu \"{value}\" cho kênh này.", "There is no template \"{value}\" for this channel."},
 	"unknown_campaign":            {"Không có chiến dịch \"{value}\".", "There is no campaign \"{value}\"."},
+	"returning_needs_step":        {"Đưa khách hàng cũ về bước của nguồn cần nguồn có quy trình và bước.", "Putting returning customers back at the source's step needs the source to have a pipeline and step."},
 	"invalid_export_format":       {"Không xuất được định dạng \"{value}\": chọn xlsx, html hoặc pdf.", "\"{value}\" is not an export format: use xlsx, html or pdf."},
 	"invalid_member_status":       {"\"{value}\" không phải là trạng thái trong chiến dịch: chọn registered, confirmed, joined hoặc cancelled.", "\"{value}\" is not a campaign member status: use registered, confirmed, joined or cancelled."},
 	"choose_one":                  {"Cần đúng một trong: {fields}.", "Give exactly one of: {fields}."},

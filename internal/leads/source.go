@@ -41,13 +41,17 @@ type Source struct {
 	StepID      string `json:"step_id"`
 	// CampaignID, when set, is a campaign the source's leads join as
 	// registered (signed sources).
-	CampaignID string            `json:"campaign_id"`
-	Mapping    map[string]string `json:"mapping"`
-	Enabled    bool              `json:"enabled"`
-	CreatedAt  time.Time         `json:"created_at"`
-	UpdatedAt  time.Time         `json:"updated_at"`
-	Version    int64             `json:"version"`
-	Tenant     string            `json:"tenant_id"`
+	CampaignID string `json:"campaign_id"`
+	// ReturningToStep puts a returning customer (a lead matching a
+	// customer already known) back at the source's step, as a new lead
+	// starts there; off, its steps stay as they are.
+	ReturningToStep bool              `json:"returning_to_step"`
+	Mapping         map[string]string `json:"mapping"`
+	Enabled         bool              `json:"enabled"`
+	CreatedAt       time.Time         `json:"created_at"`
+	UpdatedAt       time.Time         `json:"updated_at"`
+	Version         int64             `json:"version"`
+	Tenant          string            `json:"tenant_id"`
 }
 
 // WithSecret is a source as answered when it is created or its secret
@@ -101,14 +105,16 @@ func (r *record) withSecret() *WithSecret {
 
 // Input creates or changes a source; on a change, absent fields are kept.
 type Input struct {
-	Name        *string            `json:"name"`
-	WarehouseID *string            `json:"warehouse_id"`
-	PipelineID  *string            `json:"pipeline_id"`
-	StepID      *string            `json:"step_id"`
-	CampaignID  *string            `json:"campaign_id"`
-	Mapping     *map[string]string `json:"mapping"`
-	Enabled     *bool              `json:"enabled"`
-	Version     *int64             `json:"version"`
+	Name        *string `json:"name"`
+	WarehouseID *string `json:"warehouse_id"`
+	PipelineID  *string `json:"pipeline_id"`
+	StepID      *string `json:"step_id"`
+	CampaignID  *string `json:"campaign_id"`
+	// ReturningToStep: see Source.
+	ReturningToStep *bool              `json:"returning_to_step"`
+	Mapping         *map[string]string `json:"mapping"`
+	Enabled         *bool              `json:"enabled"`
+	Version         *int64             `json:"version"`
 	// Kind is set when the source is created (signed when absent).
 	Kind *Kind `json:"kind"`
 	// Settings replace the source's settings.
@@ -150,10 +156,12 @@ type Customers interface {
 	Mutate(ctx context.Context, o *workspace.Org, id string, actor domain.Actor, action string, fn customer.Change) (*domain.Customer, error)
 }
 
-// Timeline records a repeated lead as an activity, and a call record.
+// Timeline records a returning customer's lead as an activity (with a
+// note of what differs), and a call record.
 type Timeline interface {
-	AddActivityAs(ctx context.Context, o *workspace.Org, actor domain.Actor, customerID string, in timeline.ActivityInput, also customer.Also) (*domain.Activity, error)
 	AddCallAs(ctx context.Context, o *workspace.Org, actor domain.Actor, userID, customerID string, in timeline.CallInput, also customer.Also) (*domain.Call, error)
+	SystemActivity(tenant, customerID string, in timeline.ActivityInput) (*domain.Activity, store.Item, error)
+	SystemNote(tenant, customerID, body string) (*domain.Note, store.Item, error)
 }
 
 // Campaigns are the campaigns a source's leads may join.
@@ -177,6 +185,8 @@ type Deps struct {
 	Sealer Sealer
 	Intake Queue
 	Graph  Graph
+	// Outbox tells owners their customers are back (the intake function).
+	Outbox Outbox
 }
 
 // New returns the lead service.
@@ -362,6 +372,12 @@ func (s *Service) apply(ctx context.Context, r *record, o *workspace.Org, in Inp
 	}
 	if in.Mapping != nil {
 		r.Mapping = *in.Mapping
+	}
+	if in.ReturningToStep != nil {
+		r.ReturningToStep = *in.ReturningToStep
+	}
+	if r.ReturningToStep && (r.PipelineID == "" || r.StepID == "") {
+		p.Add("returning_to_step", "returning_needs_step")
 	}
 	if in.CampaignID != nil {
 		r.CampaignID = *in.CampaignID

@@ -10,7 +10,6 @@ import (
 	"tend/internal/domain"
 	"tend/internal/leadpayload"
 	"tend/internal/store"
-	"tend/internal/timeline"
 	"tend/internal/workspace"
 )
 
@@ -165,7 +164,8 @@ func (s *Service) close(ctx context.Context, d *delivery, o Outcome, code, detai
 }
 
 // take makes the customer of a delivery whose fields are known: a test
-// lead is only checked; a lead that repeats a customer is recorded on it;
+// lead is only checked; a lead that repeats a customer is recorded on it
+// as a returning customer's (returning.go);
 // a Zalo user's later submission updates the customer they are.
 func (s *Service) take(ctx context.Context, r *record, d *delivery) error {
 	o, err := s.Orgs.LoadOrg(ctx, r.Tenant)
@@ -221,10 +221,7 @@ func (s *Service) take(ctx context.Context, r *record, d *delivery) error {
 	if !dup {
 		return err
 	}
-	at := now
-	_, err = s.Timeline.AddActivityAs(ctx, o, actor, holder, timeline.ActivityInput{
-		Name: "Lead lặp lại từ nguồn " + r.Name, Type: domain.ActivityOther, Description: summary, At: &at,
-	}, func(id string) []store.TxOp { return append(d.settle(OutcomeDuplicate, id, now), identity.put(id)...) })
+	err = s.returning(ctx, o, r, d, holder, in, summary, identity, actor)
 	if err != nil && s.settled(ctx, d) {
 		return nil
 	}

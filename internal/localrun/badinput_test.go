@@ -168,9 +168,11 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 			{map[string]any{"name": "S", "mapping": map[string]string{"name": "full_name"}}, 422, "mapping.name", "invalid_json_path"},
 			{map[string]any{"name": "S", "mapping": map[string]string{"name": "$.n", "shoe": "$.s"}}, 422, "mapping.shoe", "unknown_field"},
 			{map[string]any{"name": "S", "warehouse_id": "wh_x", "mapping": map[string]string{"name": "$.n"}}, 422, "warehouse_id", "unknown_warehouse"},
+			{map[string]any{"name": "S", "returning_to_step": true, "mapping": map[string]string{"name": "$.n"}}, 422, "returning_to_step", "returning_needs_step"},
 		},
 		"PATCH /v1/lead-sources/{id}": {
 			{map[string]any{"mapping": map[string]string{"name": "$["}}, 422, "mapping.name", "invalid_json_path"},
+			{map[string]any{"returning_to_step": "yes"}, 422, "returning_to_step", "expected_boolean"},
 		},
 		"POST /v1/distribution-rules": {
 			{map[string]any{"name": "D", "type": "lottery", "warehouse_id": a.warehouse, "staff": []map[string]any{{"user_id": a.user}}}, 422, "type", "invalid_distribution_type"},

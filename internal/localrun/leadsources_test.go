@@ -247,6 +247,34 @@ func TestZaloUserSubmitInfo(t *testing.T) {
 	if got := f.admin.customer(cu.ID); got.Phone != "+84912345678" {
 		t.Errorf("after the update: %+v", got)
 	}
+	// The known user's later submission is a returning customer's lead.
+	if got := f.sourceFigures("Nguồn zalo_oa"); got.Leads != 1 || got.Returning != 1 {
+		t.Errorf("sources report for the Zalo source: %+v, want 1 new and 1 returning", got)
+	}
+}
+
+// sourceFigures is today's row of the sources report for a source name.
+func (f *funnel) sourceFigures(source string) (out struct {
+	Leads, Duplicates, Returning int64
+}) {
+	today := f.s.app.Clock.Now().Format("2006-01-02")
+	var rep struct {
+		Rows []struct {
+			Source     string `json:"source"`
+			Leads      int64  `json:"leads"`
+			Duplicates int64  `json:"duplicates"`
+			Returning  int64  `json:"returning"`
+		} `json:"rows"`
+	}
+	f.admin.do("GET", "/v1/reports/sources?from="+today+"&to="+today, nil).ok(200).into(&rep)
+	for _, r := range rep.Rows {
+		if r.Source == source {
+			out.Leads += r.Leads
+			out.Duplicates += r.Duplicates
+			out.Returning += r.Returning
+		}
+	}
+	return out
 }
 
 // A test lead goes through the real path and is logged as a test; the

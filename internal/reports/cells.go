@@ -24,6 +24,7 @@ const (
 	metricEntered = "enter" // customers entering a step: pipeline, step, owner, warehouse, source
 	metricCare    = "care"  // care actions by a user: user, warehouse
 	metricDup     = "dup"   // repeated leads recorded on a customer: owner, warehouse, source (the lead source's name)
+	metricReturn  = "ret"   // leads of returning customers (a customer already known): owner, warehouse, source (the lead source's name)
 	metricDist    = "dist"  // customers a distribution rule gave a user: rule, user, warehouse
 	metricRecl    = "recl"  // customers a rule took back from a user: rule, user, warehouse
 	metricOrders  = "ord"   // completed orders: owner, warehouse, source

@@ -22,10 +22,16 @@ import (
 // them: a note, a quick activity, a call, a new appointment.
 var careActions = map[string]bool{"note_added": true, "activity_added": true, "call_logged": true, "appointment_added": true}
 
-// repeatedLead is how a repeated lead is recorded on the customer it
-// repeats (internal/leads): an activity added by the lead source's webhook,
-// whose actor names the source.
-const repeatedLead = "activity_added"
+// repeatedLeads are how a repeated lead is recorded on the customer it
+// repeats (internal/leads), by the lead source's webhook, whose actor
+// names the source: an activity added (before returning customers), or a
+// returning customer's lead (leads.ActionReturning).
+var repeatedLeads = map[string]bool{"activity_added": true, "returning_lead": true}
+
+// returningLeads are the leads of a customer already known, by the lead
+// source's webhook: one matching a customer by the duplicate check, or a
+// known Zalo user's later submission updating theirs.
+var returningLeads = map[string]bool{"returning_lead": true, "updated": true}
 
 // distributionActions are the history actions of a distribution rule
 // giving a customer to a staff member.
@@ -118,8 +124,13 @@ func eventAdds(a Adds, after *state, e domain.AuditEntry, day domain.Date) {
 	switch {
 	case e.Actor.Kind == domain.ActorUser && careActions[e.Action]:
 		a.add(Cell{Metric: metricCare, Day: day, User: e.Actor.ID, Warehouse: after.Warehouse}, 1)
-	case e.Actor.Kind == domain.ActorWebhook && e.Action == repeatedLead:
-		a.add(Cell{Metric: metricDup, Day: day, User: after.Owner, Warehouse: after.Warehouse, Source: e.Actor.Name}, 1)
+	case e.Actor.Kind == domain.ActorWebhook && (repeatedLeads[e.Action] || returningLeads[e.Action]):
+		if repeatedLeads[e.Action] {
+			a.add(Cell{Metric: metricDup, Day: day, User: after.Owner, Warehouse: after.Warehouse, Source: e.Actor.Name}, 1)
+		}
+		if returningLeads[e.Action] {
+			a.add(Cell{Metric: metricReturn, Day: day, User: after.Owner, Warehouse: after.Warehouse, Source: e.Actor.Name}, 1)
+		}
 	case e.Actor.Kind == domain.ActorDistribution && distributionActions[e.Action]:
 		from, to, moved := ownerChange(e)
 		if !moved {

@@ -169,11 +169,14 @@ func (s *Service) Owners(ctx context.Context, c *workspace.Caller, p Params) (*O
 
 // SourceFigures are a lead source's figures in a warehouse, in the period:
 // customers created (leads), repeated leads recorded on an existing
-// customer (duplicates), customers given an owner (assigned), customers
+// customer (duplicates), leads of returning customers (returning: those
+// matching a customer already known, counted apart from the new ones in
+// leads), customers given an owner (assigned), customers
 // entering the converted step, and the revenue of completed orders.
 type SourceFigures struct {
 	Leads      int64 `json:"leads"`
 	Duplicates int64 `json:"duplicates"`
+	Returning  int64 `json:"returning"`
 	Assigned   int64 `json:"assigned"`
 	Converted  int64 `json:"converted"`
 	Revenue    int64 `json:"revenue"`
@@ -225,6 +228,8 @@ func (s *Service) Sources(ctx context.Context, c *workspace.Caller, p Params) (*
 			row(cl).Leads += n
 		case metricDup:
 			row(cl).Duplicates += n
+		case metricReturn:
+			row(cl).Returning += n
 		case metricNew:
 			row(cl).Assigned += n
 		case metricEntered:
@@ -253,6 +258,7 @@ func (s *Service) Sources(ctx context.Context, c *workspace.Caller, p Params) (*
 		out.Rows = append(out.Rows, r)
 		out.Totals.Leads += f.Leads
 		out.Totals.Duplicates += f.Duplicates
+		out.Totals.Returning += f.Returning
 		out.Totals.Assigned += f.Assigned
 		out.Totals.Converted += f.Converted
 		out.Totals.Revenue += f.Revenue

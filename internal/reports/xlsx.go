@@ -45,12 +45,12 @@ func (o *Owners) Table() Table {
 // Table is the report per source as a spreadsheet.
 func (s *Sources) Table() Table {
 	t := Table{Name: "sources", Sheet: "Nguồn", Headers: []string{"Nguồn", "Mã kho", "Kho", "Khách hàng mới", "Trùng lặp",
-		"Đã giao", "Chuyển đổi", "Doanh thu"}}
+		"Khách hàng cũ", "Đã giao", "Chuyển đổi", "Doanh thu"}}
 	for _, r := range s.Rows {
-		t.Rows = append(t.Rows, []any{r.Source, r.WarehouseID, r.WarehouseName, r.Leads, r.Duplicates, r.Assigned, r.Converted, r.Revenue})
+		t.Rows = append(t.Rows, []any{r.Source, r.WarehouseID, r.WarehouseName, r.Leads, r.Duplicates, r.Returning, r.Assigned, r.Converted, r.Revenue})
 	}
 	f := s.Totals
-	t.Rows = append(t.Rows, []any{"Tổng", "", "", f.Leads, f.Duplicates, f.Assigned, f.Converted, f.Revenue})
+	t.Rows = append(t.Rows, []any{"Tổng", "", "", f.Leads, f.Duplicates, f.Returning, f.Assigned, f.Converted, f.Revenue})
 	return t
 }
 

@@ -137,7 +137,12 @@ func ForHooks(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *S
 // ForIntake wires the intake queue's consumer: the leads held by the
 // webhooks made customers.
 func ForIntake(st store.Store, q Queues, clock domain.Clock, log *slog.Logger) *Services {
-	return ForHooks(st, q, clock, log)
+	s := newCore(st, q, clock, log)
+	// Owners of returning customers are told through the notifications
+	// queue: the outbox only queues here, the notifier sends.
+	s.addNotify(Senders{})
+	s.addLeads()
+	return s
 }
 
 // ForStream wires what the table's changes go to: automations,
@@ -228,12 +233,16 @@ func (s *Services) addExports() {
 		Prefs: s.ListPrefs, Jobs: s.queues.Jobs, Makers: map[string]export.Maker{campaign.ExportJobKind: s.Campaigns}})
 }
 
-// addLeads wires lead intake. The sealer of the sources' secrets and the
+// addLeads wires lead intake, telling owners of returning customers
+// through the outbox when one is wired. The sealer of the sources' secrets and the
 // Graph client are set by the functions that reach them (Leads.Sealer,
 // Leads.Graph).
 func (s *Services) addLeads() {
 	s.Leads = leads.New(leads.Deps{Store: s.Store, Clock: s.Clock, Log: s.Log, Orgs: s.Workspaces, Customers: s.Customers,
 		Timeline: s.Timeline, Campaigns: s.Campaigns, Intake: s.queues.Intake})
+	if s.Notify != nil { // the functions that take leads (addNotify first)
+		s.Leads.Outbox = s.Notify
+	}
 }
 
 // addReports wires the reports' counters (after addWork): kept by the

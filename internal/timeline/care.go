@@ -99,7 +99,7 @@ func (s *Service) AddNote(ctx context.Context, c *workspace.Caller, customerID s
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	it := store.Item{Key: store.Key{PK: customer.Partition(c.Tenant(), customerID), SK: "NOTE#" + store.SortTime(now) + "#" + n.ID}, Type: typeNote, Version: 1, Doc: store.Doc(n)}
+	it := noteItem(c.Tenant(), n)
 	if err := s.addCare(ctx, c, customerID, "note_added", now, it); err != nil {
 		return nil, err
 	}
@@ -122,26 +122,6 @@ func (s *Service) AddActivity(ctx context.Context, c *workspace.Caller, customer
 		return nil, err
 	}
 	if err := s.addCare(ctx, c, customerID, "activity_added", a.At, it); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
-// AddActivityAs records an activity on behalf of a system actor (a
-// webhook telling of a repeated lead), writing also with it. It does not
-// count as a user's care.
-func (s *Service) AddActivityAs(ctx context.Context, o *workspace.Org, actor domain.Actor, customerID string, in ActivityInput, also customer.Also) (*domain.Activity, error) {
-	a, it, err := s.activity(o.Workspace.ID, "", customerID, in)
-	if err != nil {
-		return nil, err
-	}
-	_, err = s.customers.Mutate(ctx, o, customerID, actor, "activity_added", func(before, after *domain.Customer) ([]store.TxOp, error) {
-		if err := customer.Live(before); err != nil {
-			return nil, err
-		}
-		return append([]store.TxOp{store.TxPut(it, store.NotExist)}, also.Ops(customerID)...), nil
-	})
-	if err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -238,4 +218,29 @@ func (s *Service) call(tenant, userID, customerID string, in CallInput) (*domain
 	}
 	it := store.Item{Key: store.Key{PK: customer.Partition(tenant, customerID), SK: "CALL#" + store.SortTime(call.At) + "#" + call.ID}, Type: typeCall, Version: 1, Doc: store.Doc(call)}
 	return call, it, nil
+}
+
+// SystemActivity builds an activity a system actor records (a webhook
+// telling of a returning customer's lead), for its caller to write in its
+// own change of the customer.
+func (s *Service) SystemActivity(tenant, customerID string, in ActivityInput) (*domain.Activity, store.Item, error) {
+	return s.activity(tenant, "", customerID, in)
+}
+
+// SystemNote builds a note a system actor leaves (the values of a
+// returning customer's lead that differ from theirs), for its caller to
+// write in its own change of the customer.
+func (s *Service) SystemNote(tenant, customerID, body string) (*domain.Note, store.Item, error) {
+	var p domain.Problems
+	now := s.now()
+	n := &domain.Note{ID: domain.NewID("note"), CustomerID: customerID, CreatedAt: now, Body: check.Lines(&p, "body", body, 10000, true)}
+	if err := p.Err(); err != nil {
+		return nil, store.Item{}, err
+	}
+	return n, noteItem(tenant, n), nil
+}
+
+// noteItem is a note as stored, under its customer.
+func noteItem(tenant string, n *domain.Note) store.Item {
+	return store.Item{Key: store.Key{PK: customer.Partition(tenant, n.CustomerID), SK: "NOTE#" + store.SortTime(n.CreatedAt) + "#" + n.ID}, Type: typeNote, Version: 1, Doc: store.Doc(n)}
 }
