@@ -42,11 +42,13 @@
 // (three name words, the code, the e-mail, the phone both ways) and one
 // item per sort field, each billed twice in a transaction: 14 units on the
 // tokens, 2 on each sort field. Evenly spread, 16 token shards take 1,100
-// creates a second, 32 take 2,300, TokenShards = 64 take 4,500, near the
-// 5,000 leads a second the list keys take (customer's
-// TestIntakeSpreadsOverTheShards). SortShards = 16 take 8,000 creates a
-// second, and on updated_at, which every change moves (a delete and a put,
-// 4 units), 4,000 changes. Every search and sorted page queries each shard
-// (half a read unit even when empty), so the counts stay at what a burst
-// of one workspace's intake needs.
+// creates a second, 64 take 4,500, TokenShards = 128 take 9,100: make
+// capacity's leads_per_workspace and creates_per_workspace (5,000 a
+// second) with room for the hottest shard of a burst. SortShards = 16
+// take 8,000 creates a second; updated_at, which every change moves (a
+// delete and a put on the index, 4 units; a lead is written three times),
+// has UpdatedShards = 64. Every search and sorted page queries each shard
+// (half a read unit even when empty: 64 units a searched range, 8 or 32
+// a sorted page), so the counts stay at what a burst of one workspace's
+// intake needs.
 package custindex

@@ -23,12 +23,11 @@ import (
 // spread evenly whatever the names: each shard takes about its share.
 //
 // The counts: at 14 token units a create, evenly spread, 16 token shards
-// take 1,100 creates a second, 32 take 2,300, 64 take 4,500 (within
-// reach of the 5,000 leads a second the list keys take, see
-// customer.TestIntakeSpreadsOverTheShards); every search reads each
-// shard, so 64. A sort field takes 2 units a create: its 16 shards take
-// 8,000 (the updated_at key, moved by every change, 4 units a change:
-// 4,000 changes a second).
+// take 1,100 creates a second, 64 take 4,500, 128 take 9,100: the 5,000
+// leads a second of make capacity's leads_per_workspace with room for the
+// hottest shard of a burst (every search reads each shard, so no more). A
+// sort field takes 2 units a create: 16 shards take 8,000; updated_at,
+// moved by every change (a lead is written three times), takes 64.
 func TestBurstOfCreatesSpreadsOverTheShards(t *testing.T) {
 	ctx := t.Context()
 	clock := tendtest.NewClock(time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC))
@@ -58,7 +57,7 @@ func TestBurstOfCreatesSpreadsOverTheShards(t *testing.T) {
 	}
 	want := map[string]int{"GSI1 T#{tenant}#TOK#{n}": custindex.TokenShards}
 	for _, f := range custindex.SortFields {
-		want["GSI1 T#{tenant}#SRT#"+f+"#{n}"] = custindex.SortShards
+		want["GSI1 T#{tenant}#SRT#"+f+"#{n}"] = custindex.ShardsOf(f)
 	}
 	for _, r := range heatmeter.Report(meter.Charges(), creates) {
 		shards, ok := want[r.Pattern]
@@ -69,13 +68,13 @@ func TestBurstOfCreatesSpreadsOverTheShards(t *testing.T) {
 		even := float64(shards) * heatmeter.PartitionWCU / r.WritePerWork
 		t.Logf("%s: %.1f units a create over %d shards: %.0f creates/s evenly spread, %.0f measured (hottest shard %.1f× its share)",
 			r.Pattern, r.WritePerWork, r.Keys, even, r.Ceiling, r.HotShare*float64(shards))
-		least := 5000.0
-		if shards == custindex.TokenShards && r.Pattern == "GSI1 T#{tenant}#TOK#{n}" {
-			least = 4000
-		}
-		// The hottest shard of a sample this size holds up to about twice
-		// its share: what the hash gives, not the names.
-		if r.Keys != shards || even < least || r.HotShare*float64(shards) > 2.2 {
+		const least = 5000.0
+		// Ids are random: a shard or two of 128 may get none of the sample.
+		// The hottest shard of a sample this size holds up to about three
+		// times its share over 128 shards (six creates a shard on
+		// average): what the hash gives, not the names, which would put
+		// 30% of the writes (38 shares) on one.
+		if r.Keys < shards*9/10 || even < least || r.HotShare*float64(shards) > 3 {
 			t.Errorf("%s: %d keys of %d, %.0f creates/s evenly spread (want %.0f), hottest %s with %.1f× its share", r.Pattern, r.Keys, shards, even, least, r.HotKey, r.HotShare*float64(shards))
 		}
 	}

@@ -12,9 +12,19 @@ const ItemType = "custindex"
 
 // Shard counts (see the package comment for how they were chosen).
 const (
-	TokenShards = 64
+	TokenShards = 128
 	SortShards  = 16
+	// UpdatedShards is updated_at's: every change of a customer moves it.
+	UpdatedShards = 64
 )
+
+// ShardsOf is how many shards field's sort keys are spread over.
+func ShardsOf(field string) int {
+	if field == "updated_at" {
+		return UpdatedShards
+	}
+	return SortShards
+}
 
 // endOfValue ends a sort key's value: below any character a value holds.
 const endOfValue = "\x01"
@@ -51,7 +61,7 @@ func indexKey(tenant, id string, e Entry) store.IndexKey {
 	if e.IsToken() {
 		return store.IndexKey{PK: TokenPK(tenant, store.HashShard(id, TokenShards)), SK: e.Kind + ":" + e.Value + "#" + id}
 	}
-	return store.IndexKey{PK: SortPK(tenant, e.Kind, store.HashShard(id, SortShards)), SK: sortSK(e.Value, id)}
+	return store.IndexKey{PK: SortPK(tenant, e.Kind, store.HashShard(id, ShardsOf(e.Kind))), SK: sortSK(e.Value, id)}
 }
 
 func sortSK(value, id string) string {

@@ -35,7 +35,7 @@ func Sorted(ctx context.Context, st store.Store, tenant, field string, desc bool
 	}
 	limit = store.Limit(limit)
 	var pks []string
-	for n := range SortShards {
+	for n := range ShardsOf(field) {
 		pks = append(pks, SortPK(tenant, field, n))
 	}
 	phases := [][]keyRange{{{flagValue, flagNone + keyMax}}}
