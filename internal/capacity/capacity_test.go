@@ -23,14 +23,15 @@ func TestCapacity(t *testing.T) {
 	// Sizes: enough work that a key sharded 16 to 256 ways gets tens of
 	// writes in each shard, so that the hottest shard's share (which sets
 	// the ceiling) is the hash's and not chance's, and make capacity still
-	// runs in a few minutes.
+	// runs in a few minutes. Leads and creates write the search tokens'
+	// 128 shards: 4,000 of them give each about 30.
 	workloads := []struct {
 		run func(*capacity.System, int) (capacity.Result, error)
 		n   int
 	}{
 		{capacity.AssignmentsPerRule, 1000},
-		{capacity.LeadsPerWorkspace, 1000},
-		{capacity.CreatesPerWorkspace, 1000},
+		{capacity.LeadsPerWorkspace, 4000},
+		{capacity.CreatesPerWorkspace, 4000},
 		{capacity.DailyMatchesPerRule, 20000},
 		{capacity.AllTenantsWrites, 1000},
 	}

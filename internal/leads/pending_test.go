@@ -12,7 +12,7 @@ import (
 // alone: the same on every rewrite (received, resent later), one of
 // pendingShards, and the shards share the deliveries evenly.
 func TestPendingShard(t *testing.T) {
-	const n = 12800
+	const n = 25600
 	counts := map[string]int{}
 	at := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
 	for range n {

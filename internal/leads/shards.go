@@ -35,13 +35,15 @@ import (
 //     at two 2-WCU index writes each; a page of the log merges the 16
 //     shards and the unsharded partition newest first (each queried for a
 //     page, the page's last sort key its cursor);
-//   - the pending list, written by every lead of every workspace: 256
-//     shards, 256,000 index write units a second. A lead puts its entry
+//   - the pending list, written by every lead of every workspace: 512
+//     shards, 512,000 index write units a second. A lead puts its entry
 //     when held and removes it when taken, each in a transaction (2 WCU
 //     each): 50,000 leads a second across tenants need 200,000, and the
-//     hottest of 128 shards measured ceilings near 31,000 leads a second
-//     (make capacity, all_tenants_writes). The tick's resend reads every
-//     shard (257 small queries a tick, most of them empty).
+//     hottest shard of a burst holds about twice its share (make
+//     capacity, all_tenants_writes: 128 shards measured ceilings near
+//     31,000 leads a second, 256 from 50,000 to 55,000). The tick's
+//     resend reads every shard (513 small queries a tick, most of them
+//     empty).
 //
 // Items written before the shards keep their keys until rewritten, and are
 // read where they are: the unsharded counters and log partition are read
@@ -51,7 +53,7 @@ import (
 const (
 	counterShards = 32
 	logShards     = 16
-	pendingShards = 256
+	pendingShards = 512
 )
 
 // shardOf is the shard of n a delivery's keys are in.
