@@ -1,6 +1,7 @@
 package localrun_test
 
 import (
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -299,6 +300,27 @@ func TestLunarFieldValidation(t *testing.T) {
 			if len(p.Errors) != 1 || p.Errors[0].Path != tc.at || p.Errors[0].Code != tc.code || (want != "" && p.Errors[0].Message != want) {
 				t.Errorf("%s in %s: %+v, want %s %s %q", tc.name, lang, p.Errors, tc.at, tc.code, want)
 			}
+		}
+	}
+}
+
+// An export writes a lunar field's value as entered: 30/2 is a lunar day
+// (no solar February has one) and 15/8 is not 15 August.
+func TestLunarFieldExport(t *testing.T) {
+	c := newLunarCare(t, 2026, time.November, 23)
+	c.admin.create("/v1/fields", map[string]any{"key": "ngay_gio", "label": "Ngày giỗ", "type": "date", "calendar": "lunar"})
+	c.customer("Đỗ Minh Anh", "", map[string]any{"fields": map[string]any{"ngay_gio": "2025-02-30"}})
+	c.customer("Vũ Thị Bảo", "", map[string]any{"fields": map[string]any{"ngay_gio": "2024-08-15"}})
+	c.admin.do("PUT", "/v1/settings/list", map[string]any{"columns": []string{"name", "ngay_gio"}, "sort": "name"}).ok(200)
+	for _, format := range []string{"csv", "xlsx"} {
+		header, rows := readSheet(t, c.admin.export(t, "?format="+format).body)
+		got := map[string]string{}
+		for _, r := range rows {
+			got[r[0]] = r[1]
+		}
+		want := map[string]string{"Đỗ Minh Anh": "2025-02-30", "Vũ Thị Bảo": "2024-08-15"}
+		if !slices.Equal(header, []string{"Tên khách hàng", "Ngày giỗ"}) || len(rows) != 2 || !maps.Equal(got, want) {
+			t.Errorf("%s: %q %q, want %v", format, header, rows, want)
 		}
 	}
 }
