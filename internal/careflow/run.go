@@ -7,6 +7,7 @@ import (
 
 	"tend/internal/action"
 	"tend/internal/domain"
+	"tend/internal/lunar"
 	"tend/internal/orders"
 	"tend/internal/rules"
 	"tend/internal/shardrun"
@@ -166,12 +167,35 @@ func (s *Service) due(run *runCtx, rec record) (string, bool) {
 	if rec.order != nil {
 		d, has = domain.DateOf(rec.order.OrderedAt, run.loc), !rec.order.OrderedAt.IsZero()
 	} else if w.Type != WhenSchedule && w.Type != WhenLunarDate {
+		if f, lunarField := run.org.Field(w.Field); lunarField && f.IsLunar() {
+			return s.dueLunar(run, rec)
+		}
 		d, has = customerDate(run.org, rec.customer, w.Field, run.loc)
 	}
 	occ, ok := w.occurrence(d, has, run.day)
 	if !ok {
 		return "", false
 	}
+	return s.matches(run, rec, occ)
+}
+
+// dueLunar is due for a flow on a custom field with calendar "lunar".
+func (s *Service) dueLunar(run *runCtx, rec record) (string, bool) {
+	w := run.group.Flow.When
+	v, _ := rec.customer.Fields[w.Field].(string)
+	ld, err := lunar.Parse(v)
+	if err != nil {
+		return "", false
+	}
+	occ, ok := w.lunarOccurrence(ld, run.day)
+	if !ok {
+		return "", false
+	}
+	return s.matches(run, rec, occ)
+}
+
+// matches checks the flow's condition on a record due for occurrence occ.
+func (s *Service) matches(run *runCtx, rec record, occ string) (string, bool) {
 	if run.flow.set == nil || rec.order != nil {
 		return occ, true // an order's condition is checked on its customer, when acting
 	}

@@ -39,13 +39,31 @@ func (w When) occurrence(d domain.Date, hasDate bool, day domain.Date) (string, 
 	if !hasDate {
 		return "", false
 	}
+	anniversary := func(t domain.Date) domain.Date { return anniversaryIn(d, t) }
+	if w.Calendar == CalendarLunar {
+		anniversary = func(t domain.Date) domain.Date { return lunarAnniversaryIn(d, t) }
+	}
+	return w.occurrenceOf(d, anniversary, day)
+}
+
+// lunarOccurrence is occurrence for ld, the value of a custom field with
+// calendar "lunar": its anniversaries are lunar whatever the flow's
+// calendar, and a "date" flow acts on the solar day ld fell on.
+func (w When) lunarOccurrence(ld lunar.Date, day domain.Date) (string, bool) {
+	if w.Type == WhenSchedule || w.Type == WhenLunarDate {
+		return day.String(), true
+	}
+	sy, sm, sd := lunar.Anniversary(ld.Year, ld.Month, ld.Day, false)
+	on := domain.Date{Year: sy, Month: sm, Day: sd}
+	return w.occurrenceOf(on, func(t domain.Date) domain.Date { return lunarDayIn(ld, t) }, day)
+}
+
+// occurrenceOf decides for a record whose field falls on d, its
+// anniversary in the year of a day given by anniversary.
+func (w When) occurrenceOf(d domain.Date, anniversary func(domain.Date) domain.Date, day domain.Date) (string, bool) {
 	// The day the field's date must fall on (or in the week of) for the
 	// flow to act today: offset −3 acts three days before it.
 	target := day.AddDays(-w.OffsetDays)
-	anniversary := anniversaryIn
-	if w.Calendar == CalendarLunar {
-		anniversary = lunarAnniversaryIn
-	}
 	switch {
 	case w.Type == WhenDate:
 		return d.String(), d == target
@@ -53,13 +71,13 @@ func (w When) occurrence(d domain.Date, hasDate bool, day domain.Date) (string, 
 		monday := target.AddDays(-mondayBased(target))
 		for i := range 7 {
 			t := monday.AddDays(i)
-			if a := anniversary(d, t); a == t {
+			if a := anniversary(t); a == t {
 				return a.String(), true
 			}
 		}
 		return "", false
 	}
-	a := anniversary(d, target)
+	a := anniversary(target)
 	return a.String(), a == target
 }
 
@@ -126,9 +144,14 @@ func systemTime(c *domain.Customer, key string) *time.Time {
 // same lunar month) in the lunar year of day, by lunar.Anniversary's rules
 // for leap months and day 30.
 func lunarAnniversaryIn(d domain.Date, day domain.Date) domain.Date {
-	born := lunar.FromSolar(d.Year, d.Month, d.Day)
+	return lunarDayIn(lunar.FromSolar(d.Year, d.Month, d.Day), day)
+}
+
+// lunarDayIn is the solar day of the anniversary of the lunar date ld in
+// the lunar year of day.
+func lunarDayIn(ld lunar.Date, day domain.Date) domain.Date {
 	y := lunar.FromSolar(day.Year, day.Month, day.Day).Year
-	sy, sm, sd := lunar.Anniversary(y, born.Month, born.Day, born.Leap)
+	sy, sm, sd := lunar.Anniversary(y, ld.Month, ld.Day, ld.Leap)
 	return domain.Date{Year: sy, Month: sm, Day: sd}
 }
 

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"tend/internal/domain"
+	"tend/internal/lunar"
 )
 
 func date(s string) domain.Date {
@@ -66,6 +67,51 @@ func TestOccurrence(t *testing.T) {
 			occ, due := tc.when.occurrence(d, tc.field != "", date(tc.day))
 			if due != tc.wantDue || (due && occ != tc.wantOcc) {
 				t.Fatalf("occurrence = %q, %v; want %q, %v", occ, due, tc.wantOcc, tc.wantDue)
+			}
+		})
+	}
+}
+
+// A custom field with calendar "lunar" holds a lunar date (a giỗ on 15/8,
+// one on 30/2): its anniversaries are lunar with or without the flow's
+// calendar, day 30 falling on day 29 in a year whose month has 29 days;
+// a "date" flow acts on the solar day the lunar date fell on.
+func TestLunarFieldOccurrence(t *testing.T) {
+	solar := When{Type: WhenAnniversary, Field: "ngay_gio", At: "08:00", Window: "day"}
+	lunarCal := solar
+	lunarCal.Calendar = CalendarLunar
+	before := solar
+	before.OffsetDays = -3
+	week := solar
+	week.Window = "week"
+	cases := []struct {
+		name    string
+		when    When
+		value   string
+		day     string
+		wantOcc string
+		wantDue bool
+	}{
+		{"15/8 in 2025", solar, "2024-08-15", "2025-10-06", "2025-10-06", true},
+		{"15/8 in 2026", solar, "2024-08-15", "2026-09-25", "2026-09-25", true},
+		{"15/8 with calendar lunar", lunarCal, "2024-08-15", "2026-09-25", "2026-09-25", true},
+		{"not on the solar 15 August", solar, "2024-08-15", "2026-08-15", "", false},
+		{"three days before", before, "2024-08-15", "2026-09-22", "2026-09-25", true},
+		{"in the week", week, "2024-08-15", "2026-09-21", "2026-09-25", true},
+		{"30/2 on 29/2 in 2026", solar, "2025-02-30", "2026-04-16", "2026-04-16", true},
+		{"30/2 on 30/2 in 2027", solar, "2025-02-30", "2027-04-06", "2027-04-06", true},
+		{"not 29/2 in 2027", solar, "2025-02-30", "2027-04-05", "", false},
+		{"date: the solar day of 15/8/2026", When{Type: WhenDate, Field: "ngay_gio", At: "08:00"}, "2026-08-15", "2026-09-25", "2026-09-25", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ld, err := lunar.Parse(tc.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			occ, due := tc.when.lunarOccurrence(ld, date(tc.day))
+			if due != tc.wantDue || (due && occ != tc.wantOcc) {
+				t.Fatalf("lunarOccurrence = %q, %v; want %q, %v", occ, due, tc.wantOcc, tc.wantDue)
 			}
 		})
 	}

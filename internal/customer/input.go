@@ -13,6 +13,7 @@ import (
 	"tend/internal/check"
 	"tend/internal/domain"
 	"tend/internal/jsonin"
+	"tend/internal/lunar"
 	"tend/internal/workspace"
 )
 
@@ -405,7 +406,12 @@ func customValue(o *workspace.Org, f domain.FieldDef, v json.RawMessage, path st
 	}
 	switch f.Type {
 	case domain.TypeDate:
-		if _, err := domain.ParseDate(s); err != nil {
+		if f.IsLunar() {
+			if _, err := lunar.Parse(s); err != nil {
+				p.Add(path, "invalid_lunar_date")
+				return nil, false
+			}
+		} else if _, err := domain.ParseDate(s); err != nil {
 			p.Add(path, "invalid_date")
 			return nil, false
 		}

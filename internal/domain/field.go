@@ -44,6 +44,9 @@ type FieldDef struct {
 	Type     FieldType `json:"type"`
 	Options  []string  `json:"options"`
 	Required bool      `json:"required"`
+	// Calendar is "lunar" on a custom date field whose values are dates of
+	// the Vietnamese lunar calendar (a giỗ); "" (solar) otherwise.
+	Calendar string `json:"calendar,omitempty"`
 	// System fields are built in; they can't be removed or retyped.
 	System bool `json:"system"`
 	// ReadOnly fields are kept by Tend (code, revenue, ...), not written by
@@ -53,6 +56,16 @@ type FieldDef struct {
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	Version   int64     `json:"version,omitempty"`
 }
+
+// CalendarLunar marks a custom date field holding lunar dates;
+// CalendarSolar (the default) is the Gregorian calendar.
+const (
+	CalendarSolar = "solar"
+	CalendarLunar = "lunar"
+)
+
+// IsLunar reports whether the field holds lunar dates.
+func (f *FieldDef) IsLunar() bool { return f.Calendar == CalendarLunar }
 
 // HasOption reports whether v is one of the field's options.
 func (f *FieldDef) HasOption(v string) bool {

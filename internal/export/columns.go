@@ -127,12 +127,14 @@ func read(f domain.FieldDef, c *domain.Customer) (any, bool) {
 	if !ok || v == nil {
 		return nil, false
 	}
-	switch f.Type {
-	case domain.TypeDate:
+	switch {
+	case f.IsLunar():
+		return v, true // a lunar date, as written: not a day of Excel's calendar
+	case f.Type == domain.TypeDate:
 		s, _ := v.(string)
 		d, err := domain.ParseDate(s)
 		return d, err == nil
-	case domain.TypeDateTime:
+	case f.Type == domain.TypeDateTime:
 		s, _ := v.(string)
 		t, err := time.Parse(time.RFC3339, s)
 		return t, err == nil

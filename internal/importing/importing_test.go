@@ -28,6 +28,10 @@ func world(tb testing.TB) (*tendtest.World, *workspace.Org) {
 	w.Field("phu_trach", "Phụ trách", domain.TypeUser)
 	w.Field("sdt2", "SĐT phụ", domain.TypePhone)
 	w.Field("email2", "Email phụ", domain.TypeEmail)
+	key, label, typ, lunar := "ngay_gio", "Ngày giỗ", domain.TypeDate, domain.CalendarLunar
+	if _, err := w.Workspaces.SaveField(tb.Context(), w.Admin(), "", workspace.FieldInput{Key: &key, Label: &label, Type: &typ, Calendar: &lunar}); err != nil {
+		tb.Fatal(err)
+	}
 	return w, w.Org()
 }
 
@@ -70,6 +74,11 @@ func TestRowInput(t *testing.T) {
 		{"diem", "hai", "cell_not_a_number", true},
 		{"ngay_mua", "20/11/2026", "2026-11-20", false},
 		{"hen_luc", "20/11/2026 09:30", "2026-11-20T02:30:00Z", false},
+		{"ngay_gio", "30/2/2025", "2025-02-30", false}, // a lunar day no solar month has
+		{"ngay_gio", "15.08.2024", "2024-08-15", false},
+		{"ngay_gio", "2024-08-15", "2024-08-15", false},   // as exported
+		{"ngay_gio", "45567", "invalid_lunar_date", true}, // an Excel serial is a solar day
+		{"ngay_gio", "31/1/2025", "invalid_lunar_date", true},
 		{"hen_luc", "hôm nay", "cell_not_a_datetime", true},
 		{"vip", "x", true, false},
 		{"phu_trach", w.AdminUser.Email, w.AdminUser.ID, false},

@@ -2,6 +2,8 @@ package importing
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -9,6 +11,7 @@ import (
 	"tend/internal/cellvalue"
 	"tend/internal/customer"
 	"tend/internal/domain"
+	"tend/internal/lunar"
 	"tend/internal/workspace"
 )
 
@@ -61,6 +64,9 @@ func cellJSON(o *workspace.Org, f domain.FieldDef, s string, loc *time.Location,
 	}
 	switch f.Type {
 	case domain.TypeDate:
+		if f.Calendar == domain.CalendarLunar {
+			return lunarJSON(s, path, p)
+		}
 		return dateJSON(s, path, p)
 	case domain.TypeDateTime:
 		t, err := cellvalue.DateTime(s, loc)
@@ -112,6 +118,38 @@ func dateJSON(s, path string, p *domain.Problems) (json.RawMessage, bool) {
 		return nil, false
 	}
 	return jsonOf(d.Format("2006-01-02")), true
+}
+
+// lunarJSON reads a lunar date cell as written (dd/mm/yyyy, or
+// yyyy-mm-dd as exported): a lunar 30/2 is no solar day, so the cell is
+// never read as a date of Excel's calendar.
+func lunarJSON(s, path string, p *domain.Problems) (json.RawMessage, bool) {
+	s = strings.TrimSpace(s)
+	if d, m, y, ok := dayMonthYear(s); ok {
+		s = fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+	}
+	if _, err := lunar.Parse(s); err != nil {
+		p.Add(path, "invalid_lunar_date", "value", shown(s))
+		return nil, false
+	}
+	return jsonOf(s), true
+}
+
+// dayMonthYear reads d/m/yyyy (or with "-" or "."): the numbers, unchecked.
+func dayMonthYear(s string) (d, m, y int, ok bool) {
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '.' || (r == '-' && !strings.Contains(s, "/")) })
+	if len(parts) != 3 || len(parts[2]) != 4 || len(parts[0]) > 2 || len(parts[1]) > 2 {
+		return 0, 0, 0, false
+	}
+	var n [3]int
+	for i, part := range parts {
+		v, err := strconv.Atoi(part)
+		if err != nil {
+			return 0, 0, 0, false
+		}
+		n[i] = v
+	}
+	return n[0], n[1], n[2], true
 }
 
 func jsonOf(v any) json.RawMessage {

@@ -66,9 +66,12 @@ func TestBadInputOnEveryEndpoint(t *testing.T) {
 			{map[string]any{"key": "k", "label": "L", "type": "select"}, 422, "options", "required"},
 			{map[string]any{"key": "k", "label": "L", "type": "select", "options": []string{"a", "a"}}, 422, "options[1]", "duplicate_option"},
 			{map[string]any{"key": "secret_a", "label": "L", "type": "text"}, 422, "key", "field_exists"},
+			{map[string]any{"key": "k", "label": "L", "type": "date", "calendar": "julian"}, 422, "calendar", "invalid_calendar"},
+			{map[string]any{"key": "k", "label": "L", "type": "text", "calendar": "lunar"}, 422, "calendar", "lunar_calendar_only_for_date"},
 		},
 		"PATCH /v1/fields/{key}": {
 			{map[string]any{"type": "number"}, 422, "type", "read_only"},
+			{map[string]any{"calendar": "lunar"}, 422, "calendar", "read_only"},
 			{map[string]any{"options": []string{"a"}}, 422, "options", "options_not_allowed"},
 		},
 		"PUT /v1/settings/duplicates": {

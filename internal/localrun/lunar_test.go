@@ -1,6 +1,7 @@
 package localrun_test
 
 import (
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -211,6 +212,115 @@ func TestLunarFlowValidation(t *testing.T) {
 			if len(p.Errors) != 1 || p.Errors[0].Path != tc.path || p.Errors[0].Code != tc.code || p.Errors[0].Message != want {
 				t.Errorf("%s in %s: %+v, want %s %s %q", tc.name, lang, p.Errors, tc.path, tc.code, want)
 			}
+		}
+	}
+}
+
+// A custom date field with calendar "lunar" holds lunar dates: a care flow
+// on the anniversary of "ngay_gio" (a giỗ on the 15th of the 8th lunar
+// month, entered as 2024-08-15) sends its email on the solar day of 15/8
+// each year, 6 October 2025 (a year that repeats its 6th month) and 25
+// September 2026, not on 15 August; the flow needs no calendar of its own.
+// {{ngay_gio}} shows "15/8 Âm lịch".
+func TestLunarFieldCareFlow(t *testing.T) {
+	c := newLunarCare(t, 2025, time.October, 2)
+	var f struct{ Key, Type, Calendar string }
+	c.admin.do("POST", "/v1/fields", map[string]any{"key": "ngay_gio", "label": "Ngày giỗ", "type": "date", "calendar": "lunar"}).ok(201).into(&f)
+	if f.Key != "ngay_gio" || f.Type != "date" || f.Calendar != "lunar" {
+		t.Fatalf("field %+v", f)
+	}
+	c.admin.do("GET", "/v1/fields/ngay_gio", nil).ok(200).into(&f)
+	if f.Calendar != "lunar" {
+		t.Fatalf("field read back %+v", f)
+	}
+	tpl := c.admin.create("/v1/templates/email", map[string]any{"name": "Ngày giỗ",
+		"subject": "Giỗ {{ngay_gio}}", "body": "Kính gửi {{name}}, ngày giỗ {{ngay_gio}} của gia đình."})
+	c.customer("Đỗ Minh Anh", "", map[string]any{"email": "anh@khach.vn", "fields": map[string]any{"ngay_gio": "2024-08-15"}})
+	c.customer("Vũ Thị Bảo", "", map[string]any{"email": "bao@khach.vn", "fields": map[string]any{"ngay_gio": "2024-08-18"}})
+	c.flow(map[string]any{"module": "customers", "name": "Nhắc ngày giỗ",
+		"when":      map[string]any{"type": "anniversary", "field": "ngay_gio", "offset_days": 0, "at": "08:00"},
+		"condition": map[string]any{"all": true},
+		"actions":   []map[string]any{{"type": "send_email", "template_id": tpl, "to_fields": []string{"email"}}}})
+
+	for _, tc := range []struct {
+		y    int
+		m    time.Month
+		d    int
+		want []string
+	}{
+		{2025, time.October, 5, nil},
+		{2025, time.October, 6, []string{"anh@khach.vn"}},
+		{2025, time.October, 7, nil},
+		{2026, time.August, 15, nil}, // the solar 15 August
+		{2026, time.September, 24, nil},
+		{2026, time.September, 25, []string{"anh@khach.vn"}},
+		{2026, time.September, 26, nil},
+	} {
+		if got := c.sendsOn(tc.y, tc.m, tc.d); !slices.Equal(got, tc.want) {
+			t.Fatalf("%d-%02d-%02d: emails to %v, want %v", tc.y, tc.m, tc.d, got, tc.want)
+		}
+	}
+	for _, m := range c.outbox() {
+		if m.Subject != "Giỗ 15/8 Âm lịch" || m.Body != "Kính gửi Đỗ Minh Anh, ngày giỗ 15/8 Âm lịch của gia đình." {
+			t.Fatalf("email %q / %q", m.Subject, m.Body)
+		}
+	}
+}
+
+// A lunar field refuses what is not a lunar date (day 30 is one in every
+// month), and a lunar calendar on anything but a date field, in vi and en.
+func TestLunarFieldValidation(t *testing.T) {
+	c := newLunarCare(t, 2026, time.November, 23)
+	c.admin.create("/v1/fields", map[string]any{"key": "ngay_gio", "label": "Ngày giỗ", "type": "date", "calendar": "lunar"})
+	c.customer("Đỗ Minh Anh", "", map[string]any{"fields": map[string]any{"ngay_gio": "2026-02-30"}})
+	type problems struct {
+		Errors []struct{ Path, Code, Message string }
+	}
+	for _, tc := range []struct {
+		name, method, path string
+		body               map[string]any
+		at, code, vi, en   string
+	}{
+		{"day 31", "POST", "/v1/customers", map[string]any{"name": "B", "fields": map[string]any{"ngay_gio": "2024-08-31"}},
+			"fields.ngay_gio", "invalid_lunar_date", "Ngày âm lịch không hợp lệ (định dạng YYYY-MM-DD, tháng 1–12, ngày 1–30).", "Not a valid lunar date (YYYY-MM-DD, month 1–12, day 1–30)."},
+		{"month 13", "POST", "/v1/customers", map[string]any{"name": "B", "fields": map[string]any{"ngay_gio": "2024-13-01"}},
+			"fields.ngay_gio", "invalid_lunar_date", "Ngày âm lịch không hợp lệ (định dạng YYYY-MM-DD, tháng 1–12, ngày 1–30).", "Not a valid lunar date (YYYY-MM-DD, month 1–12, day 1–30)."},
+		{"a text field", "POST", "/v1/fields", map[string]any{"key": "ghi_chu", "label": "Ghi chú", "type": "text", "calendar": "lunar"},
+			"calendar", "lunar_calendar_only_for_date", "Chỉ trường kiểu ngày (date) mới dùng được âm lịch.", "Only a date field can use the lunar calendar."},
+		{"another calendar", "POST", "/v1/fields", map[string]any{"key": "ngay_le", "label": "Ngày lễ", "type": "date", "calendar": "julian"},
+			"calendar", "invalid_calendar", "Lịch \"julian\" không hợp lệ: chọn solar (dương lịch) hoặc lunar (âm lịch).", "\"julian\" is not a calendar: use solar or lunar."},
+		{"changing it", "PATCH", "/v1/fields/ngay_gio", map[string]any{"calendar": "solar"},
+			"calendar", "read_only", "", ""},
+	} {
+		for lang, want := range map[string]string{"vi": tc.vi, "en": tc.en} {
+			var p problems
+			in := *c.admin
+			in.lang = lang
+			in.do(tc.method, tc.path, tc.body).ok(422).into(&p)
+			if len(p.Errors) != 1 || p.Errors[0].Path != tc.at || p.Errors[0].Code != tc.code || (want != "" && p.Errors[0].Message != want) {
+				t.Errorf("%s in %s: %+v, want %s %s %q", tc.name, lang, p.Errors, tc.at, tc.code, want)
+			}
+		}
+	}
+}
+
+// An export writes a lunar field's value as entered: 30/2 is a lunar day
+// (no solar February has one) and 15/8 is not 15 August.
+func TestLunarFieldExport(t *testing.T) {
+	c := newLunarCare(t, 2026, time.November, 23)
+	c.admin.create("/v1/fields", map[string]any{"key": "ngay_gio", "label": "Ngày giỗ", "type": "date", "calendar": "lunar"})
+	c.customer("Đỗ Minh Anh", "", map[string]any{"fields": map[string]any{"ngay_gio": "2025-02-30"}})
+	c.customer("Vũ Thị Bảo", "", map[string]any{"fields": map[string]any{"ngay_gio": "2024-08-15"}})
+	c.admin.do("PUT", "/v1/settings/list", map[string]any{"columns": []string{"name", "ngay_gio"}, "sort": "name"}).ok(200)
+	for _, format := range []string{"csv", "xlsx"} {
+		header, rows := readSheet(t, c.admin.export(t, "?format="+format).body)
+		got := map[string]string{}
+		for _, r := range rows {
+			got[r[0]] = r[1]
+		}
+		want := map[string]string{"Đỗ Minh Anh": "2025-02-30", "Vũ Thị Bảo": "2024-08-15"}
+		if !slices.Equal(header, []string{"Tên khách hàng", "Ngày giỗ"}) || len(rows) != 2 || !maps.Equal(got, want) {
+			t.Errorf("%s: %q %q, want %v", format, header, rows, want)
 		}
 	}
 }

@@ -81,6 +81,9 @@ func compileCondition(c Condition, s *Schema, at string, p *domain.Problems) pre
 	case domain.TypeNumber, domain.TypeMoney:
 		return compileNumber(c.Op, get.num, v)
 	case domain.TypeDate:
+		if f.IsLunar() {
+			return compileLunarField(c.Op, get.lunar, v)
+		}
 		return compileDate(c.Op, dateDay(get.date), v)
 	case domain.TypeDateTime:
 		return compileDateTime(c.Op, get.time, v)

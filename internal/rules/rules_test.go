@@ -371,3 +371,55 @@ func TestLunarAnniversary(t *testing.T) {
 		})
 	}
 }
+
+// A custom date field with calendar "lunar" holds lunar dates: its plain
+// and lunar anniversary operators both look for the day with the value's
+// lunar month and day (a giỗ on 15/8 is kept on 25 September 2026, not on
+// 15 August); a day 30 is kept on day 29 in a year whose month has 29 days.
+// The same text in a solar field keeps the solar anniversary.
+func TestLunarFieldAnniversary(t *testing.T) {
+	s := rules.NewSchema([]domain.FieldDef{
+		{Key: "ngay_gio", Type: domain.TypeDate, Calendar: domain.CalendarLunar},
+		{Key: "ngay_cuoi", Type: domain.TypeDate},
+	}, nil)
+	compile := func(field, op string, v any) *rules.Set {
+		set, err := rules.Compile(rules.Groups{{cond(field, op, v)}}, s, "conditions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return set
+	}
+	today, lunarToday := compile("ngay_gio", "anniversary_today", nil), compile("ngay_gio", "lunar_anniversary_today", nil)
+	within := compile("ngay_gio", "anniversary_within_days", 3)
+	solarToday := compile("ngay_cuoi", "anniversary_today", nil)
+	gio := func(v string) *domain.Customer {
+		return &domain.Customer{Fields: domain.Values{"ngay_gio": v, "ngay_cuoi": v}}
+	}
+	rằm8, day30 := gio("2024-08-15"), gio("2025-02-30")
+	tests := []struct {
+		name string
+		set  *rules.Set
+		c    *domain.Customer
+		day  time.Time
+		want bool
+	}{
+		{"15/8, 2025", today, rằm8, time.Date(2025, 10, 6, 8, 0, 0, 0, hcm), true},
+		{"15/8, 2026", today, rằm8, time.Date(2026, 9, 25, 8, 0, 0, 0, hcm), true},
+		{"15/8 with the lunar operator", lunarToday, rằm8, time.Date(2026, 9, 25, 8, 0, 0, 0, hcm), true},
+		{"not on the solar 15 August", today, rằm8, time.Date(2026, 8, 15, 8, 0, 0, 0, hcm), false},
+		{"the day before", today, rằm8, time.Date(2026, 9, 24, 8, 0, 0, 0, hcm), false},
+		{"within 3 days", within, rằm8, time.Date(2026, 9, 22, 8, 0, 0, 0, hcm), true},
+		{"within 3 days, 4 days before", within, rằm8, time.Date(2026, 9, 21, 8, 0, 0, 0, hcm), false},
+		{"30/2 in a 29-day 2nd month (2026)", today, day30, time.Date(2026, 4, 16, 8, 0, 0, 0, hcm), true},
+		{"30/2 in a 30-day 2nd month (2027)", today, day30, time.Date(2027, 4, 6, 8, 0, 0, 0, hcm), true},
+		{"29/2 of 2027 is not 30/2", today, day30, time.Date(2027, 4, 5, 8, 0, 0, 0, hcm), false},
+		{"a solar field keeps 15 August", solarToday, rằm8, time.Date(2026, 8, 15, 8, 0, 0, 0, hcm), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.set.Match(tc.c, rules.NewEnv(tc.day, hcm)); got != tc.want {
+				t.Errorf("Match = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/lunar"
 )
 
 // StepFieldPrefix introduces a pipeline-step pseudo-field: "step:<pipeline_id>".
@@ -83,6 +84,7 @@ type accessor struct {
 	text    func(*domain.Customer) string
 	num     func(*domain.Customer) (float64, bool)
 	date    func(*domain.Customer) (domain.Date, bool)
+	lunar   func(*domain.Customer) (lunar.Date, bool) // a lunar date field
 	time    func(*domain.Customer) (time.Time, bool)
 	list    func(*domain.Customer) []string
 	boolean func(*domain.Customer) (bool, bool)
@@ -190,6 +192,13 @@ func customAccessor(f domain.FieldDef) accessor {
 			return v, ok
 		}}
 	case domain.TypeDate:
+		if f.IsLunar() {
+			return accessor{lunar: func(c *domain.Customer) (lunar.Date, bool) {
+				s, _ := c.Fields[key].(string)
+				d, err := lunar.Parse(s)
+				return d, err == nil
+			}}
+		}
 		return accessor{date: func(c *domain.Customer) (domain.Date, bool) {
 			s, _ := c.Fields[key].(string)
 			d, err := domain.ParseDate(s)

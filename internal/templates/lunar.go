@@ -35,7 +35,8 @@ func lunarKeys(o *workspace.Org) []string {
 // lunarDate shows the lunar day and month of the date field base of c:
 // "15/8 Âm lịch", "10/2 nhuận Âm lịch" in a leap month; in English
 // "15/8 (lunar)", "10/2 leap (lunar)". ok is false when base is not a date
-// field; an empty field shows "".
+// field; an empty field shows "". A field with calendar "lunar" holds its
+// lunar date already and shows it as {{<key>}} does.
 func (f formatter) lunarDate(c *domain.Customer, base string) (string, bool) {
 	if t, ok := f.o.FieldType(base); !ok || t != domain.TypeDate {
 		return "", false
@@ -43,11 +44,18 @@ func (f formatter) lunarDate(c *domain.Customer, base string) (string, bool) {
 	if c == nil {
 		return "", true
 	}
+	if def, ok := f.o.Field(base); ok && def.IsLunar() {
+		return f.custom(def, c.Fields[base]), true
+	}
 	d, ok := dateOf(c, base)
 	if !ok {
 		return "", true
 	}
-	ld := lunar.FromSolar(d.Year, d.Month, d.Day)
+	return f.formatLunar(lunar.FromSolar(d.Year, d.Month, d.Day)), true
+}
+
+// formatLunar shows a lunar date's day and month, as lunarDate describes.
+func (f formatter) formatLunar(ld lunar.Date) string {
 	leap, label := "", " Âm lịch"
 	if f.lang == "en" {
 		label = " (lunar)"
@@ -58,7 +66,7 @@ func (f formatter) lunarDate(c *domain.Customer, base string) (string, bool) {
 			leap = " leap"
 		}
 	}
-	return fmt.Sprintf("%d/%d%s%s", ld.Day, ld.Month, leap, label), true
+	return fmt.Sprintf("%d/%d%s%s", ld.Day, ld.Month, leap, label)
 }
 
 // dateOf reads a customer's date field, system or custom.

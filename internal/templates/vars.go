@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tend/internal/domain"
+	"tend/internal/lunar"
 	"tend/internal/rules"
 	"tend/internal/workspace"
 )
@@ -253,6 +254,12 @@ func (f formatter) custom(def domain.FieldDef, v any) string {
 		case domain.TypeUser:
 			return f.o.UserName(x)
 		case domain.TypeDate:
+			if def.IsLunar() {
+				if ld, err := lunar.Parse(x); err == nil {
+					return f.formatLunar(ld)
+				}
+				return x
+			}
 			if d, err := domain.ParseDate(x); err == nil {
 				return formatDate(d)
 			}

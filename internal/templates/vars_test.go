@@ -156,3 +156,31 @@ func TestLunarDateInALeapMonth(t *testing.T) {
 		t.Errorf("Render = %q, want %q", got, want)
 	}
 }
+
+// A custom date field with calendar "lunar" holds a lunar date: {{ngay_gio}}
+// and {{ngay_gio_lunar}} both show its day and month as lunar ("15/8 Âm
+// lịch"), not the lunar date of 15 August; an empty one shows "".
+func TestLunarField(t *testing.T) {
+	e := newEnv(t, "vi")
+	vi := *e.org
+	vi.Fields = append(slices.Clone(vi.Fields), domain.FieldDef{Key: "ngay_gio", Label: "Ngày giỗ", Type: domain.TypeDate, Calendar: domain.CalendarLunar})
+	en := vi
+	en.Workspace.Language = "en"
+	gio := &domain.Customer{Fields: domain.Values{"ngay_gio": "2024-08-15"}}
+	for _, tc := range []struct {
+		org       *workspace.Org
+		c         *domain.Customer
+		key, want string
+	}{
+		{&vi, gio, "ngay_gio", "15/8 Âm lịch"},
+		{&vi, gio, "ngay_gio_lunar", "15/8 Âm lịch"},
+		{&en, gio, "ngay_gio", "15/8 (lunar)"},
+		{&en, gio, "ngay_gio_lunar", "15/8 (lunar)"},
+		{&vi, &domain.Customer{}, "ngay_gio", ""},
+		{&vi, &domain.Customer{}, "ngay_gio_lunar", ""},
+	} {
+		if got, ok := (templates.Record{Org: tc.org, Customer: tc.c}).Lookup(tc.key); !ok || got != tc.want {
+			t.Errorf("%s %s = %q, %v, want %q", tc.org.Workspace.Language, tc.key, got, ok, tc.want)
+		}
+	}
+}

@@ -19,7 +19,10 @@ type FieldInput struct {
 	Type     *domain.FieldType `json:"type"`
 	Options  *[]string         `json:"options"`
 	Required *bool             `json:"required"`
-	Version  *int64            `json:"version"`
+	// Calendar "lunar" makes a new date field hold lunar dates; "solar"
+	// (the default) the Gregorian ones. Fixed once created, like the type.
+	Calendar *string `json:"calendar"`
+	Version  *int64  `json:"version"`
 }
 
 // MaxCustomFields bounds the custom fields of a workspace.
@@ -81,6 +84,9 @@ func (s *Service) SaveField(ctx context.Context, c *Caller, key string, in Field
 		}
 		if in.Type != nil && *in.Type != old.Type {
 			p.Add("type", "read_only")
+		}
+		if in.Calendar != nil && calendarOf(*in.Calendar) != old.Calendar {
+			p.Add("calendar", "read_only")
 		}
 	} else {
 		if len(c.Org.Fields) >= MaxCustomFields {
@@ -145,6 +151,29 @@ func checkNewField(o *Org, f *domain.FieldDef, in FieldInput, p *domain.Problems
 	default:
 		f.Type = *in.Type
 	}
+	if in.Calendar != nil {
+		checkCalendar(f, *in.Calendar, p)
+	}
+}
+
+// checkCalendar sets a new field's calendar: "lunar" only on a date field.
+func checkCalendar(f *domain.FieldDef, cal string, p *domain.Problems) {
+	switch {
+	case cal != domain.CalendarSolar && cal != domain.CalendarLunar:
+		p.Add("calendar", "invalid_calendar", "value", cal)
+	case cal == domain.CalendarLunar && f.Type != domain.TypeDate:
+		p.Add("calendar", "lunar_calendar_only_for_date")
+	default:
+		f.Calendar = calendarOf(cal)
+	}
+}
+
+// calendarOf is how a field stores its calendar: "lunar", or "" for solar.
+func calendarOf(cal string) string {
+	if cal == domain.CalendarSolar {
+		return ""
+	}
+	return cal
 }
 
 func checkOptions(p *domain.Problems, opts []string) []string {
