@@ -401,7 +401,7 @@ func deref(f *float64) any {
 }
 
 type sourceFigures struct {
-	Leads, Duplicates, Assigned, Converted, Revenue int64
+	Leads, Duplicates, Returning, Assigned, Converted, Revenue int64
 }
 
 type sourcesReport struct {
@@ -429,7 +429,8 @@ func (w *reportsWorld) checkSources(t *testing.T, c *client, query, pipeline, co
 		bump(e, func(f *sourceFigures) { f.Leads++ })
 	}
 	for _, e := range w.counted("dup", from, to, see) {
-		bump(e, func(f *sourceFigures) { f.Duplicates++ })
+		// A lead repeating a customer is that customer returning.
+		bump(e, func(f *sourceFigures) { f.Duplicates++; f.Returning++ })
 	}
 	for _, e := range w.counted("new", from, to, see) {
 		bump(e, func(f *sourceFigures) { f.Assigned++ })
@@ -626,12 +627,12 @@ func TestReports(t *testing.T) {
 		src := w.checkSources(t, w.admin, "", w.pipeline, w.p1Steps[1], from, to)
 		want = nil
 		for _, r := range src.Rows {
-			want = append(want, []string{r.Source, r.WarehouseID, r.WarehouseName, itoa(r.Leads), itoa(r.Duplicates), itoa(r.Assigned), itoa(r.Converted), itoa(r.Revenue)})
+			want = append(want, []string{r.Source, r.WarehouseID, r.WarehouseName, itoa(r.Leads), itoa(r.Duplicates), itoa(r.Returning), itoa(r.Assigned), itoa(r.Converted), itoa(r.Revenue)})
 		}
 		st := src.Totals
-		want = append(want, []string{"Tổng", "", "", itoa(st.Leads), itoa(st.Duplicates), itoa(st.Assigned), itoa(st.Converted), itoa(st.Revenue)})
+		want = append(want, []string{"Tổng", "", "", itoa(st.Leads), itoa(st.Duplicates), itoa(st.Returning), itoa(st.Assigned), itoa(st.Converted), itoa(st.Revenue)})
 		checkSheet(t, w.admin, "/v1/reports/sources"+period, "sources", from, to, "Nguồn",
-			[]string{"Nguồn", "Mã kho", "Kho", "Khách hàng mới", "Trùng lặp", "Đã giao", "Chuyển đổi", "Doanh thu"}, want)
+			[]string{"Nguồn", "Mã kho", "Kho", "Khách hàng mới", "Trùng lặp", "Khách hàng cũ", "Đã giao", "Chuyển đổi", "Doanh thu"}, want)
 
 		dist := w.checkDistribution(t, w.admin, from, to)
 		want = nil
