@@ -1,8 +1,6 @@
 package dynamo_test
 
 import (
-	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,22 +30,7 @@ func newClient(t *testing.T) *dynamodb.Client {
 // newTable creates a table with a unique name, deleted when t ends.
 func newTable(t *testing.T, client *dynamodb.Client) string {
 	t.Helper()
-	name := "tend-test-" + rand.Text()
-	if err := dynamo.CreateTable(t.Context(), client, name); err != nil {
-		t.Fatalf("CreateTable: %v", err)
-	}
-	t.Cleanup(func() {
-		// t.Context() is already cancelled when cleanups run.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		// The SDK retries a request whose answer was lost; when the first
-		// try went through, the retry finds no table, which is the goal.
-		var gone *types.ResourceNotFoundException
-		if _, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)}); err != nil && !errors.As(err, &gone) {
-			t.Errorf("DeleteTable %s: %v", name, err)
-		}
-	})
-	return name
+	return awstest.Table(t, client, "tend-test-")
 }
 
 func TestConformance(t *testing.T) {

@@ -1,16 +1,11 @@
 package heatmeter_test
 
 import (
-	"context"
-	"crypto/rand"
 	"errors"
 	"reflect"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"tend/internal/awstest"
 	"tend/internal/dynamo"
@@ -25,18 +20,7 @@ import (
 func TestSameUnitsOverDynamo(t *testing.T) {
 	clock := tendtest.NewClock(tendtest.DefaultTime)
 	client := dynamodb.NewFromConfig(awstest.Config(t, "TEND_DYNAMO_ENDPOINT"))
-	table := "tend-heat-" + rand.Text()
-	if err := dynamo.CreateTable(t.Context(), client, table); err != nil {
-		t.Fatalf("CreateTable: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		var gone *types.ResourceNotFoundException
-		if _, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}); err != nil && !errors.As(err, &gone) {
-			t.Errorf("DeleteTable: %v", err)
-		}
-	})
+	table := awstest.Table(t, client, "tend-heat-")
 	ddb, err := dynamo.New(client, table, clock)
 	if err != nil {
 		t.Fatal(err)
