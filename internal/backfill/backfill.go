@@ -57,8 +57,10 @@ const JobKind = "backfill"
 // they fixed, or wrote since, is left alone); a new table runs it once.
 // The runs so far: "i14-index-keys" (birthday and unread keys),
 // "i12-customer-index-shards" (the sharded customer keys of issue 12),
-// then this one (with the customers' search and sort index of issue 17).
-const RunID = "i17-customer-search-index"
+// "i17-customer-search-index" (the customers' search and sort index of
+// issue 17), then this one (the index items' documents naming the owner
+// and warehouse, address, tax code and tag tokens).
+const RunID = "i17-customer-index-scope"
 
 // Segments is how many scan segments, and so jobs, the table is read in:
 // as many as the jobs function runs at once (its MaximumConcurrency).

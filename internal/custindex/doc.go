@@ -9,14 +9,22 @@
 //	T#<t>#C#<id>  IX#T#<kind>:<value>  a search token      GSI1 T#<t>#TOK#<nn>          <kind>:<value>#<id>
 //	T#<t>#C#<id>  IX#S#<field>         a sort key          GSI1 T#<t>#SRT#<field>#<nn>  <flag><value>\x01<id>
 //
-// Token kinds: "w" a word (each folded word of the name, the folded code,
-// the folded e-mail whole), "p" the phone's national digits
-// ("0912345678"), "r" the same digits reversed, so that "the last 4+
-// digits" is a prefix read. A token item's document carries every word
-// and the phone digits of its customer, which is what a query of several
-// words is checked against: a search never reads a customer. A token's
-// base sort key names the token, so a token that goes away is deleted; a
-// sort key's is fixed per field, so a changed value is one put.
+// Token kinds: "w" a word (each folded word of the name and of the two
+// addresses, the folded code, e-mail and tax code whole), "p" the phone's
+// national digits ("0912345678"), "r" the same digits reversed, so that
+// "the last 4+ digits" is a prefix read, "g" a folded tag (what a tags
+// filter reads; a customer with more than ten tags has the one tag token
+// ManyTags instead). A token item's document carries every word and the
+// phone digits of its customer, which is what a query of several words is
+// checked against: a search never reads a customer. A token's base sort
+// key names the token, so a token that goes away is deleted; a sort key's
+// is fixed per field, so a changed value is one put.
+//
+// Every index item's document also names the customer's owner and
+// warehouse: a read for a staff member passes over other people's
+// customers on the index items (Keep), without reading them. The price is
+// that a change of owner or warehouse (a lead's assignment) writes every
+// index item of the customer again.
 //
 // Sort keys order as the field does: names folded, revenue as a fixed
 // width unsigned decimal with the sign bit flipped (string order is
@@ -38,17 +46,19 @@
 // token writes on "nguyen": 1,700 creates a second).
 //
 // The counts come from TestBurstOfCreatesSpreadsOverTheShards (the heat
-// meter over a burst of creates). A create writes about seven token items
-// (three name words, the code, the e-mail, the phone both ways) and one
-// item per sort field, each billed twice in a transaction: 14 units on the
-// tokens, 2 on each sort field. Evenly spread, 16 token shards take 1,100
-// creates a second, 64 take 4,500, TokenShards = 128 take 9,100: make
+// meter over a burst of creates) and customer's
+// TestIntakeSpreadsOverTheShards (leads made, then assigned). A create
+// writes about seven token items (three name words, the code, the e-mail,
+// the phone both ways) and one item per sort field, each billed twice in a
+// transaction: 14 units on the tokens, 2 on each sort field; a lead's
+// assignment writes them all again (its owner changes). Evenly spread, a
+// lead's 28 token units on TokenShards = 256 take 9,100 leads a second,
+// and its 4 units a sort field on SortShards = 32 take 8,000: make
 // capacity's leads_per_workspace and creates_per_workspace (5,000 a
-// second) with room for the hottest shard of a burst. SortShards = 16
-// take 8,000 creates a second; updated_at, which every change moves (a
-// delete and a put on the index, 4 units; a lead is written three times),
-// has UpdatedShards = 64. Every search and sorted page queries each shard
-// (half a read unit even when empty: 64 units a searched range, 8 or 32
-// a sorted page), so the counts stay at what a burst of one workspace's
-// intake needs.
+// second) with room for the hottest shard of a burst. updated_at, which
+// every change moves (a delete and a put on the index, 4 units; a lead is
+// written three times), has UpdatedShards = 64. Every search and sorted
+// page queries each shard (half a read unit even when empty: 128 units a
+// searched range, 16 or 32 a sorted page), so the counts stay at what a
+// burst of one workspace's intake needs.
 package custindex

@@ -19,18 +19,30 @@ var SortFields = []string{"name", "revenue", "last_care_at", "next_appointment_a
 
 // Token kinds (see the key layout).
 const (
-	KindWord     = "w" // a folded word of the name, the code, the e-mail
+	KindWord     = "w" // a folded word of the name or an address, the code, the e-mail, the tax code
 	KindPhone    = "p" // the phone's national digits
 	KindReversed = "r" // the phone's national digits reversed
+	KindTag      = "g" // a folded tag: what a tags filter reads
+)
+
+// Scope kinds: who the customer belongs to. They have no item of their
+// own: every index item's document carries them, so that a read for a
+// user who sees only some customers passes over the others without
+// reading them (Keep).
+const (
+	KindOwner     = "o"
+	KindWarehouse = "h"
 )
 
 // Bounds on what one customer indexes: a transaction holds at most 100
 // items, and a key at most 1 KB.
 const (
-	maxNameWords = 16
-	maxWordBytes = 64
-	maxTextBytes = 254 // an e-mail, a code
-	maxNameSort  = 200
+	maxNameWords    = 16
+	maxAddressWords = 8  // of each address
+	maxTags         = 10 // past it, the one token ManyTags
+	maxWordBytes    = 64
+	maxTextBytes    = 254 // an e-mail, a code
+	maxNameSort     = 200
 )
 
 // Entry is one index entry of a customer: a search token or a sort key.
@@ -38,13 +50,20 @@ const (
 // no value for it.
 type Entry struct{ Kind, Value string }
 
-// IsToken reports whether e is a search token (not a sort key).
+// IsToken reports whether e is a search token (an item in a token shard).
 func (e Entry) IsToken() bool {
-	return e.Kind == KindWord || e.Kind == KindPhone || e.Kind == KindReversed
+	return e.Kind == KindWord || e.Kind == KindPhone || e.Kind == KindReversed || e.Kind == KindTag
 }
 
+// IsScope reports whether e names the customer's owner or warehouse.
+func (e Entry) IsScope() bool { return e.Kind == KindOwner || e.Kind == KindWarehouse }
+
+// isSortKey reports whether e is a sort key (an item in a sort shard).
+func (e Entry) isSortKey() bool { return !e.IsToken() && !e.IsScope() }
+
 // Entries are a live customer's index entries (none for a deleted one):
-// its tokens in order, then a sort key per field of SortFields.
+// its tokens in order, then a sort key per field of SortFields, then its
+// owner and warehouse when it has them.
 func Entries(c *domain.Customer) []Entry {
 	if c == nil || c.DeletedAt != nil {
 		return nil
@@ -56,19 +75,56 @@ func Entries(c *domain.Customer) []Entry {
 	if d := PhoneDigits(c.Phone); d != "" {
 		out = append(out, Entry{KindPhone, d}, Entry{KindReversed, reverse(d)})
 	}
+	for _, t := range tagTokens(c.Tags) {
+		out = append(out, Entry{KindTag, t})
+	}
 	for _, f := range SortFields {
 		out = append(out, Entry{f, sortValue(c, f)})
+	}
+	if c.OwnerID != "" {
+		out = append(out, Entry{KindOwner, c.OwnerID})
+	}
+	if c.WarehouseID != "" {
+		out = append(out, Entry{KindWarehouse, c.WarehouseID})
 	}
 	return out
 }
 
-// words are the customer's word tokens, sorted, each once.
+// TagToken is how a tag is indexed and looked up: folded, as a tags
+// filter compares them.
+func TagToken(tag string) string { return clip(strings.TrimSpace(domain.Fold(tag)), maxTextBytes) }
+
+// ManyTags is the one tag token of a customer with more than maxTags
+// tags (no tag folds to ""): a tags filter reads its range too, so that
+// such a customer is found whatever its tags, while its index stays
+// within a transaction's bounds.
+const ManyTags = ""
+
+// tagTokens are the customer's tag tokens, sorted, each once.
+func tagTokens(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		if f := TagToken(t); f != "" {
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
+	if out = slices.Compact(out); len(out) > maxTags {
+		return []string{ManyTags}
+	}
+	return out
+}
+
+// words are the customer's word tokens, sorted, each once: the words of
+// the name and of the addresses, and the code, the e-mail and the tax
+// code whole (a list's q matches all of them, a lookup too).
 func words(c *domain.Customer) []string {
 	var ws []string
-	for _, w := range nameWords(c.Name) {
-		ws = append(ws, w)
+	ws = append(ws, nameWords(c.Name, maxNameWords)...)
+	for _, a := range []string{c.BusinessAddress, c.OfficeAddress} {
+		ws = append(ws, nameWords(a, maxAddressWords)...)
 	}
-	for _, s := range []string{c.Code, c.Email} {
+	for _, s := range []string{c.Code, c.Email, c.TaxCode} {
 		if f := trimmed(domain.Fold(s), maxTextBytes); f != "" && !strings.ContainsRune(f, ' ') {
 			ws = append(ws, f)
 		}
@@ -77,17 +133,17 @@ func words(c *domain.Customer) []string {
 	return slices.Compact(ws)
 }
 
-// nameWords are the folded words of a name, split at anything that is not
-// a letter or a digit ("Nguyễn-Văn (An)" → nguyen, van, an), the first
-// maxNameWords distinct ones.
-func nameWords(name string) []string {
+// nameWords are the folded words of a name (or an address), split at
+// anything that is not a letter or a digit ("Nguyễn-Văn (An)" → nguyen,
+// van, an), the first most distinct ones.
+func nameWords(name string, most int) []string {
 	var out []string
 	for _, w := range strings.FieldsFunc(domain.Fold(name), notWordRune) {
 		w = clip(w, maxWordBytes)
 		if !slices.Contains(out, w) {
 			out = append(out, w)
 		}
-		if len(out) == maxNameWords {
+		if len(out) == most {
 			break
 		}
 	}

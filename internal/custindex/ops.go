@@ -12,8 +12,8 @@ const ItemType = "custindex"
 
 // Shard counts (see the package comment for how they were chosen).
 const (
-	TokenShards = 128
-	SortShards  = 16
+	TokenShards = 256
+	SortShards  = 32
 	// UpdatedShards is updated_at's: every change of a customer moves it.
 	UpdatedShards = 64
 )
@@ -72,16 +72,21 @@ func sortSK(value, id string) string {
 }
 
 // tokenDoc is a token item's document: what a query of several words is
-// checked against without reading the customer.
+// checked against without reading the customer, and who the customer
+// belongs to.
 type tokenDoc struct {
 	ID    string   `json:"id"`
 	Words []string `json:"w,omitempty"`
 	Phone string   `json:"p,omitempty"`
+	Owner string   `json:"o,omitempty"`
+	House string   `json:"h,omitempty"` // the warehouse
 }
 
 // sortDoc is a sort key item's document.
 type sortDoc struct {
-	ID string `json:"id"`
+	ID    string `json:"id"`
+	Owner string `json:"o,omitempty"`
+	House string `json:"h,omitempty"`
 }
 
 func docOf(id string, entries []Entry) tokenDoc {
@@ -92,50 +97,61 @@ func docOf(id string, entries []Entry) tokenDoc {
 			d.Words = append(d.Words, e.Value)
 		case KindPhone:
 			d.Phone = e.Value
+		case KindOwner:
+			d.Owner = e.Value
+		case KindWarehouse:
+			d.House = e.Value
 		}
 	}
 	return d
 }
 
-func tokens(entries []Entry) []Entry {
-	var out []Entry
-	for _, e := range entries {
-		if e.IsToken() {
-			out = append(out, e)
-		}
-	}
-	return out
+func (d *tokenDoc) sortDoc() sortDoc { return sortDoc{ID: d.ID, Owner: d.Owner, House: d.House} }
+
+func (d *tokenDoc) equal(o *tokenDoc) bool {
+	return d.ID == o.ID && slices.Equal(d.Words, o.Words) && d.Phone == o.Phone && d.Owner == o.Owner && d.House == o.House
 }
 
 // Ops bring customer id's index items from before's entries to after's:
 // puts for new or changed ones, deletes for gone ones; nil when equal.
-// Token items carry every token of the customer, so when the tokens
-// change every token item is written again.
+// Every token item carries the customer's words, phone, owner and
+// warehouse, and every sort item its owner and warehouse: when those
+// change, the items are written again.
 func Ops(tenant, id string, before, after []Entry) []store.TxOp {
 	pk := customerPK(tenant, id)
 	was := make(map[string]Entry, len(before))
 	for _, e := range before {
-		was[baseSK(e)] = e
+		if !e.IsScope() {
+			was[baseSK(e)] = e
+		}
 	}
-	tokensChanged := !slices.Equal(tokens(before), tokens(after))
-	doc := store.Doc(docOf(id, after))
+	oldDoc, newDoc := docOf(id, before), docOf(id, after)
+	tokensStale := !oldDoc.equal(&newDoc)
+	sortsStale := oldDoc.sortDoc() != newDoc.sortDoc()
+	tokenBody, sortBody := store.Doc(newDoc), store.Doc(newDoc.sortDoc())
 	var ops []store.TxOp
 	kept := make(map[string]bool, len(after))
 	for _, e := range after {
+		if e.IsScope() {
+			continue
+		}
 		sk := baseSK(e)
 		kept[sk] = true
 		old, had := was[sk]
-		if had && old == e && !(e.IsToken() && tokensChanged) {
+		if had && old == e && !(e.IsToken() && tokensStale) && !(e.isSortKey() && sortsStale) {
 			continue
 		}
-		it := store.Item{Key: store.Key{PK: pk, SK: sk}, Type: ItemType, Version: 1, Doc: doc}
-		if !e.IsToken() {
-			it.Doc = store.Doc(sortDoc{ID: id})
+		it := store.Item{Key: store.Key{PK: pk, SK: sk}, Type: ItemType, Version: 1, Doc: tokenBody}
+		if e.isSortKey() {
+			it.Doc = sortBody
 		}
 		it.Index[0] = indexKey(tenant, id, e)
 		ops = append(ops, store.TxPut(it, store.None))
 	}
 	for _, e := range before {
+		if e.IsScope() {
+			continue
+		}
 		if sk := baseSK(e); !kept[sk] {
 			kept[sk] = true // an entry listed twice is deleted once
 			ops = append(ops, store.TxDelete(store.Key{PK: pk, SK: sk}, store.None))

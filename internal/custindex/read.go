@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	gojson "github.com/goccy/go-json"
+
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -26,6 +28,14 @@ const keyMax = "\U0010FFFF"
 // directions. Descending is the index read backwards: ties by id
 // descending, and those without a value last, by id descending.
 func Sorted(ctx context.Context, st store.Store, tenant, field string, desc bool, cursor string, limit int) (Hits, error) {
+	return SortedKept(ctx, st, tenant, field, desc, nil, cursor, limit)
+}
+
+// SortedKept is Sorted over the customers keep keeps (nil: all), passing
+// over the others on the index items. Like Search, it then reads at most
+// about 20 index items per id asked for, and may answer fewer ids with a
+// cursor.
+func SortedKept(ctx context.Context, st store.Store, tenant, field string, desc bool, keep Keep, cursor string, limit int) (Hits, error) {
 	if !isSortField(field) {
 		return Hits{}, fmt.Errorf("custindex: %w: no sort index on %q", store.ErrInvalid, field)
 	}
@@ -56,12 +66,16 @@ func Sorted(ctx context.Context, st store.Store, tenant, field string, desc bool
 			from = after
 		}
 		r := newReader(st, pks, phases[i], desc, from, limit-len(hits.IDs))
-		page, err := r.collect(ctx, limit-len(hits.IDs), 0, func(it store.Item, _ string) (string, bool, error) {
-			d, err := store.Decode[sortDoc](it)
-			if err != nil {
-				return "", false, err
+		readCap := 0
+		if keep != nil {
+			readCap = max((limit-len(hits.IDs))*searchReadCap-hits.Read, 1)
+		}
+		page, err := r.collect(ctx, limit-len(hits.IDs), readCap, func(it store.Item, _ string) (string, bool, error) {
+			var d sortDoc
+			if err := gojson.Unmarshal(it.Doc, &d); err != nil {
+				return "", false, fmt.Errorf("custindex: decode sort key %s: %w", it.Key, err)
 			}
-			return d.ID, true, nil
+			return d.ID, keep.keeps(d.ID, d.Owner, d.House), nil
 		})
 		if err != nil {
 			return Hits{}, err

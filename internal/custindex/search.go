@@ -36,6 +36,12 @@ const probeShard = 0
 // 20 index items per id asked for: it may answer fewer than limit ids with
 // a cursor, and is then called again from that cursor.
 func Search(ctx context.Context, st store.Store, tenant, q, cursor string, limit int) (Hits, error) {
+	return SearchKept(ctx, st, tenant, q, nil, cursor, limit)
+}
+
+// SearchKept is Search over the customers keep keeps (nil: all), passing
+// over the others on the index items, without reading them.
+func SearchKept(ctx context.Context, st store.Store, tenant, q string, keep Keep, cursor string, limit int) (Hits, error) {
 	terms := parseQuery(q)
 	lead, after, err := decodeSearchCursor(cursor, len(terms))
 	if err != nil || len(terms) == 0 {
@@ -65,6 +71,9 @@ func Search(ctx context.Context, st store.Store, tenant, q, cursor string, limit
 		}
 		if read.firstKey(&d) != key {
 			return "", false, nil // listed under its first matching token
+		}
+		if !keep.keeps(d.ID, d.Owner, d.House) {
+			return "", false, nil
 		}
 		for _, t := range terms {
 			if !t.matches(&d) {

@@ -42,7 +42,7 @@ func TestIntakeSpreadsOverTheShards(t *testing.T) {
 	svc := customer.New(meter, clock, nil)
 	o := w.Org()
 	actor := domain.Actor{Kind: "system", ID: "intake", Name: "Intake"}
-	const leads = 400
+	const leads = 1000
 	for i := range leads {
 		clock.Set(clock.Now().Add(time.Second))
 		in, err := customer.ParseInput(fmt.Appendf(nil, `{"name":"Lead %04d","phone":"0912%06d","email":"lead%d@example.vn","source":"Facebook Ads","warehouse_id":%q,"pipelines":{%q:%q}}`,
@@ -85,9 +85,9 @@ func TestIntakeSpreadsOverTheShards(t *testing.T) {
 		delete(want, r.Pattern)
 		least := 5000.0
 		if r.Pattern == "GSI1 T#{tenant}#TOK#{n}" {
-			// A lead writes six tokens, each twice in its transaction, over
-			// 128 shards: a large burst spreads them for 9,000 creates a
-			// second (custindex's TestBurstOfCreatesSpreadsOverTheShards,
+			// A lead writes six tokens, each twice in its transaction, made
+			// and again assigned, over 256 shards: a large burst spreads
+			// them for 9,000 leads a second (custindex's TestBurstOfCreatesSpreadsOverTheShards,
 			// make capacity's leads_per_workspace); this small sample's
 			// hottest shard holds several times its share.
 			least = 2000

@@ -3,7 +3,6 @@ package customerlist
 import (
 	"context"
 
-	"tend/internal/custindex"
 	"tend/internal/customer"
 	"tend/internal/domain"
 	"tend/internal/store"
@@ -54,9 +53,19 @@ func (s *Service) CountCustomers(ctx context.Context, c *workspace.Caller, q Lis
 		}
 		return false
 	}
-	if plan.q != "" && !q.Deleted {
-		return out, s.countSearch(ctx, c.Tenant(), plan.q, counted)
+	if !q.Deleted {
+		streams, err := s.filterStreams(ctx, plan)
+		if err != nil {
+			return nil, err
+		}
+		if len(streams) > 0 {
+			return out, s.countStreams(ctx, c.Tenant(), streams, counted)
+		}
 	}
+	// Without q or a filter every live customer the sources hold counts:
+	// their list keys are counted without reading the customers (a share
+	// still is: it may point to one gone).
+	everyone := plan.q == "" && plan.filter.Empty() && !q.Deleted
 	sources := s.sourcesFor(c.Tenant(), plan.scope, plan.filter)
 	if q.Deleted {
 		sources = []*source{indexSource(store.GSI1, customer.TrashPK(c.Tenant()))}
@@ -73,6 +82,14 @@ func (s *Service) CountCustomers(ctx context.Context, c *workspace.Caller, q Lis
 		if !ok {
 			return out, nil
 		}
+		if everyone && !src.refs {
+			if out.Count == CountCap {
+				out.Capped = true
+				return out, nil
+			}
+			out.Count++
+			continue
+		}
 		r, err := s.resolve(ctx, c.Tenant(), src, it)
 		if err != nil {
 			return nil, err
@@ -83,26 +100,37 @@ func (s *Service) CountCustomers(ctx context.Context, c *workspace.Caller, q Lis
 	}
 }
 
-// countSearch hands counted the customers a search finds until it says
-// stop or they run out.
-func (s *Service) countSearch(ctx context.Context, tenant, q string, counted func(*domain.Customer) bool) error {
-	cursor := ""
-	for {
-		hits, err := custindex.Search(ctx, s.st, tenant, q, cursor, 500)
-		if err != nil {
-			return err
-		}
-		found, err := s.fetch(ctx, tenant, hits.IDs)
-		if err != nil {
-			return err
-		}
-		for _, r := range found {
-			if counted(r) {
-				return nil
+// countStreams hands counted the customers the index streams name, each
+// once, until it says stop or they run out.
+func (s *Service) countStreams(ctx context.Context, tenant string, streams []idStream, counted func(*domain.Customer) bool) error {
+	seen := map[string]bool{}
+	for _, ids := range streams {
+		cursor := ""
+		for {
+			hits, err := ids(ctx, cursor, 500)
+			if err != nil {
+				return err
+			}
+			fresh := hits.IDs[:0:0]
+			for _, id := range hits.IDs {
+				if !seen[id] {
+					seen[id] = true
+					fresh = append(fresh, id)
+				}
+			}
+			found, err := s.fetch(ctx, tenant, fresh)
+			if err != nil {
+				return err
+			}
+			for _, r := range found {
+				if counted(r) {
+					return nil
+				}
+			}
+			if cursor = hits.Cursor; cursor == "" {
+				break
 			}
 		}
-		if cursor = hits.Cursor; cursor == "" {
-			return nil
-		}
 	}
+	return nil
 }

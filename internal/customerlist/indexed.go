@@ -13,15 +13,15 @@ import (
 // a search (custindex.Search) or a sort index (custindex.Sorted).
 type idStream func(ctx context.Context, cursor string, limit int) (custindex.Hits, error)
 
-func (s *Service) searchStream(tenant, q string) idStream {
+func (s *Service) searchStream(tenant, q string, keep custindex.Keep) idStream {
 	return func(ctx context.Context, cursor string, limit int) (custindex.Hits, error) {
-		return custindex.Search(ctx, s.st, tenant, q, cursor, limit)
+		return custindex.SearchKept(ctx, s.st, tenant, q, keep, cursor, limit)
 	}
 }
 
-func (s *Service) sortedStream(tenant, field string, desc bool) idStream {
+func (s *Service) sortedStream(tenant, field string, desc bool, keep custindex.Keep) idStream {
 	return func(ctx context.Context, cursor string, limit int) (custindex.Hits, error) {
-		return custindex.Sorted(ctx, s.st, tenant, field, desc, cursor, limit)
+		return custindex.SortedKept(ctx, s.st, tenant, field, desc, keep, cursor, limit)
 	}
 }
 

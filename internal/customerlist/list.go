@@ -81,6 +81,10 @@ type listPlan struct {
 	explicit  bool   // the sort was asked for (with q, else search order)
 	limit     int
 	now       time.Time
+	// keepIndex is what reads through the indexes keep (indexKeep), once
+	// keepRead.
+	keepIndex custindex.Keep
+	keepRead  bool
 }
 
 // ListCustomers returns a page of the customers the caller may see,

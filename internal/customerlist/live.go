@@ -25,17 +25,21 @@ const memoryMax = 2000
 // listLive returns the rest phase of a list of live customers: after the
 // pinned ones, in the list's order, from the cursor on.
 //
-//   - Creation order (the default) without q: the list keys of the
-//     sources that hold every candidate (the scope's, or the owners' or
+//   - Creation order (the default) without q, and without a filter an
+//     index serves (email, phone, tags): the list keys of the sources
+//     that hold every candidate (the scope's, or the owners' or
 //     warehouses' a filter requires), merged.
 //   - q in the default order: the search index's order (by the word or
 //     phone matched), walked.
-//   - Any other order, q or not: the candidates (a search's matches, the
-//     sources' customers) sorted in memory when there are at most
-//     memoryMax; else the sort index of the whole workspace walked (an
-//     admin's unfiltered list goes there at once), the list keys merged
-//     (q in creation order) or, for a field without an index (code),
-//     every candidate sorted in memory.
+//   - Any other order, q or not: the candidates (a search's or the tag
+//     index's matches, the sources' customers) sorted in memory when there
+//     are at most memoryMax; else the sort index of the whole workspace
+//     walked (an admin's unfiltered list goes there at once), the list
+//     keys merged (creation order) or, for a field without an index
+//     (code), every candidate sorted in memory.
+//
+// A walk of an index, for a caller who sees only some customers, passes
+// over the others on the index items (indexKeep) rather than reading them.
 func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (restPage, error) {
 	tenant := p.org.Workspace.ID
 	sources := func() []*source { return s.sourcesFor(tenant, p.scope, p.filter) }
@@ -48,7 +52,7 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 		switch {
 		case p.q != "" && !p.explicit:
 			mode = modeIndex
-		case p.q == "" && !p.sorted && len(p.searchable()) == 0:
+		case p.q == "" && !p.sorted && len(p.searchable()) == 0 && len(p.tags()) == 0:
 			mode = modeKeys
 		case p.q == "" && indexed && p.scope.All() && p.filter.Empty():
 			mode = modeIndex
@@ -73,9 +77,13 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 	case modeKeys:
 		return s.listRest(ctx, p, sources(), cur, false)
 	case modeIndex:
-		ids := s.sortedStream(tenant, p.field, !p.ascending)
+		keep, err := s.indexKeep(ctx, p)
+		if err != nil {
+			return restPage{}, err
+		}
+		ids := s.sortedStream(tenant, p.field, !p.ascending, keep)
 		if p.q != "" && !p.explicit {
-			ids = s.searchStream(tenant, p.q)
+			ids = s.searchStream(tenant, p.q, keep)
 		}
 		if !indexed && (p.q == "" || p.explicit) {
 			return restPage{}, domain.InvalidCursor()
@@ -92,9 +100,10 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 }
 
 // candidates reads the customers the list shows, in no particular order:
-// a search's matches when there is q (or the filter requires an email or
-// a phone: searched for), else the sources' customers. It
-// stops, incomplete, past max of them (0: no bound).
+// those the indexes name when they can (a search's matches when there is
+// q; when the filter requires an email or a phone, their search's; when
+// it requires tags, the tagged), else the sources' customers. It stops,
+// incomplete, past max of them (0: no bound).
 func (s *Service) candidates(ctx context.Context, p *listPlan, sources func() []*source, max int) ([]*domain.Customer, bool, error) {
 	var all []*domain.Customer
 	add := func(r *domain.Customer) bool {
@@ -103,14 +112,14 @@ func (s *Service) candidates(ctx context.Context, p *listPlan, sources func() []
 		}
 		return max == 0 || len(all) <= max
 	}
-	queries := p.searchable()
-	if p.q != "" {
-		queries = []string{p.q}
+	streams, err := s.filterStreams(ctx, p)
+	if err != nil {
+		return nil, false, err
 	}
-	for _, q := range queries {
+	for _, ids := range streams {
 		cursor := ""
 		for {
-			hits, err := custindex.Search(ctx, s.st, p.org.Workspace.ID, q, cursor, 500)
+			hits, err := ids(ctx, cursor, 500)
 			if err != nil {
 				return nil, false, err
 			}
@@ -128,7 +137,7 @@ func (s *Service) candidates(ctx context.Context, p *listPlan, sources func() []
 			}
 		}
 	}
-	if len(queries) > 0 {
+	if len(streams) > 0 {
 		return dedupe(all), true, nil
 	}
 	srcs := sources()
@@ -164,6 +173,40 @@ func memoryPage(p *listPlan, all []*domain.Customer, cur listCursor) (restPage, 
 		next = c.encode()
 	}
 	return restPage{items: items, next: next}, err
+}
+
+// filterStreams are the index reads that name every customer the list
+// may show, when q or the filter allows (none: it does not).
+func (s *Service) filterStreams(ctx context.Context, p *listPlan) ([]idStream, error) {
+	if p.q == "" && len(p.searchable()) == 0 && len(p.tags()) == 0 {
+		return nil, nil
+	}
+	keep, err := s.indexKeep(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	tenant := p.org.Workspace.ID
+	switch {
+	case p.q != "":
+		return []idStream{s.searchStream(tenant, p.q, keep)}, nil
+	case len(p.searchable()) > 0:
+		var out []idStream
+		for _, v := range p.searchable() {
+			out = append(out, s.searchStream(tenant, v, keep))
+		}
+		return out, nil
+	}
+	tags := p.tags()
+	return []idStream{func(ctx context.Context, cursor string, limit int) (custindex.Hits, error) {
+		return custindex.Tagged(ctx, s.st, tenant, tags, keep, cursor, limit)
+	}}, nil
+}
+
+// tags are the tags a filter requires one of (has_any, has_all, in every
+// group): the tag index finds the customers that may hold them.
+func (p *listPlan) tags() []string {
+	tags, _ := p.filter.OneOf(domain.FieldTags)
+	return tags
 }
 
 // searchable are the values a filter requires of the email or the phone

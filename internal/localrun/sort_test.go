@@ -136,18 +136,35 @@ func TestSortsPageAsTheTestSorts(t *testing.T) {
 func head(ids []string) []string { return ids[:min(5, len(ids))] }
 
 // A staff member with more customers than a list sorts in memory (2,000)
-// pages through the whole workspace's sort index, keeping their own: the
-// same order as the test's sort, and no one else's customer.
+// pages through the whole workspace's sort index, keeping their own and
+// those shared with them, told by the index items: the same order as the
+// test's sort, and no one else's customer. Their search, in the search
+// index's order, keeps to the same customers.
 func TestLargeScopeSortsThroughTheIndex(t *testing.T) {
 	s := start(t, false)
 	const n = 4600 // the staff member owns the odd ones: 2,300
-	_, staff, _ := bigWorkspace(s, "Công ty Rộng", n)
+	admin, staff, _ := bigWorkspace(s, "Công ty Rộng", n)
 	var mine []domain.Customer
 	sh := benchlists.Shape{Owners: []string{"", staff.userID}, Epoch: testEpoch}
+	const shared = 2 // another's customer, shared with the staff member
 	for i := range n {
-		if c := benchlists.Customer(i, n, sh); c.OwnerID == staff.userID {
+		if c := benchlists.Customer(i, n, sh); c.OwnerID == staff.userID || i == shared {
 			mine = append(mine, c)
 		}
+	}
+	sharedID := benchlists.Customer(shared, n, sh).ID
+	admin.do("PUT", "/v1/customers/"+sharedID+"/shares", map[string]any{"user_ids": []string{staff.userID}}).ok(200)
+	var nguyens []string
+	for _, c := range mine {
+		if strings.HasPrefix(c.Name, "Nguyễn ") {
+			nguyens = append(nguyens, c.ID)
+		}
+	}
+	slices.Sort(nguyens)
+	got := staff.pages("?q=nguyen", 100)
+	slices.Sort(got)
+	if !slices.Equal(got, nguyens) {
+		t.Errorf("search: %d customers, first %v; want %d, first %v", len(got), head(got), len(nguyens), head(nguyens))
 	}
 	for _, sort := range []string{"name", "-revenue"} {
 		field, desc := strings.TrimPrefix(sort, "-"), strings.HasPrefix(sort, "-")

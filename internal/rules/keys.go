@@ -5,7 +5,8 @@ import (
 	"slices"
 )
 
-// OneOf returns the values field must hold (eq, or in a list) for a
+// OneOf returns the values field must hold (eq, or in a list; a list
+// field such as tags one of those has_any or has_all names) for a
 // customer to match, when every group requires it: a list then reads only
 // the index keys of those values (an owner's, a warehouse's customers)
 // instead of every customer. ok is false when some group lets a customer
@@ -43,7 +44,8 @@ func groupOneOf(group []compiled, field string) ([]string, bool) {
 			if json.Unmarshal(c.Value, &v) == nil {
 				return []string{v}, true
 			}
-		case OpIn:
+		case OpIn, OpHasAny, OpHasAll:
+			// has_all: any one of its values bounds the matches too.
 			var vs []string
 			if json.Unmarshal(c.Value, &vs) == nil {
 				return vs, true

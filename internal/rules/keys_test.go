@@ -1,0 +1,44 @@
+package rules_test
+
+import (
+	"slices"
+	"testing"
+
+	"tend/internal/rules"
+)
+
+// OneOf names the values a list may read the index keys of: those every
+// group requires (eq, in; has_any or has_all of a list field), none when
+// some group does without.
+func TestOneOf(t *testing.T) {
+	for _, tc := range []struct {
+		name, filter, field string
+		want                []string
+		ok                  bool
+	}{
+		{"no filter", `[]`, "tags", nil, false},
+		{"eq", `[[{"field":"owner_id","op":"eq","value":"u_a"}]]`, "owner_id", []string{"u_a"}, true},
+		{"in", `[[{"field":"owner_id","op":"in","value":["u_a","u_b"]}]]`, "owner_id", []string{"u_a", "u_b"}, true},
+		{"has_any", `[[{"field":"tags","op":"has_any","value":["vip","moi"]}]]`, "tags", []string{"vip", "moi"}, true},
+		{"has_all", `[[{"field":"tags","op":"has_all","value":["vip","moi"]}]]`, "tags", []string{"vip", "moi"}, true},
+		{"has_none bounds nothing", `[[{"field":"tags","op":"has_none","value":["vip"]}]]`, "tags", nil, false},
+		{"every group", `[[{"field":"tags","op":"has_any","value":["vip"]}],[{"field":"tags","op":"has_any","value":["moi"]}]]`, "tags", []string{"vip", "moi"}, true},
+		{"a group without", `[[{"field":"tags","op":"has_any","value":["vip"]}],[{"field":"name","op":"contains","value":"an"}]]`, "tags", nil, false},
+		{"another field", `[[{"field":"tags","op":"has_any","value":["vip"]}]]`, "owner_id", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			groups, err := rules.ParseGroups([]byte(tc.filter), "filter")
+			if err != nil {
+				t.Fatal(err)
+			}
+			set, err := rules.Compile(groups, testSchema(), "filter")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := set.OneOf(tc.field)
+			if ok != tc.ok || !slices.Equal(got, tc.want) {
+				t.Errorf("OneOf(%s) = %v, %v; want %v, %v", tc.field, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
