@@ -196,7 +196,7 @@ func kinds(d *Dataset, lists *customerlist.Service, admin, staff *workspace.Call
 		listKind("filter-owner", lists, admin, customerlist.ListQuery{Filter: filter("owner_id", "eq", d.Owners[3])}),
 		listKind("filter-last-customer", lists, admin, customerlist.ListQuery{Filter: filter("tags", "has_any", []string{LastTag})}),
 	}
-	for _, f := range []string{"name", "revenue", "last_care_at", "next_appointment_at", "updated_at"} {
+	for _, f := range []string{"name", "code", "revenue", "last_care_at", "next_appointment_at", "updated_at"} {
 		out = append(out, listKind("sort-"+f, lists, admin, customerlist.ListQuery{Sort: f}),
 			listKind("sort--"+f, lists, admin, customerlist.ListQuery{Sort: "-" + f}))
 	}

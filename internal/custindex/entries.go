@@ -15,7 +15,7 @@ import (
 
 // SortFields are the list orders served from an index (created_at keeps the
 // customer item's own list keys).
-var SortFields = []string{"name", "revenue", "last_care_at", "next_appointment_at", "updated_at"}
+var SortFields = []string{"name", "code", "revenue", "last_care_at", "next_appointment_at", "updated_at"}
 
 // Token kinds (see the key layout).
 const (
@@ -200,6 +200,8 @@ func sortValue(c *domain.Customer, field string) string {
 	switch field {
 	case "name":
 		return nameSortValue(c.Name)
+	case "code":
+		return plainSortValue(c.Code)
 	case "revenue":
 		if c.Revenue == 0 {
 			return ""
@@ -217,13 +219,16 @@ func sortValue(c *domain.Customer, field string) string {
 
 // nameSortValue is a name folded, without control characters (which would
 // sort below the end of the value), clipped to keep keys small.
-func nameSortValue(name string) string {
+func nameSortValue(name string) string { return plainSortValue(domain.Fold(name)) }
+
+// plainSortValue is s without control characters, clipped.
+func plainSortValue(s string) string {
 	f := strings.Map(func(r rune) rune {
 		if r < ' ' {
 			return -1
 		}
 		return r
-	}, domain.Fold(name))
+	}, s)
 	return clip(f, maxNameSort)
 }
 

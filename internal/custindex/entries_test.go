@@ -2,6 +2,7 @@ package custindex_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -52,8 +53,8 @@ func TestTokens(t *testing.T) {
 
 func TestSortValues(t *testing.T) {
 	at := time.Date(2026, 5, 1, 7, 30, 0, 0, time.FixedZone("ICT", 7*3600))
-	c := domain.Customer{Name: "Đặng  Thu", Revenue: -42, LastCareAt: &at, UpdatedAt: at}
-	want := []string{"name:dang thu", "revenue:" + custindex.RevenueSortValue(-42), "last_care_at:2026-05-01T00:30:00.000000000Z",
+	c := domain.Customer{Name: "Đặng  Thu", Code: "KH\x0007", Revenue: -42, LastCareAt: &at, UpdatedAt: at}
+	want := []string{"name:dang thu", "code:KH07", "revenue:" + custindex.RevenueSortValue(-42), "last_care_at:2026-05-01T00:30:00.000000000Z",
 		"next_appointment_at:", "updated_at:2026-05-01T00:30:00.000000000Z"}
 	if got := entriesOf(&c, custindex.SortFields...); !slices.Equal(got, want) {
 		t.Errorf("sort entries %q, want %q", got, want)
@@ -102,7 +103,8 @@ func TestOps(t *testing.T) {
 		return &c
 	}
 	allTokens := []string{"IX#T#p:0912345678", "IX#T#r:8765432190", "IX#T#w:an", "IX#T#w:binh"}
-	allSorts := []string{"IX#S#last_care_at", "IX#S#name", "IX#S#next_appointment_at", "IX#S#revenue", "IX#S#updated_at"}
+	allSorts := []string{"IX#S#code", "IX#S#last_care_at", "IX#S#name", "IX#S#next_appointment_at", "IX#S#revenue", "IX#S#updated_at"}
+	every := slices.Sorted(slices.Values(append(slices.Clone(allSorts), allTokens...)))
 	tests := []struct {
 		name          string
 		before, after *domain.Customer
@@ -113,7 +115,17 @@ func TestOps(t *testing.T) {
 		{"a sort value changed: one put", &base, with(func(c *domain.Customer) { c.Revenue = 5 }), []string{"IX#S#revenue"}, nil},
 		{"renamed: every token put again, the gone one deleted", &base, with(func(c *domain.Customer) { c.Name = "An Chi" }),
 			[]string{"IX#S#name", "IX#T#p:0912345678", "IX#T#r:8765432190", "IX#T#w:an", "IX#T#w:chi"}, []string{"IX#T#w:binh"}},
-		{"deleted", &base, with(func(c *domain.Customer) { c.DeletedAt = &at }), nil, slices.Sorted(slices.Values(append(slices.Clone(allSorts), allTokens...)))},
+		{"deleted", &base, with(func(c *domain.Customer) { c.DeletedAt = &at }), nil, every},
+		// Every item's document names the owner and the warehouse.
+		{"assigned: every item put again", &base, with(func(c *domain.Customer) { c.OwnerID = "usr_1" }), every, nil},
+		{"moved to a warehouse: every item put again", &base, with(func(c *domain.Customer) { c.WarehouseID = "wh_1" }), every, nil},
+		{"tagged: one put, folded", &base, with(func(c *domain.Customer) { c.Tags = []string{"VIP", "vip"} }), []string{"IX#T#g:vip"}, nil},
+		{"many tags: one token for all", with(func(c *domain.Customer) { c.Tags = []string{"vip"} }),
+			with(func(c *domain.Customer) {
+				for i := range 11 {
+					c.Tags = append(c.Tags, fmt.Sprint("t", i))
+				}
+			}), []string{"IX#T#g:"}, []string{"IX#T#g:vip"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -92,6 +92,8 @@ func value(c *domain.Customer, field string) (func(*domain.Customer) int, bool) 
 	switch field {
 	case "name":
 		return func(o *domain.Customer) int { return strings.Compare(domain.Fold(c.Name), domain.Fold(o.Name)) }, c.Name != ""
+	case "code":
+		return func(o *domain.Customer) int { return strings.Compare(c.Code, o.Code) }, c.Code != ""
 	case "revenue":
 		return func(o *domain.Customer) int { return cmp.Compare(c.Revenue, o.Revenue) }, c.Revenue != 0
 	case "last_care_at":

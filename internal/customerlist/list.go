@@ -165,7 +165,7 @@ func (s *Service) plan(c *workspace.Caller, q ListQuery) (*listPlan, error) {
 		sortKey = "-created_at"
 	}
 	field, desc := strings.CutPrefix(sortKey, "-")
-	if field != "created_at" && field != "code" && !slices.Contains(custindex.SortFields, field) {
+	if field != "created_at" && !slices.Contains(custindex.SortFields, field) {
 		return nil, domain.Invalid("sort", "invalid_sort")
 	}
 	p.ascending, p.field, p.sorted = !desc, field, field != "created_at"

@@ -13,7 +13,7 @@ import (
 const (
 	modeKeys   = ""    // list keys in creation order, merged over sources
 	modeIndex  = "idx" // a search or sort index, walked
-	modeMemory = "mem" // every candidate read and sorted in memory
+	modeMemory = "mem" // every candidate read and sorted in memory (at most memoryMax)
 )
 
 // memoryMax is the most candidates a list sorts in memory: a staff
@@ -21,6 +21,10 @@ const (
 // it the list walks the whole workspace's sort index and keeps the
 // customers in scope that match, within the time budget.
 const memoryMax = 2000
+
+// memoryCursorMax is the most candidates a later page of a list sorted in
+// memory reads (they may have grown since its first page).
+const memoryCursorMax = 4 * memoryMax
 
 // listLive returns the rest phase of a list of live customers: after the
 // pinned ones, in the list's order, from the cursor on.
@@ -34,9 +38,8 @@ const memoryMax = 2000
 //   - Any other order, q or not: the candidates (a search's or the tag
 //     index's matches, the sources' customers) sorted in memory when there
 //     are at most memoryMax; else the sort index of the whole workspace
-//     walked (an admin's unfiltered list goes there at once), the list
-//     keys merged (creation order) or, for a field without an index
-//     (code), every candidate sorted in memory.
+//     walked (an admin's unfiltered list goes there at once), or the list
+//     keys merged (creation order).
 //
 // A walk of an index, for a caller who sees only some customers, passes
 // over the others on the index items (indexKeep) rather than reading them.
@@ -66,10 +69,8 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 				return memoryPage(p, all, cur)
 			case indexed:
 				mode = modeIndex
-			case p.field == "created_at": // q, with the sort asked for
+			default: // creation order (q with the sort asked for, a filter)
 				mode = modeKeys
-			default: // code: no index to walk
-				mode = modeMemory
 			}
 		}
 	}
@@ -90,9 +91,15 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 		}
 		return s.walk(ctx, p, ids, cur.Key)
 	case modeMemory:
-		all, _, err := s.candidates(ctx, p, sources, 0)
+		// The candidates were at most memoryMax when the first page was
+		// read; a cursor naming a larger set (grown since, or not one this
+		// list gave) is refused rather than read without bound.
+		all, complete, err := s.candidates(ctx, p, sources, memoryCursorMax)
 		if err != nil {
 			return restPage{}, err
+		}
+		if !complete {
+			return restPage{}, domain.InvalidCursor()
 		}
 		return memoryPage(p, all, cur)
 	}

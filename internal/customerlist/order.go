@@ -13,11 +13,8 @@ import (
 // sort index's own value for its fields (custindex.Entries), so that a
 // list sorted in memory orders exactly as one read from the index.
 func sortValue(c *domain.Customer, field string) string {
-	switch field {
-	case "created_at":
+	if field == "created_at" {
 		return store.SortTime(c.CreatedAt)
-	case "code":
-		return c.Code
 	}
 	live := *c
 	live.DeletedAt = nil // the trash sorts as the customers were

@@ -23,6 +23,8 @@ func sortValue(c domain.Customer, field string) string {
 	switch field {
 	case "name":
 		return domain.Fold(c.Name)
+	case "code":
+		return c.Code
 	case "revenue":
 		if c.Revenue == 0 {
 			return ""
@@ -111,7 +113,7 @@ func TestSortsPageAsTheTestSorts(t *testing.T) {
 		}
 	}
 	mineFilter := "&filter=" + url.QueryEscape(`[[{"field":"owner","op":"eq","value":"`+staff.userID+`"}]]`)
-	for _, field := range []string{"name", "revenue", "last_care_at", "next_appointment_at", "updated_at"} {
+	for _, field := range []string{"name", "code", "revenue", "last_care_at", "next_appointment_at", "updated_at"} {
 		for _, desc := range []bool{false, true} {
 			sort := field
 			if desc {
