@@ -6,7 +6,9 @@
 // Key layout. Every index item lives in its customer's partition, one item
 // per entry, and is found through GSI1:
 //
-//	T#<t>#C#<id>  IX#T#<kind>:<value>  a search token      GSI1 T#<t>#TOK#<nn>          <kind>:<value>#<id>
+//	T#<t>#C#<id>  IX#T#w:<value>       a word token        GSI1 T#<t>#TOK#<nn>          w:<value>#<id>
+//	T#<t>#C#<id>  IX#T#p:<value>       a phone token (p,r) GSI1 T#<t>#PHN#<nn>          p:<value>#<id>
+//	T#<t>#C#<id>  IX#T#g:<value>       a tag token         GSI1 T#<t>#TAG#<nn>          g:<value>#<id>
 //	T#<t>#C#<id>  IX#S#<field>         a sort key          GSI1 T#<t>#SRT#<field>#<nn>  <flag><value>\x01<id>
 //
 // Token kinds: "w" a word (each folded word of the name and of the two
@@ -52,13 +54,16 @@
 // the phone both ways) and one item per sort field, each billed twice in a
 // transaction: 14 units on the tokens, 2 on each sort field; a lead's
 // assignment writes them all again (its owner changes). Evenly spread, a
-// lead's 28 token units on TokenShards = 256 take 9,100 leads a second,
-// and its 4 units a sort field on SortShards = 32 take 8,000: make
+// lead's 20 word token units on TokenShards = 256 take 12,800 leads a
+// second, its 8 phone token units on PhoneShards = 64 take 8,000 (tags,
+// which few leads carry, have as many shards), and its 4 units a sort
+// field on SortShards = 32 take 8,000: make
 // capacity's leads_per_workspace and creates_per_workspace (5,000 a
 // second) with room for the hottest shard of a burst. updated_at, which
 // every change moves (a delete and a put on the index, 4 units; a lead is
 // written three times), has UpdatedShards = 64. Every search and sorted
 // page queries each shard (half a read unit even when empty: 128 units a
-// searched range, 16 or 32 a sorted page), so the counts stay at what a
-// burst of one workspace's intake needs.
+// searched word, 64 a phone (two ranges), 32 a tag, 16 or 32 a sorted
+// page), so the counts stay at what a burst of one workspace's intake
+// needs.
 package custindex

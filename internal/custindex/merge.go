@@ -43,13 +43,33 @@ type reader struct {
 // second round.
 func pageShare(limit, sources int) int { return min(max(2*limit/sources+2, 4), 1000) }
 
+// rangeSet is key ranges read in each of a set of partitions.
+type rangeSet struct {
+	pks    []string
+	ranges []keyRange
+}
+
 // newReader reads ranges of every partition in pks, after the key after
 // (exclusive; "" from the start), ascending or descending.
 func newReader(st store.Store, pks []string, ranges []keyRange, desc bool, after string, limit int) *reader {
+	return newSetReader(st, []rangeSet{{pks, ranges}}, desc, after, limit)
+}
+
+// newSetReader is newReader over several sets of partitions and ranges,
+// merged into one order. Each set reads its share of the page as if it
+// held every item (one may).
+func newSetReader(st store.Store, sets []rangeSet, desc bool, after string, limit int) *reader {
 	r := &reader{st: st, desc: desc}
-	share := pageShare(limit, len(pks)*len(ranges))
-	for _, pk := range pks {
-		for _, kr := range ranges {
+	for _, set := range sets {
+		r.add(set, after, pageShare(limit, len(set.pks)*len(set.ranges)))
+	}
+	return r
+}
+
+func (r *reader) add(set rangeSet, after string, share int) {
+	desc := r.desc
+	for _, pk := range set.pks {
+		for _, kr := range set.ranges {
 			lo, hi := kr.lo, kr.hi
 			if after != "" {
 				if desc {
@@ -63,7 +83,6 @@ func newReader(st store.Store, pks []string, ranges []keyRange, desc bool, after
 			r.sources = append(r.sources, s)
 		}
 	}
-	return r
 }
 
 func (s *source) dry() bool { return len(s.buf) == 0 && !s.done }

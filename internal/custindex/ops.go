@@ -12,7 +12,12 @@ const ItemType = "custindex"
 
 // Shard counts (see the package comment for how they were chosen).
 const (
-	TokenShards = 256
+	TokenShards = 256 // word tokens
+	// PhoneShards and TagShards are those of the phone tokens (two a
+	// customer) and the tag tokens: fewer writes than the words, so fewer
+	// shards, and a phone search or a tags filter queries fewer.
+	PhoneShards = 64
+	TagShards   = 64
 	SortShards  = 32
 	// UpdatedShards is updated_at's: every change of a customer moves it.
 	UpdatedShards = 64
@@ -37,8 +42,36 @@ const (
 
 func customerPK(t, id string) string { return "T#" + t + "#C#" + id }
 
-// TokenPK is the GSI1 partition of shard n of a workspace's tokens.
+// TokenPK is the GSI1 partition of shard n of a workspace's word tokens.
 func TokenPK(t string, n int) string { return fmt.Sprintf("T#%s#TOK#%02d", t, n) }
+
+// PhonePK is the GSI1 partition of shard n of a workspace's phone tokens
+// (both kinds).
+func PhonePK(t string, n int) string { return fmt.Sprintf("T#%s#PHN#%02d", t, n) }
+
+// TagPK is the GSI1 partition of shard n of a workspace's tag tokens.
+func TagPK(t string, n int) string { return fmt.Sprintf("T#%s#TAG#%02d", t, n) }
+
+// tokenShards are the partitions of the tokens of kind, and how many.
+func tokenShards(kind string) (func(t string, n int) string, int) {
+	switch kind {
+	case KindPhone, KindReversed:
+		return PhonePK, PhoneShards
+	case KindTag:
+		return TagPK, TagShards
+	}
+	return TokenPK, TokenShards
+}
+
+// tokenPKs are every partition of the tokens of kind.
+func tokenPKs(tenant, kind string) []string {
+	pk, n := tokenShards(kind)
+	out := make([]string, n)
+	for i := range out {
+		out[i] = pk(tenant, i)
+	}
+	return out
+}
 
 // SortPK is the GSI1 partition of shard n of a workspace's sort keys of
 // field.
@@ -59,7 +92,8 @@ func baseSK(e Entry) string {
 // indexKey is an entry's GSI1 key.
 func indexKey(tenant, id string, e Entry) store.IndexKey {
 	if e.IsToken() {
-		return store.IndexKey{PK: TokenPK(tenant, store.HashShard(id, TokenShards)), SK: e.Kind + ":" + e.Value + "#" + id}
+		pk, n := tokenShards(e.Kind)
+		return store.IndexKey{PK: pk(tenant, store.HashShard(id, n)), SK: e.Kind + ":" + e.Value + "#" + id}
 	}
 	return store.IndexKey{PK: SortPK(tenant, e.Kind, store.HashShard(id, ShardsOf(e.Kind))), SK: sortSK(e.Value, id)}
 }

@@ -151,6 +151,31 @@ func (t term) prefixes() []string {
 	return out
 }
 
+// kindOf is the token kind a token key (or its prefix) begins with.
+func kindOf(key string) string {
+	kind, _, _ := strings.Cut(key, ":")
+	return kind
+}
+
+// rangeSets are the index ranges t's prefixes read, each in the
+// partitions of its kind of token.
+func (t term) rangeSets(tenant string) []rangeSet {
+	bySet := map[string]int{}
+	var out []rangeSet
+	for _, p := range t.prefixes() {
+		kind := kindOf(p)
+		pks := tokenPKs(tenant, kind)
+		i, ok := bySet[pks[0]]
+		if !ok {
+			i = len(out)
+			bySet[pks[0]] = i
+			out = append(out, rangeSet{pks: pks})
+		}
+		out[i].ranges = append(out[i].ranges, keyRange{p, p + keyMax})
+	}
+	return out
+}
+
 // firstKey is the first (lowest) token key of the customer of d in the
 // ranges of t's prefixes: the one key under which a search lists it, so
 // that a customer with several tokens in them is listed once.

@@ -55,15 +55,7 @@ func SearchKept(ctx context.Context, st store.Store, tenant, q string, keep Keep
 		}
 	}
 	read := terms[lead]
-	var ranges []keyRange
-	for _, p := range read.prefixes() {
-		ranges = append(ranges, keyRange{p, p + keyMax})
-	}
-	var pks []string
-	for n := range TokenShards {
-		pks = append(pks, TokenPK(tenant, n))
-	}
-	r := newReader(st, pks, ranges, false, after, limit)
+	r := newSetReader(st, read.rangeSets(tenant), false, after, limit)
 	hits, err := r.collect(ctx, limit, limit*searchReadCap, func(it store.Item, key string) (string, bool, error) {
 		var d tokenDoc
 		if err := gojson.Unmarshal(it.Doc, &d); err != nil {
@@ -101,21 +93,24 @@ func probe(ctx context.Context, st store.Store, tenant string, terms []term) (in
 		return 0, 0, nil
 	}
 	var qs []store.Query
-	var owner []int
+	var owner, scale []int
 	for i, t := range terms {
 		for _, p := range t.prefixes() {
-			qs = append(qs, store.Query{Index: store.GSI1, PK: TokenPK(tenant, probeShard), SK: store.SKBeginsWith, A: p, Limit: probeLimit, DocsOnly: true})
-			owner = append(owner, i)
+			pk, shards := tokenShards(kindOf(p))
+			qs = append(qs, store.Query{Index: store.GSI1, PK: pk(tenant, probeShard), SK: store.SKBeginsWith, A: p, Limit: probeLimit, DocsOnly: true})
+			owner, scale = append(owner, i), append(scale, shards)
 		}
 	}
 	pages, err := store.QueryEach(ctx, st, qs)
 	if err != nil {
 		return 0, 0, err
 	}
+	// A shard's count stands for count × shards customers: phone tokens
+	// have fewer shards than words.
 	counts := make([]int, len(terms))
 	read := 0
 	for i, p := range pages {
-		counts[owner[i]] += len(p.Items)
+		counts[owner[i]] += len(p.Items) * scale[i]
 		read += len(p.Items)
 	}
 	best := 0
