@@ -35,7 +35,7 @@ func Tagged(ctx context.Context, st store.Store, tenant string, tags []string, k
 			ranges = append(ranges, tagRange(f))
 		}
 	}
-	r := newReader(st, tokenPKs(tenant, KindTag), ranges, false, after, limit)
+	r := newReader(st, tokenPKs(tenant, KindTag), ranges, false, after, expected(limit, keep != nil))
 	hits, err := r.collect(ctx, limit, limit*searchReadCap, func(it store.Item, _ string) (string, bool, error) {
 		var d tokenDoc
 		if err := gojson.Unmarshal(it.Doc, &d); err != nil {

@@ -157,13 +157,16 @@ func (r *reader) anyDry() bool {
 }
 
 // collect reads until it has limit ids, the index ends, or (readCap > 0)
-// it has read readCap items and would read more; accept turns an item into an id or passes
-// it over. The cursor is the last key gone past, not encoded.
+// it has gone past readCap items; accept turns an item into an id or
+// passes it over. (Counting the items gone past, not those read, lets a
+// shard that runs dry early read on while the others' pages still serve.)
+// The cursor is the last key gone past, not encoded.
 func (r *reader) collect(ctx context.Context, limit, readCap int, accept func(store.Item, string) (string, bool, error)) (Hits, error) {
 	hits := Hits{IDs: []string{}}
 	last := ""
+	passed := 0
 	for len(hits.IDs) < limit {
-		if readCap > 0 && r.read >= readCap && last != "" && r.anyDry() {
+		if readCap > 0 && passed >= readCap && last != "" {
 			hits.Read, hits.Cursor = r.read, last
 			return hits, nil
 		}
@@ -175,7 +178,7 @@ func (r *reader) collect(ctx context.Context, limit, readCap int, accept func(st
 			hits.Read = r.read
 			return hits, nil
 		}
-		last = key
+		last, passed = key, passed+1
 		id, keep, err := accept(it, key)
 		if err != nil {
 			return Hits{}, err

@@ -65,7 +65,7 @@ func SortedKept(ctx context.Context, st store.Store, tenant, field string, desc 
 		if i == first {
 			from = after
 		}
-		r := newReader(st, pks, phases[i], desc, from, limit-len(hits.IDs))
+		r := newReader(st, pks, phases[i], desc, from, expected(limit-len(hits.IDs), keep != nil))
 		readCap := 0
 		if keep != nil {
 			readCap = max((limit-len(hits.IDs))*searchReadCap-hits.Read, 1)

@@ -55,7 +55,7 @@ func SearchKept(ctx context.Context, st store.Store, tenant, q string, keep Keep
 		}
 	}
 	read := terms[lead]
-	r := newSetReader(st, read.rangeSets(tenant), false, after, limit)
+	r := newSetReader(st, read.rangeSets(tenant), false, after, expected(limit, keep != nil || len(terms) > 1))
 	hits, err := r.collect(ctx, limit, limit*searchReadCap, func(it store.Item, key string) (string, bool, error) {
 		var d tokenDoc
 		if err := gojson.Unmarshal(it.Doc, &d); err != nil {
@@ -82,6 +82,18 @@ func SearchKept(ctx context.Context, st store.Store, tenant, q string, keep Keep
 		hits.Cursor = encodeCursor(strconv.Itoa(lead) + "|" + hits.Cursor)
 	}
 	return hits, nil
+}
+
+// expected is how many index items a read of limit ids likely goes
+// through: limit, or, when it passes over some (other terms to match, a
+// Keep), about as many as it may read. Each shard then reads its share of
+// that at once, rather than a page's share in many small rounds (each
+// query costs half a read unit, however little it reads).
+func expected(limit int, passesOver bool) int {
+	if passesOver {
+		return limit * searchReadCap / 2
+	}
+	return limit
 }
 
 // probe picks the term to read: the one with fewest items in one shard's

@@ -27,9 +27,10 @@ func (s *Service) sortedStream(tenant, field string, desc bool, keep custindex.K
 
 // walk lists the customers an index names, in its order, keeping those the
 // list shows, until the page is full, the index runs out or the budget
-// does. Each batch asks for no more ids than the page still needs, so that
-// a full page ends at a batch's end, where the index's cursor is.
-func (s *Service) walk(ctx context.Context, p *listPlan, ids idStream, cursor string) (restPage, error) {
+// does (or, once, after one batch: the page is then short when not full).
+// Each batch asks for no more ids than the page still needs, so that a
+// full page ends at a batch's end, where the index's cursor is.
+func (s *Service) walk(ctx context.Context, p *listPlan, ids idStream, cursor string, once bool) (restPage, error) {
 	out := restPage{items: []*domain.Customer{}}
 	for {
 		hits, err := ids(ctx, cursor, p.limit-len(out.items))
@@ -52,6 +53,10 @@ func (s *Service) walk(ctx context.Context, p *listPlan, ids idStream, cursor st
 		next := listCursor{Phase: "rest", Mode: modeIndex, Key: cursor}.encode()
 		if len(out.items) == p.limit {
 			out.next = next
+			return out, nil
+		}
+		if once {
+			out.next, out.short = next, true
 			return out, nil
 		}
 		if p.spent() {

@@ -60,6 +60,20 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 		case p.q == "" && indexed && p.scope.All() && p.filter.Empty():
 			mode = modeIndex
 		default:
+			if p.q == "" && indexed && p.filter.Empty() {
+				// A scoped caller's sorted list: one read of the sort
+				// index, passing over others' customers, fills the page
+				// when the caller has a fair share of the workspace's; a
+				// smaller scope is read whole and sorted in memory.
+				keep, err := s.indexKeep(ctx, p)
+				if err != nil {
+					return restPage{}, err
+				}
+				page, err := s.walk(ctx, p, s.sortedStream(tenant, p.field, !p.ascending, keep), "", true)
+				if err != nil || !page.short {
+					return page, err
+				}
+			}
 			all, complete, err := s.candidates(ctx, p, sources, memoryMax)
 			if err != nil {
 				return restPage{}, err
@@ -78,6 +92,9 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 	case modeKeys:
 		return s.listRest(ctx, p, sources(), cur, false)
 	case modeIndex:
+		if !indexed && (p.q == "" || p.explicit) {
+			return restPage{}, domain.InvalidCursor()
+		}
 		keep, err := s.indexKeep(ctx, p)
 		if err != nil {
 			return restPage{}, err
@@ -86,10 +103,7 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 		if p.q != "" && !p.explicit {
 			ids = s.searchStream(tenant, p.q, keep)
 		}
-		if !indexed && (p.q == "" || p.explicit) {
-			return restPage{}, domain.InvalidCursor()
-		}
-		return s.walk(ctx, p, ids, cur.Key)
+		return s.walk(ctx, p, ids, cur.Key, false)
 	case modeMemory:
 		// The candidates were at most memoryMax when the first page was
 		// read; a cursor naming a larger set (grown since, or not one this

@@ -62,6 +62,7 @@ type restPage struct {
 	items   []*domain.Customer
 	next    string
 	partial bool
+	short   bool // a walk's one batch did not fill the page (walk once)
 }
 
 // listRest returns customers that are not pinned (all, in the trash). It

@@ -97,19 +97,35 @@ func (c *client) pages(query string, limit int) []string {
 // Every sort, both ways, pages through random customers (names with many
 // Nguyễn, a fifth without revenue, many never cared for or without an
 // appointment) exactly as a sort in the test orders them, never repeating
-// or skipping one: an admin's list walks the sort index, a staff
-// member's and a filtered list sort their few candidates in memory.
+// or skipping one: an admin's list walks the sort index, a staff member's
+// walks it passing over others' customers, a filtered list and a staff
+// member with a handful of shared customers sort their few candidates in
+// memory.
 func TestSortsPageAsTheTestSorts(t *testing.T) {
 	s := start(t, false)
 	const n = 200
 	admin, staff, _ := bigWorkspace(s, "Công ty Sắp", n)
-	var all, mine []domain.Customer
+	few := admin.user("Nhân Viên Ba", "staff")
+	var all, mine, shared []domain.Customer
 	sh := benchlists.Shape{Owners: []string{"", staff.userID}, Epoch: testEpoch}
 	for i := range n {
 		c := benchlists.Customer(i, n, sh)
 		all = append(all, c)
 		if c.OwnerID == staff.userID {
 			mine = append(mine, c)
+		}
+		if i%40 == 7 {
+			// Sharing is a change: it moves updated_at.
+			var after struct {
+				UpdatedAt time.Time `json:"updated_at"`
+			}
+			admin.do("PUT", "/v1/customers/"+c.ID+"/shares", map[string]any{"user_ids": []string{few.userID}}).ok(200)
+			admin.do("GET", "/v1/customers/"+c.ID, nil).ok(200).into(&after)
+			all[i].UpdatedAt, c.UpdatedAt = after.UpdatedAt, after.UpdatedAt
+			if c.OwnerID == staff.userID {
+				mine[len(mine)-1].UpdatedAt = after.UpdatedAt
+			}
+			shared = append(shared, c)
 		}
 	}
 	mineFilter := "&filter=" + url.QueryEscape(`[[{"field":"owner","op":"eq","value":"`+staff.userID+`"}]]`)
@@ -129,6 +145,9 @@ func TestSortsPageAsTheTestSorts(t *testing.T) {
 				}
 				if got := admin.pages("?sort="+sort+mineFilter, 13); !slices.Equal(got, want) {
 					t.Errorf("admin filtered: %d customers, first %v; want %d, first %v", len(got), head(got), len(want), head(want))
+				}
+				if got, want := few.pages("?sort="+sort, 2), sortedIDs(shared, field, desc); !slices.Equal(got, want) {
+					t.Errorf("shared with: %v; want %v", got, want)
 				}
 			})
 		}
