@@ -62,10 +62,11 @@ func (s *Service) CountCustomers(ctx context.Context, c *workspace.Caller, q Lis
 			return out, s.countStreams(ctx, c.Tenant(), streams, counted)
 		}
 	}
-	// Without q or a filter every live customer the sources hold counts:
-	// their list keys are counted without reading the customers (a share
-	// still is: it may point to one gone).
-	everyone := plan.q == "" && plan.filter.Empty() && !q.Deleted
+	if plan.q == "" && !q.Deleted {
+		if sources, ok := s.exactSources(c.Tenant(), plan); ok {
+			return s.countKeys(ctx, c.Tenant(), sources, plan.spent)
+		}
+	}
 	sources := s.sourcesFor(c.Tenant(), plan.scope, plan.filter)
 	if q.Deleted {
 		sources = []*source{indexSource(store.GSI1, customer.TrashPK(c.Tenant()))}
@@ -82,19 +83,95 @@ func (s *Service) CountCustomers(ctx context.Context, c *workspace.Caller, q Lis
 		if !ok {
 			return out, nil
 		}
-		if everyone && !src.refs {
-			if out.Count == CountCap {
-				out.Capped = true
-				return out, nil
-			}
-			out.Count++
-			continue
-		}
 		r, err := s.resolve(ctx, c.Tenant(), src, it)
 		if err != nil {
 			return nil, err
 		}
 		if counted(r) {
+			return out, nil
+		}
+	}
+}
+
+// exactSources are index sources holding exactly the customers a list
+// without q shows, so that a count need not read them: the scope's when
+// there is no filter; the owners' or warehouses' an admin's filter is
+// nothing but a choice of. ok is false for any other list.
+func (s *Service) exactSources(tenant string, p *listPlan) ([]*source, bool) {
+	if p.filter.Empty() {
+		return s.scopeSources(tenant, p.scope), true
+	}
+	if !p.scope.All() {
+		return nil, false
+	}
+	var out []*source
+	switch {
+	case p.filter.Only(domain.FieldOwner):
+		owners, _ := p.filter.OneOf(domain.FieldOwner)
+		for _, u := range owners {
+			if u == "" {
+				return nil, false // the unowned have no owner key
+			}
+			out = append(out, indexSources(store.GSI2, customer.OwnerPKs(tenant, u))...)
+		}
+	case p.filter.Only(domain.FieldWarehouse):
+		warehouses, _ := p.filter.OneOf(domain.FieldWarehouse)
+		for _, w := range warehouses {
+			out = append(out, indexSources(store.GSI3, customer.WarehousePKs(tenant, w))...)
+		}
+	default:
+		return nil, false
+	}
+	return out, true
+}
+
+// countKeys counts the customers sources hold, each once, up to CountCap,
+// reading every source at the same time and in no order. Their list keys
+// are counted without reading the customers, but for shares, which may
+// point to one gone.
+func (s *Service) countKeys(ctx context.Context, tenant string, sources []*source, spent func() bool) (*Count, error) {
+	out := &Count{}
+	seen := make(map[string]bool, CountCap+1)
+	page := min(CountCap*5/4/max(len(sources), 1)+10, 1000)
+	for _, src := range sources {
+		src.start("", true, page)
+	}
+	for {
+		var open []*source
+		var qs []store.Query
+		for _, src := range sources {
+			if !src.done {
+				open, qs = append(open, src), append(qs, src.q)
+			}
+		}
+		if len(qs) == 0 {
+			return out, nil
+		}
+		pages, err := store.QueryEach(ctx, s.st, qs)
+		if err != nil {
+			return nil, store.CursorError(err)
+		}
+		for i, src := range open {
+			src.q.Cursor, src.done = pages[i].Cursor, pages[i].Cursor == ""
+			for _, it := range pages[i].Items {
+				if src.refs {
+					r, err := s.resolve(ctx, tenant, src, it)
+					if err != nil {
+						return nil, err
+					}
+					if r == nil || r.DeletedAt != nil {
+						continue
+					}
+				}
+				seen[src.key(it)] = true
+			}
+		}
+		if out.Count = len(seen); out.Count > CountCap {
+			out.Count, out.Capped = CountCap, true
+			return out, nil
+		}
+		if spent() {
+			out.Partial = true
 			return out, nil
 		}
 	}

@@ -54,3 +54,21 @@ func groupOneOf(group []compiled, field string) ([]string, bool) {
 	}
 	return nil, false
 }
+
+// Only reports whether the set is nothing but a choice of values of field:
+// every group one condition on field, eq or in. A customer then matches
+// exactly when OneOf's values hold it, and a list of the index keys of
+// those values needs no other test (a count need not read the customers).
+func (s *Set) Only(field string) bool {
+	if len(s.groups) == 0 {
+		return false
+	}
+	field = canonical(field)
+	for _, group := range s.groups {
+		if len(group) != 1 || canonical(group[0].Field) != field || (group[0].Op != OpEq && group[0].Op != OpIn) {
+			return false
+		}
+	}
+	_, ok := s.OneOf(field)
+	return ok
+}

@@ -42,3 +42,33 @@ func TestOneOf(t *testing.T) {
 		})
 	}
 }
+
+// Only says when a filter is nothing but a choice of an owner (or of a
+// warehouse): their index keys then hold exactly the matches.
+func TestOnly(t *testing.T) {
+	for _, tc := range []struct {
+		filter, field string
+		want          bool
+	}{
+		{`[]`, "owner_id", false},
+		{`[[{"field":"owner","op":"eq","value":"u_a"}]]`, "owner_id", true},
+		{`[[{"field":"owner_id","op":"in","value":["u_a","u_b"]}],[{"field":"owner","op":"eq","value":"u_b"}]]`, "owner_id", true},
+		{`[[{"field":"owner_id","op":"ne","value":"u_a"}]]`, "owner_id", false},
+		{`[[{"field":"owner_id","op":"eq","value":"u_a"},{"field":"tags","op":"has_any","value":["vip"]}]]`, "owner_id", false},
+		{`[[{"field":"owner_id","op":"eq","value":"u_a"}],[{"field":"tags","op":"has_any","value":["vip"]}]]`, "owner_id", false},
+		{`[[{"field":"warehouse","op":"eq","value":"wh_fb"}]]`, "warehouse_id", true},
+		{`[[{"field":"warehouse","op":"eq","value":"wh_fb"}]]`, "owner_id", false},
+	} {
+		groups, err := rules.ParseGroups([]byte(tc.filter), "filter")
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, err := rules.Compile(groups, testSchema(), "filter")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := set.Only(tc.field); got != tc.want {
+			t.Errorf("%s: Only(%s) = %v, want %v", tc.filter, tc.field, got, tc.want)
+		}
+	}
+}
