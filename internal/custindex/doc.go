@@ -55,15 +55,16 @@
 // transaction: 14 units on the tokens, 2 on each sort field; a lead's
 // assignment writes them all again (its owner changes). Evenly spread, a
 // lead's 20 word token units on TokenShards = 256 take 12,800 leads a
-// second, its 8 phone token units on PhoneShards = 64 take 8,000 (tags,
-// which few leads carry, have as many shards), and its 4 units a sort
-// field on SortShards = 32 take 8,000: make
+// second, its 8 phone token units on PhoneShards = 128 take 16,000 (at
+// 64, make capacity's hottest phone shard held leads_per_workspace to
+// 5,700), a tag's 4 units on TagShards = 64 take 16,000, and its 4 units
+// a sort field on SortShards = 32 take 8,000: make
 // capacity's leads_per_workspace and creates_per_workspace (5,000 a
 // second) with room for the hottest shard of a burst. updated_at, which
 // every change moves (a delete and a put on the index, 4 units; a lead is
 // written three times), has UpdatedShards = 64. Every search and sorted
 // page queries each shard (half a read unit even when empty: 128 units a
-// searched word, 64 a phone (two ranges), 32 a tag, 16 or 32 a sorted
+// searched word, 128 a phone (two ranges), 32 a tag, 16 or 32 a sorted
 // page), so the counts stay at what a burst of one workspace's intake
 // needs.
 package custindex

@@ -16,7 +16,7 @@ const (
 	// PhoneShards and TagShards are those of the phone tokens (two a
 	// customer) and the tag tokens: fewer writes than the words, so fewer
 	// shards, and a phone search or a tags filter queries fewer.
-	PhoneShards = 64
+	PhoneShards = 128
 	TagShards   = 64
 	SortShards  = 32
 	// UpdatedShards is updated_at's: every change of a customer moves it.
