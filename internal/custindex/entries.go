@@ -2,6 +2,7 @@ package custindex
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ const (
 	KindPhone    = "p" // the phone's national digits
 	KindReversed = "r" // the phone's national digits reversed
 	KindTag      = "g" // a folded tag: what a tags filter reads
+	KindStep     = "s" // <pipeline id>:<step id>: what a pipeline step filter reads
 )
 
 // Scope kinds: who the customer belongs to. They have no item of their
@@ -52,7 +54,11 @@ type Entry struct{ Kind, Value string }
 
 // IsToken reports whether e is a search token (an item in a token shard).
 func (e Entry) IsToken() bool {
-	return e.Kind == KindWord || e.Kind == KindPhone || e.Kind == KindReversed || e.Kind == KindTag
+	switch e.Kind {
+	case KindWord, KindPhone, KindReversed, KindTag, KindStep:
+		return true
+	}
+	return false
 }
 
 // IsScope reports whether e names the customer's owner or warehouse.
@@ -78,6 +84,11 @@ func Entries(c *domain.Customer) []Entry {
 	for _, t := range tagTokens(c.Tags) {
 		out = append(out, Entry{KindTag, t})
 	}
+	for _, pl := range slices.Sorted(maps.Keys(c.Pipelines)) {
+		if step := c.Pipelines[pl]; pl != "" && step != "" {
+			out = append(out, Entry{KindStep, StepToken(pl, step)})
+		}
+	}
 	for _, f := range SortFields {
 		out = append(out, Entry{f, sortValue(c, f)})
 	}
@@ -89,6 +100,9 @@ func Entries(c *domain.Customer) []Entry {
 	}
 	return out
 }
+
+// StepToken is how a customer's step in a pipeline is indexed.
+func StepToken(pipelineID, stepID string) string { return pipelineID + ":" + stepID }
 
 // TagToken is how a tag is indexed and looked up: folded, as a tags
 // filter compares them.

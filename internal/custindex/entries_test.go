@@ -119,6 +119,8 @@ func TestOps(t *testing.T) {
 		// Every item's document names the owner and the warehouse.
 		{"assigned: every item put again", &base, with(func(c *domain.Customer) { c.OwnerID = "usr_1" }), every, nil},
 		{"moved to a warehouse: every item put again", &base, with(func(c *domain.Customer) { c.WarehouseID = "wh_1" }), every, nil},
+		{"moved to another step: its step token only", with(func(c *domain.Customer) { c.Pipelines = map[string]string{"pl_1": "st_1"} }),
+			with(func(c *domain.Customer) { c.Pipelines = map[string]string{"pl_1": "st_2"} }), []string{"IX#T#s:pl_1:st_2"}, []string{"IX#T#s:pl_1:st_1"}},
 		{"tagged: one put, folded", &base, with(func(c *domain.Customer) { c.Tags = []string{"VIP", "vip"} }), []string{"IX#T#g:vip"}, nil},
 		{"many tags: one token for all", with(func(c *domain.Customer) { c.Tags = []string{"vip"} }),
 			with(func(c *domain.Customer) {

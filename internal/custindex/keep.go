@@ -24,17 +24,36 @@ func (k Keep) keeps(id, owner, warehouse string) bool { return k == nil || k(id,
 // for each: the caller removes repeats. Like Search, it reads at most about
 // 20 index items per id asked for.
 func Tagged(ctx context.Context, st store.Store, tenant string, tags []string, keep Keep, cursor string, limit int) (Hits, error) {
+	ranges := []keyRange{exactRange(KindTag, ManyTags)}
+	for _, t := range tags {
+		if f := TagToken(t); f != "" {
+			ranges = append(ranges, exactRange(KindTag, f))
+		}
+	}
+	return readExact(ctx, st, tenant, ranges, keep, cursor, limit)
+}
+
+// InSteps returns the ids of customers at any of steps of the pipeline,
+// as Tagged does (a customer is at one step of a pipeline: each comes
+// once).
+func InSteps(ctx context.Context, st store.Store, tenant, pipelineID string, steps []string, keep Keep, cursor string, limit int) (Hits, error) {
+	var ranges []keyRange
+	for _, s := range steps {
+		ranges = append(ranges, exactRange(KindStep, StepToken(pipelineID, s)))
+	}
+	if len(ranges) == 0 {
+		return Hits{IDs: []string{}}, nil
+	}
+	return readExact(ctx, st, tenant, ranges, keep, cursor, limit)
+}
+
+// readExact reads the ids of the tag and step token ranges.
+func readExact(ctx context.Context, st store.Store, tenant string, ranges []keyRange, keep Keep, cursor string, limit int) (Hits, error) {
 	after, err := decodeCursor(cursor)
 	if err != nil {
 		return Hits{}, err
 	}
 	limit = store.Limit(limit)
-	ranges := []keyRange{tagRange(ManyTags)}
-	for _, t := range tags {
-		if f := TagToken(t); f != "" {
-			ranges = append(ranges, tagRange(f))
-		}
-	}
 	r := newReader(st, tokenPKs(tenant, KindTag), ranges, false, after, expected(limit, keep != nil))
 	hits, err := r.collect(ctx, limit, limit*searchReadCap, func(it store.Item, _ string) (string, bool, error) {
 		var d tokenDoc
@@ -52,8 +71,8 @@ func Tagged(ctx context.Context, st store.Store, tenant string, tags []string, k
 	return hits, nil
 }
 
-// tagRange holds the token keys of one tag: "g:<tag>#<id>".
-func tagRange(tag string) keyRange {
-	p := KindTag + ":" + tag + "#"
+// exactRange holds the token keys of one value: "<kind>:<value>#<id>".
+func exactRange(kind, value string) keyRange {
+	p := kind + ":" + value + "#"
 	return keyRange{p, p + keyMax}
 }

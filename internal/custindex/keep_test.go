@@ -200,3 +200,59 @@ func update(t *testing.T, sw *searchWorld, id, js string) {
 		t.Fatal(err)
 	}
 }
+
+// InSteps finds the customers at the steps of a pipeline asked for, and
+// follows a customer moved to another step.
+func TestInStepsFollowsTheCustomers(t *testing.T) {
+	sw := newSearchWorld(t)
+	pl := sw.w.Pipeline("Bán hàng", "Mới", "Tư vấn", "Chốt")
+	other := sw.w.Pipeline("Gia hạn", "Chờ")
+	ids := map[string]string{}
+	for _, c := range []struct{ name, step string }{{"An", pl.Steps[0].ID}, {"Bình", pl.Steps[1].ID}, {"Chi", pl.Steps[1].ID}, {"Dũng", ""}} {
+		js := fmt.Sprintf(`{"name":%q,"pipelines":{%q:%q}}`, c.name, other.ID, other.Steps[0].ID)
+		if c.step != "" {
+			js = fmt.Sprintf(`{"name":%q,"pipelines":{%q:%q,%q:%q}}`, c.name, pl.ID, c.step, other.ID, other.Steps[0].ID)
+		}
+		in, err := customer.ParseInput([]byte(js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cu, err := sw.w.Customers.CreateCustomer(t.Context(), sw.w.Admin(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sw.names[cu.ID], ids[c.name] = c.name, cu.ID
+	}
+	tenant := sw.w.AdminUser.TenantID
+	at := func(steps ...string) []string {
+		got := collectIDs(t, false, func(cursor string, limit int) (custindex.Hits, error) {
+			return custindex.InSteps(t.Context(), sw.w.DB, tenant, pl.ID, steps, nil, cursor, limit)
+		})
+		out := make([]string, len(got))
+		for i, id := range got {
+			out[i] = sw.names[id]
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, c := range []struct {
+		steps, want []string
+	}{
+		{[]string{pl.Steps[0].ID}, []string{"An"}},
+		{[]string{pl.Steps[1].ID}, []string{"Bình", "Chi"}},
+		{[]string{pl.Steps[0].ID, pl.Steps[1].ID}, []string{"An", "Bình", "Chi"}},
+		{[]string{pl.Steps[2].ID}, []string{}},
+		{nil, []string{}},
+	} {
+		if got := at(c.steps...); !slices.Equal(got, c.want) {
+			t.Errorf("InSteps(%v) = %v, want %v", c.steps, got, c.want)
+		}
+	}
+	update(t, sw, ids["Bình"], fmt.Sprintf(`{"pipelines":{%q:%q}}`, pl.ID, pl.Steps[2].ID))
+	if got, want := at(pl.Steps[2].ID), []string{"Bình"}; !slices.Equal(got, want) {
+		t.Errorf("after the move: %v, want %v", got, want)
+	}
+	if got, want := at(pl.Steps[1].ID), []string{"Chi"}; !slices.Equal(got, want) {
+		t.Errorf("the step left: %v, want %v", got, want)
+	}
+}

@@ -49,7 +49,8 @@ func TokenPK(t string, n int) string { return fmt.Sprintf("T#%s#TOK#%02d", t, n)
 // (both kinds).
 func PhonePK(t string, n int) string { return fmt.Sprintf("T#%s#PHN#%02d", t, n) }
 
-// TagPK is the GSI1 partition of shard n of a workspace's tag tokens.
+// TagPK is the GSI1 partition of shard n of a workspace's tag and step
+// tokens.
 func TagPK(t string, n int) string { return fmt.Sprintf("T#%s#TAG#%02d", t, n) }
 
 // tokenShards are the partitions of the tokens of kind, and how many.
@@ -57,7 +58,7 @@ func tokenShards(kind string) (func(t string, n int) string, int) {
 	switch kind {
 	case KindPhone, KindReversed:
 		return PhonePK, PhoneShards
-	case KindTag:
+	case KindTag, KindStep:
 		return TagPK, TagShards
 	}
 	return TokenPK, TokenShards

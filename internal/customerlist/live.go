@@ -3,10 +3,12 @@ package customerlist
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"tend/internal/custindex"
 	"tend/internal/customer"
 	"tend/internal/domain"
+	"tend/internal/rules"
 )
 
 // Modes of the rest phase's cursor (listCursor.Mode).
@@ -30,7 +32,7 @@ const memoryCursorMax = 4 * memoryMax
 // pinned ones, in the list's order, from the cursor on.
 //
 //   - Creation order (the default) without q, and without a filter an
-//     index serves (email, phone, tags): the list keys of the sources
+//     index serves (email, phone, a pipeline's steps, tags): the list keys of the sources
 //     that hold every candidate (the scope's, or the owners' or
 //     warehouses' a filter requires), merged.
 //   - q in the default order: the search index's order (by the word or
@@ -55,7 +57,7 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 		switch {
 		case p.q != "" && !p.explicit:
 			mode = modeIndex
-		case p.q == "" && !p.sorted && len(p.searchable()) == 0 && len(p.tags()) == 0:
+		case p.q == "" && !p.sorted && !p.indexedFilter():
 			mode = modeKeys
 		case p.q == "" && indexed && p.scope.All() && p.filter.Empty():
 			mode = modeIndex
@@ -123,7 +125,8 @@ func (s *Service) listLive(ctx context.Context, p *listPlan, cur listCursor) (re
 // candidates reads the customers the list shows, in no particular order:
 // those the indexes name when they can (a search's matches when there is
 // q; when the filter requires an email or a phone, their search's; when
-// it requires tags, the tagged), else the sources' customers. It stops,
+// it requires steps of a pipeline or tags, the customers at those steps
+// or with those tags), else the sources' customers. It stops,
 // incomplete, past max of them (0: no bound).
 func (s *Service) candidates(ctx context.Context, p *listPlan, sources func() []*source, max int) ([]*domain.Customer, bool, error) {
 	var all []*domain.Customer
@@ -199,7 +202,7 @@ func memoryPage(p *listPlan, all []*domain.Customer, cur listCursor) (restPage, 
 // filterStreams are the index reads that name every customer the list
 // may show, when q or the filter allows (none: it does not).
 func (s *Service) filterStreams(ctx context.Context, p *listPlan) ([]idStream, error) {
-	if p.q == "" && len(p.searchable()) == 0 && len(p.tags()) == 0 {
+	if p.q == "" && !p.indexedFilter() {
 		return nil, nil
 	}
 	keep, err := s.indexKeep(ctx, p)
@@ -217,10 +220,22 @@ func (s *Service) filterStreams(ctx context.Context, p *listPlan) ([]idStream, e
 		}
 		return out, nil
 	}
+	if pipeline, steps := p.steps(); len(steps) > 0 {
+		return []idStream{func(ctx context.Context, cursor string, limit int) (custindex.Hits, error) {
+			return custindex.InSteps(ctx, s.st, tenant, pipeline, steps, keep, cursor, limit)
+		}}, nil
+	}
 	tags := p.tags()
 	return []idStream{func(ctx context.Context, cursor string, limit int) (custindex.Hits, error) {
 		return custindex.Tagged(ctx, s.st, tenant, tags, keep, cursor, limit)
 	}}, nil
+}
+
+// indexedFilter reports whether an index names every customer the filter
+// may match (filterStreams).
+func (p *listPlan) indexedFilter() bool {
+	_, steps := p.steps()
+	return len(p.searchable()) > 0 || len(steps) > 0 || len(p.tags()) > 0
 }
 
 // tags are the tags a filter requires one of (has_any, has_all, in every
@@ -228,6 +243,19 @@ func (s *Service) filterStreams(ctx context.Context, p *listPlan) ([]idStream, e
 func (p *listPlan) tags() []string {
 	tags, _ := p.filter.OneOf(domain.FieldTags)
 	return tags
+}
+
+// steps are the steps of a pipeline the filter requires one of (eq or in,
+// in every group): the step index finds the customers at them.
+func (p *listPlan) steps() (string, []string) {
+	for _, f := range p.filter.Reads() {
+		if pipeline, ok := strings.CutPrefix(f, rules.StepFieldPrefix); ok {
+			if steps, ok := p.filter.OneOf(f); ok {
+				return pipeline, steps
+			}
+		}
+	}
+	return "", nil
 }
 
 // searchable are the values a filter requires of the email or the phone

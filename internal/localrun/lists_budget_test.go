@@ -141,6 +141,20 @@ func TestPartialPagesWhenTheBudgetRunsOut(t *testing.T) {
 	if len(byTag.Items) != 1 || byTag.Items[0].Code != "KH0000000" || byTag.NextCursor != "" {
 		t.Fatalf("tag filter answered %v, next %q; want KH0000000 alone", codes(byTag.Items), byTag.NextCursor)
 	}
+	// A pipeline step likewise, by the step index.
+	var pl struct {
+		ID    string `json:"id"`
+		Steps []struct {
+			ID string `json:"id"`
+		} `json:"steps"`
+	}
+	admin.do("POST", "/v1/pipelines", map[string]any{"name": "Bán hàng", "steps": []map[string]string{{"name": "Mới"}, {"name": "Chốt đơn"}}}).ok(201).into(&pl)
+	lastID := benchlists.Customer(0, n, benchlists.Shape{}).ID
+	admin.do("PATCH", "/v1/customers/"+lastID, map[string]any{"pipelines": map[string]string{pl.ID: pl.Steps[1].ID}}).ok(200)
+	byStep := admin.list(filterQuery(`[[{"field":"step:` + pl.ID + `","op":"in","value":["` + pl.Steps[1].ID + `"]}]]`))
+	if len(byStep.Items) != 1 || byStep.Items[0].Code != "KH0000000" || byStep.NextCursor != "" {
+		t.Fatalf("step filter answered %v, next %q; want KH0000000 alone", codes(byStep.Items), byStep.NextCursor)
+	}
 
 	// Without a filter every customer matches: pages fill within budget.
 	var p struct {
