@@ -75,9 +75,38 @@ func Open(ctx context.Context, dir string, n int, log func(string, ...any)) (*Da
 	return d, os.WriteFile(base+".json", b, 0o644)
 }
 
-// build makes the workspace through the services (its set-up is small)
-// and loads the customers straight into the store.
+// build makes the workspace through the services (its set-up is small),
+// loads the customers straight into the file without its secondary
+// indexes, and opens it once more, which builds them.
 func (d *Dataset) build(ctx context.Context, n int, log func(string, ...any)) error {
+	if err := d.setUp(ctx, n); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(d.Path, fixedClock(Epoch), sqlite.Options{Loading: true})
+	if err != nil {
+		return err
+	}
+	for from := 0; from < n && err == nil; from += 100_000 {
+		if err = Load(ctx, db, d.Tenant, from, min(from+100_000, n), n, d.Shape()); err == nil {
+			log("data set: %d of %d customers loaded", min(from+100_000, n), n)
+		}
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if db, err = sqlite.Open(d.Path, fixedClock(Epoch), sqlite.Options{}); err != nil {
+		return err
+	}
+	log("data set: indexes built in %s", time.Since(start).Round(time.Second))
+	return db.Close()
+}
+
+// setUp makes the workspace, its users and warehouses through the services.
+func (d *Dataset) setUp(ctx context.Context, n int) error {
 	db, err := sqlite.Open(d.Path, fixedClock(Epoch), sqlite.Options{})
 	if err != nil {
 		return err
@@ -113,12 +142,6 @@ func (d *Dataset) build(ctx context.Context, n int, log func(string, ...any)) er
 			return err
 		}
 		d.Warehouses = append(d.Warehouses, wh.ID)
-	}
-	for from := 0; from < n; from += 100_000 {
-		if err := Load(ctx, db, d.Tenant, from, min(from+100_000, n), n, d.Shape()); err != nil {
-			return err
-		}
-		log("data set: %d of %d customers loaded", min(from+100_000, n), n)
 	}
 	return nil
 }
