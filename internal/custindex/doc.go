@@ -9,6 +9,7 @@
 //	T#<t>#C#<id>  IX#T#w:<value>       a word token        GSI1 T#<t>#TOK#<nn>          w:<value>#<id>
 //	T#<t>#C#<id>  IX#T#p:<value>       a phone token (p,r) GSI1 T#<t>#PHN#<nn>          p:<value>#<id>
 //	T#<t>#C#<id>  IX#T#g:<value>       a tag token         GSI1 T#<t>#TAG#<nn>          g:<value>#<id>
+//	T#<t>#C#<id>  IX#T#s:<pl>:<step>   a step token        GSI1 T#<t>#TAG#<nn>          s:<pl>:<step>#<id>
 //	T#<t>#C#<id>  IX#S#<field>         a sort key          GSI1 T#<t>#SRT#<field>#<nn>  <flag><value>\x01<id>
 //
 // Token kinds: "w" a word (each folded word of the name and of the two
@@ -16,7 +17,8 @@
 // national digits ("0912345678"), "r" the same digits reversed, so that
 // "the last 4+ digits" is a prefix read, "g" a folded tag (what a tags
 // filter reads; a customer with more than ten tags has the one tag token
-// ManyTags instead). A token item's document carries every word and the
+// ManyTags instead), "s" the step of each pipeline the customer is in
+// (what a step filter reads; past six pipelines, ManySteps). A token item's document carries every word and the
 // phone digits of its customer, which is what a query of several words is
 // checked against: a search never reads a customer. A token's base sort
 // key names the token, so a token that goes away is deleted; a sort key's

@@ -39,9 +39,15 @@ const (
 // Bounds on what one customer indexes: a transaction holds at most 100
 // items, and a key at most 1 KB.
 const (
-	maxNameWords    = 16
-	maxAddressWords = 8  // of each address
-	maxTags         = 10 // past it, the one token ManyTags
+	// A customer's index items, and their deletes when a write changes
+	// them all, go in its transaction beside its claims and history: at
+	// most 16 words (the name's first, then the addresses'), 10 tags and 6
+	// pipelines' steps, with the code, e-mail, tax code, phone (2) and 6
+	// sort keys, keep the worst write under 80 index operations
+	// (TestOpsFitATransaction).
+	maxNameWords = 16 // the name's and the addresses' together
+	maxTags      = 10 // past it, the one token ManyTags
+	maxSteps     = 6  // past it, the one token ManySteps
 	maxWordBytes    = 64
 	maxTextBytes    = 254 // an e-mail, a code
 	maxNameSort     = 200
@@ -84,10 +90,8 @@ func Entries(c *domain.Customer) []Entry {
 	for _, t := range tagTokens(c.Tags) {
 		out = append(out, Entry{KindTag, t})
 	}
-	for _, pl := range slices.Sorted(maps.Keys(c.Pipelines)) {
-		if step := c.Pipelines[pl]; pl != "" && step != "" {
-			out = append(out, Entry{KindStep, StepToken(pl, step)})
-		}
+	for _, st := range stepTokens(c.Pipelines) {
+		out = append(out, Entry{KindStep, st})
 	}
 	for _, f := range SortFields {
 		out = append(out, Entry{f, sortValue(c, f)})
@@ -103,6 +107,24 @@ func Entries(c *domain.Customer) []Entry {
 
 // StepToken is how a customer's step in a pipeline is indexed.
 func StepToken(pipelineID, stepID string) string { return pipelineID + ":" + stepID }
+
+// ManySteps is the one step token of a customer in more than maxSteps
+// pipelines: a step filter reads its range too (as ManyTags).
+const ManySteps = ""
+
+// stepTokens are the customer's step tokens, sorted.
+func stepTokens(pipelines map[string]string) []string {
+	var out []string
+	for _, pl := range slices.Sorted(maps.Keys(pipelines)) {
+		if step := pipelines[pl]; pl != "" && step != "" {
+			out = append(out, StepToken(pl, step))
+		}
+	}
+	if len(out) > maxSteps {
+		return []string{ManySteps}
+	}
+	return out
+}
 
 // TagToken is how a tag is indexed and looked up: folded, as a tags
 // filter compares them.
@@ -136,7 +158,11 @@ func words(c *domain.Customer) []string {
 	var ws []string
 	ws = append(ws, nameWords(c.Name, maxNameWords)...)
 	for _, a := range []string{c.BusinessAddress, c.OfficeAddress} {
-		ws = append(ws, nameWords(a, maxAddressWords)...)
+		for _, w := range nameWords(a, maxNameWords) {
+			if len(ws) < maxNameWords && !slices.Contains(ws, w) {
+				ws = append(ws, w)
+			}
+		}
 	}
 	for _, s := range []string{c.Code, c.Email, c.TaxCode} {
 		if f := trimmed(domain.Fold(s), maxTextBytes); f != "" && !strings.ContainsRune(f, ' ') {

@@ -240,3 +240,38 @@ func FuzzTokens(f *testing.F) {
 		}
 	})
 }
+
+// The worst write a customer's index can take (every word, tag, step and
+// value replaced, and a new owner) stays under 80 operations, leaving the
+// rest of DynamoDB's 100 items a transaction to the customer, its history
+// and its duplicate claims.
+func TestOpsFitATransaction(t *testing.T) {
+	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	worst := func(p string) *domain.Customer {
+		words := func(n int) string {
+			var ws []string
+			for i := range n {
+				ws = append(ws, fmt.Sprintf("%s%d", p, i))
+			}
+			return strings.Join(ws, " ")
+		}
+		c := &domain.Customer{ID: "cus_1", Name: words(30), BusinessAddress: "b" + words(30), OfficeAddress: "o" + words(30),
+			Code: p + "code", Email: p + "@example.vn", TaxCode: p + "0101", Phone: "0912" + fmt.Sprint(len(p)) + "45678",
+			Revenue: int64(len(p)), LastCareAt: &at, NextAppointmentAt: &at, UpdatedAt: at.Add(time.Duration(len(p))),
+			OwnerID: "usr_" + p, WarehouseID: "wh_" + p, Pipelines: map[string]string{}}
+		for i := range 10 {
+			c.Tags = append(c.Tags, fmt.Sprintf("%s-tag-%d", p, i))
+		}
+		for i := range 6 {
+			c.Pipelines[fmt.Sprintf("pl_%d", i)] = p + "-step"
+		}
+		return c
+	}
+	before, after := worst("a"), worst("bb")
+	after.Name = "Zz " + after.Name
+	ops := custindex.Ops("ws_1", "cus_1", custindex.Entries(before), custindex.Entries(after))
+	if len(ops) > 80 {
+		t.Errorf("%d index operations in the worst write, want at most 80", len(ops))
+	}
+	t.Logf("%d index operations in the worst write", len(ops))
+}

@@ -34,15 +34,15 @@ func Tagged(ctx context.Context, st store.Store, tenant string, tags []string, k
 }
 
 // InSteps returns the ids of customers at any of steps of the pipeline,
-// as Tagged does (a customer is at one step of a pipeline: each comes
-// once).
+// or in more pipelines than the index holds (ManySteps: the caller's
+// filter decides), as Tagged does.
 func InSteps(ctx context.Context, st store.Store, tenant, pipelineID string, steps []string, keep Keep, cursor string, limit int) (Hits, error) {
-	var ranges []keyRange
+	if len(steps) == 0 {
+		return Hits{IDs: []string{}}, nil
+	}
+	ranges := []keyRange{exactRange(KindStep, ManySteps)}
 	for _, s := range steps {
 		ranges = append(ranges, exactRange(KindStep, StepToken(pipelineID, s)))
-	}
-	if len(ranges) == 0 {
-		return Hits{IDs: []string{}}, nil
 	}
 	return readExact(ctx, st, tenant, ranges, keep, cursor, limit)
 }

@@ -32,16 +32,17 @@ const memoryCursorMax = 4 * memoryMax
 // pinned ones, in the list's order, from the cursor on.
 //
 //   - Creation order (the default) without q, and without a filter an
-//     index serves (email, phone, a pipeline's steps, tags): the list keys of the sources
-//     that hold every candidate (the scope's, or the owners' or
-//     warehouses' a filter requires), merged.
+//     index serves (email, phone, a pipeline's steps, tags): the list
+//     keys of the sources that hold every candidate (the scope's, or the
+//     owners' or warehouses' a filter requires), merged.
 //   - q in the default order: the search index's order (by the word or
 //     phone matched), walked.
-//   - Any other order, q or not: the candidates (a search's or the tag
-//     index's matches, the sources' customers) sorted in memory when there
-//     are at most memoryMax; else the sort index of the whole workspace
-//     walked (an admin's unfiltered list goes there at once), or the list
-//     keys merged (creation order).
+//   - Any other order, q or not: the candidates (a search's, the step or
+//     tag index's matches, the sources' customers) sorted in memory when
+//     there are at most memoryMax; else the sort index of the whole
+//     workspace walked (an admin's unfiltered list goes there at once; a
+//     scoped caller's unfiltered list first reads it once, before its own
+//     customers), or the list keys merged (creation order).
 //
 // A walk of an index, for a caller who sees only some customers, passes
 // over the others on the index items (indexKeep) rather than reading them.
