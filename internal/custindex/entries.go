@@ -48,9 +48,9 @@ const (
 	maxNameWords = 16 // the name's and the addresses' together
 	maxTags      = 10 // past it, the one token ManyTags
 	maxSteps     = 6  // past it, the one token ManySteps
-	maxWordBytes    = 64
-	maxTextBytes    = 254 // an e-mail, a code
-	maxNameSort     = 200
+	maxWordBytes = 64
+	maxTextBytes = 254 // an e-mail, a code
+	maxNameSort  = 200
 )
 
 // Entry is one index entry of a customer: a search token or a sort key.

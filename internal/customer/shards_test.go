@@ -70,6 +70,7 @@ func TestIntakeSpreadsOverTheShards(t *testing.T) {
 		"GSI1 T#{tenant}#UNQI#email#{n}":     32,
 		"GSI1 T#{tenant}#TOK#{n}":            custindex.TokenShards,
 		"GSI1 T#{tenant}#PHN#{n}":            custindex.PhoneShards,
+		"GSI1 T#{tenant}#TAG#{n}":            custindex.TagShards, // the pipeline step
 	}
 	for _, f := range custindex.SortFields {
 		want["GSI1 T#{tenant}#SRT#"+f+"#{n}"] = custindex.ShardsOf(f)
