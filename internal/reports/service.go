@@ -59,6 +59,11 @@ type Service struct {
 	// copiesKnown holds the workspaces whose generations this container
 	// reads from copies (see generationsOf).
 	copiesKnown sync.Map
+	// learning holds a mutex per workspace whose item is being read to
+	// learn that: concurrent first changes wait for the one reading it.
+	// withoutCopies holds those whose item has none yet: their changes
+	// read it, at once, until a rebuild writes its copies.
+	learning, withoutCopies sync.Map
 }
 
 // New returns the reports service.
@@ -152,13 +157,33 @@ func (s *Service) readGenerations(ctx context.Context, key store.Key) (generatio
 // known to have copies (or to be absent: whatever writes it now writes
 // its copies too).
 func (s *Service) generationsOf(ctx context.Context, tenant, record string) (generations, error) {
-	if _, ok := s.copiesKnown.Load(tenant); ok {
+	fromCopy := func() (generations, bool, error) {
+		if _, ok := s.copiesKnown.Load(tenant); !ok {
+			return generations{}, false, nil
+		}
 		g, _, err := s.readGenerations(ctx, generationsCopyKey(tenant, shardOf(record)%genCopies))
+		return g, true, err
+	}
+	if g, ok, err := fromCopy(); ok {
 		return g, err
 	}
+	if _, old := s.withoutCopies.Load(tenant); !old {
+		// The first changes of a workspace: one reads the item, the others
+		// wait for what it learns.
+		mu, _ := s.learning.LoadOrStore(tenant, &sync.Mutex{})
+		mu.(*sync.Mutex).Lock()
+		defer mu.(*sync.Mutex).Unlock()
+		if g, ok, err := fromCopy(); ok {
+			return g, err
+		}
+	}
 	g, version, err := s.generations(ctx, tenant)
-	if err == nil && (version == 0 || g.Copies == genCopies) {
+	switch {
+	case err != nil:
+	case version == 0 || g.Copies == genCopies:
 		s.copiesKnown.Store(tenant, true)
+	default:
+		s.withoutCopies.Store(tenant, true)
 	}
 	return g, err
 }
