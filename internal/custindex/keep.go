@@ -17,6 +17,19 @@ type Keep func(id, owner, warehouse string) bool
 
 func (k Keep) keeps(id, owner, warehouse string) bool { return k == nil || k(id, owner, warehouse) }
 
+// keptBy is reader.collect's accept for reads that keep by who a customer
+// belongs to: every index item's document (a token's or a sort key's)
+// names its customer's id, owner and warehouse as a sortDoc does.
+func keptBy(keep Keep) func(store.Item, string) (string, bool, error) {
+	return func(it store.Item, _ string) (string, bool, error) {
+		var d sortDoc
+		if err := gojson.Unmarshal(it.Doc, &d); err != nil {
+			return "", false, fmt.Errorf("custindex: decode index item %s: %w", it.Key, err)
+		}
+		return d.ID, keep.keeps(d.ID, d.Owner, d.House), nil
+	}
+}
+
 // Tagged returns the ids of customers with any of tags (compared folded,
 // as a tags filter compares them) or with more tags than the index holds
 // (ManyTags: the caller's filter decides), those keep keeps, in index
@@ -55,13 +68,7 @@ func readExact(ctx context.Context, st store.Store, tenant string, ranges []keyR
 	}
 	limit = store.Limit(limit)
 	r := newReader(st, tokenPKs(tenant, KindTag), ranges, false, after, expected(limit, keep != nil))
-	hits, err := r.collect(ctx, limit, limit*searchReadCap, func(it store.Item, _ string) (string, bool, error) {
-		var d tokenDoc
-		if err := gojson.Unmarshal(it.Doc, &d); err != nil {
-			return "", false, fmt.Errorf("custindex: decode token %s: %w", it.Key, err)
-		}
-		return d.ID, keep.keeps(d.ID, d.Owner, d.House), nil
-	})
+	hits, err := r.collect(ctx, limit, limit*searchReadCap, keptBy(keep))
 	if err != nil {
 		return Hits{}, err
 	}

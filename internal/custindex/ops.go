@@ -117,7 +117,8 @@ type tokenDoc struct {
 	House string   `json:"h,omitempty"` // the warehouse
 }
 
-// sortDoc is a sort key item's document.
+// sortDoc is a sort key item's document, and what every index item's
+// document holds (a token's has the same members and more).
 type sortDoc struct {
 	ID    string `json:"id"`
 	Owner string `json:"o,omitempty"`

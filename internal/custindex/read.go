@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	gojson "github.com/goccy/go-json"
-
 	"tend/internal/domain"
 	"tend/internal/store"
 )
@@ -70,13 +68,7 @@ func SortedKept(ctx context.Context, st store.Store, tenant, field string, desc 
 		if keep != nil {
 			readCap = max((limit-len(hits.IDs))*searchReadCap-hits.Read, 1)
 		}
-		page, err := r.collect(ctx, limit-len(hits.IDs), readCap, func(it store.Item, _ string) (string, bool, error) {
-			var d sortDoc
-			if err := gojson.Unmarshal(it.Doc, &d); err != nil {
-				return "", false, fmt.Errorf("custindex: decode sort key %s: %w", it.Key, err)
-			}
-			return d.ID, keep.keeps(d.ID, d.Owner, d.House), nil
-		})
+		page, err := r.collect(ctx, limit-len(hits.IDs), readCap, keptBy(keep))
 		if err != nil {
 			return Hits{}, err
 		}
