@@ -27,15 +27,7 @@ func TestOneOf(t *testing.T) {
 		{"another field", `[[{"field":"tags","op":"has_any","value":["vip"]}]]`, "owner_id", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			groups, err := rules.ParseGroups([]byte(tc.filter), "filter")
-			if err != nil {
-				t.Fatal(err)
-			}
-			set, err := rules.Compile(groups, testSchema(), "filter")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, ok := set.OneOf(tc.field)
+			got, ok := compileFilter(t, tc.filter).OneOf(tc.field)
 			if ok != tc.ok || !slices.Equal(got, tc.want) {
 				t.Errorf("OneOf(%s) = %v, %v; want %v, %v", tc.field, got, ok, tc.want, tc.ok)
 			}
@@ -59,16 +51,22 @@ func TestOnly(t *testing.T) {
 		{`[[{"field":"warehouse","op":"eq","value":"wh_fb"}]]`, "warehouse_id", true},
 		{`[[{"field":"warehouse","op":"eq","value":"wh_fb"}]]`, "owner_id", false},
 	} {
-		groups, err := rules.ParseGroups([]byte(tc.filter), "filter")
-		if err != nil {
-			t.Fatal(err)
-		}
-		set, err := rules.Compile(groups, testSchema(), "filter")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := set.Only(tc.field); got != tc.want {
+		if got := compileFilter(t, tc.filter).Only(tc.field); got != tc.want {
 			t.Errorf("%s: Only(%s) = %v, want %v", tc.filter, tc.field, got, tc.want)
 		}
 	}
+}
+
+// compileFilter compiles a list filter over the test schema.
+func compileFilter(t *testing.T, filter string) *rules.Set {
+	t.Helper()
+	groups, err := rules.ParseGroups([]byte(filter), "filter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := rules.Compile(groups, testSchema(), "filter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }
