@@ -45,6 +45,35 @@ type Router struct {
 // Handle routes one change: old is nil for a new item, new nil for a
 // removed one. A change may come twice; every consumer is idempotent.
 func (r *Router) Handle(ctx context.Context, typ string, old, new *store.Item) error {
+	if err := r.route(ctx, typ, old, new); err != nil {
+		return err
+	}
+	return r.Reports.HandleChange(ctx, typ, old, new)
+}
+
+// HandleBatch routes a batch of changes in order, then moves the reports'
+// counters for the ones routed, together (reports.HandleChanges). It stops
+// at the first change that fails and says how many came before it, so
+// that the stream hands the batch again from there; err is that failure.
+// When the counters can't be written it says none: every consumer takes a
+// change twice.
+func (r *Router) HandleBatch(ctx context.Context, batch []store.Change) (int, error) {
+	routed := 0
+	var failed error
+	for _, c := range batch {
+		if failed = r.route(ctx, c.Type, c.Old, c.New); failed != nil {
+			break
+		}
+		routed++
+	}
+	if err := r.Reports.HandleChanges(ctx, batch[:routed]); err != nil {
+		return 0, err
+	}
+	return routed, failed
+}
+
+// route hands a change to every consumer but the reports'.
+func (r *Router) route(ctx context.Context, typ string, old, new *store.Item) error {
 	// What the change makes queued is its workspace's (queuegroup).
 	ctx = queuegroup.With(ctx, tenantOf(old, new))
 	switch typ {
@@ -60,17 +89,11 @@ func (r *Router) Handle(ctx context.Context, typ string, old, new *store.Item) e
 		if err := r.Automation.HandleChange(ctx, before, after); err != nil {
 			return err
 		}
-		if err := r.Distribution.HandleChange(ctx, before, after); err != nil {
-			return err
-		}
+		return r.Distribution.HandleChange(ctx, before, after)
 	case orders.ItemType:
-		if err := r.Orders.HandleChange(ctx, old, new); err != nil {
-			return err
-		}
-	default:
-		return nil
+		return r.Orders.HandleChange(ctx, old, new)
 	}
-	return r.Reports.HandleChange(ctx, typ, old, new)
+	return nil
 }
 
 // tenantOf is the workspace of a changed item: a workspace's items live

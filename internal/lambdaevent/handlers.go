@@ -13,9 +13,11 @@ import (
 	"tend/internal/store"
 )
 
-// ChangeRouter reacts to one item change (changes.Router).
+// ChangeRouter reacts to a batch of item changes (changes.Router): it
+// handles them in order, stops at the first that fails and says how many
+// it handled before it.
 type ChangeRouter interface {
-	Handle(ctx context.Context, typ string, old, new *store.Item) error
+	HandleBatch(ctx context.Context, batch []store.Change) (int, error)
 }
 
 // StreamHandler handles a batch of the table's stream. Records are handled
@@ -26,25 +28,28 @@ type ChangeRouter interface {
 func StreamHandler(r ChangeRouter, log *slog.Logger) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		var resp events.DynamoDBEventResponse
+		batch := make([]store.Change, 0, len(ev.Records))
+		var unread error // of the record after the last read
 		for _, rec := range ev.Records {
-			err := handleRecord(ctx, r, rec)
-			if err == nil {
-				continue
+			ch, err := ChangeFromRecord(rec)
+			if err != nil {
+				unread = err
+				break
 			}
-			log.ErrorContext(ctx, "stream record failed", "event_id", rec.EventID, "sequence", rec.Change.SequenceNumber, "err", err)
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
+			batch = append(batch, store.Change{Type: ch.Type, Old: ch.Old, New: ch.New})
+		}
+		done, err := r.HandleBatch(ctx, batch)
+		if err == nil {
+			err = unread
+		}
+		if err == nil {
 			return resp, nil
 		}
+		rec := ev.Records[done]
+		log.ErrorContext(ctx, "stream record failed", "event_id", rec.EventID, "sequence", rec.Change.SequenceNumber, "err", err)
+		resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
 		return resp, nil
 	}
-}
-
-func handleRecord(ctx context.Context, r ChangeRouter, rec events.DynamoDBEventRecord) error {
-	ch, err := ChangeFromRecord(rec)
-	if err != nil {
-		return err
-	}
-	return r.Handle(ctx, ch.Type, ch.Old, ch.New)
 }
 
 // Scheduler is what the scheduler function does: a tick starts what is

@@ -6,19 +6,20 @@ import (
 	"tend/internal/changes"
 	"tend/internal/localqueue"
 	"tend/internal/sqlite"
+	"tend/internal/store"
 )
 
-// routed hands feed changes to the change router, one by one, as the
-// stream function does with a batch.
+// routed hands feed changes to the change router a batch at a time, as
+// the stream function does.
 type routed struct{ r *changes.Router }
 
 func (h routed) HandleChanges(ctx context.Context, batch []sqlite.Change) error {
-	for _, c := range batch {
-		if err := h.r.Handle(ctx, c.Type, c.Old, c.New); err != nil {
-			return err
-		}
+	list := make([]store.Change, len(batch))
+	for i, c := range batch {
+		list[i] = store.Change{Type: c.Type, Old: c.Old, New: c.New}
 	}
-	return nil
+	_, err := h.r.HandleBatch(ctx, list)
+	return err
 }
 
 // ticker is what the scheduler function does on each EventBridge tick.

@@ -72,15 +72,16 @@ func (a Adds) merge(b Adds) {
 //	T#<t>#RPT#<g>#GS#<s>#own            <cell>         customers per owner now, shard s
 //	T#<t>#RPT#<g>#GS#<s>#step#<pipeline> <cell>        customers per step now, shard s
 //
-// Every counter is split over cellShards shards: a record's (customer's,
-// order's) changes always land in the shard of a stable hash of its id
-// (shardOf), so that a busy workspace's writes, which all fall on today's
-// counters and on the gauges, spread over cellShards partitions instead of
-// falling on one. A record's adds still go in one transaction with its
-// applied mark (exactly once), as they all land in its one shard. A
-// counter's figure is the sum over the shards: a report reads each
-// shard's daily partition once for its whole period (the date leads the
-// sort key), and each shard's gauge partitions.
+// Every counter is split over cellShards shards: a change's adds land in
+// the shard of a stable hash of its record's id (shardOf), or, written
+// with a stream batch's other changes (HandleChanges), in the shard of the
+// group's first; so that a busy workspace's writes, which all fall on
+// today's counters and on the gauges, spread over cellShards partitions
+// instead of falling on one. A change's adds still go in one transaction
+// with its applied mark (exactly once). A counter's figure is the sum
+// over the shards: a report reads each shard's daily partition once for
+// its whole period (the date leads the sort key), and each shard's gauge
+// partitions.
 //
 // Why 128: a workspace's lead costs its shard of the daily counters about
 // 8 write units and each gauge shard 6, and a partition takes 1,000 a

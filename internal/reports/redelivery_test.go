@@ -16,6 +16,7 @@ import (
 	"tend/internal/localrun"
 	"tend/internal/reports"
 	"tend/internal/sqlite"
+	"tend/internal/store"
 )
 
 // recorder keeps every change of the local feed, as the stream delivers
@@ -185,4 +186,27 @@ func TestChangesDeliveredTwiceAndOutOfOrder(t *testing.T) {
 		t.Fatalf("the changes shuffled made other figures:\n got %s\nwant %s", got, want)
 	}
 
+	// Into empty counters again, as stream batches whose adds are written
+	// together: batches that overlap, a change twice in one batch, and
+	// batches holding changes written before. The same figures.
+	if err := reports.UseGeneration(t.Context(), app.Reports, ws.TenantID, 8); err != nil {
+		t.Fatal(err)
+	}
+	var all []store.Change
+	for _, c := range shuffled {
+		all = append(all, store.Change{Type: c.Type, Old: c.Old, New: c.New})
+	}
+	for from := 0; from < len(all); from += 4 {
+		batch := slices.Clone(all[from:min(from+6, len(all))])
+		batch = append(batch, batch[0])
+		if err := app.Reports.HandleChanges(t.Context(), batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := app.Reports.HandleChanges(t.Context(), all); err != nil {
+		t.Fatal(err)
+	}
+	if got := snapshot(); got != want {
+		t.Fatalf("the changes in batches made other figures:\n got %s\nwant %s", got, want)
+	}
 }

@@ -65,30 +65,25 @@ func (w *shardsWorld) owners() reports.OwnerFigures {
 	return o.Totals
 }
 
-// A busy workspace's counters spread over shards, each customer's in one
-// shard; a report adds the shards up; and the changes read the
-// generations from their copies, not all from one item.
+// A busy workspace's counters are written a stream batch at a time and
+// spread over shards: each batch's in the shard of its first change, so
+// that over many batches no partition takes much more than its share; a
+// report adds the shards up; and the changes read the generations from
+// their copies, not all from one item.
 func TestCountersSpreadOverShards(t *testing.T) {
 	w := newShardsWorld(t)
 	w.meter.Reset()
-	const n = 80
-	w.customers(n)
+	const rounds, each = 16, 5
+	for range rounds {
+		w.customers(each)
+	}
+	const n = rounds * each
 	if got := w.owners(); got.Owned != n || got.New != n {
 		t.Fatalf("owners' totals %+v after %d customers given to one owner, want %d owned and new", got, n, n)
 	}
-	writes := map[string]float64{}
-	total := 0.0
-	for p, u := range w.meter.Charges() {
-		if strings.HasPrefix(p.PK, "T#"+w.tenant+"#RPT#0#") && u.Write > 0 {
-			family := p.PK[strings.Index(p.PK, "#RPT#0#")+len("#RPT#0#"):][:2] // DS, GS
-			if family == "DS" {
-				writes[p.PK] += u.Write
-				total += u.Write
-			}
-		}
-	}
-	if len(writes) < n/4 {
-		t.Errorf("the daily counters of %d customers were written in %d partitions, want at least %d", n, len(writes), n/4)
+	writes, total := w.dailyWrites()
+	if len(writes) < rounds {
+		t.Errorf("the daily counters of %d batches were written in %d partitions, want at least %d", rounds, len(writes), rounds)
 	}
 	for pk, u := range writes {
 		if u > total/8 {
@@ -98,6 +93,32 @@ func TestCountersSpreadOverShards(t *testing.T) {
 	if got := w.meter.Charges()[heatmeter.Part{PK: "T#" + w.tenant + "#RPT"}].Read; got > 2 {
 		t.Errorf("the changes of %d customers read the generations item %v units, want at most 2 (once per workspace, and the report)", n, got)
 	}
+
+	// One batch of many customers' changes writes each counter a few
+	// times, not once per change: a customer's creation moves three daily
+	// counters, 6 write units in a transaction of its own.
+	w.meter.Reset()
+	w.customers(n)
+	if got := w.owners(); got.Owned != 2*n || got.New != 2*n {
+		t.Fatalf("owners' totals %+v after %d more customers, want %d owned and new", got, n, 2*n)
+	}
+	if _, total := w.dailyWrites(); total > n*6/4 {
+		t.Errorf("a batch of %d new customers cost the daily counters %v write units, want at most a quarter of one transaction each (%d)", n, total, n*6/4)
+	}
+}
+
+// dailyWrites are the write units the meter charged each partition of the
+// daily counters, and their total.
+func (w *shardsWorld) dailyWrites() (map[string]float64, float64) {
+	writes := map[string]float64{}
+	total := 0.0
+	for p, u := range w.meter.Charges() {
+		if strings.HasPrefix(p.PK, "T#"+w.tenant+"#RPT#0#DS#") && u.Write > 0 {
+			writes[p.PK] += u.Write
+			total += u.Write
+		}
+	}
+	return writes, total
 }
 
 // Counters written in the older layout (a partition per day, one per

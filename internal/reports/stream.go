@@ -18,13 +18,23 @@ import (
 // exist" mark of the change (record and version) in the same transaction,
 // and adds commute, so the order they land in does not matter.
 func (s *Service) HandleChange(ctx context.Context, typ string, old, new *store.Item) error {
+	ch, adds, ok, err := s.count(ctx, typ, old, new)
+	if err != nil || !ok {
+		return err
+	}
+	return s.apply(ctx, ch, adds)
+}
+
+// count says what a change is of and the counters it moves; ok is false
+// when it moves none (not a customer or an order, a workspace gone).
+func (s *Service) count(ctx context.Context, typ string, old, new *store.Item) (change, Adds, bool, error) {
 	switch typ {
 	case customer.ItemType:
 		return s.customerChange(ctx, old, new)
 	case orders.ItemType:
 		return s.orderChange(ctx, old, new)
 	}
-	return nil
+	return change{}, nil, false, nil
 }
 
 // change is what a change is of: a customer ("C") or an order ("O") at
@@ -38,45 +48,45 @@ type change struct {
 
 func (c change) record() string { return c.kind + ":" + c.id }
 
-func (s *Service) customerChange(ctx context.Context, old, new *store.Item) error {
+func (s *Service) customerChange(ctx context.Context, old, new *store.Item) (change, Adds, bool, error) {
 	if new == nil {
-		return nil // customers go to the trash, which is a change; nothing removes them
+		return change{}, nil, false, nil // customers go to the trash, which is a change; nothing removes them
 	}
 	after, err := customer.DecodeImage(*new)
 	if err != nil {
-		return fmt.Errorf("reports: %w", err)
+		return change{}, nil, false, fmt.Errorf("reports: %w", err)
 	}
 	var before *state
 	if old != nil {
 		im, err := customer.DecodeImage(*old)
 		if err != nil {
-			return fmt.Errorf("reports: %w", err)
+			return change{}, nil, false, fmt.Errorf("reports: %w", err)
 		}
 		before = stateOf(&im.Customer)
 	}
 	o, err := s.Orgs.LoadOrg(ctx, after.Tenant)
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil
+		return change{}, nil, false, nil
 	}
 	if err != nil {
-		return err
+		return change{}, nil, false, err
 	}
 	entries, err := s.writeEntries(ctx, after.Tenant, after.Customer.ID, new.Version, after.Customer.UpdatedAt)
 	if err != nil {
-		return err
+		return change{}, nil, false, err
 	}
 	adds := customerAdds(before, stateOf(&after.Customer), entries, o.Workspace.Location())
-	return s.apply(ctx, change{tenant: after.Tenant, kind: "C", id: after.Customer.ID, version: new.Version, isNew: old == nil}, adds)
+	return change{tenant: after.Tenant, kind: "C", id: after.Customer.ID, version: new.Version, isNew: old == nil}, adds, true, nil
 }
 
-func (s *Service) orderChange(ctx context.Context, old, new *store.Item) error {
+func (s *Service) orderChange(ctx context.Context, old, new *store.Item) (change, Adds, bool, error) {
 	before, err := decodeOrder(old)
 	if err != nil {
-		return err
+		return change{}, nil, false, err
 	}
 	after, err := decodeOrder(new)
 	if err != nil {
-		return err
+		return change{}, nil, false, err
 	}
 	ch := change{kind: "O", isNew: old == nil}
 	if after != nil {
@@ -85,20 +95,20 @@ func (s *Service) orderChange(ctx context.Context, old, new *store.Item) error {
 		// A removal is the version after the last one.
 		ch.tenant, ch.id, ch.version = before.Tenant, before.ID, old.Version+1
 	} else {
-		return nil
+		return change{}, nil, false, nil
 	}
 	o, err := s.Orgs.LoadOrg(ctx, ch.tenant)
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil
+		return change{}, nil, false, nil
 	}
 	if err != nil {
-		return err
+		return change{}, nil, false, err
 	}
 	loc := o.Workspace.Location()
 	adds := Adds{}
 	orderAdds(adds, before, loc, -1)
 	orderAdds(adds, after, loc, +1)
-	return s.apply(ctx, ch, adds)
+	return ch, adds, true, nil
 }
 
 func decodeOrder(it *store.Item) (*orders.Order, error) {

@@ -24,6 +24,13 @@ var (
 	ErrInvalid = errors.New("store: invalid request")
 )
 
+// Change is one change of an item, as the table's stream (the local change
+// feed) hands it: Old is nil for a new item, New nil for a removed one.
+type Change struct {
+	Type     string
+	Old, New *Item
+}
+
 // MaxTransactItems is DynamoDB's limit on items in one transaction.
 const MaxTransactItems = 100
 
