@@ -14,7 +14,9 @@ import (
 // throughput from the first request to the last assignment, and the
 // webhook answer's p50 and p99, and the SQLite write transactions per
 // lead (writes/lead) and the commits that carried them (commits/lead):
-// counts, which unlike timings do not move with the machine's load.
+// counts, which unlike timings do not move with the machine's load. It
+// also reports the one SQLite writer's time per lead and its share of the
+// run: near 1, the writer is what bounds the throughput.
 func BenchmarkLeads(b *testing.B) {
 	const batch = 2000
 	f := newFunnel(b)
@@ -31,6 +33,7 @@ func BenchmarkLeads(b *testing.B) {
 	// whole table: done before the measure, as on a running system.
 	f.drain()
 	commits0, writes0 := f.s.app.DB.WriteStats()
+	busy0 := f.s.app.DB.WriterTime()
 	b.ResetTimer()
 	for range b.N {
 		work := make(chan int, batch)
@@ -66,6 +69,9 @@ func BenchmarkLeads(b *testing.B) {
 		b.Logf("posted %d in %v, all assigned after %v", batch, posted, time.Since(start))
 	}
 	b.StopTimer()
+	busy := f.s.app.DB.WriterTime() - busy0
+	b.ReportMetric(float64(busy.Microseconds())/float64(batch*b.N), "writer-us/lead")
+	b.ReportMetric(float64(busy)/float64(elapsed), "writer-share")
 	commits, writes := f.s.app.DB.WriteStats()
 	slices.Sort(all)
 	b.ReportMetric(float64(writes-writes0)/float64(batch*b.N), "writes/lead")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"tend/internal/store"
 )
@@ -32,7 +33,9 @@ func (db *DB) writeTx(ctx context.Context, fn func(t *wtx) error) error {
 		group := db.queued
 		db.queued = nil
 		db.qmu.Unlock()
+		start := time.Now()
 		db.runGroup(group)
+		db.busy.Add(int64(time.Since(start)))
 	}
 	db.wmu.Unlock()
 	<-req.done
@@ -109,6 +112,12 @@ func (db *DB) runGroup(group []*writeReq) {
 func (db *DB) WriteStats() (commits, writeTxs int64) {
 	return db.commits.Load(), db.writeTxs.Load()
 }
+
+// WriterTime is how long the writer has spent running write transactions
+// (wall time, from the first to the commit of each group): the one
+// writer's share of a run, which benchmarks report, since every write
+// waits for it.
+func (db *DB) WriterTime() time.Duration { return time.Duration(db.busy.Load()) }
 
 // runSavepoint runs one request of a group inside a savepoint, rolling
 // back to it when the request fails. An error is returned only when the
