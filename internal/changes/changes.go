@@ -42,21 +42,13 @@ type Router struct {
 	Reports *reports.Service
 }
 
-// Handle routes one change: old is nil for a new item, new nil for a
-// removed one. A change may come twice; every consumer is idempotent.
-func (r *Router) Handle(ctx context.Context, typ string, old, new *store.Item) error {
-	if err := r.route(ctx, typ, old, new); err != nil {
-		return err
-	}
-	return r.Reports.HandleChange(ctx, typ, old, new)
-}
-
 // HandleBatch routes a batch of changes in order, then moves the reports'
-// counters for the ones routed, together (reports.HandleChanges). It stops
-// at the first change that fails and says how many came before it, so
-// that the stream hands the batch again from there; err is that failure.
-// When the counters can't be written it says none: every consumer takes a
-// change twice.
+// counters for the ones routed, together (reports.HandleChanges). A
+// change's old is nil for a new item, its new nil for a removed one; a
+// change may come twice, and every consumer is idempotent. It stops at
+// the first change that fails and says how many came before it, so that
+// the stream hands the batch again from there; err is that failure. When
+// the counters can't be written it says none.
 func (r *Router) HandleBatch(ctx context.Context, batch []store.Change) (int, error) {
 	routed := 0
 	var failed error

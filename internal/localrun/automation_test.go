@@ -10,6 +10,7 @@ import (
 
 	"tend/internal/automation"
 	customers "tend/internal/customer"
+	"tend/internal/store"
 	"tend/internal/store/faultstore"
 )
 
@@ -310,10 +311,12 @@ func TestRedeliveredChangesChangeNothing(t *testing.T) {
 		}
 		versions[c.ID] = got["version"]
 	}
-	for _, c := range batch { // delivered again
-		if err := sh.s.app.Changes.Handle(t.Context(), c.Type, c.Old, c.New); err != nil {
-			t.Fatal(err)
-		}
+	again := make([]store.Change, len(batch))
+	for i, c := range batch {
+		again[i] = store.Change{Type: c.Type, Old: c.Old, New: c.New}
+	}
+	if _, err := sh.s.app.Changes.HandleBatch(t.Context(), again); err != nil { // delivered again
+		t.Fatal(err)
 	}
 	sh.drain()
 	for _, c := range made {

@@ -32,14 +32,7 @@ func benchCustomer() *domain.Customer {
 }
 
 func BenchmarkRuleEval(b *testing.B) {
-	groups, err := rules.ParseGroups([]byte(benchGroups), "conditions")
-	if err != nil {
-		b.Fatal(err)
-	}
-	set, err := rules.Compile(groups, testSchema(), "conditions")
-	if err != nil {
-		b.Fatal(err)
-	}
+	set := compileText(b, benchGroups, "conditions")
 	c := benchCustomer()
 	env := rules.NewEnv(now, hcm)
 	if !set.Match(c, env) {

@@ -58,15 +58,20 @@ func TestOnly(t *testing.T) {
 }
 
 // compileFilter compiles a list filter over the test schema.
-func compileFilter(t *testing.T, filter string) *rules.Set {
-	t.Helper()
-	groups, err := rules.ParseGroups([]byte(filter), "filter")
+func compileFilter(t testing.TB, filter string) *rules.Set { return compileText(t, filter, "filter") }
+
+// compileText parses and compiles groups of conditions, given as JSON,
+// over the test schema; where names them in errors ("filter",
+// "conditions").
+func compileText(tb testing.TB, text, where string) *rules.Set {
+	tb.Helper()
+	groups, err := rules.ParseGroups([]byte(text), where)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	set, err := rules.Compile(groups, testSchema(), "filter")
+	set, err := rules.Compile(groups, testSchema(), where)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return set
 }

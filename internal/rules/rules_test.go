@@ -360,7 +360,6 @@ func TestLunarAnniversary(t *testing.T) {
 		{"leap month born, a year without it", today, leapBorn, time.Date(2024, 3, 19, 8, 0, 0, 0, hcm), true},
 		{"leap month born, the solar date", today, leapBorn, time.Date(2024, 3, 31, 8, 0, 0, 0, hcm), false},
 	})
-
 }
 
 // A custom date field with calendar "lunar" holds lunar dates: its plain
@@ -400,7 +399,6 @@ func TestLunarFieldAnniversary(t *testing.T) {
 		{"29/2 of 2027 is not 30/2", today, day30, time.Date(2027, 4, 5, 8, 0, 0, 0, hcm), false},
 		{"a solar field keeps 15 August", solarToday, rằm8, time.Date(2026, 8, 15, 8, 0, 0, 0, hcm), true},
 	})
-
 }
 
 // matchCase is a customer that a set matches, or not, on a day in Hồ Chí
