@@ -14,19 +14,24 @@ import (
 // was about a seventh of the writer's time under a stream of leads. A
 // checkpointer of its own runs them beside the writer instead, on its own
 // connection: a passive checkpoint takes no writer lock, so writes go on
-// meanwhile. The writer's own threshold stays, ten times higher, for when
-// the checkpointer falls behind.
+// meanwhile. The WAL starts again from its beginning at the first write
+// after a checkpoint that caught up with it, so after any pause in the
+// writes; the writer's own threshold stays, ten times higher, to bound it
+// under writes without one, or when the checkpointer falls behind.
 const (
 	checkpointEvery = 50 * time.Millisecond
 	// writerCheckpointPages is the writer's own threshold (~40 MB of WAL).
 	writerCheckpointPages = 10000
 )
 
-// checkpointer runs passive checkpoints every checkpointEvery while there
-// were commits since the last, until stop is closed.
+// checkpointer runs passive checkpoints every checkpointEvery (of real
+// time: it paces work, whatever the store's clock says) while there were
+// commits since the last, until stop is closed.
 type checkpointer struct {
 	conn *sql.DB
-	runs atomic.Int64 // checkpoints run
+	// ran is closed after the next checkpoint, and replaced: what waits
+	// for one (a test) waits on it.
+	ran  atomic.Pointer[chan struct{}]
 	stop chan struct{}
 	done chan struct{}
 }
@@ -38,6 +43,8 @@ func startCheckpointer(path string, commits func() int64) (*checkpointer, error)
 	}
 	conn.SetMaxOpenConns(1)
 	c := &checkpointer{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
+	ran := make(chan struct{})
+	c.ran.Store(&ran)
 	go c.run(commits)
 	return c, nil
 }
@@ -58,7 +65,8 @@ func (c *checkpointer) run(commits func() int64) {
 			// A failed checkpoint is tried again at the next tick, and the
 			// writer's own threshold bounds the WAL meanwhile.
 			if _, err := c.conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)"); err == nil {
-				c.runs.Add(1)
+				next := make(chan struct{})
+				close(*c.ran.Swap(&next))
 			}
 		}
 	}

@@ -1,4 +1,5 @@
 package sqlite
 
-// Checkpoints is how many checkpoints db's checkpointer has run.
-func Checkpoints(db *DB) int64 { return db.ckpt.runs.Load() }
+// NextCheckpoint is closed once db's checkpointer has run its next
+// checkpoint.
+func NextCheckpoint(db *DB) <-chan struct{} { return *db.ckpt.ran.Load() }

@@ -33,7 +33,7 @@ func (db *DB) writeTx(ctx context.Context, fn func(t *wtx) error) error {
 		group := db.queued
 		db.queued = nil
 		db.qmu.Unlock()
-		start := time.Now()
+		start := time.Now() // the writer's real time, not the store's clock: a measure
 		db.runGroup(group)
 		db.busy.Add(int64(time.Since(start)))
 	}
