@@ -119,3 +119,53 @@ func BenchmarkGet(b *testing.B) {
 		}
 	}
 }
+
+// indexOps are the writes of a customer's 14 index items (version v, the
+// owner in the document), a counter and a waiting item taken away: what
+// a lead's create or assignment puts beside the customer itself.
+func indexOps(c, v int) []store.TxOp {
+	var ops []store.TxOp
+	for i := range 14 {
+		ops = append(ops, store.TxPut(store.Item{Key: store.Key{PK: fmt.Sprintf("T#1#C#%08d", c), SK: fmt.Sprintf("IX#T#w:word%02d", i)},
+			Type: "customer_index", Version: int64(v),
+			Index: [4]store.IndexKey{{PK: fmt.Sprintf("T#1#TOK#%02d", (c*7+i)%64), SK: fmt.Sprintf("w:word%02d#%08d", i, c)}},
+			Doc:   fmt.Appendf(nil, `{"owner":"usr_%d","warehouse":"wh_1","words":["nguyen","van","an"]}`, v)}, store.None))
+	}
+	return append(ops, store.TxAdd(store.Key{PK: fmt.Sprintf("T#1#N#%02d", c%16), SK: "n"}, 1),
+		store.TxDelete(store.Key{PK: fmt.Sprintf("T#1#WAIT#%02d", c%16), SK: fmt.Sprint(c)}, store.None))
+}
+
+// indexFeed is the feed as the local runner opens it: index items,
+// counters and waiting items are left out, so their puts and adds take
+// one statement, without reading the item first.
+var indexFeed = sqlite.Options{FeedTypes: []string{"customer"}}
+
+// BenchmarkIndexCreate: the index writes of new customers, one
+// transaction each.
+func BenchmarkIndexCreate(b *testing.B) {
+	db := MustOpen(b, newClock(), indexFeed)
+	b.ResetTimer()
+	for i := range b.N {
+		if err := db.Transact(b.Context(), indexOps(i, 1)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkIndexRewrite: the index writes of an assignment, over 3,000
+// customers' items: the same keys, new documents.
+func BenchmarkIndexRewrite(b *testing.B) {
+	const n = 3000
+	db := MustOpen(b, newClock(), indexFeed)
+	for c := range n {
+		if err := db.Transact(b.Context(), indexOps(c, 1)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if err := db.Transact(b.Context(), indexOps(i%n, i+2)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -121,5 +123,76 @@ func TestChangeFeedNotExistOverExpired(t *testing.T) {
 	got, err := db.Get(ctx, k)
 	if err != nil || string(got.Doc) != `{"n":2}` || !got.ExpiresAt.IsZero() {
 		t.Fatalf("Get = %+v, %v", got, err)
+	}
+}
+
+// Writes that skip reading the item first (unconditional puts of a type
+// the feed leaves out, counters, unconditional deletes) still record what
+// the feed must see: a fed item they replace, add to or delete.
+func TestChangeFeedOfOneStatementWrites(t *testing.T) {
+	ctx := t.Context()
+	clock := &storetest.Clock{}
+	clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	db := MustOpen(t, clock, sqlite.Options{FeedTypes: []string{"customer"}})
+	k := store.Key{PK: "T#1#C#a", SK: "A"}
+	customer := store.Item{Key: k, Type: "customer", Version: 1, N: 1, Doc: []byte(`{"name":"A"}`)}
+	steps := []struct {
+		name string
+		do   func() error
+		want []string // kind, old doc, new doc of each change recorded
+		get  string   // type and N of the item at k after, or "" when gone
+	}{
+		{"customer put", func() error { return db.Put(ctx, customer, store.None) },
+			[]string{sqlite.Insert, "", `{"name":"A"}`}, "customer 1"},
+		{"counter over a fed item", func() error { _, err := db.Incr(ctx, k, 2); return err },
+			[]string{sqlite.Modify, `{"name":"A"}`, `{"name":"A"}`}, "customer 3"},
+		{"unfed item over a fed one", func() error {
+			return db.Put(ctx, store.Item{Key: k, Type: "setting", Version: 1, Doc: []byte(`{"s":1}`)}, store.None)
+		}, []string{sqlite.Modify, `{"name":"A"}`, `{"s":1}`}, "setting 0"},
+		{"unfed item over its own type", func() error {
+			return db.Put(ctx, store.Item{Key: k, Type: "setting", Version: 2, Doc: []byte(`{"s":2}`)}, store.None)
+		}, nil, "setting 0"},
+		{"unfed delete", func() error { return db.Delete(ctx, k, store.None) }, nil, ""},
+		{"counter started", func() error { _, err := db.Incr(ctx, k, 5); return err }, nil, " 5"},
+		{"fed item over a counter", func() error { return db.Put(ctx, customer, store.None) },
+			[]string{sqlite.Modify, ``, `{"name":"A"}`}, "customer 1"},
+		{"fed delete", func() error { return db.Delete(ctx, k, store.None) },
+			[]string{sqlite.Remove, `{"name":"A"}`, ""}, ""},
+		{"expired fed item deleted", func() error {
+			expiring := customer
+			expiring.ExpiresAt = clock.Now().Add(time.Minute)
+			if err := db.Put(ctx, expiring, store.NotExist); err != nil {
+				return err
+			}
+			clock.Add(time.Hour)
+			return db.Delete(ctx, k, store.None)
+		}, []string{sqlite.Insert, "", `{"name":"A"}`}, ""},
+	}
+	var after int64
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		changes, err := db.Changes(ctx, after, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range changes {
+			got = append(got, c.Kind, docOf(c.Old), docOf(c.New))
+			after = c.Seq
+		}
+		if !slices.Equal(got, st.want) {
+			t.Errorf("%s: changes %q, want %q", st.name, got, st.want)
+		}
+		state := ""
+		if it, err := db.Get(ctx, k); err == nil {
+			state = fmt.Sprintf("%s %d", it.Type, it.N)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
+		if state != st.get {
+			t.Errorf("%s: item at the key is %q, want %q", st.name, state, st.get)
+		}
 	}
 }

@@ -21,6 +21,9 @@ const (
 	stmtReplace
 	stmtInsert
 	stmtDelete
+	stmtRefresh
+	stmtAddUnfed
+	stmtTake
 	stmtRecord
 	stmtSavepoint
 	stmtRollbackTo
@@ -61,6 +64,19 @@ var writeSQL = [numWriteStmts]string{
 			ver = excluded.ver, exp = excluded.exp, n = excluded.n, doc = excluded.doc, seg = excluded.seg
 		WHERE items.exp > 0 AND items.exp <= ?`,
 	stmtDelete: `DELETE FROM items WHERE pk = ? AND sk = ?`,
+	// stmtRefresh rewrites an item in place when its type and every
+	// secondary key are as given, and nothing else: see putUnfed.
+	stmtRefresh: `UPDATE items SET ver = ?, exp = ?, n = ?, doc = ? WHERE pk = ? AND sk = ? AND type = ?
+		AND g1pk IS ? AND g1sk IS ? AND g2pk IS ? AND g2sk IS ? AND g3pk IS ? AND g3sk IS ? AND g4pk IS ? AND g4sk IS ?`,
+	// stmtAddUnfed adds to a bare counter (no type, no expiry) or starts
+	// one, and returns its new value; no row comes back when the item at
+	// the key is anything else: see addUnfed.
+	stmtAddUnfed: `INSERT INTO items (pk, sk, type, n, seg) VALUES (?, ?, '', ?, ?)
+		ON CONFLICT (pk, sk) DO UPDATE SET n = items.n + excluded.n
+		WHERE items.type = '' AND items.exp = 0
+		RETURNING n`,
+	// stmtTake deletes the item at a key and returns it, for the feed.
+	stmtTake:   `DELETE FROM items WHERE pk = ? AND sk = ? RETURNING ` + itemColumns,
 	stmtRecord: `INSERT INTO feed (kind, pk, sk, type, old, new, at) VALUES (?,?,?,?,?,?,?)`,
 	// The savepoint of each transaction of a committed group (see writeTx).
 	stmtSavepoint:  `SAVEPOINT one_write`,
