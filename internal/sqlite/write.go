@@ -240,11 +240,12 @@ func (db *DB) unfed(typ string) bool { return db.feedTypes != nil && !db.feedTyp
 // left out of the feed too): so rather than reading it first, putUnfed
 // rewrites it in place if it has the same type and secondary keys, and
 // else inserts the item if there is none. Over anything else it writes
-// nothing and says so (done false), and put goes the long way. Index
-// items, logs and notifications are put this way, dozens for every lead.
+// nothing and says so (done false), and put goes the long way (a sort
+// key whose value changed takes four statements, not two). Index items,
+// logs and notifications are put this way, about twenty for every lead.
 // The in-place rewrite must not name the secondary keys: SQLite rewrites
 // the index entries of every column an UPDATE sets, changed or not, which
-// made a rewrite of 14 index items cost twice as much.
+// made a rewrite of 14 index items cost two to three times as much.
 func (t *wtx) putUnfed(it store.Item) (done bool, err error) {
 	var doc any
 	if len(it.Doc) > 0 {
