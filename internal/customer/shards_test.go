@@ -94,6 +94,14 @@ func TestIntakeSpreadsOverTheShards(t *testing.T) {
 			// hottest shard holds several times its share.
 			least = 2000
 		}
+		if strings.HasPrefix(r.Pattern, "GSI1 T#{tenant}#SRT#") {
+			// 1,000 random ids over 32 sort shards: 31 a shard on average
+			// (sd 5.5). 5,000 leads a second allows 50 in the hottest, which
+			// 1,000 random ids pass about once in a hundred runs; 4,000
+			// allows 62, more than 5 sd over. make capacity measures the
+			// ceiling at scale.
+			least = 4000
+		}
 		if r.Keys < shards*9/10 || r.Ceiling < least {
 			t.Errorf("%s: %d keys of %d, ceiling %.0f leads/s (hottest %s), want the shards used and at least %.0f", r.Pattern, r.Keys, shards, r.Ceiling, r.HotKey, least)
 		}
