@@ -187,18 +187,22 @@ func (t *wtx) put(it store.Item, cond store.Cond) error {
 	return t.write(it, cur, exists)
 }
 
+// docArg is the item's document as a statement parameter: NULL when empty.
+func docArg(it *store.Item) any {
+	if len(it.Doc) > 0 {
+		return it.Doc
+	}
+	return nil
+}
+
 // itemArgs are the parameters of stmtReplace and stmtInsert for it, with room
 // for one more.
 func itemArgs(it *store.Item) []any {
-	var doc any
-	if len(it.Doc) > 0 {
-		doc = it.Doc
-	}
 	return append(make([]any, 0, 17),
 		it.PK, it.SK, it.Type,
 		nullable(it.Index[0].PK), nullable(it.Index[0].SK), nullable(it.Index[1].PK), nullable(it.Index[1].SK),
 		nullable(it.Index[2].PK), nullable(it.Index[2].SK), nullable(it.Index[3].PK), nullable(it.Index[3].SK),
-		it.Version, expUnix(it.ExpiresAt), it.N, doc, segmentOf(it.PK))
+		it.Version, expUnix(it.ExpiresAt), it.N, docArg(it), segmentOf(it.PK))
 }
 
 // write stores it in place of cur, the live item at its key if exists:
@@ -217,11 +221,7 @@ func (t *wtx) write(it store.Item, cur store.Item, exists bool) error {
 }
 
 func (t *wtx) update(it, cur *store.Item) (sql.Result, error) {
-	var doc any
-	if len(it.Doc) > 0 {
-		doc = it.Doc
-	}
-	args := append(make([]any, 0, 15), it.Type, it.Version, expUnix(it.ExpiresAt), it.N, doc)
+	args := append(make([]any, 0, 15), it.Type, it.Version, expUnix(it.ExpiresAt), it.N, docArg(it))
 	mask := 0
 	for i := range it.Index {
 		if it.Index[i] != cur.Index[i] {
@@ -247,11 +247,7 @@ func (db *DB) unfed(typ string) bool { return db.feedTypes != nil && !db.feedTyp
 // the index entries of every column an UPDATE sets, changed or not, which
 // made a rewrite of 14 index items cost two to three times as much.
 func (t *wtx) putUnfed(it store.Item) (done bool, err error) {
-	var doc any
-	if len(it.Doc) > 0 {
-		doc = it.Doc
-	}
-	args := append(make([]any, 0, 15), it.Version, expUnix(it.ExpiresAt), it.N, doc, it.PK, it.SK, it.Type)
+	args := append(make([]any, 0, 15), it.Version, expUnix(it.ExpiresAt), it.N, docArg(&it), it.PK, it.SK, it.Type)
 	for _, ix := range it.Index {
 		args = append(args, nullable(ix.PK), nullable(ix.SK))
 	}
