@@ -63,6 +63,9 @@ func (s *Service) Take(ctx context.Context, body []byte) error {
 		if err := s.takePending(ctx, r, d); err != nil {
 			return err
 		}
+		if !r.joinsCampaign(d) {
+			return nil // nothing to register: spare the read of what take made
+		}
 		if d, err = s.loadDelivery(ctx, m.SourceID, m.DeliveryID); err != nil {
 			return err
 		}
@@ -87,7 +90,7 @@ func (s *Service) takePending(ctx context.Context, r *record, d *delivery) error
 // that one delivered again after a failure between the two writes
 // completes the first (a customer already in the campaign stays as it is).
 func (s *Service) register(ctx context.Context, r *record, d *delivery) error {
-	if r.CampaignID == "" || d.CustomerID == "" || d.Test {
+	if !r.joinsCampaign(d) || d.CustomerID == "" {
 		return nil
 	}
 	switch d.Outcome {
@@ -101,6 +104,10 @@ func (s *Service) register(ctx context.Context, r *record, d *delivery) error {
 	}
 	return nil
 }
+
+// joinsCampaign says whether a delivery's customer would join the
+// source's campaign: the source has one and the lead is not a test.
+func (r *record) joinsCampaign(d *delivery) bool { return r.CampaignID != "" && !d.Test }
 
 // fetch reads a Facebook lead's fields from the Graph API into d. A
 // refusal for good closes d as failed; a passing failure is recorded on d

@@ -16,14 +16,14 @@ import (
 // one is retried alone (SQS's ReportBatchItemFailures). It returns how
 // many messages were handled successfully.
 func (q *Queue) DrainBatches(ctx context.Context, handle func(ctx context.Context, bodies [][]byte) []error) (int, error) {
-	return drainRounds(ctx, q, q.roundBatches, func(b []store.Item) (int, error) {
-		return q.handleBatch(ctx, b, handle)
+	return drainRounds(ctx, q, q.roundBatches, func(b []store.Item, handled *done) (int, error) {
+		return q.handleBatch(ctx, b, handle, handled)
 	})
 }
 
 // handleBatch claims a group's messages, handles those it got as one
 // batch and settles each. It returns how many were handled successfully.
-func (q *Queue) handleBatch(ctx context.Context, items []store.Item, handle func(ctx context.Context, bodies [][]byte) []error) (int, error) {
+func (q *Queue) handleBatch(ctx context.Context, items []store.Item, handle func(ctx context.Context, bodies [][]byte) []error, handled *done) (int, error) {
 	var ts []taken
 	for _, it := range items {
 		t, ok, err := q.take(ctx, it)
@@ -48,7 +48,7 @@ func (q *Queue) handleBatch(ctx context.Context, items []store.Item, handle func
 	}
 	n := 0
 	for i, t := range ts {
-		ok, err := q.settle(ctx, t, herrs[i])
+		ok, err := q.settle(ctx, t, herrs[i], handled)
 		if err != nil {
 			return n, err
 		}

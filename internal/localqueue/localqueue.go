@@ -276,8 +276,8 @@ func interleave[T any](lists [][]T) []T {
 // handled, so concurrent drains never handle one message at the same
 // time; within a drain, each message of a round goes to one worker.
 func (q *Queue) Drain(ctx context.Context, handle func(ctx context.Context, body []byte) error) (int, error) {
-	return drainRounds(ctx, q, q.round, func(it store.Item) (int, error) {
-		ok, err := q.handleOne(ctx, it, handle)
+	return drainRounds(ctx, q, q.round, func(it store.Item, handled *done) (int, error) {
+		ok, err := q.handleOne(ctx, it, handle, handled)
 		if err != nil || !ok {
 			return 0, err
 		}
@@ -287,17 +287,19 @@ func (q *Queue) Drain(ctx context.Context, handle func(ctx context.Context, body
 
 // drainRounds reads rounds until one is empty and hands each round's
 // units (a message, or a group's batch) to the queue's workers; do
-// handles one unit and says how many of its messages were handled. The
-// first error stops the drain.
-func drainRounds[T any](ctx context.Context, q *Queue, round func(context.Context) ([]T, error), do func(T) (int, error)) (int, error) {
-	var done atomic.Int64
+// handles one unit, leaves the deletes of the messages it handled to
+// handled, and says how many it handled. The round's deletes are made
+// together before the next round is read. The first error stops the
+// drain.
+func drainRounds[T any](ctx context.Context, q *Queue, round func(context.Context) ([]T, error), do func(T, *done) (int, error)) (int, error) {
+	var count atomic.Int64
 	for {
 		units, err := round(ctx)
 		if err != nil {
-			return int(done.Load()), err
+			return int(count.Load()), err
 		}
 		if len(units) == 0 {
-			return int(done.Load()), nil
+			return int(count.Load()), nil
 		}
 		work := make(chan T, len(units))
 		for _, u := range units {
@@ -305,12 +307,13 @@ func drainRounds[T any](ctx context.Context, q *Queue, round func(context.Contex
 		}
 		close(work)
 		errs := make(chan error, max(q.opts.Workers, 1))
+		handled := &done{}
 		var wg sync.WaitGroup
 		for range max(q.opts.Workers, 1) {
 			wg.Go(func() {
 				for u := range work {
-					n, err := do(u)
-					done.Add(int64(n))
+					n, err := do(u, handled)
+					count.Add(int64(n))
 					if err != nil {
 						errs <- err
 						return
@@ -320,21 +323,21 @@ func drainRounds[T any](ctx context.Context, q *Queue, round func(context.Contex
 		}
 		wg.Wait()
 		close(errs)
-		if err := <-errs; err != nil {
-			return int(done.Load()), err
+		if err := errors.Join(<-errs, q.deleteHandled(ctx, handled)); err != nil {
+			return int(count.Load()), err
 		}
 	}
 }
 
 // handleOne claims, handles and settles one message. It reports whether
 // the handler succeeded.
-func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx context.Context, body []byte) error) (bool, error) {
+func (q *Queue) handleOne(ctx context.Context, it store.Item, handle func(ctx context.Context, body []byte) error, handled *done) (bool, error) {
 	t, ok, err := q.take(ctx, it)
 	if err != nil || !ok {
 		return false, err
 	}
 	// The handling is the group's work: what it sends is the group's too.
-	return q.settle(ctx, t, handle(queuegroup.With(ctx, t.m.Group), t.m.Body))
+	return q.settle(ctx, t, handle(queuegroup.With(ctx, t.m.Group), t.m.Body), handled)
 }
 
 // taken is a message claimed for handling.
@@ -370,11 +373,17 @@ func (q *Queue) take(ctx context.Context, it store.Item) (taken, bool, error) {
 
 // settle ends a taken message's attempt: deleted when its handler
 // succeeded (herr nil), else put back for a retry after its backoff or,
-// after its last attempt, moved to the dead letters. It reports whether
-// the handler succeeded.
-func (q *Queue) settle(ctx context.Context, t taken, herr error) (bool, error) {
+// after its last attempt, moved to the dead letters. A drain's round
+// passes its done list, which takes the deletes of the messages handled
+// to make them together when the round ends (see done); nil deletes at
+// once. It reports whether the handler succeeded.
+func (q *Queue) settle(ctx context.Context, t taken, herr error, handled *done) (bool, error) {
 	m, now := t.m, t.now
 	if herr == nil {
+		if handled != nil {
+			handled.add(t.leased.Key)
+			return true, nil
+		}
 		if err := q.st.Delete(ctx, t.leased.Key, store.None); err != nil {
 			return true, fmt.Errorf("localqueue %s: delete: %w", q.name, err)
 		}
@@ -504,7 +513,7 @@ func (q *Queue) HandleOne(ctx context.Context, handle func(ctx context.Context, 
 			return false, err
 		}
 		if len(items) > 0 {
-			_, err = q.handleOne(ctx, items[0], handle)
+			_, err = q.handleOne(ctx, items[0], handle, nil)
 			return true, err
 		}
 	}
