@@ -163,3 +163,17 @@ func TestQueryDocsStayIntact(t *testing.T) {
 		}
 	}
 }
+
+// The writer keeps its savepoint and statement journals in memory
+// (temp_store=MEMORY, 2): a group's journal spilled to a temporary file
+// cost a pwrite per page it changed.
+func TestWriterJournalsInMemory(t *testing.T) {
+	db := MustOpen(t, newClock(), sqlite.Options{})
+	got, err := sqlite.WriterPragma(db, "temp_store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "2" {
+		t.Errorf("temp_store = %s, want 2 (MEMORY)", got)
+	}
+}
